@@ -1,0 +1,15 @@
+//! haicang-core: the warehouse rules, pure.
+//!
+//! This crate owns the domain vocabulary (SKU codes, conditions, locations,
+//! quantities), the validation that turns raw input into those types, the
+//! arithmetic of the inventory ledger and the numbering of documents. It does
+//! no I/O, has no async and knows nothing of SQL or HTTP: the store applies
+//! what the functions here decide, and the API layer turns the errors here
+//! into error codes.
+
+pub mod decimal;
+pub mod document;
+pub mod ledger;
+pub mod location;
+pub mod product;
+pub mod text;

@@ -1,0 +1,101 @@
+//! Locations: codes and types.
+
+use thiserror::Error;
+
+/// What a location is for. Stock may be adjusted into any real location;
+/// the planners of later issues use the type to choose where goods go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LocationType {
+    Receiving,
+    Storage,
+    PickFace,
+    Packing,
+    Shipping,
+    Returns,
+    Quarantine,
+    Defective,
+}
+
+impl LocationType {
+    pub const ALL: [LocationType; 8] = [
+        LocationType::Receiving,
+        LocationType::Storage,
+        LocationType::PickFace,
+        LocationType::Packing,
+        LocationType::Shipping,
+        LocationType::Returns,
+        LocationType::Quarantine,
+        LocationType::Defective,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LocationType::Receiving => "RECEIVING",
+            LocationType::Storage => "STORAGE",
+            LocationType::PickFace => "PICK_FACE",
+            LocationType::Packing => "PACKING",
+            LocationType::Shipping => "SHIPPING",
+            LocationType::Returns => "RETURNS",
+            LocationType::Quarantine => "QUARANTINE",
+            LocationType::Defective => "DEFECTIVE",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<LocationType> {
+        LocationType::ALL
+            .into_iter()
+            .find(|t| t.as_str().eq_ignore_ascii_case(text))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum LocationCodeError {
+    #[error("location code must be 1-40 characters of A-Z, 0-9, '-', '_' or '.'")]
+    Format,
+}
+
+/// A real location's code, e.g. `A-03-12-2`. Upper-case; never starts with
+/// `@`, the mark of virtual locations.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LocationCode(String);
+
+impl LocationCode {
+    pub fn parse(text: &str) -> Result<LocationCode, LocationCodeError> {
+        let code = text.trim().to_ascii_uppercase();
+        let ok = (1..=40).contains(&code.len())
+            && code
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || "-_.".contains(c));
+        if ok {
+            Ok(LocationCode(code))
+        } else {
+            Err(LocationCodeError::Format)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// `ZONE-AISLE-BAY-LEVEL`: the canonical code of a generated layout.
+pub fn layout_code(zone: &str, aisle: u32, bay: u32, level: u32) -> String {
+    format!("{zone}-{aisle:02}-{bay:02}-{level}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_upper_cased_and_virtual_marks_refused() {
+        assert_eq!(
+            LocationCode::parse(" a-03-12-2 ").unwrap().as_str(),
+            "A-03-12-2"
+        );
+        assert!(LocationCode::parse("@ADJUSTMENT").is_err());
+        assert!(LocationCode::parse("").is_err());
+        assert!(LocationCode::parse(&"A".repeat(41)).is_err());
+        assert_eq!(layout_code("A", 3, 12, 2), "A-03-12-2");
+    }
+}
