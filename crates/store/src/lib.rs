@@ -1,1 +1,93 @@
+//! haicang-store: the only crate that contains SQL.
+//!
+//! One set of portable queries (sqlx `Any`, `$n` placeholders, `RETURNING`,
+//! `ON CONFLICT`) serves SQLite and PostgreSQL; what differs between the
+//! engines — connection settings, how a write transaction begins, row
+//! locking, migrations' identity columns — lives in [`db`]. Write use cases
+//! run in a [`db::WriteTx`]; reads go straight to the pool. Stock is written
+//! only by [`stock`]'s ledger writer.
 
+pub mod db;
+pub mod party;
+pub mod product;
+pub mod sequence;
+pub mod stock;
+pub mod testing;
+pub mod warehouse;
+
+pub use db::{Engine, Store, StoreError, WriteTx};
+
+/// A page of a list query: `page` counts from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    pub page: i64,
+    pub page_size: i64,
+}
+
+impl PageRequest {
+    pub fn offset(&self) -> i64 {
+        (self.page - 1) * self.page_size
+    }
+}
+
+/// Builds the WHERE clause of a filtered list query with numbered
+/// placeholders, so that optional filters never turn into string-spliced
+/// values.
+#[derive(Debug, Default)]
+pub(crate) struct Filter {
+    clauses: Vec<String>,
+    args: Vec<Arg>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+impl Filter {
+    /// Adds a clause; each `?` in it becomes the next `$n`.
+    pub(crate) fn and(&mut self, clause: &str, args: impl IntoIterator<Item = Arg>) -> &mut Self {
+        let mut out = String::with_capacity(clause.len() + 8);
+        let mut args = args.into_iter();
+        for ch in clause.chars() {
+            if ch == '?' {
+                let arg = args.next().expect("a value for every placeholder");
+                self.args.push(arg);
+                out.push_str(&format!("${}", self.args.len()));
+            } else {
+                out.push(ch);
+            }
+        }
+        self.clauses.push(out);
+        self
+    }
+
+    /// `IN (…)` over a list of texts.
+    pub(crate) fn and_in_texts(&mut self, column: &str, values: &[String]) -> &mut Self {
+        let marks = vec!["?"; values.len()].join(", ");
+        self.and(&format!("{column} IN ({marks})"), values.iter().cloned().map(Arg::Text))
+    }
+
+    pub(crate) fn where_sql(&self) -> String {
+        if self.clauses.is_empty() { String::new() } else { format!("WHERE {}", self.clauses.join(" AND ")) }
+    }
+
+    /// The placeholder number the next argument would get.
+    pub(crate) fn next_placeholder(&self) -> usize {
+        self.args.len() + 1
+    }
+
+    pub(crate) fn bind_as<'q, O>(
+        &self,
+        mut query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+        for arg in &self.args {
+            query = match arg {
+                Arg::Int(v) => query.bind(*v),
+                Arg::Text(v) => query.bind(v.clone()),
+            };
+        }
+        query
+    }
+}

@@ -1,0 +1,198 @@
+//! Customers, their API apps, staff users and bearer tokens.
+
+use sqlx::{AnyConnection, FromRow};
+
+use crate::StoreError;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct CustomerRow {
+    pub customer_id: i64,
+    pub code: String,
+    pub name: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct AppRow {
+    pub app_id: i64,
+    pub customer_id: i64,
+    pub client_id: String,
+    pub secret_hash: String,
+    pub status: String,
+    pub customer_code: String,
+    pub customer_status: String,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct StaffRow {
+    pub staff_id: i64,
+    pub username: String,
+    pub name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub status: String,
+}
+
+/// A token as found by its hash, with who it speaks for.
+#[derive(Debug, Clone, FromRow)]
+pub struct TokenRow {
+    pub auth_token_id: i64,
+    pub kind: String,
+    pub app_id: Option<i64>,
+    pub customer_id: Option<i64>,
+    pub staff_id: Option<i64>,
+    pub family: String,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+    pub customer_code: Option<String>,
+    pub customer_status: Option<String>,
+    pub staff_username: Option<String>,
+    pub staff_role: Option<String>,
+    pub staff_status: Option<String>,
+}
+
+pub struct NewToken<'a> {
+    pub token_hash: &'a str,
+    pub kind: &'a str,
+    pub app_id: Option<i64>,
+    pub customer_id: Option<i64>,
+    pub staff_id: Option<i64>,
+    pub family: &'a str,
+    pub expires_at: i64,
+    pub now: i64,
+}
+
+pub async fn insert_customer(conn: &mut AnyConnection, code: &str, name: &str, now: i64) -> Result<i64, StoreError> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO customer (code, name, status, created_at, updated_at) VALUES ($1, $2, 'ACTIVE', $3, $3) \
+         RETURNING customer_id",
+    )
+    .bind(code)
+    .bind(name)
+    .bind(now)
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+pub async fn find_customer(conn: &mut AnyConnection, code: &str) -> Result<Option<CustomerRow>, StoreError> {
+    Ok(sqlx::query_as("SELECT customer_id, code, name, status FROM customer WHERE code = $1")
+        .bind(code)
+        .fetch_optional(conn)
+        .await?)
+}
+
+pub async fn count_customers(conn: &mut AnyConnection) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM customer").fetch_one(conn).await?)
+}
+
+pub async fn insert_app(
+    conn: &mut AnyConnection,
+    customer_id: i64,
+    client_id: &str,
+    secret_hash: &str,
+    name: &str,
+    now: i64,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO app (customer_id, client_id, secret_hash, name, status, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, 'ACTIVE', $5, $5) RETURNING app_id",
+    )
+    .bind(customer_id)
+    .bind(client_id)
+    .bind(secret_hash)
+    .bind(name)
+    .bind(now)
+    .fetch_one(conn)
+    .await?)
+}
+
+pub async fn find_app(conn: &mut AnyConnection, client_id: &str) -> Result<Option<AppRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT a.app_id, a.customer_id, a.client_id, a.secret_hash, a.status, c.code AS customer_code, \
+         c.status AS customer_status FROM app a JOIN customer c ON c.customer_id = a.customer_id \
+         WHERE a.client_id = $1",
+    )
+    .bind(client_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub async fn insert_staff(
+    conn: &mut AnyConnection,
+    username: &str,
+    name: &str,
+    password_hash: &str,
+    role: &str,
+    now: i64,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO staff (username, name, password_hash, role, status, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, 'ACTIVE', $5, $5) RETURNING staff_id",
+    )
+    .bind(username)
+    .bind(name)
+    .bind(password_hash)
+    .bind(role)
+    .bind(now)
+    .fetch_one(conn)
+    .await?)
+}
+
+pub async fn find_staff(conn: &mut AnyConnection, username: &str) -> Result<Option<StaffRow>, StoreError> {
+    Ok(sqlx::query_as("SELECT staff_id, username, name, password_hash, role, status FROM staff WHERE username = $1")
+        .bind(username)
+        .fetch_optional(conn)
+        .await?)
+}
+
+pub async fn insert_token(conn: &mut AnyConnection, t: NewToken<'_>) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO auth_token (token_hash, kind, app_id, customer_id, staff_id, family, expires_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(t.token_hash)
+    .bind(t.kind)
+    .bind(t.app_id)
+    .bind(t.customer_id)
+    .bind(t.staff_id)
+    .bind(t.family)
+    .bind(t.expires_at)
+    .bind(t.now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn find_token(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<TokenRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT t.auth_token_id, t.kind, t.app_id, t.customer_id, t.staff_id, t.family, t.expires_at, t.revoked_at, \
+         c.code AS customer_code, c.status AS customer_status, s.username AS staff_username, s.role AS staff_role, \
+         s.status AS staff_status \
+         FROM auth_token t LEFT JOIN customer c ON c.customer_id = t.customer_id \
+         LEFT JOIN staff s ON s.staff_id = t.staff_id WHERE t.token_hash = $1",
+    )
+    .bind(token_hash)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Revokes one token; false when it was already revoked (a concurrent
+/// refresh won the race).
+pub async fn revoke_token(conn: &mut AnyConnection, auth_token_id: i64, now: i64) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE auth_token SET revoked_at = $1 WHERE auth_token_id = $2 AND revoked_at IS NULL")
+        .bind(now)
+        .bind(auth_token_id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn revoke_family(conn: &mut AnyConnection, family: &str, now: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE auth_token SET revoked_at = $1 WHERE family = $2 AND revoked_at IS NULL")
+        .bind(now)
+        .bind(family)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

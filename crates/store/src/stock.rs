@@ -1,0 +1,827 @@
+//! The ledger writer and the stock queries.
+//!
+//! The only code that writes `stock_balance`, `stock_summary`,
+//! `stock_movement` and `reservation`. Each write function runs inside the
+//! caller's [`WriteTx`]: it reads the rows it will change (locked on
+//! PostgreSQL), lets `haicang_core::ledger` decide the new values, writes
+//! them with a compare-and-set on the values it read, and records the
+//! movement with before and after. A rule broken returns the core's
+//! `LedgerError` and the caller's transaction rolls back: nothing is half
+//! written.
+
+use sqlx::{AnyConnection, FromRow};
+
+use haicang_core::ledger::{
+    Condition, LedgerError, Quantity, Reservation, ReservationStatus, Summary, VirtualLocation, put_to_location,
+    take_from_location,
+};
+
+use crate::db::lock_clause;
+use crate::{Arg, Filter, PageRequest, StoreError, WriteTx};
+
+/// Stock of one product in one warehouse and condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Item {
+    pub customer_id: i64,
+    pub warehouse_id: i64,
+    pub product_id: i64,
+    pub condition: Condition,
+}
+
+/// A real location, by id and code (the code is what the log shows).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub location_id: i64,
+    pub code: String,
+}
+
+/// The document a movement belongs to and who did it.
+#[derive(Debug, Clone)]
+pub struct DocumentRef {
+    pub document_type: String,
+    pub document_no: String,
+    pub line: i64,
+    pub operator: String,
+    pub reason: Option<String>,
+}
+
+struct Side {
+    code: String,
+    before: Option<i64>,
+    after: Option<i64>,
+}
+
+async fn summary_for_update(tx: &mut WriteTx, item: Item) -> Result<Option<(i64, Summary)>, StoreError> {
+    let sql = format!(
+        "SELECT stock_summary_id, on_hand, reserved FROM stock_summary \
+         WHERE product_id = $1 AND warehouse_id = $2 AND condition = $3{}",
+        lock_clause(tx.engine())
+    );
+    let row: Option<(i64, i64, i64)> = sqlx::query_as(&sql)
+        .bind(item.product_id)
+        .bind(item.warehouse_id)
+        .bind(item.condition.as_str())
+        .fetch_optional(tx.conn())
+        .await?;
+    Ok(row.map(|(id, on_hand, reserved)| (id, Summary { on_hand, reserved })))
+}
+
+async fn write_summary(
+    tx: &mut WriteTx,
+    item: Item,
+    existing: Option<(i64, Summary)>,
+    next: Summary,
+    now: i64,
+) -> Result<(), StoreError> {
+    match existing {
+        Some((id, before)) => {
+            let done = sqlx::query(
+                "UPDATE stock_summary SET on_hand = $1, reserved = $2, updated_at = $3 \
+                 WHERE stock_summary_id = $4 AND on_hand = $5 AND reserved = $6",
+            )
+            .bind(next.on_hand)
+            .bind(next.reserved)
+            .bind(now)
+            .bind(id)
+            .bind(before.on_hand)
+            .bind(before.reserved)
+            .execute(tx.conn())
+            .await?;
+            if done.rows_affected() != 1 {
+                return Err(StoreError::Conflict("stock summary changed concurrently".into()));
+            }
+        }
+        None => {
+            sqlx::query(
+                "INSERT INTO stock_summary (customer_id, warehouse_id, product_id, condition, on_hand, reserved, \
+                 updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(item.customer_id)
+            .bind(item.warehouse_id)
+            .bind(item.product_id)
+            .bind(item.condition.as_str())
+            .bind(next.on_hand)
+            .bind(next.reserved)
+            .bind(now)
+            .execute(tx.conn())
+            .await
+            .map_err(|e| match StoreError::from(e) {
+                // Two first receipts raced to create the row: retry.
+                StoreError::Duplicate(m) => StoreError::Conflict(m),
+                other => other,
+            })?;
+        }
+    }
+    Ok(())
+}
+
+async fn balance_for_update(
+    tx: &mut WriteTx,
+    item: Item,
+    location_id: i64,
+    lot_id: i64,
+) -> Result<Option<(i64, i64)>, StoreError> {
+    let sql = format!(
+        "SELECT stock_balance_id, quantity FROM stock_balance WHERE product_id = $1 AND warehouse_id = $2 \
+         AND location_id = $3 AND lot_id = $4 AND condition = $5{}",
+        lock_clause(tx.engine())
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(item.product_id)
+        .bind(item.warehouse_id)
+        .bind(location_id)
+        .bind(lot_id)
+        .bind(item.condition.as_str())
+        .fetch_optional(tx.conn())
+        .await?)
+}
+
+async fn write_balance(
+    tx: &mut WriteTx,
+    item: Item,
+    location_id: i64,
+    lot_id: i64,
+    existing: Option<(i64, i64)>,
+    next: i64,
+    now: i64,
+) -> Result<(), StoreError> {
+    match existing {
+        Some((id, before)) => {
+            let done = sqlx::query(
+                "UPDATE stock_balance SET quantity = $1, updated_at = $2 WHERE stock_balance_id = $3 AND quantity = $4",
+            )
+            .bind(next)
+            .bind(now)
+            .bind(id)
+            .bind(before)
+            .execute(tx.conn())
+            .await?;
+            if done.rows_affected() != 1 {
+                return Err(StoreError::Conflict("stock balance changed concurrently".into()));
+            }
+        }
+        None => {
+            sqlx::query(
+                "INSERT INTO stock_balance (customer_id, warehouse_id, location_id, product_id, lot_id, condition, \
+                 quantity, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(item.customer_id)
+            .bind(item.warehouse_id)
+            .bind(location_id)
+            .bind(item.product_id)
+            .bind(lot_id)
+            .bind(item.condition.as_str())
+            .bind(next)
+            .bind(now)
+            .execute(tx.conn())
+            .await
+            .map_err(|e| match StoreError::from(e) {
+                StoreError::Duplicate(m) => StoreError::Conflict(m),
+                other => other,
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// Takes `q` out of a location balance; returns (before, after).
+async fn take(
+    tx: &mut WriteTx,
+    item: Item,
+    location_id: i64,
+    lot_id: i64,
+    q: Quantity,
+    now: i64,
+) -> Result<(i64, i64), StoreError> {
+    let existing = balance_for_update(tx, item, location_id, lot_id).await?;
+    let before = existing.map(|(_, v)| v).unwrap_or(0);
+    let after = take_from_location(before, q)?;
+    write_balance(tx, item, location_id, lot_id, existing, after, now).await?;
+    Ok((before, after))
+}
+
+/// Puts `q` into a location balance; returns (before, after).
+async fn put(
+    tx: &mut WriteTx,
+    item: Item,
+    location_id: i64,
+    lot_id: i64,
+    q: Quantity,
+    now: i64,
+) -> Result<(i64, i64), StoreError> {
+    let existing = balance_for_update(tx, item, location_id, lot_id).await?;
+    let before = existing.map(|(_, v)| v).unwrap_or(0);
+    let after = put_to_location(before, q)?;
+    write_balance(tx, item, location_id, lot_id, existing, after, now).await?;
+    Ok((before, after))
+}
+
+/// Applies a summary transition decided by the core; returns (before, after).
+async fn change_summary(
+    tx: &mut WriteTx,
+    item: Item,
+    now: i64,
+    step: impl FnOnce(Summary) -> Result<Summary, LedgerError>,
+) -> Result<(Summary, Summary), StoreError> {
+    let existing = summary_for_update(tx, item).await?;
+    let before = existing.map(|(_, s)| s).unwrap_or_default();
+    let after = step(before)?;
+    write_summary(tx, item, existing, after, now).await?;
+    Ok((before, after))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn record(
+    tx: &mut WriteTx,
+    item: Item,
+    lot_id: i64,
+    source: Side,
+    target: Side,
+    q: Quantity,
+    on_hand: (i64, i64),
+    doc: &DocumentRef,
+    now: i64,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO stock_movement (customer_id, warehouse_id, product_id, lot_id, condition, source, target, \
+         quantity, source_before, source_after, target_before, target_after, on_hand_before, on_hand_after, \
+         document_type, document_no, document_line, operator, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6, \
+         $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING stock_movement_id",
+    )
+    .bind(item.customer_id)
+    .bind(item.warehouse_id)
+    .bind(item.product_id)
+    .bind(lot_id)
+    .bind(item.condition.as_str())
+    .bind(source.code)
+    .bind(target.code)
+    .bind(q.get())
+    .bind(source.before)
+    .bind(source.after)
+    .bind(target.before)
+    .bind(target.after)
+    .bind(on_hand.0)
+    .bind(on_hand.1)
+    .bind(&doc.document_type)
+    .bind(&doc.document_no)
+    .bind(doc.line)
+    .bind(&doc.operator)
+    .bind(&doc.reason)
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await?)
+}
+
+fn virtual_side(v: VirtualLocation) -> Side {
+    Side { code: v.code().to_owned(), before: None, after: None }
+}
+
+/// Units enter a real location from a virtual one (received, found,
+/// adjusted in). Returns the movement id.
+#[allow(clippy::too_many_arguments)]
+pub async fn receive(
+    tx: &mut WriteTx,
+    item: Item,
+    from: VirtualLocation,
+    to: &Place,
+    lot_id: i64,
+    q: Quantity,
+    doc: &DocumentRef,
+    now: i64,
+) -> Result<i64, StoreError> {
+    let (s_before, s_after) = change_summary(tx, item, now, |s| s.receive(q)).await?;
+    let (before, after) = put(tx, item, to.location_id, lot_id, q, now).await?;
+    let target = Side { code: to.code.clone(), before: Some(before), after: Some(after) };
+    record(tx, item, lot_id, virtual_side(from), target, q, (s_before.on_hand, s_after.on_hand), doc, now).await
+}
+
+/// Free units leave a real location for a virtual one (adjusted out,
+/// scrapped). Reserved units cannot leave this way.
+#[allow(clippy::too_many_arguments)]
+pub async fn issue(
+    tx: &mut WriteTx,
+    item: Item,
+    from: &Place,
+    to: VirtualLocation,
+    lot_id: i64,
+    q: Quantity,
+    doc: &DocumentRef,
+    now: i64,
+) -> Result<i64, StoreError> {
+    let (s_before, s_after) = change_summary(tx, item, now, |s| s.issue(q)).await?;
+    let (before, after) = take(tx, item, from.location_id, lot_id, q, now).await?;
+    let source = Side { code: from.code.clone(), before: Some(before), after: Some(after) };
+    record(tx, item, lot_id, source, virtual_side(to), q, (s_before.on_hand, s_after.on_hand), doc, now).await
+}
+
+/// Units move between two real locations of the same warehouse.
+#[allow(clippy::too_many_arguments)]
+pub async fn move_units(
+    tx: &mut WriteTx,
+    item: Item,
+    from: &Place,
+    to: &Place,
+    lot_id: i64,
+    q: Quantity,
+    doc: &DocumentRef,
+    now: i64,
+) -> Result<i64, StoreError> {
+    let on_hand = summary_for_update(tx, item).await?.map(|(_, s)| s.on_hand).unwrap_or(0);
+    let (sb, sa) = take(tx, item, from.location_id, lot_id, q, now).await?;
+    let (tb, ta) = put(tx, item, to.location_id, lot_id, q, now).await?;
+    let source = Side { code: from.code.clone(), before: Some(sb), after: Some(sa) };
+    let target = Side { code: to.code.clone(), before: Some(tb), after: Some(ta) };
+    record(tx, item, lot_id, source, target, q, (on_hand, on_hand), doc, now).await
+}
+
+/// Creates a pending reservation of `q` units; `InsufficientAvailable` when
+/// there are not enough free units.
+pub async fn reserve(tx: &mut WriteTx, item: Item, q: Quantity, doc: &DocumentRef, now: i64) -> Result<i64, StoreError> {
+    change_summary(tx, item, now, |s| s.reserve(q)).await?;
+    Ok(sqlx::query_scalar(
+        "INSERT INTO reservation (customer_id, warehouse_id, product_id, condition, quantity, posted, status, \
+         document_type, document_no, document_line, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, 0, 'PENDING', $6, $7, $8, $9, $9) RETURNING reservation_id",
+    )
+    .bind(item.customer_id)
+    .bind(item.warehouse_id)
+    .bind(item.product_id)
+    .bind(item.condition.as_str())
+    .bind(q.get())
+    .bind(&doc.document_type)
+    .bind(&doc.document_no)
+    .bind(doc.line)
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await?)
+}
+
+#[derive(Debug, Clone, FromRow)]
+struct ReservationRow {
+    customer_id: i64,
+    warehouse_id: i64,
+    product_id: i64,
+    condition: String,
+    quantity: i64,
+    posted: i64,
+    status: String,
+}
+
+async fn reservation_for_update(tx: &mut WriteTx, reservation_id: i64) -> Result<(Item, Reservation), StoreError> {
+    let sql = format!(
+        "SELECT customer_id, warehouse_id, product_id, condition, quantity, posted, status FROM reservation \
+         WHERE reservation_id = $1{}",
+        lock_clause(tx.engine())
+    );
+    let row: ReservationRow = sqlx::query_as(&sql)
+        .bind(reservation_id)
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or_else(|| StoreError::Database(sqlx::Error::RowNotFound))?;
+    let condition = Condition::parse(&row.condition)
+        .ok_or_else(|| StoreError::Database(sqlx::Error::Decode("unknown condition".into())))?;
+    let status = ReservationStatus::parse(&row.status)
+        .ok_or_else(|| StoreError::Database(sqlx::Error::Decode("unknown reservation status".into())))?;
+    let item = Item { customer_id: row.customer_id, warehouse_id: row.warehouse_id, product_id: row.product_id, condition };
+    Ok((item, Reservation { quantity: row.quantity, posted: row.posted, status }))
+}
+
+async fn write_reservation(tx: &mut WriteTx, reservation_id: i64, r: Reservation, now: i64) -> Result<(), StoreError> {
+    let done = sqlx::query(
+        "UPDATE reservation SET posted = $1, status = $2, updated_at = $3 WHERE reservation_id = $4 AND status = 'PENDING'",
+    )
+    .bind(r.posted)
+    .bind(r.status.as_str())
+    .bind(now)
+    .bind(reservation_id)
+    .execute(tx.conn())
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(StoreError::Conflict("reservation changed concurrently".into()));
+    }
+    Ok(())
+}
+
+/// Cancels a pending reservation: its units become available again.
+pub async fn void(tx: &mut WriteTx, reservation_id: i64, now: i64) -> Result<(), StoreError> {
+    let (item, reservation) = reservation_for_update(tx, reservation_id).await?;
+    let settlement = reservation.void()?;
+    if let Some(q) = Quantity::new(settlement.released) {
+        change_summary(tx, item, now, |s| s.release(q)).await?;
+    }
+    write_reservation(tx, reservation_id, settlement.reservation, now).await
+}
+
+/// One pick of a post: units taken from a location and lot.
+#[derive(Debug, Clone)]
+pub struct Pick {
+    pub place: Place,
+    pub lot_id: i64,
+    pub quantity: Quantity,
+}
+
+/// Ships reserved units from the picked locations to `@CUSTOMER_SHIPPED`;
+/// whatever the picks do not cover is released.
+pub async fn post(
+    tx: &mut WriteTx,
+    reservation_id: i64,
+    picks: &[Pick],
+    doc: &DocumentRef,
+    now: i64,
+) -> Result<(), StoreError> {
+    let (item, reservation) = reservation_for_update(tx, reservation_id).await?;
+    let shipped: i64 = picks.iter().map(|p| p.quantity.get()).sum();
+    let settlement = reservation.post(shipped)?;
+    let (mut on_hand, _) = summary_for_update(tx, item).await?.map(|(_, s)| (s.on_hand, s)).unwrap_or_default();
+    for pick in picks {
+        let (before, after) = take(tx, item, pick.place.location_id, pick.lot_id, pick.quantity, now).await?;
+        let source = Side { code: pick.place.code.clone(), before: Some(before), after: Some(after) };
+        let shipped_to = virtual_side(VirtualLocation::CustomerShipped);
+        let next = on_hand - pick.quantity.get();
+        record(tx, item, pick.lot_id, source, shipped_to, pick.quantity, (on_hand, next), doc, now).await?;
+        on_hand = next;
+    }
+    change_summary(tx, item, now, |mut s| {
+        if let Some(q) = Quantity::new(settlement.posted) {
+            s = s.post(q)?;
+        }
+        if let Some(q) = Quantity::new(settlement.released) {
+            s = s.release(q)?;
+        }
+        Ok(s)
+    })
+    .await?;
+    write_reservation(tx, reservation_id, settlement.reservation, now).await
+}
+
+/// The lot of a product with this code, created on first use.
+#[allow(clippy::too_many_arguments)]
+pub async fn ensure_lot(
+    tx: &mut WriteTx,
+    customer_id: i64,
+    product_id: i64,
+    lot_code: &str,
+    inbound_at: i64,
+    batch_no: Option<&str>,
+    production_date: Option<&str>,
+    expiry_date: Option<&str>,
+) -> Result<i64, StoreError> {
+    let existing: Option<i64> = sqlx::query_scalar("SELECT lot_id FROM lot WHERE product_id = $1 AND lot_code = $2")
+        .bind(product_id)
+        .bind(lot_code)
+        .fetch_optional(tx.conn())
+        .await?;
+    if let Some(id) = existing {
+        return Ok(id);
+    }
+    sqlx::query_scalar(
+        "INSERT INTO lot (customer_id, product_id, lot_code, inbound_at, batch_no, production_date, expiry_date, \
+         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $4) RETURNING lot_id",
+    )
+    .bind(customer_id)
+    .bind(product_id)
+    .bind(lot_code)
+    .bind(inbound_at)
+    .bind(batch_no)
+    .bind(production_date)
+    .bind(expiry_date)
+    .fetch_one(tx.conn())
+    .await
+    .map_err(|e| match StoreError::from(e) {
+        StoreError::Duplicate(m) => StoreError::Conflict(m),
+        other => other,
+    })
+}
+
+/// Serial numbers as they stand: (serial, status, warehouse_id, location_id).
+pub async fn serial_states(
+    tx: &mut WriteTx,
+    product_id: i64,
+    serials: &[String],
+) -> Result<Vec<(String, String, Option<i64>, Option<i64>)>, StoreError> {
+    if serials.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut f = Filter::default();
+    f.and("product_id = ?", [Arg::Int(product_id)]);
+    f.and_in_texts("serial", serials);
+    let sql = format!("SELECT serial, status, warehouse_id, location_id FROM serial_number {}", f.where_sql());
+    Ok(f.bind_as(sqlx::query_as(&sql)).fetch_all(tx.conn()).await?)
+}
+
+/// Records serials as in stock at a location (new or returning serials).
+#[allow(clippy::too_many_arguments)]
+pub async fn serials_in(
+    tx: &mut WriteTx,
+    item: Item,
+    location_id: i64,
+    lot_id: i64,
+    serials: &[String],
+    document_no: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    for serial in serials {
+        sqlx::query(
+            "INSERT INTO serial_number (customer_id, product_id, serial, warehouse_id, location_id, lot_id, condition, \
+             status, document_no, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'IN_STOCK', $8, $9) \
+             ON CONFLICT (product_id, serial) DO UPDATE SET warehouse_id = excluded.warehouse_id, \
+             location_id = excluded.location_id, lot_id = excluded.lot_id, condition = excluded.condition, \
+             status = 'IN_STOCK', document_no = excluded.document_no, updated_at = excluded.updated_at",
+        )
+        .bind(item.customer_id)
+        .bind(item.product_id)
+        .bind(serial)
+        .bind(item.warehouse_id)
+        .bind(location_id)
+        .bind(lot_id)
+        .bind(item.condition.as_str())
+        .bind(document_no)
+        .bind(now)
+        .execute(tx.conn())
+        .await?;
+    }
+    Ok(())
+}
+
+/// Marks serials as gone from the warehouse.
+pub async fn serials_out(
+    tx: &mut WriteTx,
+    product_id: i64,
+    serials: &[String],
+    document_no: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    for serial in serials {
+        sqlx::query(
+            "UPDATE serial_number SET status = 'OUT', location_id = NULL, document_no = $1, updated_at = $2 \
+             WHERE product_id = $3 AND serial = $4",
+        )
+        .bind(document_no)
+        .bind(now)
+        .bind(product_id)
+        .bind(serial)
+        .execute(tx.conn())
+        .await?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- queries
+
+#[derive(Debug, Clone, Default)]
+pub struct StockFilter {
+    pub warehouse_code: Option<String>,
+    pub skus: Vec<String>,
+    pub condition: Option<String>,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct InventoryRow {
+    pub warehouse_code: String,
+    pub sku: String,
+    pub product_name: String,
+    pub condition: String,
+    pub on_hand: i64,
+    pub reserved: i64,
+    pub updated_at: i64,
+}
+
+fn stock_filter(customer_id: i64, filter: &StockFilter, alias: &str) -> Filter {
+    let mut f = Filter::default();
+    f.and(&format!("{alias}.customer_id = ?"), [Arg::Int(customer_id)]);
+    if let Some(w) = &filter.warehouse_code {
+        f.and("w.code = ?", [Arg::Text(w.clone())]);
+    }
+    if !filter.skus.is_empty() {
+        f.and_in_texts("p.sku", &filter.skus);
+    }
+    if let Some(c) = &filter.condition {
+        f.and(&format!("{alias}.condition = ?"), [Arg::Text(c.clone())]);
+    }
+    f
+}
+
+pub async fn list_inventory(
+    conn: &mut AnyConnection,
+    customer_id: i64,
+    filter: &StockFilter,
+    page: PageRequest,
+) -> Result<(Vec<InventoryRow>, i64), StoreError> {
+    let f = stock_filter(customer_id, filter, "s");
+    let from = format!(
+        "FROM stock_summary s JOIN product p ON p.product_id = s.product_id \
+         JOIN warehouse w ON w.warehouse_id = s.warehouse_id {}",
+        f.where_sql()
+    );
+    let total = f.bind_as(sqlx::query_as::<_, (i64,)>(&format!("SELECT COUNT(*) {from}"))).fetch_one(&mut *conn).await?.0;
+    let n = f.next_placeholder();
+    let sql = format!(
+        "SELECT w.code AS warehouse_code, p.sku, p.name AS product_name, s.condition, s.on_hand, s.reserved, \
+         s.updated_at {from} ORDER BY w.code, p.sku, s.condition LIMIT ${n} OFFSET ${}",
+        n + 1
+    );
+    let rows = f.bind_as(sqlx::query_as(&sql)).bind(page.page_size).bind(page.offset()).fetch_all(conn).await?;
+    Ok((rows, total))
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct LotRow {
+    pub warehouse_code: String,
+    pub sku: String,
+    pub location_code: String,
+    pub lot_code: String,
+    pub condition: String,
+    pub quantity: i64,
+    pub inbound_at: i64,
+    pub batch_no: Option<String>,
+    pub production_date: Option<String>,
+    pub expiry_date: Option<String>,
+}
+
+pub async fn list_lots(
+    conn: &mut AnyConnection,
+    customer_id: i64,
+    filter: &StockFilter,
+    page: PageRequest,
+) -> Result<(Vec<LotRow>, i64), StoreError> {
+    let mut f = stock_filter(customer_id, filter, "b");
+    f.and("b.quantity > ?", [Arg::Int(0)]);
+    let from = format!(
+        "FROM stock_balance b JOIN product p ON p.product_id = b.product_id \
+         JOIN warehouse w ON w.warehouse_id = b.warehouse_id JOIN location l ON l.location_id = b.location_id \
+         JOIN lot ON lot.lot_id = b.lot_id {}",
+        f.where_sql()
+    );
+    let total = f.bind_as(sqlx::query_as::<_, (i64,)>(&format!("SELECT COUNT(*) {from}"))).fetch_one(&mut *conn).await?.0;
+    let n = f.next_placeholder();
+    let sql = format!(
+        "SELECT w.code AS warehouse_code, p.sku, l.code AS location_code, lot.lot_code, b.condition, b.quantity, \
+         lot.inbound_at, lot.batch_no, lot.production_date, lot.expiry_date {from} \
+         ORDER BY w.code, p.sku, lot.inbound_at, l.code LIMIT ${n} OFFSET ${}",
+        n + 1
+    );
+    let rows = f.bind_as(sqlx::query_as(&sql)).bind(page.page_size).bind(page.offset()).fetch_all(conn).await?;
+    Ok((rows, total))
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct SerialRow {
+    pub sku: String,
+    pub serial: String,
+    pub warehouse_code: Option<String>,
+    pub location_code: Option<String>,
+    pub condition: String,
+    pub status: String,
+    pub document_no: String,
+    pub updated_at: i64,
+}
+
+pub async fn list_serials(
+    conn: &mut AnyConnection,
+    customer_id: i64,
+    filter: &StockFilter,
+    serial: Option<&str>,
+    page: PageRequest,
+) -> Result<(Vec<SerialRow>, i64), StoreError> {
+    let mut f = stock_filter(customer_id, filter, "sn");
+    if let Some(s) = serial {
+        f.and("sn.serial = ?", [Arg::Text(s.to_owned())]);
+    }
+    let from = format!(
+        "FROM serial_number sn JOIN product p ON p.product_id = sn.product_id \
+         LEFT JOIN warehouse w ON w.warehouse_id = sn.warehouse_id LEFT JOIN location l ON l.location_id = sn.location_id {}",
+        f.where_sql()
+    );
+    let total = f.bind_as(sqlx::query_as::<_, (i64,)>(&format!("SELECT COUNT(*) {from}"))).fetch_one(&mut *conn).await?.0;
+    let n = f.next_placeholder();
+    let sql = format!(
+        "SELECT p.sku, sn.serial, w.code AS warehouse_code, l.code AS location_code, sn.condition, sn.status, \
+         sn.document_no, sn.updated_at {from} ORDER BY p.sku, sn.serial LIMIT ${n} OFFSET ${}",
+        n + 1
+    );
+    let rows = f.bind_as(sqlx::query_as(&sql)).bind(page.page_size).bind(page.offset()).fetch_all(conn).await?;
+    Ok((rows, total))
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct MovementFilter {
+    pub stock: StockFilter,
+    pub document_no: Option<String>,
+    pub from_ms: Option<i64>,
+    pub to_ms: Option<i64>,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct MovementRow {
+    pub stock_movement_id: i64,
+    pub warehouse_code: String,
+    pub sku: String,
+    pub lot_code: String,
+    pub condition: String,
+    pub source: String,
+    pub target: String,
+    pub quantity: i64,
+    pub source_before: Option<i64>,
+    pub source_after: Option<i64>,
+    pub target_before: Option<i64>,
+    pub target_after: Option<i64>,
+    pub on_hand_before: i64,
+    pub on_hand_after: i64,
+    pub document_type: String,
+    pub document_no: String,
+    pub document_line: i64,
+    pub operator: String,
+    pub reason: Option<String>,
+    pub created_at: i64,
+}
+
+pub async fn list_movements(
+    conn: &mut AnyConnection,
+    customer_id: i64,
+    filter: &MovementFilter,
+    page: PageRequest,
+) -> Result<(Vec<MovementRow>, i64), StoreError> {
+    let mut f = stock_filter(customer_id, &filter.stock, "m");
+    if let Some(d) = &filter.document_no {
+        f.and("m.document_no = ?", [Arg::Text(d.clone())]);
+    }
+    if let Some(t) = filter.from_ms {
+        f.and("m.created_at >= ?", [Arg::Int(t)]);
+    }
+    if let Some(t) = filter.to_ms {
+        f.and("m.created_at < ?", [Arg::Int(t)]);
+    }
+    let from = format!(
+        "FROM stock_movement m JOIN product p ON p.product_id = m.product_id \
+         JOIN warehouse w ON w.warehouse_id = m.warehouse_id JOIN lot ON lot.lot_id = m.lot_id {}",
+        f.where_sql()
+    );
+    let total = f.bind_as(sqlx::query_as::<_, (i64,)>(&format!("SELECT COUNT(*) {from}"))).fetch_one(&mut *conn).await?.0;
+    let n = f.next_placeholder();
+    let sql = format!(
+        "SELECT m.stock_movement_id, w.code AS warehouse_code, p.sku, lot.lot_code, m.condition, m.source, m.target, \
+         m.quantity, m.source_before, m.source_after, m.target_before, m.target_after, m.on_hand_before, \
+         m.on_hand_after, m.document_type, m.document_no, m.document_line, m.operator, m.reason, m.created_at \
+         {from} ORDER BY m.stock_movement_id DESC LIMIT ${n} OFFSET ${}",
+        n + 1
+    );
+    let rows = f.bind_as(sqlx::query_as(&sql)).bind(page.page_size).bind(page.offset()).fetch_all(conn).await?;
+    Ok((rows, total))
+}
+
+/// Records an adjustment document and its lines (the movements are written
+/// line by line through the functions above, in the same transaction).
+pub async fn insert_adjustment(
+    tx: &mut WriteTx,
+    document_no: &str,
+    warehouse_id: i64,
+    customer_id: i64,
+    reason: &str,
+    staff_id: i64,
+    now: i64,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO adjustment (document_no, warehouse_id, customer_id, reason, staff_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING adjustment_id",
+    )
+    .bind(document_no)
+    .bind(warehouse_id)
+    .bind(customer_id)
+    .bind(reason)
+    .bind(staff_id)
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await?)
+}
+
+pub struct AdjustmentLineRow<'a> {
+    pub line_no: i64,
+    pub product_id: i64,
+    pub location_id: i64,
+    pub lot_id: i64,
+    pub condition: Condition,
+    pub quantity: i64,
+    pub reason: Option<&'a str>,
+}
+
+pub async fn insert_adjustment_line(
+    tx: &mut WriteTx,
+    adjustment_id: i64,
+    line: AdjustmentLineRow<'_>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO adjustment_line (adjustment_id, line_no, product_id, location_id, lot_id, condition, quantity, \
+         reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(adjustment_id)
+    .bind(line.line_no)
+    .bind(line.product_id)
+    .bind(line.location_id)
+    .bind(line.lot_id)
+    .bind(line.condition.as_str())
+    .bind(line.quantity)
+    .bind(line.reason)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}

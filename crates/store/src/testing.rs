@@ -1,0 +1,58 @@
+//! Fresh databases for tests, on either engine.
+//!
+//! `HAICANG_TEST_POSTGRES_URL` (an administrative URL such as
+//! `postgres://postgres@127.0.0.1:5433/postgres`, set by `scripts/test`)
+//! switches every test that uses [`fresh_store`] to PostgreSQL: each call
+//! creates its own database there. Without it, each call gets a new SQLite
+//! file in a temporary directory.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use sqlx::Connection;
+
+use crate::{Store, StoreError};
+
+/// A migrated database that lives as long as this value.
+pub struct TestDb {
+    pub store: Store,
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+pub const POSTGRES_ENV: &str = "HAICANG_TEST_POSTGRES_URL";
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+fn unique_name() -> String {
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    format!("haicang_test_{}_{}_{}", std::process::id(), nanos % 1_000_000_000, COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+/// A fresh URL (the database already created on PostgreSQL) and the
+/// directory that holds it on SQLite.
+pub async fn fresh_url() -> Result<(String, Option<tempfile::TempDir>), StoreError> {
+    match std::env::var(POSTGRES_ENV) {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            sqlx::any::install_default_drivers();
+            let name = unique_name();
+            let mut admin = sqlx::AnyConnection::connect(&admin_url).await?;
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await?;
+            admin.close().await?;
+            let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
+            Ok((format!("{base}/{name}"), None))
+        }
+        _ => {
+            let dir = tempfile::tempdir().map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
+            let url = format!("sqlite://{}", dir.path().join("haicang.db").display());
+            Ok((url, Some(dir)))
+        }
+    }
+}
+
+pub async fn fresh_store() -> Result<TestDb, StoreError> {
+    let (url, dir) = fresh_url().await?;
+    let store = Store::connect(&url, 16).await?;
+    store.migrate().await?;
+    Ok(TestDb { store, url, _dir: dir })
+}

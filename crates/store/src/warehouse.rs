@@ -1,0 +1,219 @@
+//! Warehouses, their shipping services and locations.
+
+use sqlx::{AnyConnection, FromRow};
+
+use crate::{Arg, Filter, PageRequest, StoreError};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct WarehouseRow {
+    pub warehouse_id: i64,
+    pub code: String,
+    pub name: String,
+    pub country: String,
+    pub timezone: String,
+    pub address: String,
+    pub status: String,
+    pub accepting_orders: i64,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ShippingServiceRow {
+    pub code: String,
+    pub name: String,
+    pub carrier: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct LocationRow {
+    pub location_id: i64,
+    pub warehouse_code: String,
+    pub code: String,
+    pub zone: String,
+    pub aisle: i64,
+    pub bay: i64,
+    pub level: i64,
+    pub location_type: String,
+    pub x_mm: i64,
+    pub y_mm: i64,
+    pub block: i64,
+    pub capacity_volume_cm3: Option<i64>,
+    pub capacity_weight_g: Option<i64>,
+    pub status: String,
+}
+
+pub struct NewWarehouse<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub country: &'a str,
+    pub timezone: &'a str,
+    pub address: &'a str,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewLocation {
+    pub code: String,
+    pub zone: String,
+    pub aisle: i64,
+    pub bay: i64,
+    pub level: i64,
+    pub location_type: String,
+    pub x_mm: i64,
+    pub y_mm: i64,
+    pub block: i64,
+    pub capacity_volume_cm3: Option<i64>,
+    pub capacity_weight_g: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LocationFilter {
+    pub warehouse_code: Option<String>,
+    pub zone: Option<String>,
+    pub location_type: Option<String>,
+    pub code_prefix: Option<String>,
+}
+
+pub async fn insert_warehouse(conn: &mut AnyConnection, w: NewWarehouse<'_>, now: i64) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO warehouse (code, name, country, timezone, address, status, accepting_orders, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, 'ENABLED', 1, $6, $6) RETURNING warehouse_id",
+    )
+    .bind(w.code)
+    .bind(w.name)
+    .bind(w.country)
+    .bind(w.timezone)
+    .bind(w.address)
+    .bind(now)
+    .fetch_one(conn)
+    .await?)
+}
+
+const WAREHOUSE_COLUMNS: &str =
+    "warehouse_id, code, name, country, timezone, address, status, accepting_orders FROM warehouse";
+
+pub async fn list_warehouses(conn: &mut AnyConnection) -> Result<Vec<WarehouseRow>, StoreError> {
+    Ok(sqlx::query_as(&format!("SELECT {WAREHOUSE_COLUMNS} ORDER BY code")).fetch_all(conn).await?)
+}
+
+pub async fn find_warehouse(conn: &mut AnyConnection, code: &str) -> Result<Option<WarehouseRow>, StoreError> {
+    Ok(sqlx::query_as(&format!("SELECT {WAREHOUSE_COLUMNS} WHERE code = $1")).bind(code).fetch_optional(conn).await?)
+}
+
+pub async fn insert_shipping_service(
+    conn: &mut AnyConnection,
+    warehouse_id: i64,
+    code: &str,
+    name: &str,
+    carrier: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO shipping_service (warehouse_id, code, name, carrier, status, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, 'ENABLED', $5, $5)",
+    )
+    .bind(warehouse_id)
+    .bind(code)
+    .bind(name)
+    .bind(carrier)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn list_shipping_services(
+    conn: &mut AnyConnection,
+    warehouse_id: i64,
+) -> Result<Vec<ShippingServiceRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT code, name, carrier, status FROM shipping_service WHERE warehouse_id = $1 ORDER BY code",
+    )
+    .bind(warehouse_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Inserts or updates locations by code (an import may be re-run).
+pub async fn upsert_locations(
+    conn: &mut AnyConnection,
+    warehouse_id: i64,
+    locations: &[NewLocation],
+    now: i64,
+) -> Result<(), StoreError> {
+    for l in locations {
+        sqlx::query(
+            "INSERT INTO location (warehouse_id, code, zone, aisle, bay, level, location_type, x_mm, y_mm, block, \
+             capacity_volume_cm3, capacity_weight_g, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'ENABLED', $13, $13) \
+             ON CONFLICT (warehouse_id, code) DO UPDATE SET zone = excluded.zone, aisle = excluded.aisle, \
+             bay = excluded.bay, level = excluded.level, location_type = excluded.location_type, \
+             x_mm = excluded.x_mm, y_mm = excluded.y_mm, block = excluded.block, \
+             capacity_volume_cm3 = excluded.capacity_volume_cm3, capacity_weight_g = excluded.capacity_weight_g, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(warehouse_id)
+        .bind(&l.code)
+        .bind(&l.zone)
+        .bind(l.aisle)
+        .bind(l.bay)
+        .bind(l.level)
+        .bind(&l.location_type)
+        .bind(l.x_mm)
+        .bind(l.y_mm)
+        .bind(l.block)
+        .bind(l.capacity_volume_cm3)
+        .bind(l.capacity_weight_g)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+const LOCATION_SELECT: &str = "SELECT l.location_id, w.code AS warehouse_code, l.code, l.zone, l.aisle, l.bay, \
+     l.level, l.location_type, l.x_mm, l.y_mm, l.block, l.capacity_volume_cm3, l.capacity_weight_g, l.status \
+     FROM location l JOIN warehouse w ON w.warehouse_id = l.warehouse_id";
+
+pub async fn find_location(
+    conn: &mut AnyConnection,
+    warehouse_id: i64,
+    code: &str,
+) -> Result<Option<LocationRow>, StoreError> {
+    Ok(sqlx::query_as(&format!("{LOCATION_SELECT} WHERE l.warehouse_id = $1 AND l.code = $2"))
+        .bind(warehouse_id)
+        .bind(code)
+        .fetch_optional(conn)
+        .await?)
+}
+
+pub async fn list_locations(
+    conn: &mut AnyConnection,
+    filter: &LocationFilter,
+    page: PageRequest,
+) -> Result<(Vec<LocationRow>, i64), StoreError> {
+    let mut f = Filter::default();
+    if let Some(w) = &filter.warehouse_code {
+        f.and("w.code = ?", [Arg::Text(w.clone())]);
+    }
+    if let Some(z) = &filter.zone {
+        f.and("l.zone = ?", [Arg::Text(z.clone())]);
+    }
+    if let Some(t) = &filter.location_type {
+        f.and("l.location_type = ?", [Arg::Text(t.clone())]);
+    }
+    if let Some(p) = &filter.code_prefix {
+        f.and("l.code LIKE ? ESCAPE '\\'", [Arg::Text(format!("{}%", crate::db::like_escape(p)))]);
+    }
+    let where_sql = f.where_sql();
+    let total: i64 = f
+        .bind_as(sqlx::query_as::<_, (i64,)>(&format!(
+            "SELECT COUNT(*) FROM location l JOIN warehouse w ON w.warehouse_id = l.warehouse_id {where_sql}"
+        )))
+        .fetch_one(&mut *conn)
+        .await?
+        .0;
+    let n = f.next_placeholder();
+    let sql = format!("{LOCATION_SELECT} {where_sql} ORDER BY w.code, l.code LIMIT ${} OFFSET ${}", n, n + 1);
+    let rows = f.bind_as(sqlx::query_as(&sql)).bind(page.page_size).bind(page.offset()).fetch_all(conn).await?;
+    Ok((rows, total))
+}
