@@ -1,1 +1,141 @@
+//! haicang-app: the use cases.
+//!
+//! One method of [`App`] per command a user can give. A write use case
+//! validates its input with `haicang_core`, opens one write transaction,
+//! writes state and ledger entries through `haicang_store`, and commits;
+//! a write conflict (another transaction got there first) re-runs the whole
+//! use case a bounded number of times, so callers never see
+//! `SQLITE_BUSY` or a serialization failure. Read use cases are scoped by
+//! the caller's customer.
 
+pub mod admin;
+pub mod auth;
+pub mod catalog;
+pub mod demo;
+mod error;
+pub mod inventory;
+pub mod warehouses;
+
+use std::future::Future;
+use std::time::Duration;
+
+pub use error::AppError;
+pub use haicang_store::{PageRequest, Store};
+
+/// Largest page a list may return; the default when none is asked.
+pub const PAGE_SIZE_MAX: i64 = 200;
+pub const PAGE_SIZE_DEFAULT: i64 = 50;
+/// How many times a use case is re-run after a write conflict.
+const ATTEMPTS_MAX: u32 = 64;
+
+/// Who is calling: a customer's app or a staff user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    Customer(CustomerPrincipal),
+    Staff(StaffPrincipal),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerPrincipal {
+    pub customer_id: i64,
+    pub customer_code: String,
+    pub app_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffPrincipal {
+    pub staff_id: i64,
+    pub username: String,
+    pub role: String,
+}
+
+impl StaffPrincipal {
+    /// How the inventory log names this operator.
+    pub fn operator(&self) -> String {
+        format!("staff:{}", self.username)
+    }
+}
+
+/// The application: the store and the clock every use case reads.
+#[derive(Clone)]
+pub struct App {
+    store: Store,
+    token_lifetimes: auth::TokenLifetimes,
+}
+
+impl App {
+    pub fn new(store: Store) -> App {
+        App { store, token_lifetimes: auth::TokenLifetimes::default() }
+    }
+
+    /// Shorter lifetimes let tests see tokens expire.
+    pub fn with_token_lifetimes(self, token_lifetimes: auth::TokenLifetimes) -> App {
+        App { token_lifetimes, ..self }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Runs `attempt` again while it fails with a write conflict, with a
+    /// short randomised back-off.
+    async fn retrying<T, F, Fut>(&self, mut attempt: F) -> Result<T, AppError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, AppError>>,
+    {
+        let mut last = None;
+        for n in 0..ATTEMPTS_MAX {
+            match attempt().await {
+                Err(AppError::Store(e)) if e.is_retryable() => {
+                    tracing::debug!(attempt = n, error = %e, "write conflict, retrying");
+                    last = Some(e);
+                    let jitter = rand::random::<u64>() % (2 + u64::from(n.min(10)) * 3);
+                    tokio::time::sleep(Duration::from_millis(jitter)).await;
+                }
+                other => return other,
+            }
+        }
+        Err(AppError::Store(last.unwrap_or_else(|| haicang_store::StoreError::Conflict("retries exhausted".into()))))
+    }
+}
+
+/// Milliseconds since the Unix epoch, UTC.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// `yymmdd` of a time, for document numbers and default lot codes. UTC for
+/// now: see docs/ARCHITECTURE.md (warehouse-local days need a time-zone
+/// database, which comes with the first feature that shows local days).
+pub fn day_code(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().format("%y%m%d").to_string()
+}
+
+/// Checks and clamps paging parameters.
+pub fn page_request(page: Option<i64>, page_size: Option<i64>) -> Result<PageRequest, AppError> {
+    let page = page.unwrap_or(1);
+    let page_size = page_size.unwrap_or(PAGE_SIZE_DEFAULT);
+    if !(1..=1_000_000).contains(&page) {
+        return Err(AppError::InvalidParam { field: "page", reason: "must be 1 or more".into() });
+    }
+    if !(1..=PAGE_SIZE_MAX).contains(&page_size) {
+        return Err(AppError::InvalidParam { field: "pageSize", reason: format!("must be 1 to {PAGE_SIZE_MAX}") });
+    }
+    Ok(PageRequest { page, page_size })
+}
+
+/// One page of a list and the total across all pages.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub page: i64,
+    pub page_size: i64,
+    pub total: i64,
+}
+
+impl<T> Page<T> {
+    fn new(items: Vec<T>, request: PageRequest, total: i64) -> Page<T> {
+        Page { items, page: request.page, page_size: request.page_size, total }
+    }
+}

@@ -196,3 +196,4 @@ pub async fn revoke_family(conn: &mut AnyConnection, family: &str, now: i64) -> 
         .await?;
     Ok(())
 }
+

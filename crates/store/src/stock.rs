@@ -493,19 +493,27 @@ pub async fn ensure_lot(
     })
 }
 
-/// Serial numbers as they stand: (serial, status, warehouse_id, location_id).
-pub async fn serial_states(
-    tx: &mut WriteTx,
-    product_id: i64,
-    serials: &[String],
-) -> Result<Vec<(String, String, Option<i64>, Option<i64>)>, StoreError> {
+/// The lot of a product with this code, if it exists.
+pub async fn find_lot(tx: &mut WriteTx, product_id: i64, lot_code: &str) -> Result<Option<i64>, StoreError> {
+    Ok(sqlx::query_scalar("SELECT lot_id FROM lot WHERE product_id = $1 AND lot_code = $2")
+        .bind(product_id)
+        .bind(lot_code)
+        .fetch_optional(tx.conn())
+        .await?)
+}
+
+/// A serial number as it stands: (serial, status, warehouse_id,
+/// location_id, lot_id).
+pub type SerialState = (String, String, Option<i64>, Option<i64>, Option<i64>);
+
+pub async fn serial_states(tx: &mut WriteTx, product_id: i64, serials: &[String]) -> Result<Vec<SerialState>, StoreError> {
     if serials.is_empty() {
         return Ok(Vec::new());
     }
     let mut f = Filter::default();
     f.and("product_id = ?", [Arg::Int(product_id)]);
     f.and_in_texts("serial", serials);
-    let sql = format!("SELECT serial, status, warehouse_id, location_id FROM serial_number {}", f.where_sql());
+    let sql = format!("SELECT serial, status, warehouse_id, location_id, lot_id FROM serial_number {}", f.where_sql());
     Ok(f.bind_as(sqlx::query_as(&sql)).fetch_all(tx.conn()).await?)
 }
 
@@ -564,6 +572,22 @@ pub async fn serials_out(
         .await?;
     }
     Ok(())
+}
+
+/// Lots of an item at one location with units, oldest inbound first:
+/// (lot_id, quantity).
+pub async fn lots_at(tx: &mut WriteTx, item: Item, location_id: i64) -> Result<Vec<(i64, i64)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT b.lot_id, b.quantity FROM stock_balance b JOIN lot ON lot.lot_id = b.lot_id \
+         WHERE b.product_id = $1 AND b.warehouse_id = $2 AND b.location_id = $3 AND b.condition = $4 \
+         AND b.quantity > 0 ORDER BY lot.inbound_at, b.lot_id",
+    )
+    .bind(item.product_id)
+    .bind(item.warehouse_id)
+    .bind(location_id)
+    .bind(item.condition.as_str())
+    .fetch_all(tx.conn())
+    .await?)
 }
 
 // ---------------------------------------------------------------- queries

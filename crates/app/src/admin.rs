@@ -1,0 +1,163 @@
+//! Administration: customers, API apps, staff users, location import.
+
+use haicang_core::location::{LocationCode, LocationType};
+use haicang_core::text::char_len;
+use haicang_store::warehouse::NewLocation;
+use haicang_store::{StoreError, party, warehouse};
+
+use crate::auth::{hash_secret, random_token};
+use crate::{App, AppError, now_ms};
+
+/// Credentials shown once at creation; only the secret's hash is kept.
+#[derive(Debug, Clone)]
+pub struct AppCredentials {
+    pub app_id: String,
+    pub app_secret: String,
+}
+
+pub const STAFF_ROLES: [&str; 3] = ["ADMIN", "SUPERVISOR", "OPERATOR"];
+/// Rows per transaction of a location import.
+pub const IMPORT_CHUNK: usize = 500;
+
+fn code_field(field: &'static str, value: &str, max: usize) -> Result<String, AppError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(AppError::MissingParam { field });
+    }
+    if char_len(value) > max || !value.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
+        return Err(AppError::InvalidParam { field, reason: format!("1-{max} letters, digits, '-', '_' or '.'") });
+    }
+    Ok(value.to_owned())
+}
+
+fn duplicate_as(name: String) -> impl FnOnce(StoreError) -> AppError {
+    move |e| match e {
+        StoreError::Duplicate(_) => AppError::AlreadyExists(name),
+        other => AppError::Store(other),
+    }
+}
+
+impl App {
+    pub async fn create_customer(&self, code: &str, name: &str) -> Result<i64, AppError> {
+        let code = code_field("code", code, 32)?.to_ascii_uppercase();
+        let name = if name.trim().is_empty() { code.clone() } else { name.trim().to_owned() };
+        let mut tx = self.store.begin_write().await?;
+        let id = party::insert_customer(tx.conn(), &code, &name, now_ms())
+            .await
+            .map_err(duplicate_as(format!("customer {code}")))?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Creates API credentials for a customer. `fixed` sets them (demo data
+    /// only); otherwise both are random.
+    pub async fn create_app(
+        &self,
+        customer_code: &str,
+        name: &str,
+        fixed: Option<(&str, &str)>,
+    ) -> Result<AppCredentials, AppError> {
+        let (app_id, app_secret) = match fixed {
+            Some((id, secret)) => (id.to_owned(), secret.to_owned()),
+            None => (random_token()[..24].to_owned(), random_token()),
+        };
+        let secret_hash = hash_secret(&app_secret)?;
+        let mut tx = self.store.begin_write().await?;
+        let customer = party::find_customer(tx.conn(), customer_code)
+            .await?
+            .ok_or_else(|| AppError::CustomerNotFound(customer_code.to_owned()))?;
+        party::insert_app(tx.conn(), customer.customer_id, &app_id, &secret_hash, name, now_ms())
+            .await
+            .map_err(duplicate_as(format!("app {app_id}")))?;
+        tx.commit().await?;
+        Ok(AppCredentials { app_id, app_secret })
+    }
+
+    pub async fn create_staff(&self, username: &str, name: &str, password: &str, role: &str) -> Result<i64, AppError> {
+        let username = code_field("username", username, 64)?;
+        if password.chars().count() < 5 {
+            return Err(AppError::InvalidParam { field: "password", reason: "at least 5 characters".into() });
+        }
+        let role = role.to_ascii_uppercase();
+        if !STAFF_ROLES.contains(&role.as_str()) {
+            return Err(AppError::InvalidParam { field: "role", reason: STAFF_ROLES.join(", ") });
+        }
+        let hash = hash_secret(password)?;
+        let name = if name.trim().is_empty() { username.clone() } else { name.trim().to_owned() };
+        let mut tx = self.store.begin_write().await?;
+        let id = party::insert_staff(tx.conn(), &username, &name, &hash, &role, now_ms())
+            .await
+            .map_err(duplicate_as(format!("staff {username}")))?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Imports (inserts or updates) locations of a warehouse, a chunk per
+    /// transaction; `progress` is told how many rows are done.
+    pub async fn import_locations(
+        &self,
+        warehouse_code: &str,
+        rows: Vec<LocationImportRow>,
+        mut progress: impl FnMut(usize),
+    ) -> Result<usize, AppError> {
+        let mut conn = self.store.read().await?;
+        let w = warehouse::find_warehouse(&mut conn, warehouse_code)
+            .await?
+            .ok_or_else(|| AppError::WarehouseNotFound(warehouse_code.to_owned()))?;
+        drop(conn);
+        let locations = rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| r.validate().map_err(|reason| AppError::InvalidParam { field: "row", reason: format!("row {}: {reason}", i + 1) }))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut done = 0;
+        for chunk in locations.chunks(IMPORT_CHUNK) {
+            let mut tx = self.store.begin_write().await?;
+            warehouse::upsert_locations(tx.conn(), w.warehouse_id, chunk, now_ms()).await?;
+            tx.commit().await?;
+            done += chunk.len();
+            progress(done);
+        }
+        Ok(done)
+    }
+}
+
+/// One row of a location CSV: `code,zone,aisle,bay,level,type[,x_mm,y_mm,block]`.
+#[derive(Debug, Clone, Default)]
+pub struct LocationImportRow {
+    pub code: String,
+    pub zone: String,
+    pub aisle: i64,
+    pub bay: i64,
+    pub level: i64,
+    pub location_type: String,
+    pub x_mm: Option<i64>,
+    pub y_mm: Option<i64>,
+    pub block: Option<i64>,
+}
+
+impl LocationImportRow {
+    fn validate(self) -> Result<NewLocation, String> {
+        let code = LocationCode::parse(&self.code).map_err(|e| e.to_string())?;
+        let location_type =
+            LocationType::parse(&self.location_type).ok_or_else(|| format!("unknown type {:?}", self.location_type))?;
+        if self.zone.trim().is_empty() {
+            return Err("zone is required".into());
+        }
+        Ok(NewLocation {
+            code: code.as_str().to_owned(),
+            zone: self.zone.trim().to_ascii_uppercase(),
+            aisle: self.aisle,
+            bay: self.bay,
+            level: self.level,
+            location_type: location_type.as_str().to_owned(),
+            // Without coordinates, the layout's conventional spacing: aisles
+            // 3 m apart, bays 1.2 m wide.
+            x_mm: self.x_mm.unwrap_or(self.aisle * 3000),
+            y_mm: self.y_mm.unwrap_or(self.bay * 1200),
+            block: self.block.unwrap_or(0),
+            capacity_volume_cm3: None,
+            capacity_weight_g: None,
+        })
+    }
+}

@@ -1,0 +1,236 @@
+//! Credentials and bearer tokens.
+//!
+//! Secrets and passwords are stored as argon2 hashes; tokens are 256 random
+//! bits handed out once and stored as SHA-256 (a fast hash is enough for
+//! values nobody can guess). Access tokens live 24 hours; refresh tokens
+//! 30 days and rotate: each use revokes the token and issues a new pair in
+//! the same family, and presenting a revoked refresh token again revokes
+//! the whole family, since only a thief would hold it.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use haicang_store::party::{self, NewToken, TokenRow};
+
+use crate::{App, AppError, CustomerPrincipal, Principal, StaffPrincipal, now_ms};
+
+/// How long tokens live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenLifetimes {
+    pub access_seconds: i64,
+    pub refresh_seconds: i64,
+}
+
+impl Default for TokenLifetimes {
+    fn default() -> Self {
+        TokenLifetimes { access_seconds: 24 * 3600, refresh_seconds: 30 * 24 * 3600 }
+    }
+}
+const ACCESS: &str = "ACCESS";
+const REFRESH: &str = "REFRESH";
+
+/// What a successful login answers.
+#[derive(Debug, Clone)]
+pub struct TokenPair {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub expires_in: i64,
+    pub refresh_expires_in: i64,
+}
+
+pub fn hash_secret(secret: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    Argon2::default()
+        .hash_password(secret.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::InvalidParam { field: "secret", reason: e.to_string() })
+}
+
+/// Constant-time comparison inside argon2's verifier.
+fn verify_secret(secret: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).map(|h| Argon2::default().verify_password(secret.as_bytes(), &h).is_ok()).unwrap_or(false)
+}
+
+/// A hash to verify against when the account does not exist, so that the
+/// answer takes as long as for a real account (no user enumeration by time).
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_secret("no such account").unwrap_or_default())
+}
+
+/// 256 random bits, hex.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Who a new token pair speaks for.
+#[derive(Clone, Copy)]
+enum Holder {
+    Customer { customer_id: i64, app_id: Option<i64> },
+    Staff { staff_id: i64 },
+}
+
+impl App {
+    /// `POST /auth/token`: an app's id and secret for a token pair.
+    pub async fn issue_token(&self, client_id: &str, secret: &str) -> Result<TokenPair, AppError> {
+        if client_id.is_empty() {
+            return Err(AppError::ClientIdRequired);
+        }
+        if secret.is_empty() {
+            return Err(AppError::ClientSecretRequired);
+        }
+        let app = party::find_app(&mut *self.store.read().await?, client_id).await?;
+        let hash = app.as_ref().map(|a| a.secret_hash.as_str()).unwrap_or_else(|| dummy_hash());
+        let verified = verify_secret(secret, hash);
+        let app = app.filter(|_| verified).ok_or(AppError::InvalidClient)?;
+        if app.status != "ACTIVE" || app.customer_status != "ACTIVE" {
+            return Err(AppError::AccountDisabled);
+        }
+        let holder = Holder::Customer { customer_id: app.customer_id, app_id: Some(app.app_id) };
+        self.retrying(|| self.new_pair(holder, random_token())).await
+    }
+
+    /// `POST /staff/login`.
+    pub async fn staff_login(&self, username: &str, password: &str) -> Result<TokenPair, AppError> {
+        if username.is_empty() {
+            return Err(AppError::MissingParam { field: "username" });
+        }
+        if password.is_empty() {
+            return Err(AppError::MissingParam { field: "password" });
+        }
+        let staff = party::find_staff(&mut *self.store.read().await?, username).await?;
+        let hash = staff.as_ref().map(|s| s.password_hash.as_str()).unwrap_or_else(|| dummy_hash());
+        let verified = verify_secret(password, hash);
+        let staff = staff.filter(|_| verified).ok_or(AppError::WrongCredentials)?;
+        if staff.status != "ACTIVE" {
+            return Err(AppError::AccountDisabled);
+        }
+        self.retrying(|| self.new_pair(Holder::Staff { staff_id: staff.staff_id }, random_token())).await
+    }
+
+    async fn new_pair(&self, holder: Holder, family: String) -> Result<TokenPair, AppError> {
+        let mut tx = self.store.begin_write().await?;
+        let pair = self.write_pair(&mut tx, holder, &family).await?;
+        tx.commit().await?;
+        Ok(pair)
+    }
+
+    async fn write_pair(
+        &self,
+        tx: &mut haicang_store::WriteTx,
+        holder: Holder,
+        family: &str,
+    ) -> Result<TokenPair, AppError> {
+        let now = now_ms();
+        let (customer_id, app_id, staff_id) = match holder {
+            Holder::Customer { customer_id, app_id } => (Some(customer_id), app_id, None),
+            Holder::Staff { staff_id } => (None, None, Some(staff_id)),
+        };
+        let access_token = random_token();
+        let refresh_token = random_token();
+        let lifetimes = self.token_lifetimes;
+        for (token, kind, seconds) in
+            [(&access_token, ACCESS, lifetimes.access_seconds), (&refresh_token, REFRESH, lifetimes.refresh_seconds)]
+        {
+            let hash = token_hash(token);
+            let t = NewToken {
+                token_hash: &hash,
+                kind,
+                app_id,
+                customer_id,
+                staff_id,
+                family,
+                expires_at: now + seconds * 1000,
+                now,
+            };
+            party::insert_token(tx.conn(), t).await?;
+        }
+        Ok(TokenPair {
+            access_token,
+            refresh_token,
+            expires_in: lifetimes.access_seconds,
+            refresh_expires_in: lifetimes.refresh_seconds,
+        })
+    }
+
+    /// `POST /auth/refresh`: rotates a refresh token.
+    pub async fn refresh(&self, refresh_token: &str) -> Result<TokenPair, AppError> {
+        if refresh_token.is_empty() {
+            return Err(AppError::RefreshTokenRequired);
+        }
+        let hash = token_hash(refresh_token);
+        self.retrying(|| self.refresh_once(&hash)).await
+    }
+
+    async fn refresh_once(&self, hash: &str) -> Result<TokenPair, AppError> {
+        let now = now_ms();
+        let mut tx = self.store.begin_write().await?;
+        let row = party::find_token(tx.conn(), hash).await?.ok_or(AppError::InvalidRefreshToken)?;
+        if row.kind != REFRESH {
+            return Err(AppError::InvalidRefreshToken);
+        }
+        if row.revoked_at.is_some() {
+            // Reuse of a rotated token: whoever holds the family is suspect.
+            party::revoke_family(tx.conn(), &row.family, now).await?;
+            tx.commit().await?;
+            return Err(AppError::InvalidRefreshToken);
+        }
+        if row.expires_at <= now {
+            return Err(AppError::InvalidRefreshToken);
+        }
+        if !party::revoke_token(tx.conn(), row.auth_token_id, now).await? {
+            return Err(AppError::InvalidRefreshToken);
+        }
+        check_holder_active(&row)?;
+        let holder = match (row.customer_id, row.staff_id) {
+            (Some(customer_id), _) => Holder::Customer { customer_id, app_id: row.app_id },
+            (None, Some(staff_id)) => Holder::Staff { staff_id },
+            (None, None) => return Err(AppError::InvalidRefreshToken),
+        };
+        let pair = self.write_pair(&mut tx, holder, &row.family).await?;
+        tx.commit().await?;
+        Ok(pair)
+    }
+
+    /// Resolves a bearer access token to its principal.
+    pub async fn authenticate(&self, access_token: &str) -> Result<Principal, AppError> {
+        if access_token.is_empty() {
+            return Err(AppError::AccessTokenRequired);
+        }
+        let row = party::find_token(&mut *self.store.read().await?, &token_hash(access_token))
+            .await?
+            .ok_or(AppError::InvalidAccessToken)?;
+        if row.kind != ACCESS || row.revoked_at.is_some() {
+            return Err(AppError::InvalidAccessToken);
+        }
+        if row.expires_at <= now_ms() {
+            return Err(AppError::AccessTokenExpired);
+        }
+        check_holder_active(&row)?;
+        match (row.customer_id, row.customer_code, row.staff_id, row.staff_username, row.staff_role) {
+            (Some(customer_id), Some(customer_code), _, _, _) => {
+                Ok(Principal::Customer(CustomerPrincipal { customer_id, customer_code, app_id: row.app_id }))
+            }
+            (None, _, Some(staff_id), Some(username), Some(role)) => {
+                Ok(Principal::Staff(StaffPrincipal { staff_id, username, role }))
+            }
+            _ => Err(AppError::InvalidAccessToken),
+        }
+    }
+}
+
+fn check_holder_active(row: &TokenRow) -> Result<(), AppError> {
+    let status = row.customer_status.as_deref().or(row.staff_status.as_deref());
+    if status != Some("ACTIVE") {
+        return Err(AppError::AccountDisabled);
+    }
+    Ok(())
+}

@@ -1,0 +1,194 @@
+//! Products of a customer: create (one or a batch), update, read, list.
+
+use haicang_core::product::{BATCH_MAX, ProductDraft, ProductKind, ProductSpec};
+use haicang_store::product::{self as products, ProductFilter, ProductRow};
+use haicang_store::{StoreError, WriteTx};
+
+use crate::{App, AppError, CustomerPrincipal, Page, PageRequest, now_ms};
+
+/// A product as read back: its row and its components (SKU, quantity).
+#[derive(Debug, Clone)]
+pub struct ProductDetails {
+    pub row: ProductRow,
+    pub components: Vec<(String, i64)>,
+}
+
+impl App {
+    /// Creates up to [`BATCH_MAX`] products in one transaction. Each draft
+    /// gets its own result; a refused draft does not stop the others.
+    pub async fn create_products(
+        &self,
+        customer: &CustomerPrincipal,
+        drafts: &[ProductDraft],
+    ) -> Result<Vec<Result<ProductDetails, AppError>>, AppError> {
+        if drafts.is_empty() {
+            return Err(AppError::MissingParam { field: "products" });
+        }
+        if drafts.len() > BATCH_MAX {
+            return Err(AppError::ProductBatchTooLarge);
+        }
+        let specs: Vec<Result<ProductSpec, AppError>> =
+            drafts.iter().map(|d| d.validate().map_err(AppError::from)).collect();
+        self.retrying(|| self.create_products_once(customer, &specs)).await
+    }
+
+    async fn create_products_once(
+        &self,
+        customer: &CustomerPrincipal,
+        specs: &[Result<ProductSpec, AppError>],
+    ) -> Result<Vec<Result<ProductDetails, AppError>>, AppError> {
+        let now = now_ms();
+        let mut tx = self.store.begin_write().await?;
+        let mut results = Vec::with_capacity(specs.len());
+        for spec in specs {
+            let spec = match spec {
+                Ok(spec) => spec,
+                Err(e) => {
+                    results.push(Err(copy_error(e)));
+                    continue;
+                }
+            };
+            results.push(insert_one(&mut tx, customer.customer_id, spec, now).await?);
+        }
+        tx.commit().await?;
+        Ok(results)
+    }
+
+    /// Replaces a product's fields (all but the SKU). The barcode, type and
+    /// management flags are locked while the product has stock.
+    pub async fn update_product(
+        &self,
+        customer: &CustomerPrincipal,
+        sku: &str,
+        draft: &ProductDraft,
+    ) -> Result<ProductDetails, AppError> {
+        let mut draft = draft.clone();
+        match &draft.sku {
+            Some(body_sku) if body_sku != sku => {
+                return Err(AppError::InvalidParam { field: "sku", reason: "differs from the SKU in the path".into() });
+            }
+            _ => draft.sku = Some(sku.to_owned()),
+        }
+        let spec = draft.validate()?;
+        self.retrying(|| self.update_product_once(customer, &spec)).await
+    }
+
+    async fn update_product_once(&self, customer: &CustomerPrincipal, spec: &ProductSpec) -> Result<ProductDetails, AppError> {
+        let now = now_ms();
+        let sku = spec.sku.as_str();
+        let mut tx = self.store.begin_write().await?;
+        let current = products::find_product(tx.conn(), customer.customer_id, sku)
+            .await?
+            .ok_or_else(|| AppError::SkuNotFound(sku.to_owned()))?;
+        if let Some(other) = products::find_product_id_by_barcode(tx.conn(), customer.customer_id, &spec.barcode).await? {
+            if other != current.product_id {
+                return Err(AppError::BarcodeExists(spec.barcode.clone()));
+            }
+        }
+        let identity_changes = current.product_type != spec.kind.product_type().as_str()
+            || (current.serial_managed != 0) != spec.flags.serial_managed
+            || (current.batch_managed != 0) != spec.flags.batch_managed;
+        if (current.barcode != spec.barcode || identity_changes) && products::has_stock(tx.conn(), current.product_id).await? {
+            return Err(if current.barcode != spec.barcode {
+                AppError::BarcodeLockedByStock(current.barcode)
+            } else {
+                AppError::ProductLockedByStock(sku.to_owned())
+            });
+        }
+        let components = resolve_components(&mut tx, customer.customer_id, spec).await?;
+        products::update_product(tx.conn(), current.product_id, spec, &components, now).await?;
+        let details = details_in_tx(&mut tx, customer.customer_id, sku).await?;
+        tx.commit().await?;
+        Ok(details)
+    }
+
+    pub async fn get_product(&self, customer: &CustomerPrincipal, sku: &str) -> Result<ProductDetails, AppError> {
+        let mut conn = self.store.read().await?;
+        let row = products::find_product(&mut conn, customer.customer_id, sku)
+            .await?
+            .ok_or_else(|| AppError::SkuNotFound(sku.to_owned()))?;
+        let components = products::components_of(&mut conn, &[row.product_id]).await?;
+        Ok(ProductDetails { row, components: components.into_iter().map(|c| (c.sku, c.quantity)).collect() })
+    }
+
+    pub async fn list_products(
+        &self,
+        customer: &CustomerPrincipal,
+        filter: &ProductFilter,
+        page: PageRequest,
+    ) -> Result<Page<ProductDetails>, AppError> {
+        let mut conn = self.store.read().await?;
+        let (rows, total) = products::list_products(&mut conn, customer.customer_id, filter, page).await?;
+        let ids: Vec<i64> = rows.iter().filter(|r| r.product_type == "SUITE").map(|r| r.product_id).collect();
+        let components = products::components_of(&mut conn, &ids).await?;
+        let items = rows
+            .into_iter()
+            .map(|row| {
+                let mine = components.iter().filter(|c| c.product_id == row.product_id);
+                ProductDetails { components: mine.map(|c| (c.sku.clone(), c.quantity)).collect(), row }
+            })
+            .collect();
+        Ok(Page::new(items, page, total))
+    }
+}
+
+/// Validation errors are reported per item and also kept for a retry of
+/// the whole batch, so they are copied rather than moved.
+fn copy_error(e: &AppError) -> AppError {
+    match e {
+        AppError::Product(p) => AppError::Product(p.clone()),
+        other => AppError::InvalidParam { field: "product", reason: other.to_string() },
+    }
+}
+
+/// Inserts one product, or answers why not. Store errors other than
+/// refusals abort the batch (and may retry it).
+async fn insert_one(
+    tx: &mut WriteTx,
+    customer_id: i64,
+    spec: &ProductSpec,
+    now: i64,
+) -> Result<Result<ProductDetails, AppError>, AppError> {
+    let sku = spec.sku.as_str();
+    if products::find_product(tx.conn(), customer_id, sku).await?.is_some() {
+        return Ok(Err(AppError::SkuExists(sku.to_owned())));
+    }
+    if products::find_product_id_by_barcode(tx.conn(), customer_id, &spec.barcode).await?.is_some() {
+        return Ok(Err(AppError::BarcodeExists(spec.barcode.clone())));
+    }
+    let components = match resolve_components(tx, customer_id, spec).await {
+        Ok(c) => c,
+        Err(e @ AppError::SkuNotFound(_)) => return Ok(Err(e)),
+        Err(e) => return Err(e),
+    };
+    match products::insert_product(tx.conn(), customer_id, spec, &components, now).await {
+        Ok(_) => Ok(Ok(details_in_tx(tx, customer_id, sku).await?)),
+        // Checked above inside the same write transaction: only a concurrent
+        // writer on PostgreSQL gets here, and the retry will see its row.
+        Err(StoreError::Duplicate(m)) => Err(AppError::Store(StoreError::Conflict(m))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn resolve_components(tx: &mut WriteTx, customer_id: i64, spec: &ProductSpec) -> Result<Vec<(i64, i64)>, AppError> {
+    let ProductKind::Suite { components } = &spec.kind else { return Ok(Vec::new()) };
+    let skus: Vec<String> = components.iter().map(|(s, _)| s.as_str().to_owned()).collect();
+    let ids = products::product_ids(tx.conn(), customer_id, &skus).await?;
+    components
+        .iter()
+        .map(|(sku, quantity)| {
+            ids.iter()
+                .find(|(s, _)| s == sku.as_str())
+                .map(|(_, id)| (*id, *quantity))
+                .ok_or_else(|| AppError::SkuNotFound(sku.as_str().to_owned()))
+        })
+        .collect()
+}
+
+async fn details_in_tx(tx: &mut WriteTx, customer_id: i64, sku: &str) -> Result<ProductDetails, AppError> {
+    let row = products::find_product(tx.conn(), customer_id, sku)
+        .await?
+        .ok_or_else(|| AppError::SkuNotFound(sku.to_owned()))?;
+    let components = products::components_of(tx.conn(), &[row.product_id]).await?;
+    Ok(ProductDetails { row, components: components.into_iter().map(|c| (c.sku, c.quantity)).collect() })
+}

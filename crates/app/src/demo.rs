@@ -1,0 +1,205 @@
+//! Demo data for `serve --demo`: seeded only into an empty database.
+
+use haicang_core::ledger::Condition;
+use haicang_core::location::layout_code;
+use haicang_core::product::{DeclarationDraft, ProductDraft};
+use haicang_store::warehouse::{self, NewLocation, NewWarehouse};
+use haicang_store::party;
+
+use crate::admin::IMPORT_CHUNK;
+use crate::inventory::{AdjustmentCommand, AdjustmentLine};
+use crate::{App, AppError, CustomerPrincipal, StaffPrincipal, now_ms};
+
+pub const DEMO_CUSTOMER: &str = "DEMO";
+pub const DEMO_APP_ID: &str = "demo-app";
+pub const DEMO_APP_SECRET: &str = "demo-secret";
+pub const DEMO_STAFF: &str = "admin";
+pub const DEMO_STAFF_PASSWORD: &str = "admin";
+
+/// The layout of a generated warehouse: storage zones of aisles of bays of
+/// levels, plus the work areas every warehouse has.
+struct Layout {
+    zones: &'static [(&'static str, &'static str)],
+    aisles_per_zone: u32,
+    bays: u32,
+    levels: u32,
+}
+
+fn layout_locations(layout: &Layout) -> Vec<NewLocation> {
+    let mut out = Vec::new();
+    let mut aisle_index = 0i64;
+    for (zone, kind) in layout.zones {
+        for aisle in 1..=layout.aisles_per_zone {
+            aisle_index += 1;
+            for bay in 1..=layout.bays {
+                for level in 1..=layout.levels {
+                    out.push(NewLocation {
+                        code: layout_code(zone, aisle, bay, level),
+                        zone: (*zone).to_owned(),
+                        aisle: aisle_index,
+                        bay: i64::from(bay),
+                        level: i64::from(level),
+                        // Pick faces are the ground levels of the pick zone.
+                        location_type: (*kind).to_owned(),
+                        x_mm: aisle_index * 3000,
+                        y_mm: i64::from(bay) * 1200,
+                        // A cross aisle halfway down every aisle.
+                        block: i64::from(bay > layout.bays / 2),
+                        capacity_volume_cm3: Some(1_200_000),
+                        capacity_weight_g: Some(500_000),
+                    });
+                }
+            }
+        }
+    }
+    for (prefix, kind, count) in
+        [("RCV", "RECEIVING", 4), ("PACK", "PACKING", 8), ("SHIP", "SHIPPING", 4), ("RET", "RETURNS", 2), ("QC", "QUARANTINE", 2), ("DEF", "DEFECTIVE", 2)]
+    {
+        for i in 1..=count {
+            out.push(NewLocation {
+                code: format!("{prefix}-{i:02}"),
+                zone: prefix.to_owned(),
+                aisle: 0,
+                bay: i,
+                level: 0,
+                location_type: kind.to_owned(),
+                x_mm: 0,
+                y_mm: i * 2000,
+                block: 0,
+                capacity_volume_cm3: None,
+                capacity_weight_g: None,
+            });
+        }
+    }
+    out
+}
+
+const PRODUCT_NAMES: [(&str, &str, &str); 10] = [
+    ("Phone case", "手机壳", "392690"),
+    ("USB-C cable 1m", "USB-C 数据线", "854442"),
+    ("Wireless earbuds", "无线耳机", "851830"),
+    ("LED desk lamp", "LED 台灯", "940520"),
+    ("Yoga mat", "瑜伽垫", "950691"),
+    ("Water bottle 750ml", "水杯", "392410"),
+    ("Kitchen scale", "厨房秤", "842310"),
+    ("Pet brush", "宠物梳", "960329"),
+    ("Car phone holder", "车载手机支架", "830249"),
+    ("Silicone spatula", "硅胶铲", "392490"),
+];
+
+impl App {
+    /// Seeds the demo data when the database has no customer yet; answers
+    /// whether it did.
+    pub async fn seed_demo(&self) -> Result<bool, AppError> {
+        if party::count_customers(&mut *self.store.read().await?).await? > 0 {
+            return Ok(false);
+        }
+        let now = now_ms();
+        let mut tx = self.store.begin_write().await?;
+        let la = warehouse::insert_warehouse(
+            tx.conn(),
+            NewWarehouse {
+                code: "US-LA01",
+                name: "Los Angeles 1",
+                country: "US",
+                timezone: "America/Los_Angeles",
+                address: "1200 E Francis St, Ontario, CA 91761",
+            },
+            now,
+        )
+        .await?;
+        let fra = warehouse::insert_warehouse(
+            tx.conn(),
+            NewWarehouse {
+                code: "DE-FRA01",
+                name: "Frankfurt 1",
+                country: "DE",
+                timezone: "Europe/Berlin",
+                address: "Cargo City Süd, 60549 Frankfurt am Main",
+            },
+            now,
+        )
+        .await?;
+        for (w, services) in [
+            (la, [("USPS-GA", "USPS Ground Advantage", "USPS"), ("UPS-GND", "UPS Ground", "UPS"), ("FEDEX-HD", "FedEx Home Delivery", "FEDEX")]),
+            (fra, [("DHL-PAKET", "DHL Paket", "DHL"), ("DPD-CLASSIC", "DPD Classic", "DPD"), ("GLS-BP", "GLS BusinessParcel", "GLS")]),
+        ] {
+            for (code, name, carrier) in services {
+                warehouse::insert_shipping_service(tx.conn(), w, code, name, carrier, now).await?;
+            }
+        }
+        tx.commit().await?;
+        let la_layout = Layout {
+            zones: &[("A", "STORAGE"), ("B", "STORAGE"), ("C", "PICK_FACE"), ("D", "STORAGE")],
+            aisles_per_zone: 5,
+            bays: 30,
+            levels: 5,
+        };
+        let fra_layout = Layout { zones: &[("A", "STORAGE"), ("B", "PICK_FACE")], aisles_per_zone: 4, bays: 10, levels: 4 };
+        for (w, layout) in [(la, la_layout), (fra, fra_layout)] {
+            for chunk in layout_locations(&layout).chunks(IMPORT_CHUNK) {
+                let mut tx = self.store.begin_write().await?;
+                warehouse::upsert_locations(tx.conn(), w, chunk, now).await?;
+                tx.commit().await?;
+            }
+        }
+
+        let customer_id = self.create_customer(DEMO_CUSTOMER, "Demo Seller Ltd.").await?;
+        self.create_app(DEMO_CUSTOMER, "demo ERP", Some((DEMO_APP_ID, DEMO_APP_SECRET))).await?;
+        let staff_id = self.create_staff(DEMO_STAFF, "Demo Admin", DEMO_STAFF_PASSWORD, "ADMIN").await?;
+
+        let customer = CustomerPrincipal { customer_id, customer_code: DEMO_CUSTOMER.into(), app_id: None };
+        let drafts: Vec<ProductDraft> = (1..=50).map(demo_product).collect();
+        for result in self.create_products(&customer, &drafts).await? {
+            result?;
+        }
+        let staff = StaffPrincipal { staff_id, username: DEMO_STAFF.into(), role: "ADMIN".into() };
+        let lines = (1..=30)
+            .map(|i| AdjustmentLine {
+                sku: format!("DEMO-{i:04}"),
+                location_code: layout_code(if i % 2 == 0 { "A" } else { "C" }, 1 + (i % 5), 1 + (i % 30), 1),
+                quantity: i64::from(10 * (1 + i % 7)),
+                condition: Condition::Good,
+                lot_code: None,
+                batch_no: None,
+                production_date: None,
+                expiry_date: None,
+                serials: Vec::new(),
+                reason: None,
+            })
+            .collect();
+        self.adjust(&staff, &AdjustmentCommand {
+            warehouse_code: "US-LA01".into(),
+            customer_code: DEMO_CUSTOMER.into(),
+            reason: "demo opening stock".into(),
+            lines,
+        })
+        .await?;
+        Ok(true)
+    }
+}
+
+fn demo_product(i: u32) -> ProductDraft {
+    let (name_en, name_zh, hs) = PRODUCT_NAMES[(i as usize - 1) % PRODUCT_NAMES.len()];
+    let variant = (i - 1) / PRODUCT_NAMES.len() as u32 + 1;
+    ProductDraft {
+        sku: Some(format!("DEMO-{i:04}")),
+        name: Some(format!("{name_en} v{variant}")),
+        barcode: Some(format!("69{:011}", 12_345_000 + i)),
+        length_cm: Some(format!("{}", 10 + i % 20)),
+        width_cm: Some(format!("{}", 8 + i % 10)),
+        height_cm: Some(format!("{}.5", 2 + i % 8)),
+        weight_kg: Some(format!("0.{:02}", 10 + i)),
+        declaration: Some(DeclarationDraft {
+            name_en: Some(name_en.into()),
+            name_zh: Some(name_zh.into()),
+            hs_code: Some(hs.into()),
+            origin_country: Some("CN".into()),
+            value: Some(format!("{}.99", 3 + i % 20)),
+            currency: Some("USD".into()),
+            attribute: Some(if hs == "851830" { "BATTERY" } else { "GENERAL" }.into()),
+        }),
+        battery: hs == "851830",
+        ..ProductDraft::default()
+    }
+}

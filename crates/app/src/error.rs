@@ -1,0 +1,83 @@
+//! What a use case can answer besides success. The API layer maps each
+//! variant to a stable numeric code, an HTTP status and messages in English
+//! and Chinese; nothing here knows about HTTP.
+
+use haicang_core::ledger::LedgerError;
+use haicang_core::product::ProductError;
+use haicang_store::StoreError;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum AppError {
+    #[error("{field} is required")]
+    MissingParam { field: &'static str },
+    #[error("{field} is malformed: {reason}")]
+    InvalidParam { field: &'static str, reason: String },
+    #[error("client id is required")]
+    ClientIdRequired,
+    #[error("client secret is required")]
+    ClientSecretRequired,
+    #[error("invalid client credentials")]
+    InvalidClient,
+    #[error("access token is required")]
+    AccessTokenRequired,
+    #[error("invalid access token")]
+    InvalidAccessToken,
+    #[error("access token has expired")]
+    AccessTokenExpired,
+    #[error("refresh token is required")]
+    RefreshTokenRequired,
+    #[error("invalid refresh token")]
+    InvalidRefreshToken,
+    #[error("wrong username or password")]
+    WrongCredentials,
+    #[error("the account is disabled")]
+    AccountDisabled,
+    /// A customer token on a staff route or the other way round.
+    #[error("this token may not call this API")]
+    WrongPrincipal,
+    #[error("invalid product: {0}")]
+    Product(#[from] ProductError),
+    #[error("too many products in one request")]
+    ProductBatchTooLarge,
+    #[error("SKU {0} already exists")]
+    SkuExists(String),
+    #[error("barcode {0} already exists")]
+    BarcodeExists(String),
+    #[error("SKU {0} not found")]
+    SkuNotFound(String),
+    #[error("barcode {0} cannot change while stock exists")]
+    BarcodeLockedByStock(String),
+    #[error("SKU {0} cannot change its type or management flags while stock exists")]
+    ProductLockedByStock(String),
+    #[error("warehouse {0} not found")]
+    WarehouseNotFound(String),
+    #[error("customer {0} not found")]
+    CustomerNotFound(String),
+    #[error("location {0} not found")]
+    LocationNotFound(String),
+    #[error("insufficient stock of {sku}: requested {requested}, available {available}")]
+    InsufficientStock { sku: String, requested: i64, available: i64 },
+    #[error("serial numbers of {sku}: {reason}")]
+    SerialMismatch { sku: String, reason: String },
+    #[error("{sku} is batch managed: give a batch number or an expiry date")]
+    BatchRequired { sku: String },
+    #[error("{0} already exists")]
+    AlreadyExists(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl AppError {
+    /// Attaches the SKU to a ledger refusal so the caller learns which line
+    /// failed.
+    pub(crate) fn from_store_for_sku(e: StoreError, sku: &str) -> AppError {
+        match e {
+            StoreError::Ledger(
+                LedgerError::InsufficientAvailable { requested, available }
+                | LedgerError::InsufficientAtLocation { requested, on_hand: available },
+            ) => AppError::InsufficientStock { sku: sku.to_owned(), requested, available },
+            other => AppError::Store(other),
+        }
+    }
+}

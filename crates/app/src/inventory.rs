@@ -1,0 +1,416 @@
+//! Stock: adjustments, reservations and the customer's stock queries.
+//!
+//! Stock changes only through `haicang_store::stock`, the ledger writer;
+//! this module decides which movements a command means.
+
+use std::collections::BTreeSet;
+
+use haicang_core::document::{DocumentType, format_document_no};
+use haicang_core::ledger::{Condition, MOVEMENT_QUANTITY_MAX, Quantity, VirtualLocation};
+use haicang_store::stock::{
+    self, AdjustmentLineRow, DocumentRef, InventoryRow, Item, LotRow, MovementFilter, MovementRow, Place, SerialRow,
+    StockFilter,
+};
+use haicang_store::warehouse::{self, WarehouseRow};
+use haicang_store::{WriteTx, party, product as products, sequence};
+
+use crate::{App, AppError, CustomerPrincipal, Page, PageRequest, StaffPrincipal, day_code, now_ms};
+
+pub const ADJUSTMENT_LINES_MAX: usize = 500;
+pub const REASON_CHARS_MAX: usize = 200;
+pub const SERIAL_CHARS_MAX: usize = 64;
+
+/// A stock adjustment as staff enter it.
+#[derive(Debug, Clone)]
+pub struct AdjustmentCommand {
+    pub warehouse_code: String,
+    pub customer_code: String,
+    pub reason: String,
+    pub lines: Vec<AdjustmentLine>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AdjustmentLine {
+    pub sku: String,
+    pub location_code: String,
+    /// Signed: positive into the location, negative out of it.
+    pub quantity: i64,
+    pub condition: Condition,
+    /// The lot to adjust; when absent, units in go to today's lot and units
+    /// out come from the oldest lots at the location.
+    pub lot_code: Option<String>,
+    pub batch_no: Option<String>,
+    pub production_date: Option<String>,
+    pub expiry_date: Option<String>,
+    pub serials: Vec<String>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AdjustmentResult {
+    pub document_no: String,
+    pub movements: usize,
+}
+
+/// A YYYY-MM-DD date, checked.
+fn date_field(field: &'static str, value: &Option<String>) -> Result<Option<String>, AppError> {
+    match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map(|_| Some(v.to_owned()))
+            .map_err(|_| AppError::InvalidParam { field, reason: "expected YYYY-MM-DD".into() }),
+    }
+}
+
+impl AdjustmentCommand {
+    fn check(&self) -> Result<(), AppError> {
+        if self.warehouse_code.trim().is_empty() {
+            return Err(AppError::MissingParam { field: "warehouseCode" });
+        }
+        if self.customer_code.trim().is_empty() {
+            return Err(AppError::MissingParam { field: "customerCode" });
+        }
+        if self.reason.trim().is_empty() {
+            return Err(AppError::MissingParam { field: "reason" });
+        }
+        if self.reason.chars().count() > REASON_CHARS_MAX {
+            return Err(AppError::InvalidParam { field: "reason", reason: format!("at most {REASON_CHARS_MAX} characters") });
+        }
+        if self.lines.is_empty() {
+            return Err(AppError::MissingParam { field: "lines" });
+        }
+        if self.lines.len() > ADJUSTMENT_LINES_MAX {
+            return Err(AppError::InvalidParam { field: "lines", reason: format!("at most {ADJUSTMENT_LINES_MAX}") });
+        }
+        for line in &self.lines {
+            if line.quantity == 0 || line.quantity.abs() > MOVEMENT_QUANTITY_MAX {
+                return Err(AppError::InvalidParam {
+                    field: "lines.quantity",
+                    reason: format!("a non-zero whole number of at most {MOVEMENT_QUANTITY_MAX} units"),
+                });
+            }
+            date_field("lines.productionDate", &line.production_date)?;
+            date_field("lines.expiryDate", &line.expiry_date)?;
+            let unique: BTreeSet<&String> = line.serials.iter().collect();
+            if unique.len() != line.serials.len()
+                || line.serials.iter().any(|s| s.trim().is_empty() || s.chars().count() > SERIAL_CHARS_MAX)
+            {
+                return Err(AppError::InvalidParam { field: "lines.serials", reason: "unique, 1-64 characters".into() });
+            }
+        }
+        Ok(())
+    }
+}
+
+impl App {
+    /// `POST /ops/adjustments`: one document, one transaction; every line
+    /// moves stock from or to `@ADJUSTMENT` through the ledger.
+    pub async fn adjust(&self, staff: &StaffPrincipal, cmd: &AdjustmentCommand) -> Result<AdjustmentResult, AppError> {
+        cmd.check()?;
+        self.retrying(|| self.adjust_once(staff, cmd)).await
+    }
+
+    async fn adjust_once(&self, staff: &StaffPrincipal, cmd: &AdjustmentCommand) -> Result<AdjustmentResult, AppError> {
+        let now = now_ms();
+        let mut tx = self.store.begin_write().await?;
+        let w = find_warehouse(&mut tx, &cmd.warehouse_code).await?;
+        let customer = party::find_customer(tx.conn(), &cmd.customer_code)
+            .await?
+            .ok_or_else(|| AppError::CustomerNotFound(cmd.customer_code.clone()))?;
+        let day = day_code(now);
+        let seq = sequence::next_value(tx.conn(), DocumentType::Adjustment.prefix(), &day).await?;
+        let document_no = format_document_no(DocumentType::Adjustment, &day, seq);
+        let adjustment_id =
+            stock::insert_adjustment(&mut tx, &document_no, w.warehouse_id, customer.customer_id, &cmd.reason, staff.staff_id, now)
+                .await?;
+        let mut movements = 0;
+        for (index, line) in cmd.lines.iter().enumerate() {
+            let line_no = index as i64 + 1;
+            let doc = DocumentRef {
+                document_type: DocumentType::Adjustment.as_str().to_owned(),
+                document_no: document_no.clone(),
+                line: line_no,
+                operator: staff.operator(),
+                reason: Some(line.reason.clone().unwrap_or_else(|| cmd.reason.clone())),
+            };
+            let product = products::find_product(tx.conn(), customer.customer_id, &line.sku)
+                .await?
+                .ok_or_else(|| AppError::SkuNotFound(line.sku.clone()))?;
+            let location = warehouse::find_location(tx.conn(), w.warehouse_id, &line.location_code.trim().to_ascii_uppercase())
+                .await?
+                .ok_or_else(|| AppError::LocationNotFound(line.location_code.clone()))?;
+            let place = Place { location_id: location.location_id, code: location.code.clone() };
+            let item = Item {
+                customer_id: customer.customer_id,
+                warehouse_id: w.warehouse_id,
+                product_id: product.product_id,
+                condition: line.condition,
+            };
+            let serial_managed = product.serial_managed != 0;
+            if serial_managed && line.serials.len() as i64 != line.quantity.abs() {
+                return Err(AppError::SerialMismatch {
+                    sku: line.sku.clone(),
+                    reason: format!("{} units need {} serial numbers", line.quantity.abs(), line.quantity.abs()),
+                });
+            }
+            if !serial_managed && !line.serials.is_empty() {
+                return Err(AppError::SerialMismatch { sku: line.sku.clone(), reason: "the SKU is not serial managed".into() });
+            }
+            let parts = if line.quantity > 0 {
+                let lot_id = self.lot_for_receipt(&mut tx, customer.customer_id, &product, line, now).await?;
+                let q = quantity(line.quantity)?;
+                stock::receive(&mut tx, item, VirtualLocation::Adjustment, &place, lot_id, q, &doc, now)
+                    .await
+                    .map_err(|e| AppError::from_store_for_sku(e, &line.sku))?;
+                if serial_managed {
+                    check_serials_absent(&mut tx, product.product_id, &line.sku, &line.serials).await?;
+                    stock::serials_in(&mut tx, item, place.location_id, lot_id, &line.serials, &document_no, now).await?;
+                }
+                stock::insert_adjustment_line(&mut tx, adjustment_id, AdjustmentLineRow {
+                    line_no,
+                    product_id: product.product_id,
+                    location_id: place.location_id,
+                    lot_id,
+                    condition: line.condition,
+                    quantity: line.quantity,
+                    reason: line.reason.as_deref(),
+                })
+                .await?;
+                1
+            } else {
+                let takes = self.lots_for_issue(&mut tx, item, &place, line, &product.sku).await?;
+                for (lot_id, units) in &takes {
+                    stock::issue(&mut tx, item, &place, VirtualLocation::Adjustment, *lot_id, quantity(*units)?, &doc, now)
+                        .await
+                        .map_err(|e| AppError::from_store_for_sku(e, &line.sku))?;
+                }
+                if serial_managed {
+                    check_serials_at(&mut tx, item, &place, &line.sku, &line.serials).await?;
+                    stock::serials_out(&mut tx, product.product_id, &line.serials, &document_no, now).await?;
+                }
+                let first_lot = takes.first().map(|(lot, _)| *lot).unwrap_or_default();
+                stock::insert_adjustment_line(&mut tx, adjustment_id, AdjustmentLineRow {
+                    line_no,
+                    product_id: product.product_id,
+                    location_id: place.location_id,
+                    lot_id: first_lot,
+                    condition: line.condition,
+                    quantity: line.quantity,
+                    reason: line.reason.as_deref(),
+                })
+                .await?;
+                takes.len()
+            };
+            movements += parts;
+        }
+        tx.commit().await?;
+        Ok(AdjustmentResult { document_no, movements })
+    }
+
+    /// The lot units enter: the named one, or one per inbound day (and batch).
+    async fn lot_for_receipt(
+        &self,
+        tx: &mut WriteTx,
+        customer_id: i64,
+        product: &products::ProductRow,
+        line: &AdjustmentLine,
+        now: i64,
+    ) -> Result<i64, AppError> {
+        let batch_no = line.batch_no.as_deref().map(str::trim).filter(|b| !b.is_empty());
+        let expiry = date_field("lines.expiryDate", &line.expiry_date)?;
+        let production = date_field("lines.productionDate", &line.production_date)?;
+        if product.batch_managed != 0 && batch_no.is_none() && expiry.is_none() && line.lot_code.is_none() {
+            return Err(AppError::BatchRequired { sku: product.sku.clone() });
+        }
+        let lot_code = match &line.lot_code {
+            Some(code) if !code.trim().is_empty() => code.trim().to_owned(),
+            _ => {
+                let mut code = format!("L{}", day_code(now));
+                if let Some(b) = batch_no {
+                    code.push('-');
+                    code.push_str(b);
+                }
+                if let Some(e) = &expiry {
+                    code.push_str("-E");
+                    code.push_str(&e.replace('-', ""));
+                }
+                code
+            }
+        };
+        Ok(stock::ensure_lot(tx, customer_id, product.product_id, &lot_code, now, batch_no, production.as_deref(), expiry.as_deref())
+            .await?)
+    }
+
+    /// Which lots units leave from: the named lot, the serials' lots, or
+    /// the oldest lots at the location first.
+    async fn lots_for_issue(
+        &self,
+        tx: &mut WriteTx,
+        item: Item,
+        place: &Place,
+        line: &AdjustmentLine,
+        sku: &str,
+    ) -> Result<Vec<(i64, i64)>, AppError> {
+        let wanted = line.quantity.abs();
+        let available = stock::lots_at(tx, item, place.location_id).await?;
+        if let Some(code) = line.lot_code.as_deref().filter(|c| !c.trim().is_empty()) {
+            let lot_id = stock::find_lot(tx, item.product_id, code.trim())
+                .await?
+                .ok_or_else(|| AppError::InvalidParam { field: "lines.lotCode", reason: format!("no lot {code}") })?;
+            return Ok(vec![(lot_id, wanted)]);
+        }
+        if !line.serials.is_empty() {
+            let states = stock::serial_states(tx, item.product_id, &line.serials).await?;
+            let mut by_lot: Vec<(i64, i64)> = Vec::new();
+            for (serial, _status, _w, _l, lot) in &states {
+                let lot = lot.ok_or_else(|| AppError::SerialMismatch { sku: sku.to_owned(), reason: format!("{serial} has no lot") })?;
+                match by_lot.iter_mut().find(|(l, _)| *l == lot) {
+                    Some((_, n)) => *n += 1,
+                    None => by_lot.push((lot, 1)),
+                }
+            }
+            return Ok(by_lot);
+        }
+        let mut takes = Vec::new();
+        let mut left = wanted;
+        for (lot_id, units) in available.iter().copied() {
+            if left == 0 {
+                break;
+            }
+            let n = units.min(left);
+            takes.push((lot_id, n));
+            left -= n;
+        }
+        if left > 0 {
+            let on_hand: i64 = available.iter().map(|(_, n)| n).sum();
+            return Err(AppError::InsufficientStock { sku: sku.to_owned(), requested: wanted, available: on_hand });
+        }
+        Ok(takes)
+    }
+
+    /// Reserves `quantity` GOOD units for a document (the outbound flow
+    /// calls this; it is also what the race test drives).
+    pub async fn reserve(
+        &self,
+        customer: &CustomerPrincipal,
+        warehouse_code: &str,
+        sku: &str,
+        quantity: i64,
+        document_no: &str,
+    ) -> Result<i64, AppError> {
+        let q = self::quantity(quantity)?;
+        self.retrying(|| async {
+            let mut tx = self.store.begin_write().await?;
+            let w = find_warehouse(&mut tx, warehouse_code).await?;
+            let product = products::find_product(tx.conn(), customer.customer_id, sku)
+                .await?
+                .ok_or_else(|| AppError::SkuNotFound(sku.to_owned()))?;
+            let item = Item {
+                customer_id: customer.customer_id,
+                warehouse_id: w.warehouse_id,
+                product_id: product.product_id,
+                condition: Condition::Good,
+            };
+            let doc = DocumentRef {
+                document_type: DocumentType::Outbound.as_str().to_owned(),
+                document_no: document_no.to_owned(),
+                line: 1,
+                operator: format!("customer:{}", customer.customer_code),
+                reason: None,
+            };
+            let id = stock::reserve(&mut tx, item, q, &doc, now_ms()).await.map_err(|e| AppError::from_store_for_sku(e, sku))?;
+            tx.commit().await?;
+            Ok(id)
+        })
+        .await
+    }
+
+    /// Cancels a pending reservation.
+    pub async fn void_reservation(&self, reservation_id: i64) -> Result<(), AppError> {
+        self.retrying(|| async {
+            let mut tx = self.store.begin_write().await?;
+            stock::void(&mut tx, reservation_id, now_ms()).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn inventory(
+        &self,
+        customer: &CustomerPrincipal,
+        filter: &StockFilter,
+        page: PageRequest,
+    ) -> Result<Page<InventoryRow>, AppError> {
+        let (rows, total) = stock::list_inventory(&mut *self.store.read().await?, customer.customer_id, filter, page).await?;
+        Ok(Page::new(rows, page, total))
+    }
+
+    pub async fn inventory_lots(
+        &self,
+        customer: &CustomerPrincipal,
+        filter: &StockFilter,
+        page: PageRequest,
+    ) -> Result<Page<LotRow>, AppError> {
+        let (rows, total) = stock::list_lots(&mut *self.store.read().await?, customer.customer_id, filter, page).await?;
+        Ok(Page::new(rows, page, total))
+    }
+
+    pub async fn inventory_serials(
+        &self,
+        customer: &CustomerPrincipal,
+        filter: &StockFilter,
+        serial: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Page<SerialRow>, AppError> {
+        let (rows, total) =
+            stock::list_serials(&mut *self.store.read().await?, customer.customer_id, filter, serial, page).await?;
+        Ok(Page::new(rows, page, total))
+    }
+
+    pub async fn inventory_log(
+        &self,
+        customer: &CustomerPrincipal,
+        filter: &MovementFilter,
+        page: PageRequest,
+    ) -> Result<Page<MovementRow>, AppError> {
+        let (rows, total) =
+            stock::list_movements(&mut *self.store.read().await?, customer.customer_id, filter, page).await?;
+        Ok(Page::new(rows, page, total))
+    }
+}
+
+fn quantity(value: i64) -> Result<Quantity, AppError> {
+    Quantity::new(value.abs()).ok_or(AppError::InvalidParam {
+        field: "quantity",
+        reason: format!("a positive whole number of at most {MOVEMENT_QUANTITY_MAX}"),
+    })
+}
+
+async fn find_warehouse(tx: &mut WriteTx, code: &str) -> Result<WarehouseRow, AppError> {
+    warehouse::find_warehouse(tx.conn(), code)
+        .await?
+        .filter(|w| w.status == "ENABLED")
+        .ok_or_else(|| AppError::WarehouseNotFound(code.to_owned()))
+}
+
+async fn check_serials_absent(tx: &mut WriteTx, product_id: i64, sku: &str, serials: &[String]) -> Result<(), AppError> {
+    let states = stock::serial_states(tx, product_id, serials).await?;
+    if let Some((serial, ..)) = states.iter().find(|(_, status, ..)| status == "IN_STOCK") {
+        return Err(AppError::SerialMismatch { sku: sku.to_owned(), reason: format!("{serial} is already in stock") });
+    }
+    Ok(())
+}
+
+async fn check_serials_at(tx: &mut WriteTx, item: Item, place: &Place, sku: &str, serials: &[String]) -> Result<(), AppError> {
+    let states = stock::serial_states(tx, item.product_id, serials).await?;
+    for serial in serials {
+        let here = states.iter().any(|(s, status, w, l, _)| {
+            s == serial && status == "IN_STOCK" && *w == Some(item.warehouse_id) && *l == Some(place.location_id)
+        });
+        if !here {
+            return Err(AppError::SerialMismatch { sku: sku.to_owned(), reason: format!("{serial} is not at {}", place.code) });
+        }
+    }
+    Ok(())
+}
