@@ -1,1 +1,119 @@
+//! haicang-api: the native HTTP API under `/api/v1`.
+//!
+//! Conventions (docs/ARCHITECTURE.md): JSON in camelCase; every answer is
+//! the envelope `{code, message, data, requestId}` with the matching HTTP
+//! status; error messages in English or Chinese by `Accept-Language`; lists
+//! are `{items, page, pageSize, total}`. Routes live in one module per
+//! feature and only translate between HTTP and `haicang_app` use cases.
 
+pub mod context;
+pub mod envelope;
+pub mod error;
+pub mod extract;
+pub mod routes;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+
+use haicang_app::App;
+
+use crate::error::ApiError;
+
+/// Largest request body: a batch of 300 products fits many times over.
+pub const BODY_BYTES_MAX: usize = 4 * 1024 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "haicang native API",
+        description = "Overseas-warehouse WMS. Every response is wrapped in the envelope \
+            {code, message, data, requestId}; `code` 0 is success, any other value is an error from the \
+            catalogue (English or Chinese by Accept-Language). The schemas below describe `data`."
+    ),
+    paths(
+        routes::auth::token,
+        routes::auth::refresh,
+        routes::auth::staff_login,
+        routes::warehouses::list,
+        routes::warehouses::shipping_services,
+        routes::products::create,
+        routes::products::update,
+        routes::products::get_one,
+        routes::products::list,
+        routes::inventory::inventory,
+        routes::inventory::lots,
+        routes::inventory::serials,
+        routes::inventory::log,
+        routes::ops::locations,
+        routes::ops::adjust,
+    ),
+    components(schemas(routes::products::BatchView)),
+    modifiers(&BearerAuth),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+async fn openapi_json() -> impl IntoResponse {
+    axum::Json(ApiDoc::openapi())
+}
+
+async fn no_such_route() -> ApiError {
+    ApiError::NoSuchRoute
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}
+
+/// Every route of the native API.
+pub fn router(app: App) -> Router {
+    Router::new()
+        .merge(routes::auth::router())
+        .merge(routes::warehouses::router())
+        .merge(routes::products::router())
+        .merge(routes::inventory::router())
+        .merge(routes::ops::router())
+        .route("/api/v1/openapi.json", get(openapi_json))
+        .fallback(no_such_route)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(BODY_BYTES_MAX))
+        .layer(middleware::from_fn(context::with_context))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(AppState { app })
+}
+
+/// Serves the API on a bound listener until `shutdown` resolves.
+pub async fn serve(
+    app: App,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(app)).with_graceful_shutdown(shutdown).await
+}
+
+/// Binds `addr` (port 0 allowed) and returns the listener and its real address.
+pub async fn bind(addr: &str) -> std::io::Result<(tokio::net::TcpListener, SocketAddr)> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    Ok((listener, local))
+}

@@ -108,7 +108,12 @@ impl App {
         let locations = rows
             .into_iter()
             .enumerate()
-            .map(|(i, r)| r.validate().map_err(|reason| AppError::InvalidParam { field: "row", reason: format!("row {}: {reason}", i + 1) }))
+            .map(|(i, r)| {
+                r.validate().map_err(|reason| AppError::InvalidParam {
+                    field: "row",
+                    reason: format!("row {}: {reason}", i + 1),
+                })
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let mut done = 0;
         for chunk in locations.chunks(IMPORT_CHUNK) {

@@ -7,8 +7,8 @@
 //! the same family, and presenting a revoked refresh token again revokes
 //! the whole family, since only a thief would hold it.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 

@@ -73,14 +73,20 @@ impl App {
         self.retrying(|| self.update_product_once(customer, &spec)).await
     }
 
-    async fn update_product_once(&self, customer: &CustomerPrincipal, spec: &ProductSpec) -> Result<ProductDetails, AppError> {
+    async fn update_product_once(
+        &self,
+        customer: &CustomerPrincipal,
+        spec: &ProductSpec,
+    ) -> Result<ProductDetails, AppError> {
         let now = now_ms();
         let sku = spec.sku.as_str();
         let mut tx = self.store.begin_write().await?;
         let current = products::find_product(tx.conn(), customer.customer_id, sku)
             .await?
             .ok_or_else(|| AppError::SkuNotFound(sku.to_owned()))?;
-        if let Some(other) = products::find_product_id_by_barcode(tx.conn(), customer.customer_id, &spec.barcode).await? {
+        if let Some(other) =
+            products::find_product_id_by_barcode(tx.conn(), customer.customer_id, &spec.barcode).await?
+        {
             if other != current.product_id {
                 return Err(AppError::BarcodeExists(spec.barcode.clone()));
             }
@@ -88,7 +94,9 @@ impl App {
         let identity_changes = current.product_type != spec.kind.product_type().as_str()
             || (current.serial_managed != 0) != spec.flags.serial_managed
             || (current.batch_managed != 0) != spec.flags.batch_managed;
-        if (current.barcode != spec.barcode || identity_changes) && products::has_stock(tx.conn(), current.product_id).await? {
+        if (current.barcode != spec.barcode || identity_changes)
+            && products::has_stock(tx.conn(), current.product_id).await?
+        {
             return Err(if current.barcode != spec.barcode {
                 AppError::BarcodeLockedByStock(current.barcode)
             } else {
@@ -170,7 +178,11 @@ async fn insert_one(
     }
 }
 
-async fn resolve_components(tx: &mut WriteTx, customer_id: i64, spec: &ProductSpec) -> Result<Vec<(i64, i64)>, AppError> {
+async fn resolve_components(
+    tx: &mut WriteTx,
+    customer_id: i64,
+    spec: &ProductSpec,
+) -> Result<Vec<(i64, i64)>, AppError> {
     let ProductKind::Suite { components } = &spec.kind else { return Ok(Vec::new()) };
     let skus: Vec<String> = components.iter().map(|(s, _)| s.as_str().to_owned()).collect();
     let ids = products::product_ids(tx.conn(), customer_id, &skus).await?;

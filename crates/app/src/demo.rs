@@ -3,8 +3,8 @@
 use haicang_core::ledger::Condition;
 use haicang_core::location::layout_code;
 use haicang_core::product::{DeclarationDraft, ProductDraft};
-use haicang_store::warehouse::{self, NewLocation, NewWarehouse};
 use haicang_store::party;
+use haicang_store::warehouse::{self, NewLocation, NewWarehouse};
 
 use crate::admin::IMPORT_CHUNK;
 use crate::inventory::{AdjustmentCommand, AdjustmentLine};
@@ -52,9 +52,14 @@ fn layout_locations(layout: &Layout) -> Vec<NewLocation> {
             }
         }
     }
-    for (prefix, kind, count) in
-        [("RCV", "RECEIVING", 4), ("PACK", "PACKING", 8), ("SHIP", "SHIPPING", 4), ("RET", "RETURNS", 2), ("QC", "QUARANTINE", 2), ("DEF", "DEFECTIVE", 2)]
-    {
+    for (prefix, kind, count) in [
+        ("RCV", "RECEIVING", 4),
+        ("PACK", "PACKING", 8),
+        ("SHIP", "SHIPPING", 4),
+        ("RET", "RETURNS", 2),
+        ("QC", "QUARANTINE", 2),
+        ("DEF", "DEFECTIVE", 2),
+    ] {
         for i in 1..=count {
             out.push(NewLocation {
                 code: format!("{prefix}-{i:02}"),
@@ -121,8 +126,22 @@ impl App {
         )
         .await?;
         for (w, services) in [
-            (la, [("USPS-GA", "USPS Ground Advantage", "USPS"), ("UPS-GND", "UPS Ground", "UPS"), ("FEDEX-HD", "FedEx Home Delivery", "FEDEX")]),
-            (fra, [("DHL-PAKET", "DHL Paket", "DHL"), ("DPD-CLASSIC", "DPD Classic", "DPD"), ("GLS-BP", "GLS BusinessParcel", "GLS")]),
+            (
+                la,
+                [
+                    ("USPS-GA", "USPS Ground Advantage", "USPS"),
+                    ("UPS-GND", "UPS Ground", "UPS"),
+                    ("FEDEX-HD", "FedEx Home Delivery", "FEDEX"),
+                ],
+            ),
+            (
+                fra,
+                [
+                    ("DHL-PAKET", "DHL Paket", "DHL"),
+                    ("DPD-CLASSIC", "DPD Classic", "DPD"),
+                    ("GLS-BP", "GLS BusinessParcel", "GLS"),
+                ],
+            ),
         ] {
             for (code, name, carrier) in services {
                 warehouse::insert_shipping_service(tx.conn(), w, code, name, carrier, now).await?;
@@ -135,7 +154,8 @@ impl App {
             bays: 30,
             levels: 5,
         };
-        let fra_layout = Layout { zones: &[("A", "STORAGE"), ("B", "PICK_FACE")], aisles_per_zone: 4, bays: 10, levels: 4 };
+        let fra_layout =
+            Layout { zones: &[("A", "STORAGE"), ("B", "PICK_FACE")], aisles_per_zone: 4, bays: 10, levels: 4 };
         for (w, layout) in [(la, la_layout), (fra, fra_layout)] {
             for chunk in layout_locations(&layout).chunks(IMPORT_CHUNK) {
                 let mut tx = self.store.begin_write().await?;
@@ -168,12 +188,15 @@ impl App {
                 reason: None,
             })
             .collect();
-        self.adjust(&staff, &AdjustmentCommand {
-            warehouse_code: "US-LA01".into(),
-            customer_code: DEMO_CUSTOMER.into(),
-            reason: "demo opening stock".into(),
-            lines,
-        })
+        self.adjust(
+            &staff,
+            &AdjustmentCommand {
+                warehouse_code: "US-LA01".into(),
+                customer_code: DEMO_CUSTOMER.into(),
+                reason: "demo opening stock".into(),
+                lines,
+            },
+        )
         .await?;
         Ok(true)
     }

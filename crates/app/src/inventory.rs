@@ -74,7 +74,10 @@ impl AdjustmentCommand {
             return Err(AppError::MissingParam { field: "reason" });
         }
         if self.reason.chars().count() > REASON_CHARS_MAX {
-            return Err(AppError::InvalidParam { field: "reason", reason: format!("at most {REASON_CHARS_MAX} characters") });
+            return Err(AppError::InvalidParam {
+                field: "reason",
+                reason: format!("at most {REASON_CHARS_MAX} characters"),
+            });
         }
         if self.lines.is_empty() {
             return Err(AppError::MissingParam { field: "lines" });
@@ -95,7 +98,10 @@ impl AdjustmentCommand {
             if unique.len() != line.serials.len()
                 || line.serials.iter().any(|s| s.trim().is_empty() || s.chars().count() > SERIAL_CHARS_MAX)
             {
-                return Err(AppError::InvalidParam { field: "lines.serials", reason: "unique, 1-64 characters".into() });
+                return Err(AppError::InvalidParam {
+                    field: "lines.serials",
+                    reason: "unique, 1-64 characters".into(),
+                });
             }
         }
         Ok(())
@@ -120,9 +126,16 @@ impl App {
         let day = day_code(now);
         let seq = sequence::next_value(tx.conn(), DocumentType::Adjustment.prefix(), &day).await?;
         let document_no = format_document_no(DocumentType::Adjustment, &day, seq);
-        let adjustment_id =
-            stock::insert_adjustment(&mut tx, &document_no, w.warehouse_id, customer.customer_id, &cmd.reason, staff.staff_id, now)
-                .await?;
+        let adjustment_id = stock::insert_adjustment(
+            &mut tx,
+            &document_no,
+            w.warehouse_id,
+            customer.customer_id,
+            &cmd.reason,
+            staff.staff_id,
+            now,
+        )
+        .await?;
         let mut movements = 0;
         for (index, line) in cmd.lines.iter().enumerate() {
             let line_no = index as i64 + 1;
@@ -136,9 +149,10 @@ impl App {
             let product = products::find_product(tx.conn(), customer.customer_id, &line.sku)
                 .await?
                 .ok_or_else(|| AppError::SkuNotFound(line.sku.clone()))?;
-            let location = warehouse::find_location(tx.conn(), w.warehouse_id, &line.location_code.trim().to_ascii_uppercase())
-                .await?
-                .ok_or_else(|| AppError::LocationNotFound(line.location_code.clone()))?;
+            let location =
+                warehouse::find_location(tx.conn(), w.warehouse_id, &line.location_code.trim().to_ascii_uppercase())
+                    .await?
+                    .ok_or_else(|| AppError::LocationNotFound(line.location_code.clone()))?;
             let place = Place { location_id: location.location_id, code: location.code.clone() };
             let item = Item {
                 customer_id: customer.customer_id,
@@ -154,7 +168,10 @@ impl App {
                 });
             }
             if !serial_managed && !line.serials.is_empty() {
-                return Err(AppError::SerialMismatch { sku: line.sku.clone(), reason: "the SKU is not serial managed".into() });
+                return Err(AppError::SerialMismatch {
+                    sku: line.sku.clone(),
+                    reason: "the SKU is not serial managed".into(),
+                });
             }
             let parts = if line.quantity > 0 {
                 let lot_id = self.lot_for_receipt(&mut tx, customer.customer_id, &product, line, now).await?;
@@ -164,40 +181,58 @@ impl App {
                     .map_err(|e| AppError::from_store_for_sku(e, &line.sku))?;
                 if serial_managed {
                     check_serials_absent(&mut tx, product.product_id, &line.sku, &line.serials).await?;
-                    stock::serials_in(&mut tx, item, place.location_id, lot_id, &line.serials, &document_no, now).await?;
+                    stock::serials_in(&mut tx, item, place.location_id, lot_id, &line.serials, &document_no, now)
+                        .await?;
                 }
-                stock::insert_adjustment_line(&mut tx, adjustment_id, AdjustmentLineRow {
-                    line_no,
-                    product_id: product.product_id,
-                    location_id: place.location_id,
-                    lot_id,
-                    condition: line.condition,
-                    quantity: line.quantity,
-                    reason: line.reason.as_deref(),
-                })
+                stock::insert_adjustment_line(
+                    &mut tx,
+                    adjustment_id,
+                    AdjustmentLineRow {
+                        line_no,
+                        product_id: product.product_id,
+                        location_id: place.location_id,
+                        lot_id,
+                        condition: line.condition,
+                        quantity: line.quantity,
+                        reason: line.reason.as_deref(),
+                    },
+                )
                 .await?;
                 1
             } else {
                 let takes = self.lots_for_issue(&mut tx, item, &place, line, &product.sku).await?;
                 for (lot_id, units) in &takes {
-                    stock::issue(&mut tx, item, &place, VirtualLocation::Adjustment, *lot_id, quantity(*units)?, &doc, now)
-                        .await
-                        .map_err(|e| AppError::from_store_for_sku(e, &line.sku))?;
+                    stock::issue(
+                        &mut tx,
+                        item,
+                        &place,
+                        VirtualLocation::Adjustment,
+                        *lot_id,
+                        quantity(*units)?,
+                        &doc,
+                        now,
+                    )
+                    .await
+                    .map_err(|e| AppError::from_store_for_sku(e, &line.sku))?;
                 }
                 if serial_managed {
                     check_serials_at(&mut tx, item, &place, &line.sku, &line.serials).await?;
                     stock::serials_out(&mut tx, product.product_id, &line.serials, &document_no, now).await?;
                 }
                 let first_lot = takes.first().map(|(lot, _)| *lot).unwrap_or_default();
-                stock::insert_adjustment_line(&mut tx, adjustment_id, AdjustmentLineRow {
-                    line_no,
-                    product_id: product.product_id,
-                    location_id: place.location_id,
-                    lot_id: first_lot,
-                    condition: line.condition,
-                    quantity: line.quantity,
-                    reason: line.reason.as_deref(),
-                })
+                stock::insert_adjustment_line(
+                    &mut tx,
+                    adjustment_id,
+                    AdjustmentLineRow {
+                        line_no,
+                        product_id: product.product_id,
+                        location_id: place.location_id,
+                        lot_id: first_lot,
+                        condition: line.condition,
+                        quantity: line.quantity,
+                        reason: line.reason.as_deref(),
+                    },
+                )
                 .await?;
                 takes.len()
             };
@@ -237,8 +272,17 @@ impl App {
                 code
             }
         };
-        Ok(stock::ensure_lot(tx, customer_id, product.product_id, &lot_code, now, batch_no, production.as_deref(), expiry.as_deref())
-            .await?)
+        Ok(stock::ensure_lot(
+            tx,
+            customer_id,
+            product.product_id,
+            &lot_code,
+            now,
+            batch_no,
+            production.as_deref(),
+            expiry.as_deref(),
+        )
+        .await?)
     }
 
     /// Which lots units leave from: the named lot, the serials' lots, or
@@ -263,7 +307,10 @@ impl App {
             let states = stock::serial_states(tx, item.product_id, &line.serials).await?;
             let mut by_lot: Vec<(i64, i64)> = Vec::new();
             for (serial, _status, _w, _l, lot) in &states {
-                let lot = lot.ok_or_else(|| AppError::SerialMismatch { sku: sku.to_owned(), reason: format!("{serial} has no lot") })?;
+                let lot = lot.ok_or_else(|| AppError::SerialMismatch {
+                    sku: sku.to_owned(),
+                    reason: format!("{serial} has no lot"),
+                })?;
                 match by_lot.iter_mut().find(|(l, _)| *l == lot) {
                     Some((_, n)) => *n += 1,
                     None => by_lot.push((lot, 1)),
@@ -318,7 +365,9 @@ impl App {
                 operator: format!("customer:{}", customer.customer_code),
                 reason: None,
             };
-            let id = stock::reserve(&mut tx, item, q, &doc, now_ms()).await.map_err(|e| AppError::from_store_for_sku(e, sku))?;
+            let id = stock::reserve(&mut tx, item, q, &doc, now_ms())
+                .await
+                .map_err(|e| AppError::from_store_for_sku(e, sku))?;
             tx.commit().await?;
             Ok(id)
         })
@@ -342,7 +391,8 @@ impl App {
         filter: &StockFilter,
         page: PageRequest,
     ) -> Result<Page<InventoryRow>, AppError> {
-        let (rows, total) = stock::list_inventory(&mut *self.store.read().await?, customer.customer_id, filter, page).await?;
+        let (rows, total) =
+            stock::list_inventory(&mut *self.store.read().await?, customer.customer_id, filter, page).await?;
         Ok(Page::new(rows, page, total))
     }
 
@@ -352,7 +402,8 @@ impl App {
         filter: &StockFilter,
         page: PageRequest,
     ) -> Result<Page<LotRow>, AppError> {
-        let (rows, total) = stock::list_lots(&mut *self.store.read().await?, customer.customer_id, filter, page).await?;
+        let (rows, total) =
+            stock::list_lots(&mut *self.store.read().await?, customer.customer_id, filter, page).await?;
         Ok(Page::new(rows, page, total))
     }
 
@@ -394,7 +445,12 @@ async fn find_warehouse(tx: &mut WriteTx, code: &str) -> Result<WarehouseRow, Ap
         .ok_or_else(|| AppError::WarehouseNotFound(code.to_owned()))
 }
 
-async fn check_serials_absent(tx: &mut WriteTx, product_id: i64, sku: &str, serials: &[String]) -> Result<(), AppError> {
+async fn check_serials_absent(
+    tx: &mut WriteTx,
+    product_id: i64,
+    sku: &str,
+    serials: &[String],
+) -> Result<(), AppError> {
     let states = stock::serial_states(tx, product_id, serials).await?;
     if let Some((serial, ..)) = states.iter().find(|(_, status, ..)| status == "IN_STOCK") {
         return Err(AppError::SerialMismatch { sku: sku.to_owned(), reason: format!("{serial} is already in stock") });
@@ -402,14 +458,23 @@ async fn check_serials_absent(tx: &mut WriteTx, product_id: i64, sku: &str, seri
     Ok(())
 }
 
-async fn check_serials_at(tx: &mut WriteTx, item: Item, place: &Place, sku: &str, serials: &[String]) -> Result<(), AppError> {
+async fn check_serials_at(
+    tx: &mut WriteTx,
+    item: Item,
+    place: &Place,
+    sku: &str,
+    serials: &[String],
+) -> Result<(), AppError> {
     let states = stock::serial_states(tx, item.product_id, serials).await?;
     for serial in serials {
         let here = states.iter().any(|(s, status, w, l, _)| {
             s == serial && status == "IN_STOCK" && *w == Some(item.warehouse_id) && *l == Some(place.location_id)
         });
         if !here {
-            return Err(AppError::SerialMismatch { sku: sku.to_owned(), reason: format!("{serial} is not at {}", place.code) });
+            return Err(AppError::SerialMismatch {
+                sku: sku.to_owned(),
+                reason: format!("{serial} is not at {}", place.code),
+            });
         }
     }
     Ok(())

@@ -139,3 +139,11 @@ impl<T> Page<T> {
         Page { items, page: request.page, page_size: request.page_size, total }
     }
 }
+
+/// Filters and rows of the read use cases, for the API layer (which does
+/// not depend on the store).
+pub mod query {
+    pub use haicang_store::product::{ProductFilter, ProductRow};
+    pub use haicang_store::stock::{InventoryRow, LotRow, MovementFilter, MovementRow, SerialRow, StockFilter};
+    pub use haicang_store::warehouse::{LocationFilter, LocationRow, ShippingServiceRow, WarehouseRow};
+}

@@ -21,7 +21,11 @@ impl App {
         Ok(warehouse::list_shipping_services(&mut conn, w.warehouse_id).await?)
     }
 
-    pub async fn list_locations(&self, filter: &LocationFilter, page: PageRequest) -> Result<Page<LocationRow>, AppError> {
+    pub async fn list_locations(
+        &self,
+        filter: &LocationFilter,
+        page: PageRequest,
+    ) -> Result<Page<LocationRow>, AppError> {
         let (rows, total) = warehouse::list_locations(&mut *self.store.read().await?, filter, page).await?;
         Ok(Page::new(rows, page, total))
     }

@@ -22,7 +22,11 @@ async fn sixty_four_racers_never_oversell_the_last_hundred_units() {
         Principal::Staff(s) => s,
         other => panic!("expected staff, got {other:?}"),
     };
-    let customer = match app.authenticate(&app.issue_token("demo-app", "demo-secret").await.unwrap().access_token).await.unwrap() {
+    let customer = match app
+        .authenticate(&app.issue_token("demo-app", "demo-secret").await.unwrap().access_token)
+        .await
+        .unwrap()
+    {
         Principal::Customer(c) => c,
         other => panic!("expected customer, got {other:?}"),
     };
@@ -65,23 +69,26 @@ async fn sixty_four_racers_never_oversell_the_last_hundred_units() {
 }
 
 async fn stock_up(app: &App, staff: &StaffPrincipal, units: i64) {
-    app.adjust(staff, &AdjustmentCommand {
-        warehouse_code: "US-LA01".into(),
-        customer_code: "DEMO".into(),
-        reason: "race stock".into(),
-        lines: vec![AdjustmentLine {
-            sku: "RACE-1".into(),
-            location_code: "A-01-01-1".into(),
-            quantity: units,
-            condition: Condition::Good,
-            lot_code: None,
-            batch_no: None,
-            production_date: None,
-            expiry_date: None,
-            serials: vec![],
-            reason: None,
-        }],
-    })
+    app.adjust(
+        staff,
+        &AdjustmentCommand {
+            warehouse_code: "US-LA01".into(),
+            customer_code: "DEMO".into(),
+            reason: "race stock".into(),
+            lines: vec![AdjustmentLine {
+                sku: "RACE-1".into(),
+                location_code: "A-01-01-1".into(),
+                quantity: units,
+                condition: Condition::Good,
+                lot_code: None,
+                batch_no: None,
+                production_date: None,
+                expiry_date: None,
+                serials: vec![],
+                reason: None,
+            }],
+        },
+    )
     .await
     .unwrap();
 }

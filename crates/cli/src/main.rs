@@ -1,1 +1,276 @@
-fn main() {}
+//! The `haicang` binary: a thin shell over the library crates.
+
+mod bench;
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use haicang_app::App;
+use haicang_app::admin::LocationImportRow;
+use haicang_app::demo::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_STAFF, DEMO_STAFF_PASSWORD};
+use haicang_store::Store;
+
+#[derive(Parser)]
+#[command(name = "haicang", version, about = "haicang (海仓): an open-source WMS for overseas warehouses")]
+struct Cli {
+    #[command(flatten)]
+    db: DbArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct DbArgs {
+    /// Directory of the embedded SQLite database (created when missing).
+    #[arg(long, global = true, env = "HAICANG_DATA_DIR", default_value = "./data")]
+    data_dir: PathBuf,
+    /// A `postgres://…` (or `sqlite://…`) URL; overrides --data-dir.
+    #[arg(long, global = true, env = "HAICANG_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+impl DbArgs {
+    fn url(&self) -> Result<String> {
+        if let Some(url) = &self.database_url {
+            return Ok(url.clone());
+        }
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("creating the data directory {}", self.data_dir.display()))?;
+        Ok(format!("sqlite://{}", self.data_dir.join("haicang.db").display()))
+    }
+
+    /// Connects and applies pending migrations.
+    async fn open(&self) -> Result<Store> {
+        let url = self.url()?;
+        let store = Store::connect(&url, 16).await.with_context(|| format!("connecting to {}", redact(&url)))?;
+        store.migrate().await.context("migrating the database")?;
+        Ok(store)
+    }
+}
+
+/// Hides a password in a database URL.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}{}:***{}", &url[..scheme + 3], user, &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "HAICANG_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Seed demo data when the database is empty.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Administration.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Measure throughput and latency on fresh databases and print figures.
+    Bench(bench::BenchArgs),
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Customers (sellers).
+    Customer {
+        #[command(subcommand)]
+        command: CustomerCommand,
+    },
+    /// API credentials of customers.
+    App {
+        #[command(subcommand)]
+        command: AppCommand,
+    },
+    /// Staff users.
+    Staff {
+        #[command(subcommand)]
+        command: StaffCommand,
+    },
+    /// Locations.
+    Location {
+        #[command(subcommand)]
+        command: LocationCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CustomerCommand {
+    Create {
+        #[arg(long)]
+        code: String,
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AppCommand {
+    /// Prints appId and appSecret once; only a hash of the secret is kept.
+    Create {
+        #[arg(long)]
+        customer: String,
+        #[arg(long, default_value = "api")]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    Create {
+        #[arg(long)]
+        username: String,
+        /// Read from HAICANG_STAFF_PASSWORD when not given.
+        #[arg(long, env = "HAICANG_STAFF_PASSWORD", hide_env_values = true)]
+        password: String,
+        #[arg(long, default_value = "")]
+        name: String,
+        /// ADMIN, SUPERVISOR or OPERATOR.
+        #[arg(long, default_value = "OPERATOR")]
+        role: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum LocationCommand {
+    /// Import a CSV with the header `code,zone,aisle,bay,level,type` and
+    /// optionally `x_mm,y_mm,block`.
+    Import {
+        #[arg(long)]
+        warehouse: String,
+        file: PathBuf,
+    },
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve { listen, demo } => serve(&cli.db, &listen, demo).await,
+        Command::Migrate => {
+            cli.db.open().await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Admin { command } => admin(&cli.db, command).await,
+        Command::Bench(args) => bench::run(args).await,
+    }
+}
+
+async fn serve(db: &DbArgs, listen: &str, demo: bool) -> Result<()> {
+    let store = db.open().await?;
+    let app = App::new(store.clone());
+    if demo {
+        if app.seed_demo().await.context("seeding demo data")? {
+            println!("demo data seeded");
+        } else {
+            println!("demo data not seeded: the database already has customers");
+        }
+    }
+    let (listener, addr) = haicang_api::bind(listen).await.with_context(|| format!("binding {listen}"))?;
+    println!("haicang listening on http://{addr}  (OpenAPI: http://{addr}/api/v1/openapi.json)");
+    println!("database: {}", redact(&db.url()?));
+    if demo {
+        println!("demo customer DEMO: appId {DEMO_APP_ID} / appSecret {DEMO_APP_SECRET}");
+        println!("demo staff: {DEMO_STAFF} / {DEMO_STAFF_PASSWORD}  (demo only: change before real use)");
+    }
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    haicang_api::serve(app, listener, shutdown).await?;
+    store.close().await;
+    Ok(())
+}
+
+async fn admin(db: &DbArgs, command: AdminCommand) -> Result<()> {
+    let app = App::new(db.open().await?);
+    match command {
+        AdminCommand::Customer { command: CustomerCommand::Create { code, name } } => {
+            app.create_customer(&code, &name).await?;
+            println!("customer {} created", code.to_ascii_uppercase());
+        }
+        AdminCommand::App { command: AppCommand::Create { customer, name } } => {
+            let creds = app.create_app(&customer, &name, None).await?;
+            println!("appId:     {}", creds.app_id);
+            println!("appSecret: {}", creds.app_secret);
+            println!("(the secret is shown only now; haicang keeps only its hash)");
+        }
+        AdminCommand::Staff { command: StaffCommand::Create { username, password, name, role } } => {
+            app.create_staff(&username, &name, &password, &role).await?;
+            println!("staff {username} created");
+        }
+        AdminCommand::Location { command: LocationCommand::Import { warehouse, file } } => {
+            let rows = read_locations(&file)?;
+            let bar = ProgressBar::new(rows.len() as u64);
+            bar.set_style(
+                ProgressStyle::with_template("{bar:40} {pos}/{len} locations {elapsed}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            let n = app.import_locations(&warehouse, rows, |done| bar.set_position(done as u64)).await?;
+            bar.finish();
+            println!("{n} locations imported into {warehouse}");
+        }
+    }
+    Ok(())
+}
+
+fn read_locations(path: &PathBuf) -> Result<Vec<LocationImportRow>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .with_context(|| format!("reading {}", path.display()))?;
+    let headers = reader.headers()?.clone();
+    let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let (Some(code), Some(zone), Some(kind)) = (column("code"), column("zone"), column("type")) else {
+        bail!("the CSV needs at least the columns code, zone and type");
+    };
+    let (aisle, bay, level) = (column("aisle"), column("bay"), column("level"));
+    let (x, y, block) = (column("x_mm"), column("y_mm"), column("block"));
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record?;
+        let get = |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or("").to_owned();
+        let int = |c: Option<usize>| -> Result<Option<i64>> {
+            let v = get(c);
+            if v.is_empty() {
+                Ok(None)
+            } else {
+                Ok(Some(v.parse().with_context(|| format!("line {}: {v:?} is not a number", i + 2))?))
+            }
+        };
+        rows.push(LocationImportRow {
+            code: get(Some(code)),
+            zone: get(Some(zone)),
+            aisle: int(aisle)?.unwrap_or(0),
+            bay: int(bay)?.unwrap_or(0),
+            level: int(level)?.unwrap_or(0),
+            location_type: get(Some(kind)),
+            x_mm: int(x)?,
+            y_mm: int(y)?,
+            block: int(block)?,
+        });
+    }
+    Ok(rows)
+}

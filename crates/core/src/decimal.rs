@@ -38,9 +38,7 @@ pub fn parse_fixed(text: &str, scale: u32) -> Result<i64, DecimalError> {
     if int_part.is_empty() && frac_part.is_empty() {
         return Err(DecimalError::NotANumber);
     }
-    if !int_part.bytes().all(|b| b.is_ascii_digit())
-        || !frac_part.bytes().all(|b| b.is_ascii_digit())
-    {
+    if !int_part.bytes().all(|b| b.is_ascii_digit()) || !frac_part.bytes().all(|b| b.is_ascii_digit()) {
         return Err(DecimalError::NotANumber);
     }
     let frac_trimmed = frac_part.trim_end_matches('0');
@@ -51,30 +49,18 @@ pub fn parse_fixed(text: &str, scale: u32) -> Result<i64, DecimalError> {
     if int_digits.len() > 15 {
         return Err(DecimalError::TooLarge);
     }
-    let int_value: i64 = if int_digits.is_empty() {
-        0
-    } else {
-        int_digits.parse().map_err(|_| DecimalError::TooLarge)?
-    };
+    let int_value: i64 =
+        if int_digits.is_empty() { 0 } else { int_digits.parse().map_err(|_| DecimalError::TooLarge)? };
     let mut frac_value: i64 = 0;
     for i in 0..scale as usize {
-        let digit = frac_trimmed
-            .as_bytes()
-            .get(i)
-            .map(|b| i64::from(b - b'0'))
-            .unwrap_or(0);
+        let digit = frac_trimmed.as_bytes().get(i).map(|b| i64::from(b - b'0')).unwrap_or(0);
         frac_value = frac_value * 10 + digit;
     }
-    int_value
-        .checked_mul(10_i64.pow(scale))
-        .and_then(|v| v.checked_add(frac_value))
-        .ok_or(DecimalError::TooLarge)
+    int_value.checked_mul(10_i64.pow(scale)).and_then(|v| v.checked_add(frac_value)).ok_or(DecimalError::TooLarge)
 }
 
 fn parse_exponent(text: &str, scale: u32) -> Result<i64, DecimalError> {
-    let (mantissa, exponent) = text
-        .split_once(['e', 'E'])
-        .ok_or(DecimalError::NotANumber)?;
+    let (mantissa, exponent) = text.split_once(['e', 'E']).ok_or(DecimalError::NotANumber)?;
     let exponent: i32 = exponent.parse().map_err(|_| DecimalError::NotANumber)?;
     if !(-30..=30).contains(&exponent) {
         return Err(DecimalError::TooLarge);
@@ -83,11 +69,7 @@ fn parse_exponent(text: &str, scale: u32) -> Result<i64, DecimalError> {
     if shifted_scale < 0 {
         // Only zero survives a shift below the unit.
         let v = parse_fixed(mantissa, 0)?;
-        return if v == 0 {
-            Ok(0)
-        } else {
-            Err(DecimalError::TooPrecise(scale))
-        };
+        return if v == 0 { Ok(0) } else { Err(DecimalError::TooPrecise(scale)) };
     }
     let value = parse_fixed(mantissa, shifted_scale as u32)?;
     Ok(value)
@@ -105,11 +87,7 @@ pub fn format_fixed(value: i64, scale: u32, min_frac: usize) -> String {
     while frac_text.len() > min_frac && frac_text.ends_with('0') {
         frac_text.pop();
     }
-    if frac_text.is_empty() {
-        format!("{sign}{int}")
-    } else {
-        format!("{sign}{int}.{frac_text}")
-    }
+    if frac_text.is_empty() { format!("{sign}{int}") } else { format!("{sign}{int}.{frac_text}") }
 }
 
 #[cfg(test)]
@@ -134,10 +112,7 @@ mod tests {
         assert_eq!(parse_fixed("abc", 2), Err(DecimalError::NotANumber));
         assert_eq!(parse_fixed("", 2), Err(DecimalError::NotANumber));
         assert_eq!(parse_fixed("1.2.3", 2), Err(DecimalError::NotANumber));
-        assert_eq!(
-            parse_fixed("99999999999999999999", 2),
-            Err(DecimalError::TooLarge)
-        );
+        assert_eq!(parse_fixed("99999999999999999999", 2), Err(DecimalError::TooLarge));
     }
 
     #[test]

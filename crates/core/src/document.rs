@@ -44,13 +44,7 @@ mod tests {
 
     #[test]
     fn numbers_read_as_prefix_day_sequence() {
-        assert_eq!(
-            format_document_no(DocumentType::Adjustment, "261123", 1),
-            "AD2611230001"
-        );
-        assert_eq!(
-            format_document_no(DocumentType::Outbound, "261123", 12345),
-            "OB26112312345"
-        );
+        assert_eq!(format_document_no(DocumentType::Adjustment, "261123", 1), "AD2611230001");
+        assert_eq!(format_document_no(DocumentType::Outbound, "261123", 12345), "OB26112312345");
     }
 }

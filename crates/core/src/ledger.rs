@@ -60,9 +60,7 @@ impl Condition {
     }
 
     pub fn parse(text: &str) -> Option<Condition> {
-        Condition::ALL
-            .into_iter()
-            .find(|c| c.as_str().eq_ignore_ascii_case(text))
+        Condition::ALL.into_iter().find(|c| c.as_str().eq_ignore_ascii_case(text))
     }
 }
 
@@ -99,9 +97,7 @@ pub struct Quantity(i64);
 
 impl Quantity {
     pub fn new(value: i64) -> Option<Quantity> {
-        (1..=MOVEMENT_QUANTITY_MAX)
-            .contains(&value)
-            .then_some(Quantity(value))
+        (1..=MOVEMENT_QUANTITY_MAX).contains(&value).then_some(Quantity(value))
     }
 
     pub fn get(self) -> i64 {
@@ -140,11 +136,7 @@ impl Summary {
 
     /// Units arrive (from a virtual location) into the warehouse.
     pub fn receive(self, q: Quantity) -> Result<Summary, LedgerError> {
-        let on_hand = self
-            .on_hand
-            .checked_add(q.0)
-            .filter(|v| *v <= BALANCE_MAX)
-            .ok_or(LedgerError::Overflow)?;
+        let on_hand = self.on_hand.checked_add(q.0).filter(|v| *v <= BALANCE_MAX).ok_or(LedgerError::Overflow)?;
         Ok(self.checked(Summary { on_hand, ..self }))
     }
 
@@ -152,66 +144,39 @@ impl Summary {
     /// not promised to a reservation may go.
     pub fn issue(self, q: Quantity) -> Result<Summary, LedgerError> {
         if self.available() < q.0 {
-            return Err(LedgerError::InsufficientAvailable {
-                requested: q.0,
-                available: self.available(),
-            });
+            return Err(LedgerError::InsufficientAvailable { requested: q.0, available: self.available() });
         }
-        Ok(self.checked(Summary {
-            on_hand: self.on_hand - q.0,
-            ..self
-        }))
+        Ok(self.checked(Summary { on_hand: self.on_hand - q.0, ..self }))
     }
 
     /// Promise units to a pending transfer.
     pub fn reserve(self, q: Quantity) -> Result<Summary, LedgerError> {
         if self.available() < q.0 {
-            return Err(LedgerError::InsufficientAvailable {
-                requested: q.0,
-                available: self.available(),
-            });
+            return Err(LedgerError::InsufficientAvailable { requested: q.0, available: self.available() });
         }
-        Ok(self.checked(Summary {
-            reserved: self.reserved + q.0,
-            ..self
-        }))
+        Ok(self.checked(Summary { reserved: self.reserved + q.0, ..self }))
     }
 
     /// Take back a promise (order cancelled, or the unshipped rest of a post).
     pub fn release(self, q: Quantity) -> Result<Summary, LedgerError> {
         if self.reserved < q.0 {
-            return Err(LedgerError::ReleaseExceedsReserved {
-                requested: q.0,
-                reserved: self.reserved,
-            });
+            return Err(LedgerError::ReleaseExceedsReserved { requested: q.0, reserved: self.reserved });
         }
-        Ok(self.checked(Summary {
-            reserved: self.reserved - q.0,
-            ..self
-        }))
+        Ok(self.checked(Summary { reserved: self.reserved - q.0, ..self }))
     }
 
     /// Reserved units leave the warehouse (shipped).
     pub fn post(self, q: Quantity) -> Result<Summary, LedgerError> {
         if self.reserved < q.0 {
-            return Err(LedgerError::ReleaseExceedsReserved {
-                requested: q.0,
-                reserved: self.reserved,
-            });
+            return Err(LedgerError::ReleaseExceedsReserved { requested: q.0, reserved: self.reserved });
         }
-        Ok(self.checked(Summary {
-            on_hand: self.on_hand - q.0,
-            reserved: self.reserved - q.0,
-        }))
+        Ok(self.checked(Summary { on_hand: self.on_hand - q.0, reserved: self.reserved - q.0 }))
     }
 
     /// The invariant, asserted on every result: a bug here must stop the
     /// step, never reach the database.
     fn checked(self, next: Summary) -> Summary {
-        assert!(
-            next.reserved >= 0 && next.on_hand >= next.reserved,
-            "ledger invariant broken: {self:?} -> {next:?}"
-        );
+        assert!(next.reserved >= 0 && next.on_hand >= next.reserved, "ledger invariant broken: {self:?} -> {next:?}");
         next
     }
 }
@@ -219,20 +184,14 @@ impl Summary {
 /// Units leaving a location balance.
 pub fn take_from_location(on_hand: i64, q: Quantity) -> Result<i64, LedgerError> {
     if on_hand < q.0 {
-        return Err(LedgerError::InsufficientAtLocation {
-            requested: q.0,
-            on_hand,
-        });
+        return Err(LedgerError::InsufficientAtLocation { requested: q.0, on_hand });
     }
     Ok(on_hand - q.0)
 }
 
 /// Units arriving at a location balance.
 pub fn put_to_location(on_hand: i64, q: Quantity) -> Result<i64, LedgerError> {
-    on_hand
-        .checked_add(q.0)
-        .filter(|v| *v <= BALANCE_MAX)
-        .ok_or(LedgerError::Overflow)
+    on_hand.checked_add(q.0).filter(|v| *v <= BALANCE_MAX).ok_or(LedgerError::Overflow)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -253,13 +212,9 @@ impl ReservationStatus {
     }
 
     pub fn parse(text: &str) -> Option<ReservationStatus> {
-        [
-            ReservationStatus::Pending,
-            ReservationStatus::Posted,
-            ReservationStatus::Voided,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == text)
+        [ReservationStatus::Pending, ReservationStatus::Posted, ReservationStatus::Voided]
+            .into_iter()
+            .find(|s| s.as_str() == text)
     }
 }
 
@@ -283,11 +238,7 @@ pub struct Settlement {
 
 impl Reservation {
     pub fn new(q: Quantity) -> Reservation {
-        Reservation {
-            quantity: q.0,
-            posted: 0,
-            status: ReservationStatus::Pending,
-        }
+        Reservation { quantity: q.0, posted: 0, status: ReservationStatus::Pending }
     }
 
     /// Ship `shipped` units (0 ..= quantity); the rest is released, as
@@ -297,17 +248,10 @@ impl Reservation {
             return Err(LedgerError::ReservationNotPending(self.status));
         }
         if shipped < 0 || shipped > self.quantity {
-            return Err(LedgerError::PostExceedsReservation {
-                requested: shipped,
-                pending: self.quantity,
-            });
+            return Err(LedgerError::PostExceedsReservation { requested: shipped, pending: self.quantity });
         }
         Ok(Settlement {
-            reservation: Reservation {
-                posted: shipped,
-                status: ReservationStatus::Posted,
-                ..self
-            },
+            reservation: Reservation { posted: shipped, status: ReservationStatus::Posted, ..self },
             posted: shipped,
             released: self.quantity - shipped,
         })
@@ -319,10 +263,7 @@ impl Reservation {
             return Err(LedgerError::ReservationNotPending(self.status));
         }
         Ok(Settlement {
-            reservation: Reservation {
-                status: ReservationStatus::Voided,
-                ..self
-            },
+            reservation: Reservation { status: ReservationStatus::Voided, ..self },
             posted: 0,
             released: self.quantity,
         })

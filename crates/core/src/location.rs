@@ -42,9 +42,7 @@ impl LocationType {
     }
 
     pub fn parse(text: &str) -> Option<LocationType> {
-        LocationType::ALL
-            .into_iter()
-            .find(|t| t.as_str().eq_ignore_ascii_case(text))
+        LocationType::ALL.into_iter().find(|t| t.as_str().eq_ignore_ascii_case(text))
     }
 }
 
@@ -63,14 +61,8 @@ impl LocationCode {
     pub fn parse(text: &str) -> Result<LocationCode, LocationCodeError> {
         let code = text.trim().to_ascii_uppercase();
         let ok = (1..=40).contains(&code.len())
-            && code
-                .chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || "-_.".contains(c));
-        if ok {
-            Ok(LocationCode(code))
-        } else {
-            Err(LocationCodeError::Format)
-        }
+            && code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || "-_.".contains(c));
+        if ok { Ok(LocationCode(code)) } else { Err(LocationCodeError::Format) }
     }
 
     pub fn as_str(&self) -> &str {
@@ -89,10 +81,7 @@ mod tests {
 
     #[test]
     fn codes_are_upper_cased_and_virtual_marks_refused() {
-        assert_eq!(
-            LocationCode::parse(" a-03-12-2 ").unwrap().as_str(),
-            "A-03-12-2"
-        );
+        assert_eq!(LocationCode::parse(" a-03-12-2 ").unwrap().as_str(), "A-03-12-2");
         assert!(LocationCode::parse("@ADJUSTMENT").is_err());
         assert!(LocationCode::parse("").is_err());
         assert!(LocationCode::parse(&"A".repeat(41)).is_err());

@@ -30,15 +30,12 @@ pub const BATCH_MAX: usize = 300;
 /// Currencies accepted for declarations: the ones customs forms of our
 /// markets use. An unknown code is refused (20031), not stored blindly.
 const CURRENCIES: &[&str] = &[
-    "USD", "EUR", "GBP", "CNY", "JPY", "CAD", "AUD", "MXN", "HKD", "SGD", "CHF", "SEK", "NOK",
-    "DKK", "PLN", "CZK", "HUF", "NZD", "KRW", "BRL", "AED", "SAR", "TRY", "THB", "MYR", "IDR",
-    "PHP", "VND", "INR", "ZAR", "TWD", "ILS",
+    "USD", "EUR", "GBP", "CNY", "JPY", "CAD", "AUD", "MXN", "HKD", "SGD", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK",
+    "HUF", "NZD", "KRW", "BRL", "AED", "SAR", "TRY", "THB", "MYR", "IDR", "PHP", "VND", "INR", "ZAR", "TWD", "ILS",
 ];
 
 /// Declared attributes (申报属性): what carriers need to know.
-const ATTRIBUTES: &[&str] = &[
-    "GENERAL", "BATTERY", "LIQUID", "POWDER", "MAGNETIC", "CREAM", "SHARP", "FOOD",
-];
+const ATTRIBUTES: &[&str] = &["GENERAL", "BATTERY", "LIQUID", "POWDER", "MAGNETIC", "CREAM", "SHARP", "FOOD"];
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ProductError {
@@ -133,9 +130,7 @@ impl SkuCode {
         if text.trim().is_empty() {
             return Err(ProductError::SkuRequired);
         }
-        if !(CODE_CHARS_MIN..=CODE_CHARS_MAX).contains(&char_len(text))
-            || !text.chars().all(is_jf_code_char)
-        {
+        if !(CODE_CHARS_MIN..=CODE_CHARS_MAX).contains(&char_len(text)) || !text.chars().all(is_jf_code_char) {
             return Err(ProductError::SkuFormat);
         }
         Ok(SkuCode(text.to_owned()))
@@ -188,9 +183,7 @@ impl ProductStatus {
     }
 
     pub fn parse(text: &str) -> Option<ProductStatus> {
-        [ProductStatus::Active, ProductStatus::Inactive]
-            .into_iter()
-            .find(|t| t.as_str().eq_ignore_ascii_case(text))
+        [ProductStatus::Active, ProductStatus::Inactive].into_iter().find(|t| t.as_str().eq_ignore_ascii_case(text))
     }
 }
 
@@ -267,11 +260,7 @@ fn size_um(text: &str) -> Result<i64, ProductError> {
         _ => ProductError::SizeRange,
     })?;
     let um = hundredths * 100;
-    if um > SIZE_UM_MAX {
-        Err(ProductError::SizeRange)
-    } else {
-        Ok(um)
-    }
+    if um > SIZE_UM_MAX { Err(ProductError::SizeRange) } else { Ok(um) }
 }
 
 impl ProductDraft {
@@ -292,17 +281,11 @@ impl ProductDraft {
             Some(b) => b.to_owned(),
         };
         let kind = self.kind(&sku)?;
-        let dimensions = match (
-            non_empty(&self.length_cm),
-            non_empty(&self.width_cm),
-            non_empty(&self.height_cm),
-        ) {
+        let dimensions = match (non_empty(&self.length_cm), non_empty(&self.width_cm), non_empty(&self.height_cm)) {
             (None, None, None) => None,
-            (Some(l), Some(w), Some(h)) => Some(Dimensions {
-                length_um: size_um(l)?,
-                width_um: size_um(w)?,
-                height_um: size_um(h)?,
-            }),
+            (Some(l), Some(w), Some(h)) => {
+                Some(Dimensions { length_um: size_um(l)?, width_um: size_um(w)?, height_um: size_um(h)? })
+            }
             _ => return Err(ProductError::DimensionsIncomplete),
         };
         let weight_mg = match non_empty(&self.weight_kg) {
@@ -319,11 +302,7 @@ impl ProductDraft {
                 Some(mg)
             }
         };
-        let declaration = self
-            .declaration
-            .as_ref()
-            .map(DeclarationDraft::validate)
-            .transpose()?;
+        let declaration = self.declaration.as_ref().map(DeclarationDraft::validate).transpose()?;
         let status = match non_empty(&self.status) {
             None => ProductStatus::Active,
             Some(s) => ProductStatus::parse(s).ok_or(ProductError::FieldFormat("status"))?,
@@ -361,9 +340,7 @@ impl ProductDraft {
                 Ok(ProductKind::Single)
             }
             ProductType::Box => match self.units_per_box {
-                Some(n) if (2..=UNITS_PER_BOX_MAX).contains(&n) => {
-                    Ok(ProductKind::Box { units_per_box: n })
-                }
+                Some(n) if (2..=UNITS_PER_BOX_MAX).contains(&n) => Ok(ProductKind::Box { units_per_box: n }),
                 _ => Err(ProductError::FieldFormat("unitsPerBox")),
             },
             ProductType::Suite => {
@@ -372,13 +349,9 @@ impl ProductDraft {
                 }
                 let mut components: Vec<(SkuCode, i64)> = Vec::with_capacity(self.components.len());
                 for c in &self.components {
-                    let code = SkuCode::parse(&c.sku)
-                        .map_err(|_| ProductError::FieldFormat("components.sku"))?;
+                    let code = SkuCode::parse(&c.sku).map_err(|_| ProductError::FieldFormat("components.sku"))?;
                     let duplicate = components.iter().any(|(s, _)| *s == code);
-                    if code == *sku
-                        || duplicate
-                        || !(1..=COMPONENT_QUANTITY_MAX).contains(&c.quantity)
-                    {
+                    if code == *sku || duplicate || !(1..=COMPONENT_QUANTITY_MAX).contains(&c.quantity) {
                         return Err(ProductError::FieldFormat("components"));
                     }
                     components.push((code, c.quantity));
@@ -410,19 +383,14 @@ impl DeclarationDraft {
         }
         let hs_code = match non_empty(&self.hs_code) {
             None => None,
-            Some(hs)
-                if (4..=13).contains(&hs.len())
-                    && hs.chars().all(|c| c.is_ascii_digit() || c == '.') =>
-            {
+            Some(hs) if (4..=13).contains(&hs.len()) && hs.chars().all(|c| c.is_ascii_digit() || c == '.') => {
                 Some(hs.to_owned())
             }
             Some(_) => return Err(ProductError::FieldFormat("declaration.hsCode")),
         };
         let origin_country = match non_empty(&self.origin_country) {
             None => None,
-            Some(c) if c.len() == 2 && c.chars().all(|ch| ch.is_ascii_uppercase()) => {
-                Some(c.to_owned())
-            }
+            Some(c) if c.len() == 2 && c.chars().all(|ch| ch.is_ascii_uppercase()) => Some(c.to_owned()),
             Some(_) => return Err(ProductError::FieldFormat("declaration.originCountry")),
         };
         let attribute = match non_empty(&self.attribute) {
@@ -471,14 +439,7 @@ mod tests {
     #[test]
     fn a_complete_draft_becomes_exact_integers() {
         let spec = draft().validate().unwrap();
-        assert_eq!(
-            spec.dimensions,
-            Some(Dimensions {
-                length_um: 200_000,
-                width_um: 150_000,
-                height_um: 100_000
-            })
-        );
+        assert_eq!(spec.dimensions, Some(Dimensions { length_um: 200_000, width_um: 150_000, height_um: 100_000 }));
         assert_eq!(spec.weight_mg, Some(800_000));
         assert_eq!(spec.declaration.unwrap().value_micros, 5_000_000);
         assert_eq!(spec.kind, ProductKind::Single);
@@ -488,50 +449,17 @@ mod tests {
     fn each_rule_has_its_own_error() {
         let cases: Vec<(Box<dyn Fn(&mut ProductDraft)>, ProductError)> = vec![
             (Box::new(|d| d.sku = None), ProductError::SkuRequired),
-            (
-                Box::new(|d| d.sku = Some("x".into())),
-                ProductError::SkuFormat,
-            ),
-            (
-                Box::new(|d| d.sku = Some("ab$c".into())),
-                ProductError::SkuFormat,
-            ),
-            (
-                Box::new(|d| d.name = Some(" ".into())),
-                ProductError::NameRequired,
-            ),
-            (
-                Box::new(|d| d.name = Some("n".repeat(256))),
-                ProductError::NameTooLong,
-            ),
-            (
-                Box::new(|d| d.barcode = Some("b".repeat(51))),
-                ProductError::BarcodeTooLong,
-            ),
-            (
-                Box::new(|d| d.barcode = Some("条码".into())),
-                ProductError::BarcodeFormat,
-            ),
-            (
-                Box::new(|d| d.height_cm = None),
-                ProductError::DimensionsIncomplete,
-            ),
-            (
-                Box::new(|d| d.length_cm = Some("1000".into())),
-                ProductError::SizeRange,
-            ),
-            (
-                Box::new(|d| d.length_cm = Some("1.001".into())),
-                ProductError::SizeRange,
-            ),
-            (
-                Box::new(|d| d.weight_kg = Some("1000".into())),
-                ProductError::WeightRange,
-            ),
-            (
-                Box::new(|d| d.declaration.as_mut().unwrap().name_zh = None),
-                ProductError::DeclaredNameZhRequired,
-            ),
+            (Box::new(|d| d.sku = Some("x".into())), ProductError::SkuFormat),
+            (Box::new(|d| d.sku = Some("ab$c".into())), ProductError::SkuFormat),
+            (Box::new(|d| d.name = Some(" ".into())), ProductError::NameRequired),
+            (Box::new(|d| d.name = Some("n".repeat(256))), ProductError::NameTooLong),
+            (Box::new(|d| d.barcode = Some("b".repeat(51))), ProductError::BarcodeTooLong),
+            (Box::new(|d| d.barcode = Some("条码".into())), ProductError::BarcodeFormat),
+            (Box::new(|d| d.height_cm = None), ProductError::DimensionsIncomplete),
+            (Box::new(|d| d.length_cm = Some("1000".into())), ProductError::SizeRange),
+            (Box::new(|d| d.length_cm = Some("1.001".into())), ProductError::SizeRange),
+            (Box::new(|d| d.weight_kg = Some("1000".into())), ProductError::WeightRange),
+            (Box::new(|d| d.declaration.as_mut().unwrap().name_zh = None), ProductError::DeclaredNameZhRequired),
             (
                 Box::new(|d| d.declaration.as_mut().unwrap().name_en = Some("e".repeat(101))),
                 ProductError::DeclaredNameEnTooLong,
@@ -562,29 +490,13 @@ mod tests {
         d.product_type = Some("BOX".into());
         assert_eq!(d.validate(), Err(ProductError::FieldFormat("unitsPerBox")));
         d.units_per_box = Some(12);
-        assert_eq!(
-            d.validate().unwrap().kind,
-            ProductKind::Box { units_per_box: 12 }
-        );
+        assert_eq!(d.validate().unwrap().kind, ProductKind::Box { units_per_box: 12 });
         d.product_type = Some("SUITE".into());
         assert_eq!(d.validate(), Err(ProductError::FieldFormat("components")));
-        d.components = vec![ComponentDraft {
-            sku: "PART-1".into(),
-            quantity: 2,
-        }];
-        assert!(matches!(
-            d.validate().unwrap().kind,
-            ProductKind::Suite { .. }
-        ));
-        d.components.push(ComponentDraft {
-            sku: "BAR-TEST-1".into(),
-            quantity: 1,
-        });
-        assert_eq!(
-            d.validate(),
-            Err(ProductError::FieldFormat("components")),
-            "a suite cannot contain itself"
-        );
+        d.components = vec![ComponentDraft { sku: "PART-1".into(), quantity: 2 }];
+        assert!(matches!(d.validate().unwrap().kind, ProductKind::Suite { .. }));
+        d.components.push(ComponentDraft { sku: "BAR-TEST-1".into(), quantity: 1 });
+        assert_eq!(d.validate(), Err(ProductError::FieldFormat("components")), "a suite cannot contain itself");
     }
 
     #[test]

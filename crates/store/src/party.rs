@@ -196,4 +196,3 @@ pub async fn revoke_family(conn: &mut AnyConnection, family: &str, now: i64) -> 
         .await?;
     Ok(())
 }
-

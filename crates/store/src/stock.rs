@@ -336,7 +336,13 @@ pub async fn move_units(
 
 /// Creates a pending reservation of `q` units; `InsufficientAvailable` when
 /// there are not enough free units.
-pub async fn reserve(tx: &mut WriteTx, item: Item, q: Quantity, doc: &DocumentRef, now: i64) -> Result<i64, StoreError> {
+pub async fn reserve(
+    tx: &mut WriteTx,
+    item: Item,
+    q: Quantity,
+    doc: &DocumentRef,
+    now: i64,
+) -> Result<i64, StoreError> {
     change_summary(tx, item, now, |s| s.reserve(q)).await?;
     Ok(sqlx::query_scalar(
         "INSERT INTO reservation (customer_id, warehouse_id, product_id, condition, quantity, posted, status, \
@@ -382,7 +388,8 @@ async fn reservation_for_update(tx: &mut WriteTx, reservation_id: i64) -> Result
         .ok_or_else(|| StoreError::Database(sqlx::Error::Decode("unknown condition".into())))?;
     let status = ReservationStatus::parse(&row.status)
         .ok_or_else(|| StoreError::Database(sqlx::Error::Decode("unknown reservation status".into())))?;
-    let item = Item { customer_id: row.customer_id, warehouse_id: row.warehouse_id, product_id: row.product_id, condition };
+    let item =
+        Item { customer_id: row.customer_id, warehouse_id: row.warehouse_id, product_id: row.product_id, condition };
     Ok((item, Reservation { quantity: row.quantity, posted: row.posted, status }))
 }
 
@@ -506,7 +513,11 @@ pub async fn find_lot(tx: &mut WriteTx, product_id: i64, lot_code: &str) -> Resu
 /// location_id, lot_id).
 pub type SerialState = (String, String, Option<i64>, Option<i64>, Option<i64>);
 
-pub async fn serial_states(tx: &mut WriteTx, product_id: i64, serials: &[String]) -> Result<Vec<SerialState>, StoreError> {
+pub async fn serial_states(
+    tx: &mut WriteTx,
+    product_id: i64,
+    serials: &[String],
+) -> Result<Vec<SerialState>, StoreError> {
     if serials.is_empty() {
         return Ok(Vec::new());
     }
@@ -637,7 +648,8 @@ pub async fn list_inventory(
          JOIN warehouse w ON w.warehouse_id = s.warehouse_id {}",
         f.where_sql()
     );
-    let total = f.bind_as(sqlx::query_as::<_, (i64,)>(&format!("SELECT COUNT(*) {from}"))).fetch_one(&mut *conn).await?.0;
+    let total =
+        f.bind_as(sqlx::query_as::<_, (i64,)>(&format!("SELECT COUNT(*) {from}"))).fetch_one(&mut *conn).await?.0;
     let n = f.next_placeholder();
     let sql = format!(
         "SELECT w.code AS warehouse_code, p.sku, p.name AS product_name, s.condition, s.on_hand, s.reserved, \
@@ -676,7 +688,8 @@ pub async fn list_lots(
          JOIN lot ON lot.lot_id = b.lot_id {}",
         f.where_sql()
     );
-    let total = f.bind_as(sqlx::query_as::<_, (i64,)>(&format!("SELECT COUNT(*) {from}"))).fetch_one(&mut *conn).await?.0;
+    let total =
+        f.bind_as(sqlx::query_as::<_, (i64,)>(&format!("SELECT COUNT(*) {from}"))).fetch_one(&mut *conn).await?.0;
     let n = f.next_placeholder();
     let sql = format!(
         "SELECT w.code AS warehouse_code, p.sku, l.code AS location_code, lot.lot_code, b.condition, b.quantity, \
@@ -716,7 +729,8 @@ pub async fn list_serials(
          LEFT JOIN warehouse w ON w.warehouse_id = sn.warehouse_id LEFT JOIN location l ON l.location_id = sn.location_id {}",
         f.where_sql()
     );
-    let total = f.bind_as(sqlx::query_as::<_, (i64,)>(&format!("SELECT COUNT(*) {from}"))).fetch_one(&mut *conn).await?.0;
+    let total =
+        f.bind_as(sqlx::query_as::<_, (i64,)>(&format!("SELECT COUNT(*) {from}"))).fetch_one(&mut *conn).await?.0;
     let n = f.next_placeholder();
     let sql = format!(
         "SELECT p.sku, sn.serial, w.code AS warehouse_code, l.code AS location_code, sn.condition, sn.status, \
@@ -780,7 +794,8 @@ pub async fn list_movements(
          JOIN warehouse w ON w.warehouse_id = m.warehouse_id JOIN lot ON lot.lot_id = m.lot_id {}",
         f.where_sql()
     );
-    let total = f.bind_as(sqlx::query_as::<_, (i64,)>(&format!("SELECT COUNT(*) {from}"))).fetch_one(&mut *conn).await?.0;
+    let total =
+        f.bind_as(sqlx::query_as::<_, (i64,)>(&format!("SELECT COUNT(*) {from}"))).fetch_one(&mut *conn).await?.0;
     let n = f.next_placeholder();
     let sql = format!(
         "SELECT m.stock_movement_id, w.code AS warehouse_code, p.sku, lot.lot_code, m.condition, m.source, m.target, \

@@ -32,17 +32,23 @@ fn unique_name() -> String {
 /// A fresh URL (the database already created on PostgreSQL) and the
 /// directory that holds it on SQLite.
 pub async fn fresh_url() -> Result<(String, Option<tempfile::TempDir>), StoreError> {
-    match std::env::var(POSTGRES_ENV) {
-        Ok(admin_url) if !admin_url.is_empty() => {
+    fresh_url_on(std::env::var(POSTGRES_ENV).ok().filter(|u| !u.is_empty()).as_deref()).await
+}
+
+/// Like [`fresh_url`], on the PostgreSQL server of `postgres_admin_url`
+/// when given, else on SQLite.
+pub async fn fresh_url_on(postgres_admin_url: Option<&str>) -> Result<(String, Option<tempfile::TempDir>), StoreError> {
+    match postgres_admin_url {
+        Some(admin_url) => {
             sqlx::any::install_default_drivers();
             let name = unique_name();
-            let mut admin = sqlx::AnyConnection::connect(&admin_url).await?;
+            let mut admin = sqlx::AnyConnection::connect(admin_url).await?;
             sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await?;
             admin.close().await?;
-            let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
+            let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin_url);
             Ok((format!("{base}/{name}"), None))
         }
-        _ => {
+        None => {
             let dir = tempfile::tempdir().map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
             let url = format!("sqlite://{}", dir.path().join("haicang.db").display());
             Ok((url, Some(dir)))

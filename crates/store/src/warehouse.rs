@@ -125,12 +125,10 @@ pub async fn list_shipping_services(
     conn: &mut AnyConnection,
     warehouse_id: i64,
 ) -> Result<Vec<ShippingServiceRow>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT code, name, carrier, status FROM shipping_service WHERE warehouse_id = $1 ORDER BY code",
-    )
-    .bind(warehouse_id)
-    .fetch_all(conn)
-    .await?)
+    Ok(sqlx::query_as("SELECT code, name, carrier, status FROM shipping_service WHERE warehouse_id = $1 ORDER BY code")
+        .bind(warehouse_id)
+        .fetch_all(conn)
+        .await?)
 }
 
 /// Inserts or updates locations by code (an import may be re-run).

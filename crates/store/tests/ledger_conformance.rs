@@ -84,7 +84,9 @@ async fn build_world(store: &Store) -> World {
             let id = product::insert_product(tx.conn(), customer, &spec, &[], now).await.unwrap();
             let mut ids = Vec::new();
             for lot in 0..LOTS {
-                ids.push(stock::ensure_lot(&mut tx, customer, id, &format!("L{lot}"), now, None, None, None).await.unwrap());
+                ids.push(
+                    stock::ensure_lot(&mut tx, customer, id, &format!("L{lot}"), now, None, None, None).await.unwrap(),
+                );
             }
             skus.push(id);
             sku_lots.push(ids);
@@ -165,10 +167,11 @@ async fn apply(
         Op::Post { reservation, picks } => {
             let Some(id) = reservations.get(*reservation) else { return Ok(None) };
             // Lot ids depend on the reservation's customer and product.
-            let item: (i64, i64) = sqlx::query_as("SELECT customer_id, product_id FROM reservation WHERE reservation_id = $1")
-                .bind(*id)
-                .fetch_one(tx.conn())
-                .await?;
+            let item: (i64, i64) =
+                sqlx::query_as("SELECT customer_id, product_id FROM reservation WHERE reservation_id = $1")
+                    .bind(*id)
+                    .fetch_one(tx.conn())
+                    .await?;
             let c = world.customers.iter().position(|x| *x == item.0).unwrap();
             let s = world.products[c].iter().position(|x| *x == item.1).unwrap();
             let mut store_picks = Vec::new();
@@ -228,8 +231,10 @@ async fn snapshot(store: &Store, world: &World) -> Snapshot {
         .map(|(c, p, cond, on_hand, reserved)| (key_of(c, p, &cond), Summary { on_hand, reserved }))
         .filter(|(_, s)| *s != Summary::default())
         .collect();
-    let reservations: Vec<String> =
-        sqlx::query_scalar("SELECT status FROM reservation ORDER BY reservation_id").fetch_all(&mut *conn).await.unwrap();
+    let reservations: Vec<String> = sqlx::query_scalar("SELECT status FROM reservation ORDER BY reservation_id")
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
     let rows: Vec<(i64, i64, String, i64, String, String, i64)> = sqlx::query_as(
         "SELECT customer_id, product_id, condition, lot_id, source, target, quantity FROM stock_movement",
     )

@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use super::{
-    Condition, LedgerError, Quantity, Reservation, ReservationStatus, Summary, VirtualLocation,
-    put_to_location, take_from_location,
+    Condition, LedgerError, Quantity, Reservation, ReservationStatus, Summary, VirtualLocation, put_to_location,
+    take_from_location,
 };
 
 /// (customer, warehouse, sku, condition): the level of summaries and
@@ -127,90 +127,48 @@ impl Ledger {
 
     fn apply_in_place(&mut self, op: &Op) -> Result<(), ModelError> {
         match op {
-            Op::Adjust {
-                item,
-                location,
-                lot,
-                delta,
-            } => {
-                let key = BalanceKey {
-                    item: *item,
-                    location: *location,
-                    lot: *lot,
-                };
+            Op::Adjust { item, location, lot, delta } => {
+                let key = BalanceKey { item: *item, location: *location, lot: *lot };
                 let adjustment = Place::Virtual(VirtualLocation::Adjustment);
                 if *delta > 0 {
                     let q = quantity(*delta)?;
-                    self.summaries
-                        .insert(*item, self.summary(*item).receive(q)?);
-                    self.balances
-                        .insert(key, put_to_location(self.balance(key), q)?);
+                    self.summaries.insert(*item, self.summary(*item).receive(q)?);
+                    self.balances.insert(key, put_to_location(self.balance(key), q)?);
                     self.record(*item, *lot, adjustment, Place::Real(*location), q);
                 } else {
                     let q = quantity(-delta)?;
                     self.summaries.insert(*item, self.summary(*item).issue(q)?);
-                    self.balances
-                        .insert(key, take_from_location(self.balance(key), q)?);
+                    self.balances.insert(key, take_from_location(self.balance(key), q)?);
                     self.record(*item, *lot, Place::Real(*location), adjustment, q);
                 }
             }
-            Op::Move {
-                item,
-                lot,
-                from,
-                to,
-                quantity: n,
-            } => {
+            Op::Move { item, lot, from, to, quantity: n } => {
                 let q = quantity(*n)?;
-                let source = BalanceKey {
-                    item: *item,
-                    location: *from,
-                    lot: *lot,
-                };
-                let target = BalanceKey {
-                    location: *to,
-                    ..source
-                };
-                self.balances
-                    .insert(source, take_from_location(self.balance(source), q)?);
-                self.balances
-                    .insert(target, put_to_location(self.balance(target), q)?);
+                let source = BalanceKey { item: *item, location: *from, lot: *lot };
+                let target = BalanceKey { location: *to, ..source };
+                self.balances.insert(source, take_from_location(self.balance(source), q)?);
+                self.balances.insert(target, put_to_location(self.balance(target), q)?);
                 self.record(*item, *lot, Place::Real(*from), Place::Real(*to), q);
             }
             Op::Reserve { item, quantity: n } => {
                 let q = quantity(*n)?;
-                self.summaries
-                    .insert(*item, self.summary(*item).reserve(q)?);
+                self.summaries.insert(*item, self.summary(*item).reserve(q)?);
                 self.reservations.push((*item, Reservation::new(q)));
             }
             Op::Void { reservation } => {
-                let (item, r) = *self
-                    .reservations
-                    .get(*reservation)
-                    .ok_or(ModelError::NoSuchReservation)?;
+                let (item, r) = *self.reservations.get(*reservation).ok_or(ModelError::NoSuchReservation)?;
                 let settlement = r.void()?;
-                self.summaries.insert(
-                    item,
-                    self.summary(item).release(quantity(settlement.released)?)?,
-                );
+                self.summaries.insert(item, self.summary(item).release(quantity(settlement.released)?)?);
                 self.reservations[*reservation].1 = settlement.reservation;
             }
             Op::Post { reservation, picks } => {
-                let (item, r) = *self
-                    .reservations
-                    .get(*reservation)
-                    .ok_or(ModelError::NoSuchReservation)?;
+                let (item, r) = *self.reservations.get(*reservation).ok_or(ModelError::NoSuchReservation)?;
                 let shipped: i64 = picks.iter().map(|p| p.quantity).sum();
                 let settlement = r.post(shipped)?;
                 for pick in picks {
                     let q = quantity(pick.quantity)?;
-                    let key = BalanceKey {
-                        item,
-                        location: pick.location,
-                        lot: pick.lot,
-                    };
-                    self.balances
-                        .insert(key, take_from_location(self.balance(key), q)?);
+                    let key = BalanceKey { item, location: pick.location, lot: pick.lot };
+                    self.balances.insert(key, take_from_location(self.balance(key), q)?);
                     self.record(
                         item,
                         pick.lot,
@@ -234,13 +192,7 @@ impl Ledger {
     }
 
     fn record(&mut self, item: ItemKey, lot: u32, source: Place, target: Place, q: Quantity) {
-        self.movements.push(Movement {
-            item,
-            lot,
-            source,
-            target,
-            quantity: q.get(),
-        });
+        self.movements.push(Movement { item, lot, source, target, quantity: q.get() });
     }
 
     /// Balances rebuilt from the movements alone.
@@ -248,22 +200,10 @@ impl Ledger {
         let mut balances = BTreeMap::new();
         for m in movements {
             if let Place::Real(location) = m.source {
-                *balances
-                    .entry(BalanceKey {
-                        item: m.item,
-                        location,
-                        lot: m.lot,
-                    })
-                    .or_insert(0) -= m.quantity;
+                *balances.entry(BalanceKey { item: m.item, location, lot: m.lot }).or_insert(0) -= m.quantity;
             }
             if let Place::Real(location) = m.target {
-                *balances
-                    .entry(BalanceKey {
-                        item: m.item,
-                        location,
-                        lot: m.lot,
-                    })
-                    .or_insert(0) += m.quantity;
+                *balances.entry(BalanceKey { item: m.item, location, lot: m.lot }).or_insert(0) += m.quantity;
             }
         }
         balances
@@ -280,17 +220,9 @@ impl Ledger {
             if s.reserved < 0 || s.available() < 0 {
                 return Err(format!("negative reserved or available at {item:?}: {s:?}"));
             }
-            let located: i64 = self
-                .balances
-                .iter()
-                .filter(|(k, _)| k.item == *item)
-                .map(|(_, v)| v)
-                .sum();
+            let located: i64 = self.balances.iter().filter(|(k, _)| k.item == *item).map(|(_, v)| v).sum();
             if located != s.on_hand {
-                return Err(format!(
-                    "on hand {} but locations hold {located} for {item:?}",
-                    s.on_hand
-                ));
+                return Err(format!("on hand {} but locations hold {located} for {item:?}", s.on_hand));
             }
             let pending: i64 = self
                 .reservations
@@ -299,18 +231,12 @@ impl Ledger {
                 .map(|(_, r)| r.quantity)
                 .sum();
             if pending != s.reserved {
-                return Err(format!(
-                    "reserved {} but pending reservations hold {pending} for {item:?}",
-                    s.reserved
-                ));
+                return Err(format!("reserved {} but pending reservations hold {pending} for {item:?}", s.reserved));
             }
         }
         let replayed = Self::replay(&self.movements);
         let nonzero = |m: &BTreeMap<BalanceKey, i64>| -> BTreeMap<BalanceKey, i64> {
-            m.iter()
-                .filter(|(_, v)| **v != 0)
-                .map(|(k, v)| (*k, *v))
-                .collect()
+            m.iter().filter(|(_, v)| **v != 0).map(|(k, v)| (*k, *v)).collect()
         };
         if nonzero(&replayed) != nonzero(&self.balances) {
             return Err("replaying the movements does not rebuild the balances".into());

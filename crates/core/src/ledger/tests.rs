@@ -4,61 +4,30 @@ use super::model::{ItemKey, Ledger, Op, Pick};
 use super::*;
 
 fn item(sku: u32) -> ItemKey {
-    ItemKey {
-        customer: 1,
-        warehouse: 1,
-        sku,
-        condition: Condition::Good,
-    }
+    ItemKey { customer: 1, warehouse: 1, sku, condition: Condition::Good }
 }
 
 fn op_strategy() -> impl Strategy<Value = Op> {
-    let item = (
-        0u32..2,
-        0u32..2,
-        prop_oneof![Just(Condition::Good), Just(Condition::Defective)],
-    )
-        .prop_map(|(customer, sku, condition)| ItemKey {
-            customer,
-            warehouse: 1,
-            sku,
-            condition,
-        });
+    let item = (0u32..2, 0u32..2, prop_oneof![Just(Condition::Good), Just(Condition::Defective)])
+        .prop_map(|(customer, sku, condition)| ItemKey { customer, warehouse: 1, sku, condition });
     prop_oneof![
-        (item.clone(), 0u32..3, 0u32..2, -30i64..40).prop_map(|(item, location, lot, delta)| {
-            Op::Adjust {
-                item,
-                location,
-                lot,
-                delta,
-            }
+        (item.clone(), 0u32..3, 0u32..2, -30i64..40)
+            .prop_map(|(item, location, lot, delta)| { Op::Adjust { item, location, lot, delta } }),
+        (item.clone(), 0u32..2, 0u32..3, 0u32..3, 1i64..30).prop_map(|(item, lot, from, to, quantity)| Op::Move {
+            item,
+            lot,
+            from,
+            to,
+            quantity
         }),
-        (item.clone(), 0u32..2, 0u32..3, 0u32..3, 1i64..30).prop_map(
-            |(item, lot, from, to, quantity)| Op::Move {
-                item,
-                lot,
-                from,
-                to,
-                quantity
-            }
-        ),
         (item, 1i64..40).prop_map(|(item, quantity)| Op::Reserve { item, quantity }),
         (0usize..8).prop_map(|reservation| Op::Void { reservation }),
-        (
-            0usize..8,
-            proptest::collection::vec((0u32..3, 0u32..2, 1i64..20), 0..3)
-        )
-            .prop_map(|(reservation, picks)| Op::Post {
+        (0usize..8, proptest::collection::vec((0u32..3, 0u32..2, 1i64..20), 0..3)).prop_map(|(reservation, picks)| {
+            Op::Post {
                 reservation,
-                picks: picks
-                    .into_iter()
-                    .map(|(location, lot, quantity)| Pick {
-                        location,
-                        lot,
-                        quantity
-                    })
-                    .collect()
-            }),
+                picks: picks.into_iter().map(|(location, lot, quantity)| Pick { location, lot, quantity }).collect(),
+            }
+        }),
     ]
 }
 
@@ -81,98 +50,33 @@ proptest! {
 
 #[test]
 fn reserving_more_than_available_names_both_figures() {
-    let s = Summary {
-        on_hand: 10,
-        reserved: 4,
-    };
+    let s = Summary { on_hand: 10, reserved: 4 };
     assert_eq!(
         s.reserve(Quantity::new(7).unwrap()),
-        Err(LedgerError::InsufficientAvailable {
-            requested: 7,
-            available: 6
-        })
+        Err(LedgerError::InsufficientAvailable { requested: 7, available: 6 })
     );
-    assert_eq!(
-        s.reserve(Quantity::new(6).unwrap()),
-        Ok(Summary {
-            on_hand: 10,
-            reserved: 10
-        })
-    );
+    assert_eq!(s.reserve(Quantity::new(6).unwrap()), Ok(Summary { on_hand: 10, reserved: 10 }));
 }
 
 #[test]
 fn reserved_stock_cannot_be_adjusted_out() {
     let mut ledger = Ledger::default();
-    ledger
-        .apply(&Op::Adjust {
-            item: item(1),
-            location: 1,
-            lot: 0,
-            delta: 5,
-        })
-        .unwrap();
-    ledger
-        .apply(&Op::Reserve {
-            item: item(1),
-            quantity: 4,
-        })
-        .unwrap();
-    let refused = ledger.apply(&Op::Adjust {
-        item: item(1),
-        location: 1,
-        lot: 0,
-        delta: -2,
-    });
+    ledger.apply(&Op::Adjust { item: item(1), location: 1, lot: 0, delta: 5 }).unwrap();
+    ledger.apply(&Op::Reserve { item: item(1), quantity: 4 }).unwrap();
+    let refused = ledger.apply(&Op::Adjust { item: item(1), location: 1, lot: 0, delta: -2 });
     assert!(refused.is_err());
-    assert_eq!(
-        ledger.summaries[&item(1)],
-        Summary {
-            on_hand: 5,
-            reserved: 4
-        }
-    );
+    assert_eq!(ledger.summaries[&item(1)], Summary { on_hand: 5, reserved: 4 });
 }
 
 #[test]
 fn a_partial_post_ships_some_and_releases_the_rest() {
     let mut ledger = Ledger::default();
-    ledger
-        .apply(&Op::Adjust {
-            item: item(1),
-            location: 2,
-            lot: 0,
-            delta: 10,
-        })
-        .unwrap();
-    ledger
-        .apply(&Op::Reserve {
-            item: item(1),
-            quantity: 6,
-        })
-        .unwrap();
-    ledger
-        .apply(&Op::Post {
-            reservation: 0,
-            picks: vec![Pick {
-                location: 2,
-                lot: 0,
-                quantity: 4,
-            }],
-        })
-        .unwrap();
-    assert_eq!(
-        ledger.summaries[&item(1)],
-        Summary {
-            on_hand: 6,
-            reserved: 0
-        }
-    );
+    ledger.apply(&Op::Adjust { item: item(1), location: 2, lot: 0, delta: 10 }).unwrap();
+    ledger.apply(&Op::Reserve { item: item(1), quantity: 6 }).unwrap();
+    ledger.apply(&Op::Post { reservation: 0, picks: vec![Pick { location: 2, lot: 0, quantity: 4 }] }).unwrap();
+    assert_eq!(ledger.summaries[&item(1)], Summary { on_hand: 6, reserved: 0 });
     assert_eq!(ledger.reservations[0].1.status, ReservationStatus::Posted);
-    assert!(
-        ledger.apply(&Op::Void { reservation: 0 }).is_err(),
-        "a posted reservation cannot be voided"
-    );
+    assert!(ledger.apply(&Op::Void { reservation: 0 }).is_err(), "a posted reservation cannot be voided");
     ledger.check_invariants().unwrap();
 }
 

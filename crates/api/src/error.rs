@@ -1,0 +1,218 @@
+//! The error catalogue: every refusal the native API can answer, with its
+//! stable numeric code, HTTP status and message in English and Chinese.
+//! Where a JF WMS code (shared/seeds/jfwms-api.txt) means the same, its
+//! number is used; haicang's own codes are 10060+ and 30000+.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use haicang_app::AppError;
+use haicang_core::product::ProductError;
+
+use crate::context::{Lang, RequestContext};
+use crate::envelope::error_body;
+
+/// An error on its way to the client.
+#[derive(Debug)]
+pub enum ApiError {
+    App(AppError),
+    /// The body is not JSON at all.
+    MalformedJson(String),
+    /// JSON of the wrong shape: wrong type, unknown field, missing field.
+    BadField(String),
+    BodyTooLarge,
+    NoSuchRoute,
+    MethodNotAllowed,
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError::App(e)
+    }
+}
+
+/// A resolved catalogue entry.
+pub struct Described {
+    pub code: i64,
+    pub status: StatusCode,
+    pub en: String,
+    pub zh: String,
+}
+
+fn d(code: i64, status: StatusCode, en: impl Into<String>, zh: impl Into<String>) -> Described {
+    Described { code, status, en: en.into(), zh: zh.into() }
+}
+
+const BAD: StatusCode = StatusCode::BAD_REQUEST;
+const UNAUTHORIZED: StatusCode = StatusCode::UNAUTHORIZED;
+const FORBIDDEN: StatusCode = StatusCode::FORBIDDEN;
+const NOT_FOUND: StatusCode = StatusCode::NOT_FOUND;
+const CONFLICT: StatusCode = StatusCode::CONFLICT;
+
+const SKU_RULE_EN: &str = "The number of characters in sku must be in the range of 2~50; only numbers, letters, space and special symbols such as: ( ) _. - * + # \\ /% & are supported";
+const SKU_RULE_ZH: &str = "商品SKU字符数量需在2~50范围内;仅支持数字、字母、空格及特殊符号 ( ) _. - * + # \\ /% &";
+
+fn describe_product(e: &ProductError) -> Described {
+    use ProductError::*;
+    match e {
+        SkuRequired => d(20000, BAD, "SKU is required!", "商品SKU必填!"),
+        NameRequired => d(20001, BAD, "SKU name is required!", "商品名称必填!"),
+        SkuFormat => d(20010, BAD, SKU_RULE_EN, SKU_RULE_ZH),
+        BarcodeFormat => d(
+            20011,
+            BAD,
+            "The number of characters in Barcode must be in the range of 2~50; only numbers, letters, space and special symbols such as: ( ) _. - * + # \\ /% & are supported",
+            "商品SKU条码字符数量需在2~50范围内;仅支持数字、字母、空格及特殊符号( ) _. - * + # \\ /% &",
+        ),
+        NameTooLong => d(20013, BAD, "sku name can be up to 255 characters", "商品名称最多255字符"),
+        BarcodeTooLong => d(20014, BAD, "sku barcode can contain up to 50 characters", "商品条码最多50字符"),
+        DimensionsIncomplete => {
+            d(20005, BAD, "Length, width and height must be filled in in full", "长宽高必须同时填写")
+        }
+        WeightRange => d(20008, BAD, "Weight range: 0g-999999.99g", "重量范围:0g-999999.99g"),
+        SizeRange => d(20009, BAD, "Size range: 0cm-999.99cm", "尺寸范围:0cm-999.99cm"),
+        DeclaredNameZhRequired => d(20024, BAD, "Sku declared chinese name is required", "商品申报中文名必填"),
+        DeclaredNameZhTooLong => {
+            d(20025, BAD, "Sku declared chinese name length is limit of 100", "商品申报中文名长度限制100")
+        }
+        DeclaredNameEnRequired => d(20026, BAD, "Sku declared english name is required", "商品申报英文名必填"),
+        DeclaredNameEnTooLong => {
+            d(20027, BAD, "Sku declared english name length is limit of 100", "商品申报英文名长度限制100")
+        }
+        DeclaredValueRequired => d(20028, BAD, "Sku declared price is required", "申报价格必填"),
+        DeclaredValueRange => {
+            d(20029, BAD, "Sku declared price range: 0.01-999999.999999", "申报价格范围:0.01-999999.999999")
+        }
+        CurrencyRequired => d(20030, BAD, "Sku declared currency is required", "申报币种必填"),
+        CurrencyInvalid => d(20031, BAD, "Sku declared currency is error", "申报币种不合规"),
+        AttributeInvalid => d(20033, BAD, "Sku declared attribute is error", "申报属性不合规"),
+        FieldFormat(field) => bad_field(field),
+    }
+}
+
+fn bad_field(field: &str) -> Described {
+    d(10031, BAD, format!("request params {field} format error"), format!("请求参数 {field} 格式错误"))
+}
+
+pub fn describe_app(e: &AppError) -> Described {
+    use AppError::*;
+    match e {
+        MissingParam { field } => d(
+            10000,
+            BAD,
+            format!("The request lacks necessary parameters: {field}"),
+            format!("请求缺少必要参数: {field}"),
+        ),
+        InvalidParam { field, reason } => d(
+            10031,
+            BAD,
+            format!("request params {field} format error: {reason}"),
+            format!("请求参数 {field} 格式错误: {reason}"),
+        ),
+        ClientIdRequired => d(10006, BAD, "CLIENT ID required!", "客户端ID必填"),
+        ClientSecretRequired => d(10007, BAD, "CLIENT SECRET required!", "客户端密钥必填"),
+        InvalidClient => d(10008, UNAUTHORIZED, "Invalid client app info", "客户端应用信息已失效"),
+        AccessTokenRequired => d(10004, UNAUTHORIZED, "ACCESS TOKEN required", "访问令牌必填"),
+        InvalidAccessToken => d(10002, UNAUTHORIZED, "Invalid ACCESS TOKEN", "访问令牌已失效"),
+        AccessTokenExpired => d(10015, UNAUTHORIZED, "Token has expired", "令牌已过期"),
+        RefreshTokenRequired => d(10005, BAD, "REFRESH TOKEN required!", "刷新令牌必填"),
+        InvalidRefreshToken => d(10003, UNAUTHORIZED, "Invalid REFRESH TOKEN", "刷新令牌已失效"),
+        WrongCredentials => d(10012, UNAUTHORIZED, "wrong username or password", "用户名或密码错误"),
+        AccountDisabled => d(
+            10040,
+            FORBIDDEN,
+            "The account has been deactivated, please contact the warehouse service provider!",
+            "账号已被停用,请联系仓库服务商!",
+        ),
+        WrongPrincipal => d(10060, FORBIDDEN, "This token may not call this API", "此令牌无权调用该接口"),
+        Product(p) => describe_product(p),
+        ProductBatchTooLarge => d(20012, BAD, "Up to 300 products can be pushed at one time", "一次最多推送300个商品"),
+        SkuExists(sku) => {
+            d(20003, CONFLICT, format!("sku {sku} already exists!"), format!("商品SKU {sku} 已创建,无需重复推送!"))
+        }
+        BarcodeExists(b) => {
+            d(20004, CONFLICT, format!("sku barcode({b}) already exists!"), format!("商品条码({b})已存在!"))
+        }
+        SkuNotFound(sku) => d(
+            20007,
+            NOT_FOUND,
+            format!("SKU {sku} not found. Please check if the SKU has been invalidated in the OMS!"),
+            format!("未找到sku {sku},请检查是否在OMS作废了该SKU!"),
+        ),
+        BarcodeLockedByStock(b) => d(
+            20021,
+            CONFLICT,
+            format!("Barcode {b} exists in the return document or the inventory is not 0, changes are not allowed"),
+            format!("条码{b}存在退货单据或库存不为0,不允许更改"),
+        ),
+        ProductLockedByStock(sku) => d(
+            20036,
+            CONFLICT,
+            format!("SKU {sku} has stock: its type and serial/batch management cannot change"),
+            format!("SKU {sku} 有库存,不能修改类型或序列号/批次管理"),
+        ),
+        WarehouseNotFound(w) => d(
+            10051,
+            NOT_FOUND,
+            format!("The warehouse({w}) is not recognized, Please contact the warehouse service provider!"),
+            format!("未识别到仓库({w}),请联系仓库服务商!"),
+        ),
+        CustomerNotFound(c) => d(30005, NOT_FOUND, format!("Customer {c} not found"), format!("客户 {c} 不存在")),
+        LocationNotFound(l) => d(30001, NOT_FOUND, format!("Location {l} not found"), format!("库位 {l} 不存在")),
+        InsufficientStock { sku, requested, available } => d(
+            30002,
+            CONFLICT,
+            format!("Insufficient stock of {sku}: requested {requested}, available {available}"),
+            format!("{sku} 库存不足: 需要 {requested}, 可用 {available}"),
+        ),
+        SerialMismatch { sku, reason } => {
+            d(30003, BAD, format!("Serial numbers of {sku}: {reason}"), format!("{sku} 序列号错误: {reason}"))
+        }
+        BatchRequired { sku } => d(
+            30004,
+            BAD,
+            format!("{sku} is batch managed: give a batch number or an expiry date"),
+            format!("{sku} 为批次管理商品: 请填写批次号或过期日期"),
+        ),
+        AlreadyExists(what) => d(30006, CONFLICT, format!("{what} already exists"), format!("{what} 已存在")),
+        Store(_) => d(1, StatusCode::INTERNAL_SERVER_ERROR, "server error, please try again later", "服务异常,请重试!"),
+    }
+}
+
+pub fn describe(e: &ApiError) -> Described {
+    match e {
+        ApiError::App(a) => describe_app(a),
+        ApiError::MalformedJson(detail) => d(
+            10001,
+            BAD,
+            format!("Request parameter error: the body is not valid JSON ({detail})"),
+            format!("请求参数错误: 请求体不是有效的 JSON ({detail})"),
+        ),
+        ApiError::BadField(detail) => {
+            d(10031, BAD, format!("request params format error: {detail}"), format!("请求参数格式错误: {detail}"))
+        }
+        ApiError::BodyTooLarge => {
+            d(10063, StatusCode::PAYLOAD_TOO_LARGE, "The request body is too large", "请求体过大")
+        }
+        ApiError::NoSuchRoute => d(10062, NOT_FOUND, "No such API", "接口不存在"),
+        ApiError::MethodNotAllowed => {
+            d(10064, StatusCode::METHOD_NOT_ALLOWED, "Method not allowed for this API", "该接口不支持此请求方法")
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let ctx = RequestContext::current();
+        if let ApiError::App(AppError::Store(e)) = &self {
+            // The cause is logged with the request id, never sent.
+            tracing::error!(request_id = %ctx.request_id, error = %e, "request failed");
+        }
+        let described = describe(&self);
+        let message = match ctx.lang {
+            Lang::Zh => described.zh,
+            Lang::En => described.en,
+        };
+        error_body(described.status, described.code, message, &ctx.request_id)
+    }
+}

@@ -1,0 +1,125 @@
+//! Extractors: JSON bodies and query strings with our error codes, and the
+//! two kinds of bearer authentication. "Required" is the only kind: a
+//! missing or bad token is an error, never an anonymous caller.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use haicang_app::{AppError, CustomerPrincipal, Principal, StaffPrincipal};
+
+use crate::AppState;
+use crate::error::ApiError;
+
+/// A JSON body; malformed JSON is 10001, a wrong shape 10031 naming the field.
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|_| ApiError::BodyTooLarge)?;
+        parse_json(&bytes).map(JsonBody)
+    }
+}
+
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = T::deserialize(&mut de).and_then(|v| de.end().map(|_| v));
+    value.map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => ApiError::BadField(e.to_string()),
+        _ => ApiError::MalformedJson(e.to_string()),
+    })
+}
+
+/// The query string as ordered pairs; repeated keys are kept.
+pub struct Params(Vec<(String, String)>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Params {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("");
+        Ok(Params(form_urlencoded::parse(query.as_bytes()).into_owned().collect()))
+    }
+}
+
+impl Params {
+    /// The value of a key, empty values treated as absent.
+    pub fn text(&self, key: &str) -> Option<String> {
+        self.0.iter().find(|(k, v)| k == key && !v.trim().is_empty()).map(|(_, v)| v.trim().to_owned())
+    }
+
+    /// Every value of a repeatable key (`sku=a&sku=b` or `sku=a,b`).
+    pub fn all(&self, key: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .flat_map(|(_, v)| v.split(',').map(|s| s.trim().to_owned()).collect::<Vec<_>>())
+            .filter(|v| !v.is_empty())
+            .collect()
+    }
+
+    pub fn int(&self, key: &'static str) -> Result<Option<i64>, ApiError> {
+        self.text(key)
+            .map(|v| {
+                v.parse::<i64>()
+                    .map_err(|_| AppError::InvalidParam { field: key, reason: "expected a whole number".into() }.into())
+            })
+            .transpose()
+    }
+
+    /// An ISO 8601 / RFC 3339 time, as unix milliseconds.
+    pub fn time(&self, key: &'static str) -> Result<Option<i64>, ApiError> {
+        self.text(key)
+            .map(|v| {
+                chrono::DateTime::parse_from_rfc3339(&v).map(|t| t.timestamp_millis()).map_err(|_| {
+                    AppError::InvalidParam { field: key, reason: "expected ISO 8601, e.g. 2026-11-23T00:00:00Z".into() }
+                        .into()
+                })
+            })
+            .transpose()
+    }
+
+    pub fn page(&self) -> Result<haicang_app::PageRequest, ApiError> {
+        Ok(haicang_app::page_request(self.int("page")?, self.int("pageSize")?)?)
+    }
+}
+
+async fn principal(parts: &Parts, state: &AppState) -> Result<Principal, ApiError> {
+    let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let token = header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer ")).unwrap_or("").trim();
+    if token.is_empty() {
+        return Err(AppError::AccessTokenRequired.into());
+    }
+    Ok(state.app.authenticate(token).await?)
+}
+
+/// A customer's app token.
+pub struct CustomerAuth(pub CustomerPrincipal);
+
+impl FromRequestParts<AppState> for CustomerAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        match principal(parts, state).await? {
+            Principal::Customer(c) => Ok(CustomerAuth(c)),
+            Principal::Staff(_) => Err(AppError::WrongPrincipal.into()),
+        }
+    }
+}
+
+/// A staff user's token.
+pub struct StaffAuth(pub StaffPrincipal);
+
+impl FromRequestParts<AppState> for StaffAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        match principal(parts, state).await? {
+            Principal::Staff(s) => Ok(StaffAuth(s)),
+            Principal::Customer(_) => Err(AppError::WrongPrincipal.into()),
+        }
+    }
+}

@@ -1,0 +1,260 @@
+//! Stock of the calling customer: per warehouse × SKU × condition, per lot
+//! and location, serial numbers, and the inventory log.
+
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use haicang_app::query::{InventoryRow, LotRow, MovementFilter, MovementRow, SerialRow, StockFilter};
+use haicang_app::{AppError, now_ms};
+use haicang_core::ledger::Condition;
+
+use crate::AppState;
+use crate::envelope::{Envelope, PageView};
+use crate::error::ApiError;
+use crate::extract::{CustomerAuth, Params};
+use crate::routes::iso;
+
+/// Most SKUs one stock query may name.
+pub const SKU_FILTER_MAX: usize = 100;
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/inventory", get(inventory))
+        .route("/api/v1/inventory/lots", get(lots))
+        .route("/api/v1/inventory/serials", get(serials))
+        .route("/api/v1/inventory/log", get(log))
+}
+
+fn stock_filter(params: &Params) -> Result<StockFilter, ApiError> {
+    let skus = params.all("sku");
+    if skus.len() > SKU_FILTER_MAX {
+        return Err(AppError::InvalidParam { field: "sku", reason: format!("at most {SKU_FILTER_MAX} SKUs") }.into());
+    }
+    let condition = match params.text("condition") {
+        None => None,
+        Some(c) => Some(
+            Condition::parse(&c)
+                .ok_or(AppError::InvalidParam {
+                    field: "condition",
+                    reason: "GOOD, DEFECTIVE, RETURNED, REFURBISHED, RECYCLE or REPAIRING".into(),
+                })?
+                .as_str()
+                .to_owned(),
+        ),
+    };
+    Ok(StockFilter { warehouse_code: params.text("warehouseCode"), skus, condition })
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InventoryView {
+    pub warehouse_code: String,
+    pub sku: String,
+    pub product_name: String,
+    pub condition: String,
+    /// available + reserved
+    pub total: i64,
+    pub available: i64,
+    pub reserved: i64,
+    /// GOOD rows only: units expected on open inbound orders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inbound_in_transit: Option<i64>,
+    pub updated_at: String,
+}
+
+impl From<InventoryRow> for InventoryView {
+    fn from(r: InventoryRow) -> Self {
+        let good = r.condition == Condition::Good.as_str();
+        InventoryView {
+            warehouse_code: r.warehouse_code,
+            sku: r.sku,
+            product_name: r.product_name,
+            condition: r.condition,
+            total: r.on_hand,
+            available: r.on_hand - r.reserved,
+            reserved: r.reserved,
+            // Inbound orders arrive with the inbound issue; until then
+            // nothing is ever in transit.
+            inbound_in_transit: good.then_some(0),
+            updated_at: iso(r.updated_at),
+        }
+    }
+}
+
+/// Stock per warehouse × SKU × condition.
+#[utoipa::path(get, path = "/api/v1/inventory", tag = "inventory", security(("bearer" = [])),
+    params(("warehouseCode" = Option<String>, Query), ("sku" = Option<Vec<String>>, Query, description = "Repeatable, at most 100"),
+           ("condition" = Option<String>, Query), ("page" = Option<i64>, Query), ("pageSize" = Option<i64>, Query)),
+    responses((status = 200, description = "A page of stock rows", body = PageView<InventoryView>)))]
+pub async fn inventory(
+    State(s): State<AppState>,
+    CustomerAuth(c): CustomerAuth,
+    params: Params,
+) -> Result<Envelope<PageView<InventoryView>>, ApiError> {
+    let page = s.app.inventory(&c, &stock_filter(&params)?, params.page()?).await?;
+    Ok(Envelope(PageView::from_page(page, InventoryView::from)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LotView {
+    pub warehouse_code: String,
+    pub sku: String,
+    pub location_code: String,
+    pub lot_code: String,
+    pub condition: String,
+    pub quantity: i64,
+    pub inbound_at: String,
+    pub storage_days: i64,
+    pub batch_no: Option<String>,
+    pub production_date: Option<String>,
+    pub expiry_date: Option<String>,
+}
+
+/// Stock per lot and location, with storage days.
+#[utoipa::path(get, path = "/api/v1/inventory/lots", tag = "inventory", security(("bearer" = [])),
+    params(("warehouseCode" = Option<String>, Query), ("sku" = Option<Vec<String>>, Query),
+           ("condition" = Option<String>, Query), ("page" = Option<i64>, Query), ("pageSize" = Option<i64>, Query)),
+    responses((status = 200, description = "A page of lots", body = PageView<LotView>)))]
+pub async fn lots(
+    State(s): State<AppState>,
+    CustomerAuth(c): CustomerAuth,
+    params: Params,
+) -> Result<Envelope<PageView<LotView>>, ApiError> {
+    let page = s.app.inventory_lots(&c, &stock_filter(&params)?, params.page()?).await?;
+    let now = now_ms();
+    Ok(Envelope(PageView::from_page(page, |r: LotRow| LotView {
+        warehouse_code: r.warehouse_code,
+        sku: r.sku,
+        location_code: r.location_code,
+        lot_code: r.lot_code,
+        condition: r.condition,
+        quantity: r.quantity,
+        inbound_at: iso(r.inbound_at),
+        storage_days: (now - r.inbound_at).max(0) / DAY_MS,
+        batch_no: r.batch_no,
+        production_date: r.production_date,
+        expiry_date: r.expiry_date,
+    })))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SerialView {
+    pub sku: String,
+    pub serial: String,
+    pub warehouse_code: Option<String>,
+    pub location_code: Option<String>,
+    pub condition: String,
+    /// IN_STOCK or OUT
+    pub status: String,
+    pub document_no: String,
+    pub updated_at: String,
+}
+
+/// Serial numbers of serial-managed SKUs.
+#[utoipa::path(get, path = "/api/v1/inventory/serials", tag = "inventory", security(("bearer" = [])),
+    params(("warehouseCode" = Option<String>, Query), ("sku" = Option<Vec<String>>, Query),
+           ("serial" = Option<String>, Query), ("page" = Option<i64>, Query), ("pageSize" = Option<i64>, Query)),
+    responses((status = 200, description = "A page of serial numbers", body = PageView<SerialView>)))]
+pub async fn serials(
+    State(s): State<AppState>,
+    CustomerAuth(c): CustomerAuth,
+    params: Params,
+) -> Result<Envelope<PageView<SerialView>>, ApiError> {
+    let serial = params.text("serial");
+    let page = s.app.inventory_serials(&c, &stock_filter(&params)?, serial.as_deref(), params.page()?).await?;
+    Ok(Envelope(PageView::from_page(page, |r: SerialRow| SerialView {
+        sku: r.sku,
+        serial: r.serial,
+        warehouse_code: r.warehouse_code,
+        location_code: r.location_code,
+        condition: r.condition,
+        status: r.status,
+        document_no: r.document_no,
+        updated_at: iso(r.updated_at),
+    })))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MovementView {
+    pub id: i64,
+    pub warehouse_code: String,
+    pub sku: String,
+    pub lot_code: String,
+    pub condition: String,
+    /// A location code, or a virtual place such as @ADJUSTMENT.
+    pub source: String,
+    pub target: String,
+    pub quantity: i64,
+    /// Warehouse-level units of this SKU and condition before the movement.
+    pub before: i64,
+    pub after: i64,
+    pub diff: i64,
+    pub source_before: Option<i64>,
+    pub source_after: Option<i64>,
+    pub target_before: Option<i64>,
+    pub target_after: Option<i64>,
+    pub document_type: String,
+    pub document_no: String,
+    pub document_line: i64,
+    pub operator: String,
+    pub reason: Option<String>,
+    pub created_at: String,
+}
+
+impl From<MovementRow> for MovementView {
+    fn from(m: MovementRow) -> Self {
+        MovementView {
+            id: m.stock_movement_id,
+            warehouse_code: m.warehouse_code,
+            sku: m.sku,
+            lot_code: m.lot_code,
+            condition: m.condition,
+            source: m.source,
+            target: m.target,
+            quantity: m.quantity,
+            before: m.on_hand_before,
+            after: m.on_hand_after,
+            diff: m.on_hand_after - m.on_hand_before,
+            source_before: m.source_before,
+            source_after: m.source_after,
+            target_before: m.target_before,
+            target_after: m.target_after,
+            document_type: m.document_type,
+            document_no: m.document_no,
+            document_line: m.document_line,
+            operator: m.operator,
+            reason: m.reason,
+            created_at: iso(m.created_at),
+        }
+    }
+}
+
+/// Every movement of the caller's stock, newest first.
+#[utoipa::path(get, path = "/api/v1/inventory/log", tag = "inventory", security(("bearer" = [])),
+    params(("warehouseCode" = Option<String>, Query), ("sku" = Option<Vec<String>>, Query),
+           ("condition" = Option<String>, Query), ("documentNo" = Option<String>, Query),
+           ("from" = Option<String>, Query, description = "ISO 8601, inclusive"),
+           ("to" = Option<String>, Query, description = "ISO 8601, exclusive"),
+           ("page" = Option<i64>, Query), ("pageSize" = Option<i64>, Query)),
+    responses((status = 200, description = "A page of movements", body = PageView<MovementView>)))]
+pub async fn log(
+    State(s): State<AppState>,
+    CustomerAuth(c): CustomerAuth,
+    params: Params,
+) -> Result<Envelope<PageView<MovementView>>, ApiError> {
+    let filter = MovementFilter {
+        stock: stock_filter(&params)?,
+        document_no: params.text("documentNo"),
+        from_ms: params.time("from")?,
+        to_ms: params.time("to")?,
+    };
+    let page = s.app.inventory_log(&c, &filter, params.page()?).await?;
+    Ok(Envelope(PageView::from_page(page, MovementView::from)))
+}
