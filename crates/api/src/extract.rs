@@ -19,8 +19,20 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state).await.map_err(|_| ApiError::BodyTooLarge)?;
+        let BodyBytes(bytes) = BodyBytes::from_request(req, state).await?;
         parse_json(&bytes).map(JsonBody)
+    }
+}
+
+/// The raw body, for routes that look at it before choosing a shape; a
+/// body over the limit is 10063.
+pub struct BodyBytes(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for BodyBytes {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        Bytes::from_request(req, state).await.map(BodyBytes).map_err(|_| ApiError::BodyTooLarge)
     }
 }
 
@@ -28,7 +40,12 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = T::deserialize(&mut de).and_then(|v| de.end().map(|_| v));
     value.map_err(|e| match e.classify() {
-        serde_json::error::Category::Data => ApiError::BadField(e.to_string()),
+        // A shape error may be reported before a syntax error further on:
+        // malformed JSON must win, so the body is checked once more.
+        serde_json::error::Category::Data => match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+            Err(syntax) => ApiError::MalformedJson(syntax.to_string()),
+            Ok(_) => ApiError::BadField(e.to_string()),
+        },
         _ => ApiError::MalformedJson(e.to_string()),
     })
 }

@@ -1,7 +1,6 @@
 //! Products of the calling customer.
 
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -17,7 +16,7 @@ use haicang_core::product::{ComponentDraft, DeclarationDraft, ProductDraft, Prod
 use crate::AppState;
 use crate::envelope::{Envelope, PageView};
 use crate::error::ApiError;
-use crate::extract::{CustomerAuth, JsonBody, Params, parse_json};
+use crate::extract::{BodyBytes, CustomerAuth, JsonBody, Params, parse_json};
 use crate::routes::iso;
 
 pub fn router() -> Router<AppState> {
@@ -248,7 +247,7 @@ pub struct BatchView {
 pub async fn create(
     State(s): State<AppState>,
     CustomerAuth(c): CustomerAuth,
-    body: Bytes,
+    BodyBytes(body): BodyBytes,
 ) -> Result<Response, ApiError> {
     let first = body.iter().find(|b| !b.is_ascii_whitespace()).copied();
     if first == Some(b'[') {
@@ -267,7 +266,7 @@ pub async fn create(
         let mut items = Vec::with_capacity(drafts.len());
         for (index, parse) in parsed.into_iter().enumerate() {
             let result = results.next();
-            let sku = drafts[index].sku.clone();
+            let sku = inputs[index]["sku"].as_str().map(str::to_owned);
             let item = match (parse, result) {
                 (Err(e), _) => failed_item(index, sku, &e),
                 (Ok(_), Some(Ok(details))) => {

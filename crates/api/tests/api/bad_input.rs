@@ -1,0 +1,68 @@
+use reqwest::Method;
+use serde_json::json;
+
+use crate::harness::{product, start};
+
+#[tokio::test]
+async fn malformed_json_is_10001_and_writes_nothing() {
+    let s = start().await;
+    let t = s.customer().await;
+    let staff = s.staff().await;
+    for body in ["{\"sku\": \"A1\",", "not json", "", "{\"sku\":\"A1\"} trailing"] {
+        let a = s.call(Method::POST, "/api/v1/products", Some(&t), Some(body.to_owned()), Some("zh_CN")).await;
+        a.err(10001, 400);
+        assert!(a.message().contains("请求参数错误"), "{}", a.message());
+    }
+    let a = s.call(Method::POST, "/api/v1/ops/adjustments", Some(&staff), Some("[1,".into()), None).await;
+    a.err(10001, 400);
+    assert_eq!(s.get("/api/v1/products?pageSize=1", &t).await.ok()["total"], 50);
+}
+
+#[tokio::test]
+async fn wrong_types_and_unknown_fields_are_10031_naming_the_field() {
+    let s = start().await;
+    let t = s.customer().await;
+    let staff = s.staff().await;
+    let a = s.post("/api/v1/products", &t, &json!({"sku": 12345, "name": "n"})).await;
+    a.err(10031, 400);
+    let a = s.post("/api/v1/products", &t, &json!({"sku": "AB-1", "name": "n", "weightKg": [1]})).await;
+    a.err(10031, 400);
+    let lines = json!([{"sku": "DEMO-0001", "locationCode": "A-01-01-1", "quantity": "ten"}]);
+    let a = s.post("/api/v1/ops/adjustments", &staff, &json!({"warehouseCode": "US-LA01", "customerCode": "DEMO", "reason": "x", "lines": lines})).await;
+    a.err(10031, 400);
+    let lines = json!([{"sku": "DEMO-0001", "locationCode": "A-01-01-1", "quantity": 1, "qty": 5}]);
+    let a = s.post("/api/v1/ops/adjustments", &staff, &json!({"warehouseCode": "US-LA01", "customerCode": "DEMO", "reason": "x", "lines": lines})).await;
+    a.err(10031, 400);
+    assert!(a.message().contains("qty"), "{}", a.message());
+    let a = s.post("/api/v1/auth/token", "", &json!({"appId": 1})).await;
+    a.err(10031, 400);
+    assert_eq!(s.get("/api/v1/inventory/log?sku=DEMO-0001", &t).await.ok()["total"], 1, "only the demo stock");
+}
+
+#[tokio::test]
+async fn paging_beyond_limits_is_refused() {
+    let s = start().await;
+    let t = s.customer().await;
+    s.get("/api/v1/products?pageSize=201", &t).await.err(10031, 400);
+    s.get("/api/v1/products?pageSize=0", &t).await.err(10031, 400);
+    s.get("/api/v1/products?page=0", &t).await.err(10031, 400);
+    s.get("/api/v1/products?page=abc", &t).await.err(10031, 400);
+    let last = s.get("/api/v1/products?pageSize=200&page=9", &t).await;
+    assert!(last.ok()["items"].as_array().unwrap().is_empty());
+    assert_eq!(last.ok()["total"], 50);
+}
+
+#[tokio::test]
+async fn oversized_bodies_unknown_routes_and_methods_get_envelopes_too() {
+    let s = start().await;
+    let t = s.customer().await;
+    let mut huge = product();
+    // Just over the limit: the server answers before the client has more to send.
+    huge["name"] = json!("x".repeat(haicang_api::BODY_BYTES_MAX));
+    let a = s.post("/api/v1/products", &t, &huge).await;
+    a.err(10063, 413);
+    s.get("/api/v1/nothing-here", &t).await.err(10062, 404);
+    let a = s.call(Method::DELETE, "/api/v1/products", Some(&t), None, None).await;
+    a.err(10064, 405);
+    assert_eq!(s.get("/api/v1/products?pageSize=1", &t).await.ok()["total"], 50);
+}

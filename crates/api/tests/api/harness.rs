@@ -1,0 +1,145 @@
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+use haicang_app::App;
+use haicang_app::auth::TokenLifetimes;
+use haicang_store::testing::{TestDb, fresh_store};
+
+pub struct Server {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub app: App,
+    _db: TestDb,
+    _stop: oneshot::Sender<()>,
+}
+
+/// What a call answered: status and JSON body.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+impl Answer {
+    pub fn code(&self) -> i64 {
+        self.body["code"].as_i64().unwrap_or_else(|| panic!("no code in {}", self.body))
+    }
+
+    pub fn message(&self) -> &str {
+        self.body["message"].as_str().unwrap_or("")
+    }
+
+    /// Asserts success and returns `data`.
+    #[track_caller]
+    pub fn ok(&self) -> &Value {
+        assert_eq!(self.status, StatusCode::OK, "expected success, got {}", self.body);
+        assert_eq!(self.code(), 0, "expected code 0, got {}", self.body);
+        assert!(self.body["requestId"].as_str().is_some_and(|id| !id.is_empty()), "no requestId in {}", self.body);
+        &self.body["data"]
+    }
+
+    /// Asserts an error of this code and HTTP status.
+    #[track_caller]
+    pub fn err(&self, code: i64, status: u16) -> &Self {
+        assert_eq!(self.code(), code, "unexpected answer {}", self.body);
+        assert_eq!(self.status.as_u16(), status, "unexpected status for {}", self.body);
+        assert!(self.body["data"].is_null());
+        self
+    }
+}
+
+pub async fn start() -> Server {
+    start_with(TokenLifetimes::default()).await
+}
+
+pub async fn start_with(lifetimes: TokenLifetimes) -> Server {
+    let db = fresh_store().await.expect("a fresh database");
+    let app = App::new(db.store.clone()).with_token_lifetimes(lifetimes);
+    assert!(app.seed_demo().await.expect("demo data"));
+    let (listener, addr) = haicang_api::bind("127.0.0.1:0").await.expect("a port");
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(haicang_api::serve(app.clone(), listener, async {
+        let _ = stopped.await;
+    }));
+    Server { base: format!("http://{addr}"), http: reqwest::Client::new(), app, _db: db, _stop: stop }
+}
+
+pub const PRODUCT: &str = r#"{"sku":"BAR-TEST-1","name":"Bar test product","barcode":"BAR0000001",
+    "lengthCm":20,"widthCm":15,"heightCm":10,"weightKg":0.8,
+    "declaration":{"nameEn":"Phone case","nameZh":"手机壳","hsCode":"392690",
+                   "originCountry":"CN","value":"5.00","currency":"USD"}}"#;
+
+pub fn product() -> Value {
+    serde_json::from_str(PRODUCT).unwrap()
+}
+
+impl Server {
+    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<String>, lang: Option<&str>) -> Answer {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            request = request.bearer_auth(t);
+        }
+        if let Some(l) = lang {
+            request = request.header("Accept-Language", l);
+        }
+        if let Some(b) = body {
+            request = request.header("content-type", "application/json").body(b);
+        }
+        let response = request.send().await.expect("the server answers");
+        let status = response.status();
+        let text = response.text().await.expect("a body");
+        let body = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
+        Answer { status, body }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Answer {
+        self.call(Method::GET, path, Some(token), None, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: &Value) -> Answer {
+        self.call(Method::POST, path, Some(token), Some(body.to_string()), None).await
+    }
+
+    pub async fn put(&self, path: &str, token: &str, body: &Value) -> Answer {
+        self.call(Method::PUT, path, Some(token), Some(body.to_string()), None).await
+    }
+
+    pub async fn token_pair(&self, app_id: &str, secret: &str) -> Value {
+        let a = self.call(Method::POST, "/api/v1/auth/token", None, Some(json!({"appId": app_id, "appSecret": secret}).to_string()), None).await;
+        a.ok().clone()
+    }
+
+    /// The demo customer's access token.
+    pub async fn customer(&self) -> String {
+        self.token_pair("demo-app", "demo-secret").await["accessToken"].as_str().unwrap().to_owned()
+    }
+
+    /// A token of a new customer with its own app.
+    pub async fn other_customer(&self, code: &str) -> String {
+        self.app.create_customer(code, code).await.unwrap();
+        let creds = self.app.create_app(code, "test", None).await.unwrap();
+        self.token_pair(&creds.app_id, &creds.app_secret).await["accessToken"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn staff(&self) -> String {
+        let a = self
+            .call(Method::POST, "/api/v1/staff/login", None, Some(json!({"username": "admin", "password": "admin"}).to_string()), None)
+            .await;
+        a.ok()["accessToken"].as_str().unwrap().to_owned()
+    }
+
+    /// The code of the first STORAGE location of US-LA01 (the acceptance
+    /// example's way of finding one), or the n-th.
+    pub async fn storage_location(&self, staff: &str, n: usize) -> String {
+        let a = self.get(&format!("/api/v1/ops/locations?warehouseCode=US-LA01&type=STORAGE&pageSize=1&page={}", n + 1), staff).await;
+        a.ok()["items"][0]["code"].as_str().unwrap().to_owned()
+    }
+
+    /// Adjusts stock and returns the document number.
+    pub async fn adjust(&self, staff: &str, customer_code: &str, lines: Value) -> String {
+        let body = json!({"warehouseCode": "US-LA01", "customerCode": customer_code, "reason": "test", "lines": lines});
+        let a = self.post("/api/v1/ops/adjustments", staff, &body).await;
+        a.ok()["documentNo"].as_str().unwrap().to_owned()
+    }
+}

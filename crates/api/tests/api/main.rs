@@ -1,0 +1,15 @@
+//! Integration tests of the native API: each test starts the real server on
+//! an ephemeral port with a fresh database (SQLite, or PostgreSQL when
+//! `HAICANG_TEST_POSTGRES_URL` is set) seeded with the demo data, and drives
+//! it over HTTP.
+
+mod harness;
+
+mod auth;
+mod bad_input;
+mod inventory;
+mod isolation;
+mod openapi;
+mod product_errors;
+mod products;
+mod warehouses;
