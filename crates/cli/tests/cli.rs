@@ -1,0 +1,129 @@
+//! The binary as an operator uses it: admin commands against a database,
+//! and `serve --demo` answering over HTTP. On the engine chosen by
+//! `HAICANG_TEST_POSTGRES_URL`.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use haicang_app::query::LocationFilter;
+use haicang_app::{App, page_request};
+use haicang_store::Store;
+use haicang_store::testing::fresh_url;
+
+fn haicang(url: &str, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_haicang"))
+        .args(args)
+        .env("HAICANG_DATABASE_URL", url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("the binary runs");
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[tokio::test]
+async fn admin_commands_create_customers_apps_staff_and_import_locations() {
+    let (url, _dir) = fresh_url().await.unwrap();
+    let store = Store::connect(&url, 4).await.unwrap();
+    store.migrate().await.unwrap();
+    let app = App::new(store.clone());
+    app.seed_demo().await.unwrap();
+
+    let (ok, out, err) = haicang(&url, &["admin", "customer", "create", "--code", "acme", "--name", "Acme Trading"]);
+    assert!(ok, "{out}{err}");
+    let (ok, out, err) = haicang(&url, &["admin", "app", "create", "--customer", "ACME"]);
+    assert!(ok, "{out}{err}");
+    let field = |name: &str| out.lines().find_map(|l| l.strip_prefix(name)).map(|v| v.trim().to_owned()).unwrap();
+    let (app_id, secret) = (field("appId:"), field("appSecret:"));
+    assert!(secret.len() >= 32);
+    app.issue_token(&app_id, &secret).await.expect("the printed credentials work");
+    let mut conn = store.read().await.unwrap();
+    let stored: String = sqlx_scalar(&mut conn, &app_id).await;
+    assert!(stored.starts_with("$argon2") && !stored.contains(&secret), "only a hash is kept");
+    drop(conn);
+
+    let (ok, out, err) = haicang(&url, &["admin", "app", "create", "--customer", "NOBODY"]);
+    assert!(!ok, "{out}");
+    assert!(err.contains("NOBODY"), "{err}");
+
+    let (ok, out, err) =
+        haicang(&url, &["admin", "staff", "create", "--username", "picker1", "--password", "s3cret!", "--role", "operator"]);
+    assert!(ok, "{out}{err}");
+    app.staff_login("picker1", "s3cret!").await.expect("the new staff can log in");
+
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("locations.csv");
+    std::fs::write(
+        &csv,
+        "code,zone,aisle,bay,level,type\nE-01-01-1,E,21,1,1,STORAGE\nE-01-02-1,E,21,2,1,storage\nA-01-01-1,A,1,1,1,QUARANTINE\n",
+    )
+    .unwrap();
+    let (ok, out, err) = haicang(&url, &["admin", "location", "import", "--warehouse", "US-LA01", csv.to_str().unwrap()]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("3 locations imported"), "{out}");
+    let filter = LocationFilter { warehouse_code: Some("US-LA01".into()), zone: Some("E".into()), ..Default::default() };
+    let page = app.list_locations(&filter, page_request(None, None).unwrap()).await.unwrap();
+    assert_eq!(page.total, 2);
+    let filter = LocationFilter { warehouse_code: Some("US-LA01".into()), code_prefix: Some("A-01-01-1".into()), ..Default::default() };
+    let page = app.list_locations(&filter, page_request(None, None).unwrap()).await.unwrap();
+    assert_eq!(page.items[0].location_type, "QUARANTINE", "an existing code is updated");
+
+    std::fs::write(&csv, "code,zone,aisle,bay,level,type\nBAD CODE!,E,1,1,1,STORAGE\n").unwrap();
+    let (ok, _, err) = haicang(&url, &["admin", "location", "import", "--warehouse", "US-LA01", csv.to_str().unwrap()]);
+    assert!(!ok && err.contains("row 1"), "{err}");
+    store.close().await;
+}
+
+async fn sqlx_scalar(conn: &mut sqlx::pool::PoolConnection<sqlx::Any>, app_id: &str) -> String {
+    sqlx::query_scalar("SELECT secret_hash FROM app WHERE client_id = $1").bind(app_id).fetch_one(&mut **conn).await.unwrap()
+}
+
+#[tokio::test]
+async fn serve_demo_prints_where_it_listens_and_answers_the_demo_credentials() {
+    let (url, _dir) = fresh_url().await.unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_haicang"))
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+        .env("HAICANG_DATABASE_URL", &url)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut printed = Vec::new();
+    let addr = loop {
+        let line = lines.next().expect("the server prints its address").unwrap();
+        printed.push(line.clone());
+        if let Some(rest) = line.strip_prefix("haicang listening on ") {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    printed.push(lines.next().unwrap().unwrap());
+    printed.push(lines.next().unwrap().unwrap());
+    printed.push(lines.next().unwrap().unwrap());
+    let text = printed.join("\n");
+    assert!(text.contains("demo-app") && text.contains("demo-secret") && text.contains("admin / admin"), "{text}");
+
+    let http = reqwest::Client::new();
+    let token: serde_json::Value = http
+        .post(format!("{addr}/api/v1/auth/token"))
+        .json(&serde_json::json!({"appId": "demo-app", "appSecret": "demo-secret"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(token["code"], 0, "{token}");
+    let products: serde_json::Value = http
+        .get(format!("{addr}/api/v1/products?pageSize=1"))
+        .bearer_auth(token["data"]["accessToken"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(products["data"]["total"], 50);
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
