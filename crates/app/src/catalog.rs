@@ -1,5 +1,7 @@
 //! Products of a customer: create (one or a batch), update, read, list.
 
+use std::collections::HashSet;
+
 use haicang_core::product::{BATCH_MAX, ProductDraft, ProductKind, ProductSpec};
 use haicang_store::product::{self as products, ProductFilter, ProductRow};
 use haicang_store::{StoreError, WriteTx};
@@ -38,7 +40,15 @@ impl App {
         specs: &[Result<ProductSpec, AppError>],
     ) -> Result<Vec<Result<ProductDetails, AppError>>, AppError> {
         let now = now_ms();
+        let valid: Vec<&ProductSpec> = specs.iter().filter_map(|s| s.as_ref().ok()).collect();
+        let skus: Vec<String> = valid.iter().map(|s| s.sku.as_str().to_owned()).collect();
+        let barcodes: Vec<String> = valid.iter().map(|s| s.barcode.clone()).collect();
         let mut tx = self.store.begin_write().await?;
+        // One look-up for the whole batch; later items of the batch see the
+        // earlier ones through the same sets.
+        let taken = products::taken(tx.conn(), customer.customer_id, &skus, &barcodes).await?;
+        let mut used_skus: HashSet<String> = taken.iter().map(|(s, _)| s.clone()).collect();
+        let mut used_barcodes: HashSet<String> = taken.into_iter().map(|(_, b)| b).collect();
         let mut results = Vec::with_capacity(specs.len());
         for spec in specs {
             let spec = match spec {
@@ -48,7 +58,40 @@ impl App {
                     continue;
                 }
             };
-            results.push(insert_one(&mut tx, customer.customer_id, spec, now).await?);
+            let sku = spec.sku.as_str();
+            if used_skus.contains(sku) {
+                results.push(Err(AppError::SkuExists(sku.to_owned())));
+                continue;
+            }
+            if used_barcodes.contains(&spec.barcode) {
+                results.push(Err(AppError::BarcodeExists(spec.barcode.clone())));
+                continue;
+            }
+            let components = match resolve_components(&mut tx, customer.customer_id, spec).await {
+                Ok(c) => c,
+                Err(e @ AppError::SkuNotFound(_)) => {
+                    results.push(Err(e));
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let id = match products::insert_product(tx.conn(), customer.customer_id, spec, &components, now).await {
+                Ok(id) => id,
+                // Checked above inside the same write transaction: only a
+                // concurrent writer on PostgreSQL gets here, and the retry
+                // will see its row.
+                Err(StoreError::Duplicate(m)) => return Err(AppError::Store(StoreError::Conflict(m))),
+                Err(e) => return Err(e.into()),
+            };
+            used_skus.insert(sku.to_owned());
+            used_barcodes.insert(spec.barcode.clone());
+            let components = match &spec.kind {
+                ProductKind::Suite { components } => {
+                    components.iter().map(|(s, q)| (s.as_str().to_owned(), *q)).collect()
+                }
+                _ => Vec::new(),
+            };
+            results.push(Ok(ProductDetails { row: products::row_from_spec(id, spec, now), components }));
         }
         tx.commit().await?;
         Ok(results)
@@ -146,35 +189,6 @@ fn copy_error(e: &AppError) -> AppError {
     match e {
         AppError::Product(p) => AppError::Product(p.clone()),
         other => AppError::InvalidParam { field: "product", reason: other.to_string() },
-    }
-}
-
-/// Inserts one product, or answers why not. Store errors other than
-/// refusals abort the batch (and may retry it).
-async fn insert_one(
-    tx: &mut WriteTx,
-    customer_id: i64,
-    spec: &ProductSpec,
-    now: i64,
-) -> Result<Result<ProductDetails, AppError>, AppError> {
-    let sku = spec.sku.as_str();
-    if products::find_product(tx.conn(), customer_id, sku).await?.is_some() {
-        return Ok(Err(AppError::SkuExists(sku.to_owned())));
-    }
-    if products::find_product_id_by_barcode(tx.conn(), customer_id, &spec.barcode).await?.is_some() {
-        return Ok(Err(AppError::BarcodeExists(spec.barcode.clone())));
-    }
-    let components = match resolve_components(tx, customer_id, spec).await {
-        Ok(c) => c,
-        Err(e @ AppError::SkuNotFound(_)) => return Ok(Err(e)),
-        Err(e) => return Err(e),
-    };
-    match products::insert_product(tx.conn(), customer_id, spec, &components, now).await {
-        Ok(_) => Ok(Ok(details_in_tx(tx, customer_id, sku).await?)),
-        // Checked above inside the same write transaction: only a concurrent
-        // writer on PostgreSQL gets here, and the retry will see its row.
-        Err(StoreError::Duplicate(m)) => Err(AppError::Store(StoreError::Conflict(m))),
-        Err(e) => Err(e.into()),
     }
 }
 

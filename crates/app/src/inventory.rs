@@ -3,7 +3,7 @@
 //! Stock changes only through `haicang_store::stock`, the ledger writer;
 //! this module decides which movements a command means.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use haicang_core::document::{DocumentType, format_document_no};
 use haicang_core::ledger::{Condition, MOVEMENT_QUANTITY_MAX, Quantity, VirtualLocation};
@@ -137,6 +137,9 @@ impl App {
         )
         .await?;
         let mut movements = 0;
+        // Documents often repeat SKUs and locations: look each up once.
+        let mut known_products: HashMap<String, products::ProductRow> = HashMap::new();
+        let mut known_places: HashMap<String, Place> = HashMap::new();
         for (index, line) in cmd.lines.iter().enumerate() {
             let line_no = index as i64 + 1;
             let doc = DocumentRef {
@@ -146,14 +149,28 @@ impl App {
                 operator: staff.operator(),
                 reason: Some(line.reason.clone().unwrap_or_else(|| cmd.reason.clone())),
             };
-            let product = products::find_product(tx.conn(), customer.customer_id, &line.sku)
-                .await?
-                .ok_or_else(|| AppError::SkuNotFound(line.sku.clone()))?;
-            let location =
-                warehouse::find_location(tx.conn(), w.warehouse_id, &line.location_code.trim().to_ascii_uppercase())
-                    .await?
-                    .ok_or_else(|| AppError::LocationNotFound(line.location_code.clone()))?;
-            let place = Place { location_id: location.location_id, code: location.code.clone() };
+            let product = match known_products.get(&line.sku) {
+                Some(p) => p.clone(),
+                None => {
+                    let p = products::find_product(tx.conn(), customer.customer_id, &line.sku)
+                        .await?
+                        .ok_or_else(|| AppError::SkuNotFound(line.sku.clone()))?;
+                    known_products.insert(line.sku.clone(), p.clone());
+                    p
+                }
+            };
+            let location_code = line.location_code.trim().to_ascii_uppercase();
+            let place = match known_places.get(&location_code) {
+                Some(p) => p.clone(),
+                None => {
+                    let l = warehouse::find_location(tx.conn(), w.warehouse_id, &location_code)
+                        .await?
+                        .ok_or_else(|| AppError::LocationNotFound(line.location_code.clone()))?;
+                    let p = Place { location_id: l.location_id, code: l.code };
+                    known_places.insert(location_code, p.clone());
+                    p
+                }
+            };
             let item = Item {
                 customer_id: customer.customer_id,
                 warehouse_id: w.warehouse_id,

@@ -17,7 +17,11 @@ fn haicang(url: &str, args: &[&str]) -> (bool, String, String) {
         .env("RUST_LOG", "warn")
         .output()
         .expect("the binary runs");
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[tokio::test]
@@ -45,8 +49,10 @@ async fn admin_commands_create_customers_apps_staff_and_import_locations() {
     assert!(!ok, "{out}");
     assert!(err.contains("NOBODY"), "{err}");
 
-    let (ok, out, err) =
-        haicang(&url, &["admin", "staff", "create", "--username", "picker1", "--password", "s3cret!", "--role", "operator"]);
+    let (ok, out, err) = haicang(
+        &url,
+        &["admin", "staff", "create", "--username", "picker1", "--password", "s3cret!", "--role", "operator"],
+    );
     assert!(ok, "{out}{err}");
     app.staff_login("picker1", "s3cret!").await.expect("the new staff can log in");
 
@@ -57,13 +63,19 @@ async fn admin_commands_create_customers_apps_staff_and_import_locations() {
         "code,zone,aisle,bay,level,type\nE-01-01-1,E,21,1,1,STORAGE\nE-01-02-1,E,21,2,1,storage\nA-01-01-1,A,1,1,1,QUARANTINE\n",
     )
     .unwrap();
-    let (ok, out, err) = haicang(&url, &["admin", "location", "import", "--warehouse", "US-LA01", csv.to_str().unwrap()]);
+    let (ok, out, err) =
+        haicang(&url, &["admin", "location", "import", "--warehouse", "US-LA01", csv.to_str().unwrap()]);
     assert!(ok, "{out}{err}");
     assert!(out.contains("3 locations imported"), "{out}");
-    let filter = LocationFilter { warehouse_code: Some("US-LA01".into()), zone: Some("E".into()), ..Default::default() };
+    let filter =
+        LocationFilter { warehouse_code: Some("US-LA01".into()), zone: Some("E".into()), ..Default::default() };
     let page = app.list_locations(&filter, page_request(None, None).unwrap()).await.unwrap();
     assert_eq!(page.total, 2);
-    let filter = LocationFilter { warehouse_code: Some("US-LA01".into()), code_prefix: Some("A-01-01-1".into()), ..Default::default() };
+    let filter = LocationFilter {
+        warehouse_code: Some("US-LA01".into()),
+        code_prefix: Some("A-01-01-1".into()),
+        ..Default::default()
+    };
     let page = app.list_locations(&filter, page_request(None, None).unwrap()).await.unwrap();
     assert_eq!(page.items[0].location_type, "QUARANTINE", "an existing code is updated");
 
@@ -74,7 +86,11 @@ async fn admin_commands_create_customers_apps_staff_and_import_locations() {
 }
 
 async fn sqlx_scalar(conn: &mut sqlx::pool::PoolConnection<sqlx::Any>, app_id: &str) -> String {
-    sqlx::query_scalar("SELECT secret_hash FROM app WHERE client_id = $1").bind(app_id).fetch_one(&mut **conn).await.unwrap()
+    sqlx::query_scalar("SELECT secret_hash FROM app WHERE client_id = $1")
+        .bind(app_id)
+        .fetch_one(&mut **conn)
+        .await
+        .unwrap()
 }
 
 #[tokio::test]

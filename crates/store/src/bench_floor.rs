@@ -31,7 +31,7 @@ pub async fn insert_products(store: &Store, customer_id: i64, count: usize, batc
 /// The stock rows of these SKUs, by plain SQL; returns how many.
 pub async fn select_inventory(store: &Store, customer_id: i64, skus: &[String]) -> Result<usize, StoreError> {
     let mut f = Filter::default();
-    f.and("s.customer_id = ?", [Arg::Int(customer_id)]);
+    f.and("p.customer_id = ?", [Arg::Int(customer_id)]);
     f.and_in_texts("p.sku", skus);
     let sql = format!(
         "SELECT p.sku, s.condition, s.on_hand, s.reserved FROM stock_summary s \

@@ -271,3 +271,62 @@ pub async fn has_stock(conn: &mut AnyConnection, product_id: i64) -> Result<bool
         .await?;
     Ok(n > 0)
 }
+
+/// Which of these SKUs and barcodes this customer already uses, as
+/// (sku, barcode) of the products holding them: one query for a batch.
+pub async fn taken(
+    conn: &mut AnyConnection,
+    customer_id: i64,
+    skus: &[String],
+    barcodes: &[String],
+) -> Result<Vec<(String, String)>, StoreError> {
+    if skus.is_empty() && barcodes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut any = Filter::default();
+    any.and("customer_id = ?", [Arg::Int(customer_id)]);
+    let sku_marks = vec!["?"; skus.len()].join(", ");
+    let barcode_marks = vec!["?"; barcodes.len()].join(", ");
+    let clause = match (skus.is_empty(), barcodes.is_empty()) {
+        (false, false) => format!("(sku IN ({sku_marks}) OR barcode IN ({barcode_marks}))"),
+        (false, true) => format!("sku IN ({sku_marks})"),
+        _ => format!("barcode IN ({barcode_marks})"),
+    };
+    any.and(&clause, skus.iter().chain(barcodes).cloned().map(Arg::Text));
+    let sql = format!("SELECT sku, barcode FROM product {}", any.where_sql());
+    Ok(any.bind_as(sqlx::query_as(&sql)).fetch_all(conn).await?)
+}
+
+/// The row a just-inserted product has, without reading it back.
+pub fn row_from_spec(product_id: i64, spec: &ProductSpec, now: i64) -> ProductRow {
+    let d = spec.declaration.as_ref();
+    let flag = |b: bool| i64::from(b);
+    ProductRow {
+        product_id,
+        sku: spec.sku.as_str().to_owned(),
+        name: spec.name.clone(),
+        barcode: spec.barcode.clone(),
+        product_type: spec.kind.product_type().as_str().to_owned(),
+        units_per_box: units_per_box(spec),
+        length_um: spec.dimensions.map(|d| d.length_um),
+        width_um: spec.dimensions.map(|d| d.width_um),
+        height_um: spec.dimensions.map(|d| d.height_um),
+        weight_mg: spec.weight_mg,
+        declared_name_en: d.map(|d| d.name_en.clone()),
+        declared_name_zh: d.map(|d| d.name_zh.clone()),
+        hs_code: d.and_then(|d| d.hs_code.clone()),
+        origin_country: d.and_then(|d| d.origin_country.clone()),
+        declared_value_micros: d.map(|d| d.value_micros),
+        declared_currency: d.map(|d| d.currency.clone()),
+        declared_attribute: d.and_then(|d| d.attribute.clone()),
+        is_battery: flag(spec.flags.battery),
+        is_liquid: flag(spec.flags.liquid),
+        is_magnetic: flag(spec.flags.magnetic),
+        is_fragile: flag(spec.flags.fragile),
+        serial_managed: flag(spec.flags.serial_managed),
+        batch_managed: flag(spec.flags.batch_managed),
+        status: spec.status.as_str().to_owned(),
+        created_at: now,
+        updated_at: now,
+    }
+}

@@ -621,9 +621,12 @@ pub struct InventoryRow {
     pub updated_at: i64,
 }
 
+/// Every stock query joins `product p`; scoping by `p.customer_id` lets
+/// both engines find the SKUs through the (customer_id, sku) index and join
+/// the stock rows by product (the product implies the customer).
 fn stock_filter(customer_id: i64, filter: &StockFilter, alias: &str) -> Filter {
     let mut f = Filter::default();
-    f.and(&format!("{alias}.customer_id = ?"), [Arg::Int(customer_id)]);
+    f.and("p.customer_id = ?", [Arg::Int(customer_id)]);
     if let Some(w) = &filter.warehouse_code {
         f.and("w.code = ?", [Arg::Text(w.clone())]);
     }

@@ -18,7 +18,8 @@ async fn app_credentials_give_a_day_long_token_that_opens_customer_routes() {
     let token = pair["accessToken"].as_str().unwrap();
     assert_eq!(token.len(), 64);
     let warehouses = s.get("/api/v1/warehouses", token).await;
-    let codes: Vec<&str> = warehouses.ok()["items"].as_array().unwrap().iter().map(|w| w["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> =
+        warehouses.ok()["items"].as_array().unwrap().iter().map(|w| w["code"].as_str().unwrap()).collect();
     assert!(codes.contains(&"US-LA01") && codes.contains(&"DE-FRA01"), "{codes:?}");
 }
 
@@ -83,9 +84,25 @@ async fn missing_unknown_and_expired_tokens_are_refused() {
 #[tokio::test]
 async fn staff_log_in_and_tokens_only_open_their_own_side() {
     let s = start().await;
-    let a = s.call(Method::POST, "/api/v1/staff/login", None, Some(json!({"username": "admin", "password": "nope"}).to_string()), None).await;
+    let a = s
+        .call(
+            Method::POST,
+            "/api/v1/staff/login",
+            None,
+            Some(json!({"username": "admin", "password": "nope"}).to_string()),
+            None,
+        )
+        .await;
     a.err(10012, 401);
-    let a = s.call(Method::POST, "/api/v1/staff/login", None, Some(json!({"username": "ghost", "password": "admin"}).to_string()), Some("zh_CN")).await;
+    let a = s
+        .call(
+            Method::POST,
+            "/api/v1/staff/login",
+            None,
+            Some(json!({"username": "ghost", "password": "admin"}).to_string()),
+            Some("zh_CN"),
+        )
+        .await;
     a.err(10012, 401);
     assert_eq!(a.message(), "用户名或密码错误");
 

@@ -28,10 +28,22 @@ async fn wrong_types_and_unknown_fields_are_10031_naming_the_field() {
     let a = s.post("/api/v1/products", &t, &json!({"sku": "AB-1", "name": "n", "weightKg": [1]})).await;
     a.err(10031, 400);
     let lines = json!([{"sku": "DEMO-0001", "locationCode": "A-01-01-1", "quantity": "ten"}]);
-    let a = s.post("/api/v1/ops/adjustments", &staff, &json!({"warehouseCode": "US-LA01", "customerCode": "DEMO", "reason": "x", "lines": lines})).await;
+    let a = s
+        .post(
+            "/api/v1/ops/adjustments",
+            &staff,
+            &json!({"warehouseCode": "US-LA01", "customerCode": "DEMO", "reason": "x", "lines": lines}),
+        )
+        .await;
     a.err(10031, 400);
     let lines = json!([{"sku": "DEMO-0001", "locationCode": "A-01-01-1", "quantity": 1, "qty": 5}]);
-    let a = s.post("/api/v1/ops/adjustments", &staff, &json!({"warehouseCode": "US-LA01", "customerCode": "DEMO", "reason": "x", "lines": lines})).await;
+    let a = s
+        .post(
+            "/api/v1/ops/adjustments",
+            &staff,
+            &json!({"warehouseCode": "US-LA01", "customerCode": "DEMO", "reason": "x", "lines": lines}),
+        )
+        .await;
     a.err(10031, 400);
     assert!(a.message().contains("qty"), "{}", a.message());
     let a = s.post("/api/v1/auth/token", "", &json!({"appId": 1})).await;

@@ -75,7 +75,14 @@ pub fn product() -> Value {
 }
 
 impl Server {
-    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<String>, lang: Option<&str>) -> Answer {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<String>,
+        lang: Option<&str>,
+    ) -> Answer {
         let mut request = self.http.request(method, format!("{}{path}", self.base));
         if let Some(t) = token {
             request = request.bearer_auth(t);
@@ -106,7 +113,15 @@ impl Server {
     }
 
     pub async fn token_pair(&self, app_id: &str, secret: &str) -> Value {
-        let a = self.call(Method::POST, "/api/v1/auth/token", None, Some(json!({"appId": app_id, "appSecret": secret}).to_string()), None).await;
+        let a = self
+            .call(
+                Method::POST,
+                "/api/v1/auth/token",
+                None,
+                Some(json!({"appId": app_id, "appSecret": secret}).to_string()),
+                None,
+            )
+            .await;
         a.ok().clone()
     }
 
@@ -124,7 +139,13 @@ impl Server {
 
     pub async fn staff(&self) -> String {
         let a = self
-            .call(Method::POST, "/api/v1/staff/login", None, Some(json!({"username": "admin", "password": "admin"}).to_string()), None)
+            .call(
+                Method::POST,
+                "/api/v1/staff/login",
+                None,
+                Some(json!({"username": "admin", "password": "admin"}).to_string()),
+                None,
+            )
             .await;
         a.ok()["accessToken"].as_str().unwrap().to_owned()
     }
@@ -132,7 +153,9 @@ impl Server {
     /// The code of the first STORAGE location of US-LA01 (the acceptance
     /// example's way of finding one), or the n-th.
     pub async fn storage_location(&self, staff: &str, n: usize) -> String {
-        let a = self.get(&format!("/api/v1/ops/locations?warehouseCode=US-LA01&type=STORAGE&pageSize=1&page={}", n + 1), staff).await;
+        let a = self
+            .get(&format!("/api/v1/ops/locations?warehouseCode=US-LA01&type=STORAGE&pageSize=1&page={}", n + 1), staff)
+            .await;
         a.ok()["items"][0]["code"].as_str().unwrap().to_owned()
     }
 

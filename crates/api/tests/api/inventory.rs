@@ -15,20 +15,32 @@ async fn the_acceptance_path_from_product_to_inventory_log() {
     let staff = s.staff().await;
     s.post("/api/v1/products", &t, &product()).await.ok();
     let location = s.storage_location(&staff, 0).await;
-    let doc = s.adjust(&staff, "DEMO", json!([{"sku": "BAR-TEST-1", "locationCode": location, "quantity": 10, "condition": "GOOD"}])).await;
+    let doc = s
+        .adjust(
+            &staff,
+            "DEMO",
+            json!([{"sku": "BAR-TEST-1", "locationCode": location, "quantity": 10, "condition": "GOOD"}]),
+        )
+        .await;
     assert!(doc.starts_with("AD") && doc.len() == 12, "{doc}");
 
     let row = stock_row(&s, &t, "BAR-TEST-1").await;
     assert_eq!(row["sku"], "BAR-TEST-1");
     assert_eq!(row["warehouseCode"], "US-LA01");
     assert_eq!(row["condition"], "GOOD");
-    assert_eq!((row["total"].as_i64(), row["available"].as_i64(), row["reserved"].as_i64()), (Some(10), Some(10), Some(0)));
+    assert_eq!(
+        (row["total"].as_i64(), row["available"].as_i64(), row["reserved"].as_i64()),
+        (Some(10), Some(10), Some(0))
+    );
     assert_eq!(row["inboundInTransit"], 0);
 
     let log = s.get("/api/v1/inventory/log?sku=BAR-TEST-1", &t).await;
     let entry = log.ok()["items"][0].clone();
     assert_eq!(entry["documentNo"], doc.as_str());
-    assert_eq!((entry["before"].as_i64(), entry["after"].as_i64(), entry["diff"].as_i64()), (Some(0), Some(10), Some(10)));
+    assert_eq!(
+        (entry["before"].as_i64(), entry["after"].as_i64(), entry["diff"].as_i64()),
+        (Some(0), Some(10), Some(10))
+    );
     assert_eq!(entry["source"], "@ADJUSTMENT");
     assert_eq!(entry["target"], location.as_str());
     assert_eq!(entry["operator"], "staff:admin");
@@ -42,9 +54,17 @@ async fn units_out_come_from_the_oldest_lots_and_every_step_is_logged() {
     let staff = s.staff().await;
     s.post("/api/v1/products", &t, &product()).await.ok();
     let loc = s.storage_location(&staff, 3).await;
-    s.adjust(&staff, "DEMO", json!([{"sku": "BAR-TEST-1", "locationCode": loc, "quantity": 4, "lotCode": "OLD"}])).await;
-    s.adjust(&staff, "DEMO", json!([{"sku": "BAR-TEST-1", "locationCode": loc, "quantity": 6, "lotCode": "NEW"}])).await;
-    let out = s.adjust(&staff, "DEMO", json!([{"sku": "BAR-TEST-1", "locationCode": loc, "quantity": -5, "reason": "damaged in storage"}])).await;
+    s.adjust(&staff, "DEMO", json!([{"sku": "BAR-TEST-1", "locationCode": loc, "quantity": 4, "lotCode": "OLD"}]))
+        .await;
+    s.adjust(&staff, "DEMO", json!([{"sku": "BAR-TEST-1", "locationCode": loc, "quantity": 6, "lotCode": "NEW"}]))
+        .await;
+    let out = s
+        .adjust(
+            &staff,
+            "DEMO",
+            json!([{"sku": "BAR-TEST-1", "locationCode": loc, "quantity": -5, "reason": "damaged in storage"}]),
+        )
+        .await;
 
     let row = stock_row(&s, &t, "BAR-TEST-1").await;
     assert_eq!(row["total"], 5);
@@ -60,8 +80,10 @@ async fn units_out_come_from_the_oldest_lots_and_every_step_is_logged() {
     let log = s.get(&format!("/api/v1/inventory/log?documentNo={out}"), &t).await;
     let moves = log.ok()["items"].as_array().unwrap().clone();
     assert_eq!(moves.len(), 2, "one movement per lot taken");
-    let mut seen: Vec<(i64, i64, i64)> =
-        moves.iter().map(|m| (m["before"].as_i64().unwrap(), m["after"].as_i64().unwrap(), m["diff"].as_i64().unwrap())).collect();
+    let mut seen: Vec<(i64, i64, i64)> = moves
+        .iter()
+        .map(|m| (m["before"].as_i64().unwrap(), m["after"].as_i64().unwrap(), m["diff"].as_i64().unwrap()))
+        .collect();
     seen.sort();
     assert_eq!(seen, vec![(6, 5, -1), (10, 6, -4)]);
     assert!(moves.iter().all(|m| m["reason"] == "damaged in storage" && m["target"] == "@ADJUSTMENT"));
@@ -106,7 +128,9 @@ async fn a_failing_line_leaves_the_whole_adjustment_unwritten() {
     let body = json!({"warehouseCode": "US-LA01", "customerCode": "DEMO", "reason": "count",
         "lines": [{"sku": "DEMO-0041", "locationCode": loc, "quantity": 5},
                   {"sku": "DEMO-0042", "locationCode": loc, "quantity": -1}]});
-    for (lang, fragment) in [("en", "Insufficient stock of DEMO-0042: requested 1, available 0"), ("zh_CN", "DEMO-0042 库存不足")] {
+    for (lang, fragment) in
+        [("en", "Insufficient stock of DEMO-0042: requested 1, available 0"), ("zh_CN", "DEMO-0042 库存不足")]
+    {
         let a = s.call(Method::POST, "/api/v1/ops/adjustments", Some(&staff), Some(body.to_string()), Some(lang)).await;
         a.err(30002, 409);
         assert!(a.message().contains(fragment), "{}", a.message());
@@ -120,20 +144,42 @@ async fn adjustments_refuse_unknown_things_with_their_codes() {
     let s = start().await;
     let staff = s.staff().await;
     let loc = s.storage_location(&staff, 0).await;
-    let post = |customer: &str, warehouse: &str, line: Value| {
-        json!({"warehouseCode": warehouse, "customerCode": customer, "reason": "x", "lines": [line]})
-    };
+    let post = |customer: &str, warehouse: &str, line: Value| json!({"warehouseCode": warehouse, "customerCode": customer, "reason": "x", "lines": [line]});
     let cases = [
         (post("DEMO", "US-LA01", json!({"sku": "NOPE-9", "locationCode": loc, "quantity": 1})), 20007, 404),
         (post("DEMO", "US-LA01", json!({"sku": "DEMO-0001", "locationCode": "Z-99-99-9", "quantity": 1})), 30001, 404),
         (post("NOBODY", "US-LA01", json!({"sku": "DEMO-0001", "locationCode": loc, "quantity": 1})), 30005, 404),
         (post("DEMO", "XX-NONE", json!({"sku": "DEMO-0001", "locationCode": loc, "quantity": 1})), 10051, 404),
         (post("DEMO", "US-LA01", json!({"sku": "DEMO-0001", "locationCode": loc, "quantity": 0})), 10031, 400),
-        (post("DEMO", "US-LA01", json!({"sku": "DEMO-0001", "locationCode": loc, "quantity": 1, "condition": "BROKEN"})), 10031, 400),
-        (post("DEMO", "US-LA01", json!({"sku": "DEMO-0001", "locationCode": loc, "quantity": 1, "expiryDate": "31/12/2027"})), 10031, 400),
-        (post("DEMO", "US-LA01", json!({"sku": "DEMO-0001", "locationCode": loc, "quantity": 1, "serials": ["S1"]})), 30003, 400),
+        (
+            post(
+                "DEMO",
+                "US-LA01",
+                json!({"sku": "DEMO-0001", "locationCode": loc, "quantity": 1, "condition": "BROKEN"}),
+            ),
+            10031,
+            400,
+        ),
+        (
+            post(
+                "DEMO",
+                "US-LA01",
+                json!({"sku": "DEMO-0001", "locationCode": loc, "quantity": 1, "expiryDate": "31/12/2027"}),
+            ),
+            10031,
+            400,
+        ),
+        (
+            post("DEMO", "US-LA01", json!({"sku": "DEMO-0001", "locationCode": loc, "quantity": 1, "serials": ["S1"]})),
+            30003,
+            400,
+        ),
         (json!({"warehouseCode": "US-LA01", "customerCode": "DEMO", "reason": "x", "lines": []}), 10000, 400),
-        (json!({"warehouseCode": "US-LA01", "customerCode": "DEMO", "reason": " ", "lines": [{"sku": "DEMO-0001", "locationCode": loc, "quantity": 1}]}), 10000, 400),
+        (
+            json!({"warehouseCode": "US-LA01", "customerCode": "DEMO", "reason": " ", "lines": [{"sku": "DEMO-0001", "locationCode": loc, "quantity": 1}]}),
+            10000,
+            400,
+        ),
     ];
     for (body, code, status) in cases {
         let a = s.post("/api/v1/ops/adjustments", &staff, &body).await;
@@ -150,13 +196,32 @@ async fn serial_and_batch_managed_products_carry_their_serials_and_lots() {
     s.post("/api/v1/products", &t, &json!({"sku": "MILK-1", "name": "Milk powder", "batchManaged": true})).await.ok();
     let loc = s.storage_location(&staff, 5).await;
 
-    let body = |line: Value| json!({"warehouseCode": "US-LA01", "customerCode": "DEMO", "reason": "x", "lines": [line]});
-    let a = s.post("/api/v1/ops/adjustments", &staff, &body(json!({"sku": "PHONE-1", "locationCode": loc, "quantity": 2, "serials": ["SN1"]}))).await;
+    let body =
+        |line: Value| json!({"warehouseCode": "US-LA01", "customerCode": "DEMO", "reason": "x", "lines": [line]});
+    let a = s
+        .post(
+            "/api/v1/ops/adjustments",
+            &staff,
+            &body(json!({"sku": "PHONE-1", "locationCode": loc, "quantity": 2, "serials": ["SN1"]})),
+        )
+        .await;
     a.err(30003, 400);
-    s.adjust(&staff, "DEMO", json!([{"sku": "PHONE-1", "locationCode": loc, "quantity": 3, "serials": ["SN1", "SN2", "SN3"]}])).await;
-    let a = s.post("/api/v1/ops/adjustments", &staff, &body(json!({"sku": "PHONE-1", "locationCode": loc, "quantity": 1, "serials": ["SN2"]}))).await;
+    s.adjust(
+        &staff,
+        "DEMO",
+        json!([{"sku": "PHONE-1", "locationCode": loc, "quantity": 3, "serials": ["SN1", "SN2", "SN3"]}]),
+    )
+    .await;
+    let a = s
+        .post(
+            "/api/v1/ops/adjustments",
+            &staff,
+            &body(json!({"sku": "PHONE-1", "locationCode": loc, "quantity": 1, "serials": ["SN2"]})),
+        )
+        .await;
     a.err(30003, 400);
-    s.adjust(&staff, "DEMO", json!([{"sku": "PHONE-1", "locationCode": loc, "quantity": -1, "serials": ["SN2"]}])).await;
+    s.adjust(&staff, "DEMO", json!([{"sku": "PHONE-1", "locationCode": loc, "quantity": -1, "serials": ["SN2"]}]))
+        .await;
     let serials = s.get("/api/v1/inventory/serials?sku=PHONE-1", &t).await;
     let states: Vec<(String, String)> = serials.ok()["items"]
         .as_array()
@@ -164,12 +229,22 @@ async fn serial_and_batch_managed_products_carry_their_serials_and_lots() {
         .iter()
         .map(|x| (x["serial"].as_str().unwrap().to_owned(), x["status"].as_str().unwrap().to_owned()))
         .collect();
-    assert_eq!(states, vec![("SN1".into(), "IN_STOCK".into()), ("SN2".into(), "OUT".into()), ("SN3".into(), "IN_STOCK".into())]);
+    assert_eq!(
+        states,
+        vec![("SN1".into(), "IN_STOCK".into()), ("SN2".into(), "OUT".into()), ("SN3".into(), "IN_STOCK".into())]
+    );
     assert_eq!(s.get("/api/v1/inventory/serials?serial=SN3", &t).await.ok()["items"][0]["locationCode"], loc.as_str());
 
-    let a = s.post("/api/v1/ops/adjustments", &staff, &body(json!({"sku": "MILK-1", "locationCode": loc, "quantity": 5}))).await;
+    let a = s
+        .post("/api/v1/ops/adjustments", &staff, &body(json!({"sku": "MILK-1", "locationCode": loc, "quantity": 5})))
+        .await;
     a.err(30004, 400);
-    s.adjust(&staff, "DEMO", json!([{"sku": "MILK-1", "locationCode": loc, "quantity": 5, "batchNo": "B42", "expiryDate": "2027-06-30"}])).await;
+    s.adjust(
+        &staff,
+        "DEMO",
+        json!([{"sku": "MILK-1", "locationCode": loc, "quantity": 5, "batchNo": "B42", "expiryDate": "2027-06-30"}]),
+    )
+    .await;
     let lots = s.get("/api/v1/inventory/lots?sku=MILK-1", &t).await;
     let lot = lots.ok()["items"][0].clone();
     assert_eq!(lot["batchNo"], "B42");
@@ -184,10 +259,15 @@ async fn stock_rows_are_per_condition_and_filterable() {
     let t = s.customer().await;
     let staff = s.staff().await;
     let loc = s.storage_location(&staff, 7).await;
-    s.adjust(&staff, "DEMO", json!([
-        {"sku": "DEMO-0045", "locationCode": loc, "quantity": 7},
-        {"sku": "DEMO-0045", "locationCode": loc, "quantity": 2, "condition": "DEFECTIVE"}
-    ])).await;
+    s.adjust(
+        &staff,
+        "DEMO",
+        json!([
+            {"sku": "DEMO-0045", "locationCode": loc, "quantity": 7},
+            {"sku": "DEMO-0045", "locationCode": loc, "quantity": 2, "condition": "DEFECTIVE"}
+        ]),
+    )
+    .await;
     let rows = s.get("/api/v1/inventory?sku=DEMO-0045", &t).await;
     let rows = rows.ok()["items"].as_array().unwrap().clone();
     assert_eq!(rows.len(), 2);

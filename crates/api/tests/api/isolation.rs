@@ -12,10 +12,17 @@ async fn another_customer_sees_nothing_of_the_demo_customer() {
     let staff = s.staff().await;
     s.post("/api/v1/products", &a, &json!({"sku": "SN-A", "name": "Serial A", "serialManaged": true})).await.ok();
     let loc = s.storage_location(&staff, 0).await;
-    s.adjust(&staff, "DEMO", json!([{"sku": "SN-A", "locationCode": loc, "quantity": 1, "serials": ["A-SERIAL-1"]}])).await;
+    s.adjust(&staff, "DEMO", json!([{"sku": "SN-A", "locationCode": loc, "quantity": 1, "serials": ["A-SERIAL-1"]}]))
+        .await;
 
     // A has products, stock, lots, serials and a log.
-    for path in ["/api/v1/products", "/api/v1/inventory", "/api/v1/inventory/lots", "/api/v1/inventory/serials", "/api/v1/inventory/log"] {
+    for path in [
+        "/api/v1/products",
+        "/api/v1/inventory",
+        "/api/v1/inventory/lots",
+        "/api/v1/inventory/serials",
+        "/api/v1/inventory/log",
+    ] {
         assert!(s.get(path, &a).await.ok()["total"].as_i64().unwrap() > 0, "{path} is empty for A");
     }
     let b = s.other_customer("BETA").await;

@@ -62,11 +62,15 @@ async fn suites_name_their_components_and_boxes_their_units() {
         "components": [{"sku": "DEMO-0001", "quantity": 2}, {"sku": "DEMO-0002", "quantity": 1}]});
     let p = s.post("/api/v1/products", &t, &suite).await;
     let components = p.ok()["components"].as_array().unwrap().clone();
-    assert_eq!(components, vec![json!({"sku": "DEMO-0001", "quantity": 2}), json!({"sku": "DEMO-0002", "quantity": 1})]);
+    assert_eq!(
+        components,
+        vec![json!({"sku": "DEMO-0001", "quantity": 2}), json!({"sku": "DEMO-0002", "quantity": 1})]
+    );
     let listed = s.get("/api/v1/products?sku=KIT-1", &t).await;
     assert_eq!(listed.ok()["items"][0]["components"].as_array().unwrap().len(), 2);
 
-    let missing = json!({"sku": "KIT-2", "name": "Kit", "type": "SUITE", "components": [{"sku": "NOT-THERE", "quantity": 1}]});
+    let missing =
+        json!({"sku": "KIT-2", "name": "Kit", "type": "SUITE", "components": [{"sku": "NOT-THERE", "quantity": 1}]});
     let a = s.post("/api/v1/products", &t, &missing).await;
     a.err(20007, 404);
     assert!(a.message().contains("NOT-THERE"));
@@ -81,7 +85,8 @@ async fn suites_name_their_components_and_boxes_their_units() {
 async fn a_batch_answers_per_item_and_keeps_the_good_ones() {
     let s = start().await;
     let t = s.customer().await;
-    let mut items: Vec<Value> = (0..5).map(|i| json!({"sku": format!("BATCH-{i}"), "name": format!("Batch {i}")})).collect();
+    let mut items: Vec<Value> =
+        (0..5).map(|i| json!({"sku": format!("BATCH-{i}"), "name": format!("Batch {i}")})).collect();
     items[1]["sku"] = json!("x");
     items[3] = json!({"sku": "BATCH-0", "name": "duplicate of the first"});
     items.push(json!({"sku": "BATCH-9", "name": "typo", "wieghtKg": 1}));
