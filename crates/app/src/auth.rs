@@ -48,9 +48,17 @@ pub fn hash_secret(secret: &str) -> Result<String, AppError> {
         .map_err(|e| AppError::InvalidParam { field: "secret", reason: e.to_string() })
 }
 
-/// Constant-time comparison inside argon2's verifier.
-fn verify_secret(secret: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).map(|h| Argon2::default().verify_password(secret.as_bytes(), &h).is_ok()).unwrap_or(false)
+/// Constant-time comparison inside argon2's verifier. Argon2 is meant to
+/// be slow, so it runs on the blocking pool, not on a request thread.
+async fn verify_secret(secret: &str, hash: &str) -> bool {
+    let (secret, hash) = (secret.to_owned(), hash.to_owned());
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|h| Argon2::default().verify_password(secret.as_bytes(), &h).is_ok())
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
 }
 
 /// A hash to verify against when the account does not exist, so that the
@@ -89,7 +97,7 @@ impl App {
         }
         let app = party::find_app(&mut *self.store.read().await?, client_id).await?;
         let hash = app.as_ref().map(|a| a.secret_hash.as_str()).unwrap_or_else(|| dummy_hash());
-        let verified = verify_secret(secret, hash);
+        let verified = verify_secret(secret, hash).await;
         let app = app.filter(|_| verified).ok_or(AppError::InvalidClient)?;
         if app.status != "ACTIVE" || app.customer_status != "ACTIVE" {
             return Err(AppError::AccountDisabled);
@@ -108,7 +116,7 @@ impl App {
         }
         let staff = party::find_staff(&mut *self.store.read().await?, username).await?;
         let hash = staff.as_ref().map(|s| s.password_hash.as_str()).unwrap_or_else(|| dummy_hash());
-        let verified = verify_secret(password, hash);
+        let verified = verify_secret(password, hash).await;
         let staff = staff.filter(|_| verified).ok_or(AppError::WrongCredentials)?;
         if staff.status != "ACTIVE" {
             return Err(AppError::AccountDisabled);

@@ -176,6 +176,7 @@ impl App {
         let staff = StaffPrincipal { staff_id, username: DEMO_STAFF.into(), role: "ADMIN".into() };
         let lines = (1..=30)
             .map(|i| AdjustmentLine {
+                customer_code: None,
                 sku: format!("DEMO-{i:04}"),
                 location_code: layout_code(if i % 2 == 0 { "A" } else { "C" }, 1 + (i % 5), 1 + (i % 30), 1),
                 quantity: i64::from(10 * (1 + i % 7)),

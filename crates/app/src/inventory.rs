@@ -31,6 +31,8 @@ pub struct AdjustmentCommand {
 
 #[derive(Debug, Clone)]
 pub struct AdjustmentLine {
+    /// The owner of the stock when not the document's customer.
+    pub customer_code: Option<String>,
     pub sku: String,
     pub location_code: String,
     /// Signed: positive into the location, negative out of it.
@@ -138,7 +140,9 @@ impl App {
         .await?;
         let mut movements = 0;
         // Documents often repeat SKUs and locations: look each up once.
-        let mut known_products: HashMap<String, products::ProductRow> = HashMap::new();
+        let mut known_products: HashMap<(i64, String), products::ProductRow> = HashMap::new();
+        let mut known_customers: HashMap<String, i64> =
+            HashMap::from([(cmd.customer_code.clone(), customer.customer_id)]);
         let mut known_places: HashMap<String, Place> = HashMap::new();
         for (index, line) in cmd.lines.iter().enumerate() {
             let line_no = index as i64 + 1;
@@ -149,13 +153,25 @@ impl App {
                 operator: staff.operator(),
                 reason: Some(line.reason.clone().unwrap_or_else(|| cmd.reason.clone())),
             };
-            let product = match known_products.get(&line.sku) {
+            let owner_code = line.customer_code.as_deref().map(str::trim).filter(|c| !c.is_empty());
+            let owner = match owner_code.map(|c| (c, known_customers.get(c))) {
+                None => customer.customer_id,
+                Some((_, Some(id))) => *id,
+                Some((code, None)) => {
+                    let found = party::find_customer(tx.conn(), code)
+                        .await?
+                        .ok_or_else(|| AppError::CustomerNotFound(code.to_owned()))?;
+                    known_customers.insert(code.to_owned(), found.customer_id);
+                    found.customer_id
+                }
+            };
+            let product = match known_products.get(&(owner, line.sku.clone())) {
                 Some(p) => p.clone(),
                 None => {
-                    let p = products::find_product(tx.conn(), customer.customer_id, &line.sku)
+                    let p = products::find_product(tx.conn(), owner, &line.sku)
                         .await?
                         .ok_or_else(|| AppError::SkuNotFound(line.sku.clone()))?;
-                    known_products.insert(line.sku.clone(), p.clone());
+                    known_products.insert((owner, line.sku.clone()), p.clone());
                     p
                 }
             };
@@ -172,7 +188,7 @@ impl App {
                 }
             };
             let item = Item {
-                customer_id: customer.customer_id,
+                customer_id: owner,
                 warehouse_id: w.warehouse_id,
                 product_id: product.product_id,
                 condition: line.condition,
@@ -191,7 +207,7 @@ impl App {
                 });
             }
             let parts = if line.quantity > 0 {
-                let lot_id = self.lot_for_receipt(&mut tx, customer.customer_id, &product, line, now).await?;
+                let lot_id = self.lot_for_receipt(&mut tx, owner, &product, line, now).await?;
                 let q = quantity(line.quantity)?;
                 stock::receive(&mut tx, item, VirtualLocation::Adjustment, &place, lot_id, q, &doc, now)
                     .await
@@ -206,6 +222,7 @@ impl App {
                     adjustment_id,
                     AdjustmentLineRow {
                         line_no,
+                        customer_id: owner,
                         product_id: product.product_id,
                         location_id: place.location_id,
                         lot_id,
@@ -242,6 +259,7 @@ impl App {
                     adjustment_id,
                     AdjustmentLineRow {
                         line_no,
+                        customer_id: owner,
                         product_id: product.product_id,
                         location_id: place.location_id,
                         lot_id: first_lot,

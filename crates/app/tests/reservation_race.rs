@@ -76,6 +76,7 @@ async fn stock_up(app: &App, staff: &StaffPrincipal, units: i64) {
             customer_code: "DEMO".into(),
             reason: "race stock".into(),
             lines: vec![AdjustmentLine {
+                customer_code: None,
                 sku: "RACE-1".into(),
                 location_code: "A-01-01-1".into(),
                 quantity: units,

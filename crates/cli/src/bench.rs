@@ -134,6 +134,7 @@ async fn run_engine(label: &str, admin_url: Option<&str>, args: &BenchArgs) -> R
         for first in (0..args.skus).step_by(ADJUSTMENT_LINES) {
             let lines = (first..(first + ADJUSTMENT_LINES).min(args.skus))
                 .map(|i| AdjustmentLine {
+                    customer_code: None,
                     sku: sku(i),
                     location_code: locations[i % locations.len()].clone(),
                     quantity: 1 + (i % 50) as i64,

@@ -838,6 +838,7 @@ pub async fn insert_adjustment(
 
 pub struct AdjustmentLineRow<'a> {
     pub line_no: i64,
+    pub customer_id: i64,
     pub product_id: i64,
     pub location_id: i64,
     pub lot_id: i64,
@@ -852,11 +853,12 @@ pub async fn insert_adjustment_line(
     line: AdjustmentLineRow<'_>,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO adjustment_line (adjustment_id, line_no, product_id, location_id, lot_id, condition, quantity, \
-         reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO adjustment_line (adjustment_id, line_no, customer_id, product_id, location_id, lot_id, condition, \
+         quantity, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(adjustment_id)
     .bind(line.line_no)
+    .bind(line.customer_id)
     .bind(line.product_id)
     .bind(line.location_id)
     .bind(line.lot_id)

@@ -102,6 +102,8 @@ pub struct AdjustmentInput {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AdjustmentLineInput {
+    /// The owner of this line's stock, when not the document's customer.
+    pub customer_code: Option<String>,
     pub sku: String,
     pub location_code: String,
     /// Signed: positive into the location, negative out of it.
@@ -150,6 +152,7 @@ pub async fn adjust(
                 })?,
             };
             Ok(AdjustmentLine {
+                customer_code: l.customer_code,
                 sku: l.sku,
                 location_code: l.location_code,
                 quantity: l.quantity,

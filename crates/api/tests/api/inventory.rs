@@ -282,3 +282,34 @@ async fn stock_rows_are_per_condition_and_filterable() {
     s.get(&format!("/api/v1/inventory?{too_many}"), &t).await.err(10031, 400);
     s.get("/api/v1/inventory?condition=MELTED", &t).await.err(10031, 400);
 }
+
+#[tokio::test]
+async fn one_count_adjusts_the_stock_of_several_owners_each_in_its_own_books() {
+    let s = start().await;
+    let demo = s.customer().await;
+    let beta = s.other_customer("BETA").await;
+    let staff = s.staff().await;
+    s.post("/api/v1/products", &beta, &json!({"sku": "DEMO-0001", "name": "Beta's own SKU of the same code"}))
+        .await
+        .ok();
+    let loc = s.storage_location(&staff, 9).await;
+    let doc = s
+        .adjust(
+            &staff,
+            "DEMO",
+            json!([
+                {"sku": "DEMO-0001", "locationCode": loc, "quantity": 4},
+                {"sku": "DEMO-0001", "locationCode": loc, "quantity": 9, "customerCode": "BETA"}
+            ]),
+        )
+        .await;
+    let beta_rows = s.get("/api/v1/inventory?sku=DEMO-0001", &beta).await;
+    assert_eq!(beta_rows.ok()["items"][0]["total"], 9);
+    let beta_log = s.get(&format!("/api/v1/inventory/log?documentNo={doc}"), &beta).await;
+    assert_eq!(beta_log.ok()["total"], 1, "B sees only its own line of the shared document");
+    let demo_log = s.get(&format!("/api/v1/inventory/log?documentNo={doc}"), &demo).await;
+    assert_eq!(demo_log.ok()["items"][0]["diff"], 4);
+    let body = json!({"warehouseCode": "US-LA01", "customerCode": "DEMO", "reason": "x",
+        "lines": [{"sku": "DEMO-0001", "locationCode": loc, "quantity": 1, "customerCode": "GAMMA"}]});
+    s.post("/api/v1/ops/adjustments", &staff, &body).await.err(30005, 404);
+}

@@ -265,16 +265,19 @@ CREATE TABLE adjustment (
     adjustment_id INTEGER PRIMARY KEY,
     document_no TEXT NOT NULL,
     warehouse_id BIGINT NOT NULL REFERENCES warehouse (warehouse_id),
-    customer_id BIGINT NOT NULL REFERENCES customer (customer_id),
+    customer_id BIGINT NOT NULL REFERENCES customer (customer_id),  -- default owner of the lines
     reason TEXT NOT NULL,
     staff_id BIGINT NOT NULL REFERENCES staff (staff_id),
     created_at BIGINT NOT NULL,
     CONSTRAINT adjustment_document_no_key UNIQUE (document_no)
 );
 
+-- A line may own stock of another customer than the document's default
+-- (a cycle count of a shared location).
 CREATE TABLE adjustment_line (
     adjustment_id BIGINT NOT NULL REFERENCES adjustment (adjustment_id),
     line_no BIGINT NOT NULL,
+    customer_id BIGINT NOT NULL REFERENCES customer (customer_id),
     product_id BIGINT NOT NULL REFERENCES product (product_id),
     location_id BIGINT NOT NULL REFERENCES location (location_id),
     lot_id BIGINT NOT NULL REFERENCES lot (lot_id),
