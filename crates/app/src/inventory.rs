@@ -14,6 +14,7 @@ use haicang_store::stock::{
 use haicang_store::warehouse::{self, WarehouseRow};
 use haicang_store::{WriteTx, party, product as products, sequence};
 
+use crate::events;
 use crate::{App, AppError, CustomerPrincipal, Page, PageRequest, StaffPrincipal, day_code, now_ms};
 
 pub const ADJUSTMENT_LINES_MAX: usize = 500;
@@ -139,10 +140,11 @@ impl App {
         )
         .await?;
         let mut movements = 0;
+        // Lines per owner, for one `inventory.adjusted` event each.
+        let mut reported: Vec<(i64, Vec<serde_json::Value>)> = Vec::new();
         // Documents often repeat SKUs and locations: look each up once.
         let mut known_products: HashMap<(i64, String), products::ProductRow> = HashMap::new();
-        let mut known_customers: HashMap<String, i64> =
-            HashMap::from([(cmd.customer_code.clone(), customer.customer_id)]);
+        let mut known_customers: HashMap<String, i64> = HashMap::from([(customer.code.clone(), customer.customer_id)]);
         let mut known_places: HashMap<String, Place> = HashMap::new();
         for (index, line) in cmd.lines.iter().enumerate() {
             let line_no = index as i64 + 1;
@@ -272,6 +274,23 @@ impl App {
                 takes.len()
             };
             movements += parts;
+            let line_event = serde_json::json!({
+                "lineNo": line_no,
+                "sku": line.sku,
+                "locationCode": place.code,
+                "condition": line.condition.as_str(),
+                "quantity": line.quantity,
+                "reason": doc.reason,
+            });
+            match reported.iter_mut().find(|(o, _)| *o == owner) {
+                Some((_, lines)) => lines.push(line_event),
+                None => reported.push((owner, vec![line_event])),
+            }
+        }
+        for (owner, lines) in reported {
+            let code = known_customers.iter().find(|(_, id)| **id == owner).map(|(c, _)| c.as_str()).unwrap_or("");
+            let data = serde_json::json!({"documentNo": document_no, "reason": cmd.reason, "lines": lines});
+            events::emit(&mut tx, (owner, code), events::INVENTORY_ADJUSTED, &w.code, data, now).await?;
         }
         tx.commit().await?;
         Ok(AdjustmentResult { document_no, movements })

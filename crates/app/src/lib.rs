@@ -13,6 +13,7 @@ pub mod auth;
 pub mod catalog;
 pub mod demo;
 mod error;
+pub mod events;
 pub mod inventory;
 pub mod warehouses;
 

@@ -439,7 +439,7 @@ pub async fn post(
     let (item, reservation) = reservation_for_update(tx, reservation_id).await?;
     let shipped: i64 = picks.iter().map(|p| p.quantity.get()).sum();
     let settlement = reservation.post(shipped)?;
-    let (mut on_hand, _) = summary_for_update(tx, item).await?.map(|(_, s)| (s.on_hand, s)).unwrap_or_default();
+    let mut on_hand = summary_for_update(tx, item).await?.map(|(_, s)| s.on_hand).unwrap_or(0);
     for pick in picks {
         let (before, after) = take(tx, item, pick.place.location_id, pick.lot_id, pick.quantity, now).await?;
         let source = Side { code: pick.place.code.clone(), before: Some(before), after: Some(after) };

@@ -294,3 +294,16 @@ CREATE TABLE document_sequence (
     next_value BIGINT NOT NULL,
     CONSTRAINT document_sequence_pkey PRIMARY KEY (prefix, day)
 );
+
+-- Events written in the same transaction as the change they report
+-- (transactional outbox). Delivery to webhook subscribers reads from here.
+CREATE TABLE outbox_event (
+    outbox_event_id INTEGER PRIMARY KEY,
+    event_id TEXT NOT NULL,          -- public id of the event
+    customer_id BIGINT NOT NULL REFERENCES customer (customer_id),
+    event_type TEXT NOT NULL,        -- e.g. inventory.adjusted
+    payload TEXT NOT NULL,           -- JSON {id, type, occurredAt, customerCode, warehouseCode, data}
+    created_at BIGINT NOT NULL,
+    CONSTRAINT outbox_event_id_key UNIQUE (event_id)
+);
+CREATE INDEX outbox_event_customer_idx ON outbox_event (customer_id, outbox_event_id);

@@ -1,0 +1,53 @@
+//! Events for the outbox: names and the payload envelope. An event is
+//! written by the same transaction as the change it reports, so it exists
+//! exactly when the change does.
+
+use serde_json::{Value, json};
+
+use haicang_store::WriteTx;
+use haicang_store::outbox::{self, OutboxRow};
+
+use crate::auth::random_token;
+use crate::{App, AppError, CustomerPrincipal};
+
+pub const INVENTORY_ADJUSTED: &str = "inventory.adjusted";
+/// Most events one read returns.
+pub const EVENTS_PAGE_MAX: i64 = 500;
+
+/// Writes `{id, type, occurredAt, customerCode, warehouseCode, data}`.
+pub(crate) async fn emit(
+    tx: &mut WriteTx,
+    customer: (i64, &str),
+    event_type: &str,
+    warehouse_code: &str,
+    data: Value,
+    now: i64,
+) -> Result<(), AppError> {
+    let id = format!("evt_{}", &random_token()[..32]);
+    let occurred_at = chrono::DateTime::from_timestamp_millis(now)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let payload = json!({
+        "id": id,
+        "type": event_type,
+        "occurredAt": occurred_at,
+        "customerCode": customer.1,
+        "warehouseCode": warehouse_code,
+        "data": data,
+    });
+    outbox::insert(tx, &id, customer.0, event_type, &payload.to_string(), now).await?;
+    Ok(())
+}
+
+impl App {
+    /// The caller's events after `after_id` (0 for the first), oldest first.
+    pub async fn events(
+        &self,
+        customer: &CustomerPrincipal,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<OutboxRow>, AppError> {
+        let limit = limit.clamp(1, EVENTS_PAGE_MAX);
+        Ok(outbox::list_for_customer(&mut *self.store.read().await?, customer.customer_id, after_id, limit).await?)
+    }
+}
