@@ -216,3 +216,55 @@ impl IntoResponse for ApiError {
         error_body(described.status, described.code, message, &ctx.request_id)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use haicang_core::product::ProductError;
+
+    /// Every message exists in both languages, and the Chinese one is
+    /// Chinese (a catalogue entry copied without translation is a bug).
+    #[test]
+    fn every_entry_speaks_both_languages() {
+        let samples = vec![
+            AppError::MissingParam { field: "f" },
+            AppError::InvalidParam { field: "f", reason: "r".into() },
+            AppError::ClientIdRequired,
+            AppError::ClientSecretRequired,
+            AppError::InvalidClient,
+            AppError::AccessTokenRequired,
+            AppError::InvalidAccessToken,
+            AppError::AccessTokenExpired,
+            AppError::RefreshTokenRequired,
+            AppError::InvalidRefreshToken,
+            AppError::WrongCredentials,
+            AppError::AccountDisabled,
+            AppError::WrongPrincipal,
+            AppError::Product(ProductError::SkuFormat),
+            AppError::ProductBatchTooLarge,
+            AppError::SkuExists("S".into()),
+            AppError::BarcodeExists("B".into()),
+            AppError::SkuNotFound("S".into()),
+            AppError::BarcodeLockedByStock("B".into()),
+            AppError::ProductLockedByStock("S".into()),
+            AppError::WarehouseNotFound("W".into()),
+            AppError::CustomerNotFound("C".into()),
+            AppError::LocationNotFound("L".into()),
+            AppError::InsufficientStock { sku: "S".into(), requested: 2, available: 1 },
+            AppError::SerialMismatch { sku: "S".into(), reason: "r".into() },
+            AppError::BatchRequired { sku: "S".into() },
+            AppError::AlreadyExists("X".into()),
+        ];
+        let mut codes = std::collections::BTreeSet::new();
+        for e in &samples {
+            let d = describe_app(e);
+            assert!(!d.en.is_empty() && d.en.is_ascii(), "{e:?}: {}", d.en);
+            assert!(d.zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{e:?}: {}", d.zh);
+            assert!(d.status.is_client_error(), "{e:?} is not a 4xx");
+            codes.insert((d.code, d.status.as_u16()));
+        }
+        // A code means one thing: it never comes with two statuses.
+        let distinct: std::collections::BTreeSet<i64> = codes.iter().map(|(c, _)| *c).collect();
+        assert_eq!(distinct.len(), codes.len());
+    }
+}

@@ -7,6 +7,7 @@ mod harness;
 
 mod auth;
 mod bad_input;
+mod error_codes;
 mod inventory;
 mod isolation;
 mod openapi;
