@@ -273,28 +273,28 @@ pub async fn has_stock(conn: &mut AnyConnection, product_id: i64) -> Result<bool
 }
 
 /// Which of these SKUs and barcodes this customer already uses, as
-/// (sku, barcode) of the products holding them: one query for a batch.
+/// (sku, barcode) of the products holding them: two index look-ups for a
+/// whole batch. (One query with `sku IN … OR barcode IN …` made PostgreSQL
+/// scan the table: over a second per batch at 100,000 products.)
 pub async fn taken(
     conn: &mut AnyConnection,
     customer_id: i64,
     skus: &[String],
     barcodes: &[String],
 ) -> Result<Vec<(String, String)>, StoreError> {
-    if skus.is_empty() && barcodes.is_empty() {
-        return Ok(Vec::new());
+    let mut found = Vec::new();
+    for (column, values) in [("sku", skus), ("barcode", barcodes)] {
+        if values.is_empty() {
+            continue;
+        }
+        let mut f = Filter::default();
+        f.and("customer_id = ?", [Arg::Int(customer_id)]);
+        f.and_in_texts(column, values);
+        let sql = format!("SELECT sku, barcode FROM product {}", f.where_sql());
+        let rows: Vec<(String, String)> = f.bind_as(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?;
+        found.extend(rows);
     }
-    let mut any = Filter::default();
-    any.and("customer_id = ?", [Arg::Int(customer_id)]);
-    let sku_marks = vec!["?"; skus.len()].join(", ");
-    let barcode_marks = vec!["?"; barcodes.len()].join(", ");
-    let clause = match (skus.is_empty(), barcodes.is_empty()) {
-        (false, false) => format!("(sku IN ({sku_marks}) OR barcode IN ({barcode_marks}))"),
-        (false, true) => format!("sku IN ({sku_marks})"),
-        _ => format!("barcode IN ({barcode_marks})"),
-    };
-    any.and(&clause, skus.iter().chain(barcodes).cloned().map(Arg::Text));
-    let sql = format!("SELECT sku, barcode FROM product {}", any.where_sql());
-    Ok(any.bind_as(sqlx::query_as(&sql)).fetch_all(conn).await?)
+    Ok(found)
 }
 
 /// The row a just-inserted product has, without reading it back.
