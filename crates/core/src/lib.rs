@@ -12,4 +12,5 @@ pub mod document;
 pub mod ledger;
 pub mod location;
 pub mod product;
+pub mod routing;
 pub mod text;

@@ -1,0 +1,93 @@
+//! Routes for any layout: nearest neighbour, then 2-opt and Or-opt moves on
+//! the shortest-path metric until no move shortens the tour. Deterministic.
+
+use super::{Layout, Pick, Route};
+
+/// Improvement rounds are bounded so that a pathological instance still
+/// answers in time.
+const ROUNDS_MAX: usize = 200;
+
+pub fn route(layout: &Layout, picks: &[Pick]) -> Route {
+    let n = picks.len();
+    if n == 0 {
+        return Route { sequence: Vec::new(), distance_m: 0.0 };
+    }
+    // Index n is the depot.
+    let dist = |a: usize, b: usize| -> f64 {
+        match (a == n, b == n) {
+            (true, true) => 0.0,
+            (true, false) => layout.depot_distance(picks[b]),
+            (false, true) => layout.depot_distance(picks[a]),
+            (false, false) => layout.distance(picks[a], picks[b]),
+        }
+    };
+    let matrix: Vec<f64> = (0..=n).flat_map(|a| (0..=n).map(move |b| (a, b))).map(|(a, b)| dist(a, b)).collect();
+    let d = |a: usize, b: usize| matrix[a * (n + 1) + b];
+
+    // Nearest neighbour from the depot.
+    let mut tour = vec![n];
+    let mut unvisited: Vec<usize> = (0..n).collect();
+    while !unvisited.is_empty() {
+        let here = *tour.last().unwrap_or(&n);
+        let (pos, _) = unvisited
+            .iter()
+            .enumerate()
+            .min_by(|(_, a), (_, b)| d(here, **a).total_cmp(&d(here, **b)).then(a.cmp(b)))
+            .unwrap_or((0, &0));
+        tour.push(unvisited.swap_remove(pos));
+    }
+    tour.push(n);
+
+    for _ in 0..ROUNDS_MAX {
+        let mut improved = false;
+        // 2-opt: reverse tour[i..=j].
+        for i in 1..tour.len() - 2 {
+            for j in i + 1..tour.len() - 1 {
+                let delta = d(tour[i - 1], tour[j]) + d(tour[i], tour[j + 1]) - d(tour[i - 1], tour[i]) - d(tour[j], tour[j + 1]);
+                if delta < -1e-9 {
+                    tour[i..=j].reverse();
+                    improved = true;
+                }
+            }
+        }
+        // Or-opt: move a run of 1-3 picks elsewhere.
+        for len in 1..=3usize {
+            let mut i = 1;
+            while i + len < tour.len() {
+                let (a, first, last, b) = (tour[i - 1], tour[i], tour[i + len - 1], tour[i + len]);
+                let removed = d(a, first) + d(last, b) - d(a, b);
+                let mut best: Option<(usize, f64, bool)> = None;
+                for k in 0..tour.len() - 1 {
+                    if k + 1 >= i && k < i + len {
+                        continue;
+                    }
+                    let (p, q) = (tour[k], tour[k + 1]);
+                    for reversed in [false, true] {
+                        let (s, e) = if reversed { (last, first) } else { (first, last) };
+                        let gain = removed - (d(p, s) + d(e, q) - d(p, q));
+                        if gain > 1e-9 && best.is_none_or(|(_, g, _)| gain > g) {
+                            best = Some((k, gain, reversed));
+                        }
+                    }
+                }
+                if let Some((k, _, reversed)) = best {
+                    let mut run: Vec<usize> = tour.drain(i..i + len).collect();
+                    if reversed {
+                        run.reverse();
+                    }
+                    let at = if k >= i { k + 1 - len } else { k + 1 };
+                    for (offset, v) in run.into_iter().enumerate() {
+                        tour.insert(at + offset, v);
+                    }
+                    improved = true;
+                }
+                i += 1;
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
+    let sequence: Vec<usize> = tour[1..tour.len() - 1].to_vec();
+    Route { distance_m: layout.tour_length(picks, &sequence), sequence }
+}
