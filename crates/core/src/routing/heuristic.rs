@@ -43,7 +43,9 @@ pub fn route(layout: &Layout, picks: &[Pick]) -> Route {
         // 2-opt: reverse tour[i..=j].
         for i in 1..tour.len() - 2 {
             for j in i + 1..tour.len() - 1 {
-                let delta = d(tour[i - 1], tour[j]) + d(tour[i], tour[j + 1]) - d(tour[i - 1], tour[i]) - d(tour[j], tour[j + 1]);
+                let delta = d(tour[i - 1], tour[j]) + d(tour[i], tour[j + 1])
+                    - d(tour[i - 1], tour[i])
+                    - d(tour[j], tour[j + 1]);
                 if delta < -1e-9 {
                     tour[i..=j].reverse();
                     improved = true;

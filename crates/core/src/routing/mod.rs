@@ -16,8 +16,9 @@
 //! Pure: no I/O. Distances are metres as `f64` (planning figures, not money).
 
 pub mod baseline;
-pub mod heuristic;
+pub mod batching;
 pub mod held_karp;
+pub mod heuristic;
 pub mod optimal;
 
 use thiserror::Error;

@@ -163,7 +163,8 @@ fn coverings(c: &Column, length: f64) -> Vec<(Vertical, f64)> {
         (Vertical::FromFront, 2.0 * high),
         (Vertical::FromBack, 2.0 * (length - low)),
     ];
-    if let Some(k) = (1..ys.len()).max_by(|a, b| (ys[*a] - ys[*a - 1]).total_cmp(&(ys[*b] - ys[*b - 1])).then(b.cmp(a))) {
+    if let Some(k) = (1..ys.len()).max_by(|a, b| (ys[*a] - ys[*a - 1]).total_cmp(&(ys[*b] - ys[*b - 1])).then(b.cmp(a)))
+    {
         out.push((Vertical::Gap(k), 2.0 * ys[k - 1] + 2.0 * (length - ys[k])));
     }
     out
@@ -178,7 +179,8 @@ fn columns(layout: &Layout, picks: &[Pick]) -> Vec<Column> {
         .map(|a| (a, layout.aisle_x(a)))
         .filter(|(_, x)| *x >= left - 1e-9 && *x <= right + 1e-9)
         .map(|(a, x)| {
-            let points = picks.iter().enumerate().filter(|(_, p)| p.aisle == a).map(|(i, p)| (Some(i), p.y_m)).collect();
+            let points =
+                picks.iter().enumerate().filter(|(_, p)| p.aisle == a).map(|(i, p)| (Some(i), p.y_m)).collect();
             Column { x, real: true, points }
         })
         .collect();
@@ -216,9 +218,7 @@ pub fn route(layout: &Layout, picks: &[Pick]) -> Route {
         let sources: Vec<(usize, State, f64)> = if j == 0 {
             vec![(State::EMPTY.index(), State::EMPTY, 0.0)]
         } else {
-            all_states()
-                .filter_map(|s| table[j - 1][s.index()].map(|c| (s.index(), s, c.cost)))
-                .collect()
+            all_states().filter_map(|s| table[j - 1][s.index()].map(|c| (s.index(), s, c.cost))).collect()
         };
         let dx = if j == 0 { 0.0 } else { col.x - cols[j - 1].x };
         let horizontals: &[u8] = if j == 0 { &[0] } else { &[0, 1, 2] };
@@ -241,7 +241,10 @@ pub fn route(layout: &Layout, picks: &[Pick]) -> Route {
     // A finished tour: even ends, one piece.
     let last = table.len() - 1;
     let (end, best) = all_states()
-        .filter(|s| s.closed || (s.front != 1 && s.back != 1 && (s.front == 0 || s.back == 0 || s.joined) && (s.front + s.back > 0)))
+        .filter(|s| {
+            s.closed
+                || (s.front != 1 && s.back != 1 && (s.front == 0 || s.back == 0 || s.joined) && (s.front + s.back > 0))
+        })
         .filter_map(|s| table[last][s.index()].map(|c| (s.index(), c)))
         .min_by(|a, b| a.1.cost.total_cmp(&b.1.cost))
         .expect("a tour always exists: walk every aisle twice");

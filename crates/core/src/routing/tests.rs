@@ -15,8 +15,13 @@ fn is_permutation(sequence: &[usize], n: usize) -> bool {
 fn instance(cross_aisles: u32) -> impl Strategy<Value = (Layout, Vec<Pick>)> {
     (1u32..9, 4u32..31, 1u32..5).prop_flat_map(move |(aisles, length, spacing)| {
         let width = f64::from(aisles - 1) * f64::from(spacing);
-        let depot = prop_oneof![Just(0.0), (0u32..=aisles - 1).prop_map(move |a| f64::from(a) * f64::from(spacing)), (0.0..=width)];
-        let pick = (1..=aisles, 0u32..=(length * 2)).prop_map(|(aisle, half)| Pick { aisle, y_m: f64::from(half) / 2.0 });
+        let depot = prop_oneof![
+            Just(0.0),
+            (0u32..=aisles - 1).prop_map(move |a| f64::from(a) * f64::from(spacing)),
+            (0.0..=width)
+        ];
+        let pick =
+            (1..=aisles, 0u32..=(length * 2)).prop_map(|(aisle, half)| Pick { aisle, y_m: f64::from(half) / 2.0 });
         (depot, proptest::collection::vec(pick, 0..10)).prop_map(move |(depot, picks)| {
             (Layout::new(aisles, f64::from(length), f64::from(spacing), cross_aisles, depot).unwrap(), picks)
         })
@@ -107,6 +112,12 @@ fn layouts_and_picks_are_checked() {
     assert_eq!(Layout::new(3, 10.0, 3.0, 1, 0.0), Err(LayoutError::TooFewCrossAisles));
     assert_eq!(Layout::new(3, 10.0, 3.0, 2, 7.0), Err(LayoutError::DepotOutside));
     let layout = two_aisles();
-    assert_eq!(route(&layout, &[Pick { aisle: 3, y_m: 1.0 }], Method::Optimal), Err(LayoutError::NoSuchAisle { index: 0, aisle: 3 }));
-    assert_eq!(route(&layout, &[Pick { aisle: 1, y_m: 21.0 }], Method::Optimal), Err(LayoutError::OutsideAisle { index: 0, y_m: 21.0 }));
+    assert_eq!(
+        route(&layout, &[Pick { aisle: 3, y_m: 1.0 }], Method::Optimal),
+        Err(LayoutError::NoSuchAisle { index: 0, aisle: 3 })
+    );
+    assert_eq!(
+        route(&layout, &[Pick { aisle: 1, y_m: 21.0 }], Method::Optimal),
+        Err(LayoutError::OutsideAisle { index: 0, y_m: 21.0 })
+    );
 }

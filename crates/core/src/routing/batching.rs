@@ -1,0 +1,279 @@
+//! Order batching: which orders share a picking cart.
+//!
+//! - FCFS: carts filled in arrival order (the baseline).
+//! - Savings: Clarke–Wright. Every order starts alone; pairs of orders that
+//!   lie close together are merged in order of the walking they save
+//!   (`d(a) + d(b) - d(a ∪ b)`), while the cart has room. Only each order's
+//!   nearest neighbours (by the centre of its picks) are paired, so the
+//!   work grows with `n·k`, not `n²`.
+//! - Best: savings, then local search that moves single orders between
+//!   neighbouring carts while that shortens the total walk.
+//!
+//! Every batch is routed by the best router of the layout. Deterministic:
+//! ties are broken by order index.
+
+use std::collections::BTreeSet;
+
+use super::{Layout, LayoutError, Method, Pick, route};
+
+/// Neighbours per order considered for merging and moves.
+const NEIGHBOURS: usize = 12;
+/// Local-search passes over all orders.
+const PASSES_MAX: usize = 3;
+/// Most orders one plan takes.
+pub const ORDERS_MAX: usize = 200_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchMethod {
+    Fcfs,
+    Savings,
+    Best,
+}
+
+impl BatchMethod {
+    pub fn parse(text: &str) -> Option<BatchMethod> {
+        match text {
+            "fcfs" => Some(BatchMethod::Fcfs),
+            "savings" => Some(BatchMethod::Savings),
+            "best" => Some(BatchMethod::Best),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Batch {
+    /// Order indexes, ascending.
+    pub orders: Vec<usize>,
+    pub distance_m: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchPlan {
+    pub batches: Vec<Batch>,
+    pub total_distance_m: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BatchError {
+    #[error("cart capacity must be at least 1 order")]
+    NoCapacity,
+    #[error("too many orders: at most {ORDERS_MAX}")]
+    TooManyOrders,
+    #[error("order {order}: {source}")]
+    Order { order: usize, source: LayoutError },
+}
+
+/// The walking distance of one cart holding `members`.
+fn cart_distance(layout: &Layout, orders: &[Vec<Pick>], members: &[usize]) -> f64 {
+    let picks: Vec<Pick> = members.iter().flat_map(|o| orders[*o].iter().copied()).collect();
+    route(layout, &picks, Method::Optimal).map(|r| r.distance_m).unwrap_or(f64::INFINITY)
+}
+
+pub fn plan(
+    layout: &Layout,
+    orders: &[Vec<Pick>],
+    capacity: usize,
+    method: BatchMethod,
+) -> Result<BatchPlan, BatchError> {
+    if capacity == 0 {
+        return Err(BatchError::NoCapacity);
+    }
+    if orders.len() > ORDERS_MAX {
+        return Err(BatchError::TooManyOrders);
+    }
+    for (order, picks) in orders.iter().enumerate() {
+        layout.check(picks).map_err(|source| BatchError::Order { order, source })?;
+    }
+    let groups: Vec<Vec<usize>> = match method {
+        BatchMethod::Fcfs => (0..orders.len()).collect::<Vec<_>>().chunks(capacity).map(<[usize]>::to_vec).collect(),
+        BatchMethod::Savings => savings(layout, orders, capacity),
+        BatchMethod::Best => {
+            let mut groups = savings(layout, orders, capacity);
+            improve(layout, orders, capacity, &mut groups);
+            groups
+        }
+    };
+    let mut batches: Vec<Batch> = groups
+        .into_iter()
+        .filter(|g| !g.is_empty())
+        .map(|mut g| {
+            g.sort_unstable();
+            Batch { distance_m: cart_distance(layout, orders, &g), orders: g }
+        })
+        .collect();
+    batches.sort_by_key(|b| b.orders[0]);
+    let total_distance_m = batches.iter().map(|b| b.distance_m).sum();
+    Ok(BatchPlan { batches, total_distance_m })
+}
+
+/// Each order's nearest neighbours by the centre of its picks.
+fn neighbours(layout: &Layout, orders: &[Vec<Pick>]) -> Vec<Vec<usize>> {
+    let centre: Vec<(f64, f64)> = orders
+        .iter()
+        .map(|o| {
+            let n = o.len().max(1) as f64;
+            (o.iter().map(|p| layout.aisle_x(p.aisle)).sum::<f64>() / n, o.iter().map(|p| p.y_m).sum::<f64>() / n)
+        })
+        .collect();
+    // Candidates from windows of the orders sorted by x and by y, then the
+    // nearest of those by plain distance.
+    let mut by_x: Vec<usize> = (0..orders.len()).collect();
+    by_x.sort_by(|a, b| centre[*a].0.total_cmp(&centre[*b].0).then(a.cmp(b)));
+    let mut by_y: Vec<usize> = (0..orders.len()).collect();
+    by_y.sort_by(|a, b| centre[*a].1.total_cmp(&centre[*b].1).then(a.cmp(b)));
+    let mut candidates: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); orders.len()];
+    for sorted in [&by_x, &by_y] {
+        for (pos, &i) in sorted.iter().enumerate() {
+            let lo = pos.saturating_sub(2 * NEIGHBOURS);
+            let hi = (pos + 2 * NEIGHBOURS + 1).min(sorted.len());
+            candidates[i].extend(sorted[lo..hi].iter().copied().filter(|j| *j != i));
+        }
+    }
+    candidates
+        .into_iter()
+        .enumerate()
+        .map(|(i, set)| {
+            let mut near: Vec<usize> = set.into_iter().collect();
+            let d = |j: usize| (centre[i].0 - centre[j].0).abs() + (centre[i].1 - centre[j].1).abs();
+            near.sort_by(|a, b| d(*a).total_cmp(&d(*b)).then(a.cmp(b)));
+            near.truncate(NEIGHBOURS);
+            near
+        })
+        .collect()
+}
+
+fn savings(layout: &Layout, orders: &[Vec<Pick>], capacity: usize) -> Vec<Vec<usize>> {
+    let alone: Vec<f64> = (0..orders.len()).map(|i| cart_distance(layout, orders, &[i])).collect();
+    let near = neighbours(layout, orders);
+    let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
+    for (i, list) in near.iter().enumerate() {
+        for &j in list {
+            if i < j || !near[j].contains(&i) {
+                let (a, b) = (i.min(j), i.max(j));
+                let saving = alone[a] + alone[b] - cart_distance(layout, orders, &[a, b]);
+                if saving > 1e-9 {
+                    pairs.push((saving, a, b));
+                }
+            }
+        }
+    }
+    pairs.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    pairs.dedup_by(|x, y| x.1 == y.1 && x.2 == y.2);
+    // Carts as lists; `cart_of[o]` names the cart of order o.
+    let mut carts: Vec<Vec<usize>> = (0..orders.len()).map(|i| vec![i]).collect();
+    let mut cart_of: Vec<usize> = (0..orders.len()).collect();
+    for (_, a, b) in pairs {
+        let (ca, cb) = (cart_of[a], cart_of[b]);
+        if ca == cb || carts[ca].len() + carts[cb].len() > capacity {
+            continue;
+        }
+        let (keep, drop) = (ca.min(cb), ca.max(cb));
+        let moved = std::mem::take(&mut carts[drop]);
+        for o in &moved {
+            cart_of[*o] = keep;
+        }
+        carts[keep].extend(moved);
+    }
+    carts.into_iter().filter(|c| !c.is_empty()).collect()
+}
+
+/// Moves single orders to a neighbour's cart while that shortens the walk.
+fn improve(layout: &Layout, orders: &[Vec<Pick>], capacity: usize, carts: &mut [Vec<usize>]) {
+    let near = neighbours(layout, orders);
+    let mut cart_of = vec![0usize; orders.len()];
+    for (c, members) in carts.iter().enumerate() {
+        for o in members {
+            cart_of[*o] = c;
+        }
+    }
+    let mut cost: Vec<f64> = carts.iter().map(|c| cart_distance(layout, orders, c)).collect();
+    for _ in 0..PASSES_MAX {
+        let mut improved = false;
+        for o in 0..orders.len() {
+            let from = cart_of[o];
+            let without: Vec<usize> = carts[from].iter().copied().filter(|x| *x != o).collect();
+            let from_cost = if without.is_empty() { 0.0 } else { cart_distance(layout, orders, &without) };
+            let mut best: Option<(f64, usize, f64)> = None;
+            let targets: BTreeSet<usize> = near[o].iter().map(|n| cart_of[*n]).filter(|c| *c != from).collect();
+            for to in targets {
+                if carts[to].len() >= capacity {
+                    continue;
+                }
+                let mut with = carts[to].clone();
+                with.push(o);
+                let to_cost = cart_distance(layout, orders, &with);
+                let gain = cost[from] + cost[to] - from_cost - to_cost;
+                if gain > 1e-6 && best.is_none_or(|(g, _, _)| gain > g) {
+                    best = Some((gain, to, to_cost));
+                }
+            }
+            if let Some((_, to, to_cost)) = best {
+                carts[from] = without;
+                cost[from] = from_cost;
+                carts[to].push(o);
+                cost[to] = to_cost;
+                cart_of[o] = to;
+                improved = true;
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layout() -> Layout {
+        Layout::new(10, 20.0, 3.0, 2, 0.0).unwrap()
+    }
+
+    fn orders() -> Vec<Vec<Pick>> {
+        // Orders alternate between the far left and the far right aisles:
+        // FCFS mixes them, savings should not.
+        (0..16)
+            .map(|i| {
+                let aisle = if i % 2 == 0 { 1 } else { 10 };
+                vec![Pick { aisle, y_m: 5.0 + f64::from(i % 5) }]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_order_rides_in_exactly_one_cart_within_capacity() {
+        for method in [BatchMethod::Fcfs, BatchMethod::Savings, BatchMethod::Best] {
+            let plan = plan(&layout(), &orders(), 4, method).unwrap();
+            let mut all: Vec<usize> = plan.batches.iter().flat_map(|b| b.orders.clone()).collect();
+            all.sort_unstable();
+            assert_eq!(all, (0..16).collect::<Vec<_>>(), "{method:?}");
+            assert!(plan.batches.iter().all(|b| b.orders.len() <= 4), "{method:?}");
+            let sum: f64 = plan.batches.iter().map(|b| b.distance_m).sum();
+            assert!((sum - plan.total_distance_m).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn savings_keeps_neighbours_together_and_beats_fcfs() {
+        let fcfs = plan(&layout(), &orders(), 4, BatchMethod::Fcfs).unwrap();
+        let best = plan(&layout(), &orders(), 4, BatchMethod::Best).unwrap();
+        for b in &best.batches {
+            let sides: BTreeSet<bool> = b.orders.iter().map(|o| o % 2 == 0).collect();
+            assert_eq!(sides.len(), 1, "a cart mixes both ends of the warehouse: {:?}", b.orders);
+        }
+        assert!(
+            best.total_distance_m < fcfs.total_distance_m * 0.7,
+            "{} vs {}",
+            best.total_distance_m,
+            fcfs.total_distance_m
+        );
+        assert_eq!(best, plan(&layout(), &orders(), 4, BatchMethod::Best).unwrap(), "deterministic");
+    }
+
+    #[test]
+    fn a_cart_of_zero_is_refused() {
+        assert_eq!(plan(&layout(), &orders(), 0, BatchMethod::Fcfs), Err(BatchError::NoCapacity));
+    }
+}
