@@ -1,6 +1,7 @@
 //! The `haicang` binary: a thin shell over the library crates.
 
 mod bench;
+mod plan;
 
 use std::path::PathBuf;
 
@@ -83,6 +84,11 @@ enum Command {
     },
     /// Measure throughput and latency on fresh databases and print figures.
     Bench(bench::BenchArgs),
+    /// Pick routes and order batching on JSON files (docs/PLANNING.md).
+    Plan {
+        #[command(subcommand)]
+        command: plan::PlanCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -176,6 +182,7 @@ async fn main() -> Result<()> {
         }
         Command::Admin { command } => admin(&cli.db, command).await,
         Command::Bench(args) => bench::run(args).await,
+        Command::Plan { command } => plan::run(command),
     }
 }
 

@@ -1,7 +1,10 @@
-//! Routes for any layout: nearest neighbour, then 2-opt and Or-opt moves on
-//! the shortest-path metric until no move shortens the tour. Deterministic.
+//! Routes for any layout: several starting tours — nearest neighbour, the
+//! exact single-block tour that ignores the middle cross aisles, S-shape
+//! and largest gap — each improved by 2-opt and Or-opt moves on the
+//! shortest-path metric until no move shortens it; the shortest wins.
+//! Deterministic.
 
-use super::{Layout, Pick, Route};
+use super::{Layout, Pick, Route, baseline, optimal};
 
 /// Improvement rounds are bounded so that a pathological instance still
 /// answers in time.
@@ -24,7 +27,28 @@ pub fn route(layout: &Layout, picks: &[Pick]) -> Route {
     let matrix: Vec<f64> = (0..=n).flat_map(|a| (0..=n).map(move |b| (a, b))).map(|(a, b)| dist(a, b)).collect();
     let d = |a: usize, b: usize| matrix[a * (n + 1) + b];
 
-    // Nearest neighbour from the depot.
+    let single = layout.as_single_block();
+    let starts = [
+        nearest_neighbour(n, &d),
+        optimal::route(&single, picks).sequence,
+        baseline::s_shape(layout, picks).sequence,
+        baseline::largest_gap(layout, picks).sequence,
+    ];
+    let mut best: Option<Route> = None;
+    for start in starts {
+        let mut tour: Vec<usize> = std::iter::once(n).chain(start).chain([n]).collect();
+        improve(&mut tour, &d);
+        let sequence: Vec<usize> = tour[1..tour.len() - 1].to_vec();
+        let candidate = Route { distance_m: layout.tour_length(picks, &sequence), sequence };
+        if best.as_ref().is_none_or(|b| candidate.distance_m < b.distance_m - 1e-9) {
+            best = Some(candidate);
+        }
+    }
+    best.unwrap_or(Route { sequence: Vec::new(), distance_m: 0.0 })
+}
+
+/// Picks in nearest-neighbour order from the depot (index `n`).
+fn nearest_neighbour(n: usize, d: &impl Fn(usize, usize) -> f64) -> Vec<usize> {
     let mut tour = vec![n];
     let mut unvisited: Vec<usize> = (0..n).collect();
     while !unvisited.is_empty() {
@@ -36,8 +60,12 @@ pub fn route(layout: &Layout, picks: &[Pick]) -> Route {
             .unwrap_or((0, &0));
         tour.push(unvisited.swap_remove(pos));
     }
-    tour.push(n);
+    tour.remove(0);
+    tour
+}
 
+/// 2-opt and Or-opt on a closed tour that starts and ends at the depot.
+fn improve(tour: &mut Vec<usize>, d: &impl Fn(usize, usize) -> f64) {
     for _ in 0..ROUNDS_MAX {
         let mut improved = false;
         // 2-opt: reverse tour[i..=j].
@@ -90,6 +118,4 @@ pub fn route(layout: &Layout, picks: &[Pick]) -> Route {
             break;
         }
     }
-    let sequence: Vec<usize> = tour[1..tour.len() - 1].to_vec();
-    Route { distance_m: layout.tour_length(picks, &sequence), sequence }
 }

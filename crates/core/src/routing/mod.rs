@@ -107,6 +107,12 @@ impl Layout {
         self.cross_aisles == 2
     }
 
+    /// The same aisles with only the front and back cross aisles: every
+    /// walk in it is a walk here too.
+    pub fn as_single_block(&self) -> Layout {
+        Layout { cross_aisles: 2, ..self.clone() }
+    }
+
     pub fn depot_x_m(&self) -> f64 {
         self.depot_x_m
     }

@@ -1,0 +1,331 @@
+//! `haicang plan …`: the planners on files, for integrators and for
+//! measuring. Formats are documented in docs/PLANNING.md.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand};
+use serde::{Deserialize, Serialize};
+
+use haicang_core::routing::batching::{self, BatchMethod};
+use haicang_core::routing::held_karp::shortest_tour;
+use haicang_core::routing::{Layout, Method, Pick, route};
+
+#[derive(Subcommand)]
+pub enum PlanCommand {
+    /// Route pick lists: prints [{id, distanceM, sequence}].
+    Route {
+        #[arg(long)]
+        layout: PathBuf,
+        #[arg(long)]
+        picklists: PathBuf,
+        /// optimal, s-shape, largest-gap or combined.
+        #[arg(long, default_value = "optimal")]
+        method: String,
+    },
+    /// Batch orders into carts: prints {batches: [{orders, distanceM}], totalDistanceM}.
+    Batch {
+        #[arg(long)]
+        layout: PathBuf,
+        #[arg(long)]
+        orders: PathBuf,
+        /// Orders per cart.
+        #[arg(long)]
+        capacity: usize,
+        /// fcfs, savings or best.
+        #[arg(long, default_value = "best")]
+        method: String,
+    },
+    /// Measure route quality and speed and batching; prints figures.
+    Bench(PlanBenchArgs),
+}
+
+#[derive(Args)]
+pub struct PlanBenchArgs {
+    /// Random pick lists per layout.
+    #[arg(long, default_value_t = 1000)]
+    lists: usize,
+    /// Orders of the large batching run.
+    #[arg(long, default_value_t = 50_000)]
+    large_orders: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct LayoutFile {
+    aisles: u32,
+    aisle_length_m: f64,
+    aisle_spacing_m: f64,
+    cross_aisles: u32,
+    depot: DepotFile,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DepotFile {
+    x_m: f64,
+    #[serde(default)]
+    y_m: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct PickFile {
+    aisle: u32,
+    y_m: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListFile {
+    id: String,
+    picks: Vec<PickFile>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RouteOut {
+    id: String,
+    distance_m: f64,
+    sequence: Vec<usize>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BatchOut {
+    orders: Vec<String>,
+    distance_m: f64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PlanOut {
+    batches: Vec<BatchOut>,
+    total_distance_m: f64,
+}
+
+fn read_json<T: for<'de> Deserialize<'de>>(path: &PathBuf) -> Result<T> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+}
+
+fn read_layout(path: &PathBuf) -> Result<Layout> {
+    let f: LayoutFile = read_json(path)?;
+    if f.depot.y_m != 0.0 {
+        bail!("the depot lies on the front cross aisle: depot.yM must be 0");
+    }
+    Ok(Layout::new(f.aisles, f.aisle_length_m, f.aisle_spacing_m, f.cross_aisles, f.depot.x_m)?)
+}
+
+fn picks(list: &[PickFile]) -> Vec<Pick> {
+    list.iter().map(|p| Pick { aisle: p.aisle, y_m: p.y_m }).collect()
+}
+
+/// Metres rounded to the millimetre, as the format promises.
+fn metres(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+pub fn run(command: PlanCommand) -> Result<()> {
+    match command {
+        PlanCommand::Route { layout, picklists, method } => {
+            let layout = read_layout(&layout)?;
+            let method = Method::parse(&method).with_context(|| format!("unknown method {method:?}"))?;
+            let lists: Vec<ListFile> = read_json(&picklists)?;
+            let mut out = Vec::with_capacity(lists.len());
+            for list in lists {
+                let r =
+                    route(&layout, &picks(&list.picks), method).with_context(|| format!("pick list {}", list.id))?;
+                out.push(RouteOut { id: list.id, distance_m: metres(r.distance_m), sequence: r.sequence });
+            }
+            println!("{}", serde_json::to_string_pretty(&out)?);
+        }
+        PlanCommand::Batch { layout, orders, capacity, method } => {
+            let layout = read_layout(&layout)?;
+            let method = BatchMethod::parse(&method).with_context(|| format!("unknown method {method:?}"))?;
+            let lists: Vec<ListFile> = read_json(&orders)?;
+            let all: Vec<Vec<Pick>> = lists.iter().map(|l| picks(&l.picks)).collect();
+            let plan = batching::plan(&layout, &all, capacity, method)?;
+            let out = PlanOut {
+                batches: plan
+                    .batches
+                    .into_iter()
+                    .map(|b| BatchOut {
+                        orders: b.orders.into_iter().map(|o| lists[o].id.clone()).collect(),
+                        distance_m: metres(b.distance_m),
+                    })
+                    .collect(),
+                total_distance_m: metres(plan.total_distance_m),
+            };
+            println!("{}", serde_json::to_string_pretty(&out)?);
+        }
+        PlanCommand::Bench(args) => bench(&args)?,
+    }
+    Ok(())
+}
+
+/// xorshift64: reproducible instances without a dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn random_picks(rng: &mut Rng, layout: &Layout, n: usize) -> Vec<Pick> {
+    (0..n)
+        .map(|_| Pick {
+            aisle: 1 + rng.below(u64::from(layout.aisles())) as u32,
+            y_m: (rng.unit() * layout.aisle_length_m() * 10.0).round() / 10.0,
+        })
+        .collect()
+}
+
+fn percentile(samples: &mut [Duration], q: f64) -> Duration {
+    samples.sort();
+    samples[((samples.len() as f64 - 1.0) * q).round() as usize]
+}
+
+fn bench(args: &PlanBenchArgs) -> Result<()> {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    println!("haicang plan bench: {} random pick lists (5-60 picks) per layout", args.lists);
+    let single = Layout::new(12, 30.0, 3.0, 2, 0.0)?;
+    let multi = Layout::new(12, 30.0, 3.0, 3, 0.0)?;
+    for (name, layout) in
+        [("single-block (12 aisles x 30 m)", &single), ("two-block (12 aisles x 30 m, 3 cross aisles)", &multi)]
+    {
+        let lists: Vec<Vec<Pick>> = (0..args.lists)
+            .map(|_| {
+                let n = 5 + rng.below(56) as usize;
+                random_picks(&mut rng, layout, n)
+            })
+            .collect();
+        // Reference: our optimum on single-block layouts; on multi-block the
+        // best of all methods (best known).
+        let mut excess: Vec<(&str, Vec<f64>)> =
+            vec![("s-shape", vec![]), ("largest-gap", vec![]), ("combined", vec![]), ("ours", vec![])];
+        let mut ours_time = Vec::with_capacity(lists.len());
+        let mut ours_time_50 = Vec::new();
+        for picks in &lists {
+            let started = Instant::now();
+            let ours = route(layout, picks, Method::Optimal)?;
+            let took = started.elapsed();
+            ours_time.push(took);
+            if picks.len() >= 45 && picks.len() <= 55 {
+                ours_time_50.push(took);
+            }
+            let others = [
+                route(layout, picks, Method::SShape)?.distance_m,
+                route(layout, picks, Method::LargestGap)?.distance_m,
+                route(layout, picks, Method::Combined)?.distance_m,
+                ours.distance_m,
+            ];
+            let reference = others.iter().copied().fold(f64::INFINITY, f64::min);
+            for (k, d) in others.iter().enumerate() {
+                excess[k].1.push((d / reference - 1.0) * 100.0);
+            }
+        }
+        println!(
+            "\n== {name}: excess over {}",
+            if layout.is_single_block() { "the optimum" } else { "the best known" }
+        );
+        for (method, values) in &excess {
+            let mean = values.iter().sum::<f64>() / values.len() as f64;
+            let worst = values.iter().copied().fold(0.0, f64::max);
+            println!("  {method:<12} mean {mean:6.2}%  worst {worst:6.2}%");
+        }
+        let p50 = percentile(&mut ours_time, 0.5);
+        let p99 = percentile(&mut ours_time, 0.99);
+        print!("  ours: p50 {:.1} µs, p99 {:.1} µs per route", p50.as_secs_f64() * 1e6, p99.as_secs_f64() * 1e6);
+        if !ours_time_50.is_empty() {
+            let p99_50 = percentile(&mut ours_time_50, 0.99);
+            print!("; 45-55 picks p99 {:.1} µs", p99_50.as_secs_f64() * 1e6);
+        }
+        println!();
+        if layout.is_single_block() {
+            // The optimum itself checked against brute force on small lists.
+            let mut worst: f64 = 0.0;
+            for _ in 0..200 {
+                let n = 1 + rng.below(9) as usize;
+                let picks = random_picks(&mut rng, layout, n);
+                let ours = route(layout, &picks, Method::Optimal)?.distance_m;
+                worst = worst.max((ours - shortest_tour(layout, &picks)).abs());
+            }
+            println!("  ours vs Held–Karp on 200 lists of 1-9 picks: largest difference {worst:.2e} m");
+        } else {
+            let mut gaps = Vec::new();
+            for _ in 0..200 {
+                let n = 5 + rng.below(7) as usize;
+                let picks = random_picks(&mut rng, layout, n);
+                let ours = route(layout, &picks, Method::Optimal)?.distance_m;
+                gaps.push((ours / shortest_tour(layout, &picks) - 1.0) * 100.0);
+            }
+            let mean = gaps.iter().sum::<f64>() / gaps.len() as f64;
+            let worst = gaps.iter().copied().fold(0.0, f64::max);
+            println!(
+                "  ours vs the true optimum (Held–Karp) on 200 lists of 5-11 picks: mean {mean:.2}%, worst {worst:.2}%"
+            );
+        }
+    }
+
+    // Batching: orders of 1-5 picks at Pareto-popular locations.
+    let layout = &single;
+    let locations: Vec<Pick> = random_picks(&mut rng, layout, 2000);
+    let orders_of = |n: usize, rng: &mut Rng| -> Vec<Vec<Pick>> {
+        (0..n)
+            .map(|_| {
+                let k = 1 + rng.below(5) as usize;
+                // u^3 puts most picks on few locations (about 80/20).
+                (0..k).map(|_| locations[(rng.unit().powi(3) * locations.len() as f64) as usize]).collect()
+            })
+            .collect()
+    };
+    println!("\n== batching, carts of 8, single-block layout");
+    let orders = orders_of(2000, &mut rng);
+    let fcfs = batching::plan(layout, &orders, 8, BatchMethod::Fcfs)?;
+    for method in [BatchMethod::Savings, BatchMethod::Best] {
+        let started = Instant::now();
+        let plan = batching::plan(layout, &orders, 8, method)?;
+        println!(
+            "  2,000 orders, {method:?}: total {:.0} m vs FCFS {:.0} m = {:.1}% less ({:.2} s)",
+            plan.total_distance_m,
+            fcfs.total_distance_m,
+            (1.0 - plan.total_distance_m / fcfs.total_distance_m) * 100.0,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let wave = orders_of(200, &mut rng);
+    let mut times = Vec::new();
+    for _ in 0..10 {
+        let started = Instant::now();
+        batching::plan(layout, &wave, 8, BatchMethod::Best)?;
+        times.push(started.elapsed());
+    }
+    println!(
+        "  200-order wave, best, all batches routed: p50 {:.1} ms",
+        percentile(&mut times, 0.5).as_secs_f64() * 1e3
+    );
+    let large = orders_of(args.large_orders, &mut rng);
+    let started = Instant::now();
+    let plan = batching::plan(layout, &large, 8, BatchMethod::Best)?;
+    println!(
+        "  {} orders, best: {:.1} s, {} carts",
+        args.large_orders,
+        started.elapsed().as_secs_f64(),
+        plan.batches.len()
+    );
+    Ok(())
+}
