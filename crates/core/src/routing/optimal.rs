@@ -31,6 +31,18 @@ enum Vertical {
 }
 
 impl Vertical {
+    /// The kind, for the transition table (every gap has the same shape).
+    fn kind(self) -> usize {
+        match self {
+            Vertical::None => 0,
+            Vertical::Traverse => 1,
+            Vertical::Double => 2,
+            Vertical::Gap(_) => 3,
+            Vertical::FromFront => 4,
+            Vertical::FromBack => 5,
+        }
+    }
+
     /// Degrees added at the front and back ends, and whether the ends get
     /// joined through the aisle.
     fn shape(self) -> (u8, u8, bool) {
@@ -145,6 +157,32 @@ fn step(s: State, h_front: u8, h_back: u8, v: Vertical) -> Option<State> {
     Some(State { front: new_front, back: new_back, joined, closed: false })
 }
 
+const KINDS: [Vertical; 6] =
+    [Vertical::None, Vertical::Traverse, Vertical::Double, Vertical::Gap(0), Vertical::FromFront, Vertical::FromBack];
+
+/// `step` for every state, crossing and covering kind, computed once: the
+/// programme's inner loop is then a table look-up.
+fn transitions() -> &'static [Option<State>] {
+    static TABLE: std::sync::OnceLock<Vec<Option<State>>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = vec![None; STATES * 9 * KINDS.len()];
+        for s in all_states() {
+            for hf in 0..3u8 {
+                for hb in 0..3u8 {
+                    for (k, v) in KINDS.iter().enumerate() {
+                        table[transition_index(s.index(), hf, hb, k)] = step(s, hf, hb, *v);
+                    }
+                }
+            }
+        }
+        table
+    })
+}
+
+fn transition_index(state: usize, hf: u8, hb: u8, kind: usize) -> usize {
+    ((state * 3 + usize::from(hf)) * 3 + usize::from(hb)) * KINDS.len() + kind
+}
+
 /// The ways to cover a column, with their walking cost.
 fn coverings(c: &Column, length: f64) -> Vec<(Vertical, f64)> {
     let ys: Vec<f64> = c.points.iter().map(|(_, y)| *y).collect();
@@ -212,6 +250,7 @@ pub fn route(layout: &Layout, picks: &[Pick]) -> Route {
     }
     let length = layout.aisle_length_m();
     let cols = columns(layout, picks);
+    let table_of_steps = transitions();
     let mut table: Vec<[Option<Choice>; STATES]> = Vec::with_capacity(cols.len());
     for (j, col) in cols.iter().enumerate() {
         let mut here: [Option<Choice>; STATES] = [None; STATES];
@@ -222,11 +261,12 @@ pub fn route(layout: &Layout, picks: &[Pick]) -> Route {
         };
         let dx = if j == 0 { 0.0 } else { col.x - cols[j - 1].x };
         let horizontals: &[u8] = if j == 0 { &[0] } else { &[0, 1, 2] };
-        for (from, s, base) in sources {
+        let ways = coverings(col, length);
+        for (from, _, base) in sources {
             for &hf in horizontals {
                 for &hb in horizontals {
-                    for (v, v_cost) in coverings(col, length) {
-                        let Some(next) = step(s, hf, hb, v) else { continue };
+                    for &(v, v_cost) in &ways {
+                        let Some(next) = table_of_steps[transition_index(from, hf, hb, v.kind())] else { continue };
                         let cost = base + f64::from(hf + hb) * dx + v_cost;
                         let slot = &mut here[next.index()];
                         if slot.is_none_or(|c| cost < c.cost - 1e-12) {
