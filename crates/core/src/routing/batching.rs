@@ -12,12 +12,13 @@
 //! Every batch is routed by the best router of the layout. Deterministic:
 //! ties are broken by order index.
 
-use std::collections::BTreeSet;
+use std::cmp::Ordering;
+use std::collections::{BTreeSet, BinaryHeap};
 
 use super::{Layout, LayoutError, Method, Pick, route};
 
 /// Neighbours per order considered for merging and moves.
-const NEIGHBOURS: usize = 12;
+const NEIGHBOURS: usize = 24;
 /// Local-search passes over all orders.
 const PASSES_MAX: usize = 3;
 /// Most orders one plan takes.
@@ -143,6 +144,34 @@ fn neighbours(layout: &Layout, orders: &[Vec<Pick>]) -> Vec<Vec<usize>> {
         .collect()
 }
 
+/// A candidate merge, ordered by saving (then by order indexes, so that
+/// plans are deterministic).
+struct Saving {
+    saving: f64,
+    a: usize,
+    b: usize,
+}
+
+impl PartialEq for Saving {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Saving {}
+
+impl PartialOrd for Saving {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Saving {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.saving.total_cmp(&other.saving).then(other.a.cmp(&self.a)).then(other.b.cmp(&self.b))
+    }
+}
+
 fn savings(layout: &Layout, orders: &[Vec<Pick>], capacity: usize) -> Vec<Vec<usize>> {
     let alone: Vec<f64> = (0..orders.len()).map(|i| cart_distance(layout, orders, &[i])).collect();
     let near = neighbours(layout, orders);
@@ -158,22 +187,35 @@ fn savings(layout: &Layout, orders: &[Vec<Pick>], capacity: usize) -> Vec<Vec<us
             }
         }
     }
-    pairs.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
-    pairs.dedup_by(|x, y| x.1 == y.1 && x.2 == y.2);
-    // Carts as lists; `cart_of[o]` names the cart of order o.
+    // Clarke–Wright with lazy re-evaluation: a popped pair is judged by
+    // what merging its two current carts really saves; if that is no longer
+    // the best saving on offer, it goes back with the new figure.
+    let mut heap: BinaryHeap<Saving> = pairs.into_iter().map(|(saving, a, b)| Saving { saving, a, b }).collect();
     let mut carts: Vec<Vec<usize>> = (0..orders.len()).map(|i| vec![i]).collect();
+    let mut cost: Vec<f64> = alone;
     let mut cart_of: Vec<usize> = (0..orders.len()).collect();
-    for (_, a, b) in pairs {
-        let (ca, cb) = (cart_of[a], cart_of[b]);
+    while let Some(top) = heap.pop() {
+        let (ca, cb) = (cart_of[top.a], cart_of[top.b]);
         if ca == cb || carts[ca].len() + carts[cb].len() > capacity {
             continue;
         }
+        let merged: Vec<usize> = carts[ca].iter().chain(&carts[cb]).copied().collect();
+        let merged_cost = cart_distance(layout, orders, &merged);
+        let saving = cost[ca] + cost[cb] - merged_cost;
+        if saving <= 1e-9 {
+            continue;
+        }
+        if heap.peek().is_some_and(|next| next.saving > saving + 1e-9) {
+            heap.push(Saving { saving, ..top });
+            continue;
+        }
         let (keep, drop) = (ca.min(cb), ca.max(cb));
-        let moved = std::mem::take(&mut carts[drop]);
-        for o in &moved {
+        carts[drop].clear();
+        for o in &merged {
             cart_of[*o] = keep;
         }
-        carts[keep].extend(moved);
+        carts[keep] = merged;
+        cost[keep] = merged_cost;
     }
     carts.into_iter().filter(|c| !c.is_empty()).collect()
 }
