@@ -75,6 +75,29 @@ impl Filter {
         if self.clauses.is_empty() { String::new() } else { format!("WHERE {}", self.clauses.join(" AND ")) }
     }
 
+    /// One page of `SELECT columns FROM from WHERE … ORDER BY order` and the
+    /// total number of matching rows.
+    pub(crate) async fn page<R>(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        columns: &str,
+        from: &str,
+        order: &str,
+        page: PageRequest,
+    ) -> Result<(Vec<R>, i64), StoreError>
+    where
+        R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        let where_sql = self.where_sql();
+        let count = format!("SELECT COUNT(*) FROM {from} {where_sql}");
+        let (total,) = self.bind_as(sqlx::query_as::<_, (i64,)>(&count)).fetch_one(&mut *conn).await?;
+        let n = self.next_placeholder();
+        let sql = format!("SELECT {columns} FROM {from} {where_sql} ORDER BY {order} LIMIT ${n} OFFSET ${}", n + 1);
+        let rows =
+            self.bind_as(sqlx::query_as::<_, R>(&sql)).bind(page.page_size).bind(page.offset()).fetch_all(conn).await?;
+        Ok((rows, total))
+    }
+
     /// The placeholder number the next argument would get.
     pub(crate) fn next_placeholder(&self) -> usize {
         self.args.len() + 1

@@ -56,15 +56,67 @@ const PRODUCT_COLUMNS: &str = "product_id, sku, name, barcode, product_type, uni
      declared_currency, declared_attribute, is_battery, is_liquid, is_magnetic, is_fragile, serial_managed, \
      batch_managed, status, created_at, updated_at";
 
-fn flag(b: bool) -> i64 {
-    i64::from(b)
-}
-
 fn units_per_box(spec: &ProductSpec) -> Option<i64> {
     match spec.kind {
         ProductKind::Box { units_per_box } => Some(units_per_box),
         _ => None,
     }
+}
+
+/// The columns an insert and an update both write, in bind order.
+const WRITTEN_COLUMNS: [&str; 23] = [
+    "name",
+    "barcode",
+    "product_type",
+    "units_per_box",
+    "length_um",
+    "width_um",
+    "height_um",
+    "weight_mg",
+    "declared_name_en",
+    "declared_name_zh",
+    "hs_code",
+    "origin_country",
+    "declared_value_micros",
+    "declared_currency",
+    "declared_attribute",
+    "is_battery",
+    "is_liquid",
+    "is_magnetic",
+    "is_fragile",
+    "serial_managed",
+    "batch_managed",
+    "status",
+    "updated_at",
+];
+
+type ProductQuery<'q> = sqlx::query::QueryAs<'q, sqlx::Any, (i64,), sqlx::any::AnyArguments<'q>>;
+
+/// Binds [`WRITTEN_COLUMNS`] from the row a spec becomes.
+fn bind_written<'q>(q: ProductQuery<'q>, r: &'q ProductRow) -> ProductQuery<'q> {
+    q.bind(&r.name)
+        .bind(&r.barcode)
+        .bind(&r.product_type)
+        .bind(r.units_per_box)
+        .bind(r.length_um)
+        .bind(r.width_um)
+        .bind(r.height_um)
+        .bind(r.weight_mg)
+        .bind(&r.declared_name_en)
+        .bind(&r.declared_name_zh)
+        .bind(&r.hs_code)
+        .bind(&r.origin_country)
+        .bind(r.declared_value_micros)
+        .bind(&r.declared_currency)
+        .bind(&r.declared_attribute)
+        .bind(r.is_battery)
+        .bind(r.is_liquid)
+        .bind(r.is_magnetic)
+        .bind(r.is_fragile)
+        .bind(r.serial_managed)
+        .bind(r.batch_managed)
+        .bind(&r.status)
+        .bind(r.updated_at)
 }
 
 /// Inserts a product; `Duplicate` when the SKU or barcode is taken.
@@ -75,42 +127,16 @@ pub async fn insert_product(
     component_ids: &[(i64, i64)],
     now: i64,
 ) -> Result<i64, StoreError> {
-    let d = spec.declaration.as_ref();
-    let dims = spec.dimensions;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO product (customer_id, sku, name, barcode, product_type, units_per_box, length_um, width_um, \
-         height_um, weight_mg, declared_name_en, declared_name_zh, hs_code, origin_country, declared_value_micros, \
-         declared_currency, declared_attribute, is_battery, is_liquid, is_magnetic, is_fragile, serial_managed, \
-         batch_managed, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
-         $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25) RETURNING product_id",
-    )
-    .bind(customer_id)
-    .bind(spec.sku.as_str())
-    .bind(&spec.name)
-    .bind(&spec.barcode)
-    .bind(spec.kind.product_type().as_str())
-    .bind(units_per_box(spec))
-    .bind(dims.map(|d| d.length_um))
-    .bind(dims.map(|d| d.width_um))
-    .bind(dims.map(|d| d.height_um))
-    .bind(spec.weight_mg)
-    .bind(d.map(|d| d.name_en.clone()))
-    .bind(d.map(|d| d.name_zh.clone()))
-    .bind(d.and_then(|d| d.hs_code.clone()))
-    .bind(d.and_then(|d| d.origin_country.clone()))
-    .bind(d.map(|d| d.value_micros))
-    .bind(d.map(|d| d.currency.clone()))
-    .bind(d.and_then(|d| d.attribute.clone()))
-    .bind(flag(spec.flags.battery))
-    .bind(flag(spec.flags.liquid))
-    .bind(flag(spec.flags.magnetic))
-    .bind(flag(spec.flags.fragile))
-    .bind(flag(spec.flags.serial_managed))
-    .bind(flag(spec.flags.batch_managed))
-    .bind(spec.status.as_str())
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await?;
+    let row = row_from_spec(0, spec, now);
+    let marks: Vec<String> = (3..3 + WRITTEN_COLUMNS.len()).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "INSERT INTO product (customer_id, sku, {}, created_at) VALUES ($1, $2, {}, ${}) RETURNING product_id",
+        WRITTEN_COLUMNS.join(", "),
+        marks.join(", "),
+        2 + WRITTEN_COLUMNS.len()
+    );
+    let query = sqlx::query_as(&sql).bind(customer_id).bind(&row.sku);
+    let (id,) = bind_written(query, &row).fetch_one(&mut *conn).await?;
     insert_components(conn, id, component_ids).await?;
     Ok(id)
 }
@@ -135,41 +161,10 @@ pub async fn update_product(
     component_ids: &[(i64, i64)],
     now: i64,
 ) -> Result<(), StoreError> {
-    let d = spec.declaration.as_ref();
-    let dims = spec.dimensions;
-    sqlx::query(
-        "UPDATE product SET name = $1, barcode = $2, product_type = $3, units_per_box = $4, length_um = $5, \
-         width_um = $6, height_um = $7, weight_mg = $8, declared_name_en = $9, declared_name_zh = $10, hs_code = $11, \
-         origin_country = $12, declared_value_micros = $13, declared_currency = $14, declared_attribute = $15, \
-         is_battery = $16, is_liquid = $17, is_magnetic = $18, is_fragile = $19, serial_managed = $20, \
-         batch_managed = $21, status = $22, updated_at = $23 WHERE product_id = $24",
-    )
-    .bind(&spec.name)
-    .bind(&spec.barcode)
-    .bind(spec.kind.product_type().as_str())
-    .bind(units_per_box(spec))
-    .bind(dims.map(|d| d.length_um))
-    .bind(dims.map(|d| d.width_um))
-    .bind(dims.map(|d| d.height_um))
-    .bind(spec.weight_mg)
-    .bind(d.map(|d| d.name_en.clone()))
-    .bind(d.map(|d| d.name_zh.clone()))
-    .bind(d.and_then(|d| d.hs_code.clone()))
-    .bind(d.and_then(|d| d.origin_country.clone()))
-    .bind(d.map(|d| d.value_micros))
-    .bind(d.map(|d| d.currency.clone()))
-    .bind(d.and_then(|d| d.attribute.clone()))
-    .bind(flag(spec.flags.battery))
-    .bind(flag(spec.flags.liquid))
-    .bind(flag(spec.flags.magnetic))
-    .bind(flag(spec.flags.fragile))
-    .bind(flag(spec.flags.serial_managed))
-    .bind(flag(spec.flags.batch_managed))
-    .bind(spec.status.as_str())
-    .bind(now)
-    .bind(product_id)
-    .execute(&mut *conn)
-    .await?;
+    let row = row_from_spec(product_id, spec, now);
+    let sets: Vec<String> = WRITTEN_COLUMNS.iter().enumerate().map(|(k, c)| format!("{c} = ${}", k + 2)).collect();
+    let sql = format!("UPDATE product SET {} WHERE product_id = $1 RETURNING product_id", sets.join(", "));
+    bind_written(sqlx::query_as(&sql).bind(product_id), &row).fetch_one(&mut *conn).await?;
     sqlx::query("DELETE FROM product_component WHERE product_id = $1").bind(product_id).execute(&mut *conn).await?;
     insert_components(conn, product_id, component_ids).await
 }
@@ -219,15 +214,7 @@ pub async fn list_products(
     if let Some(status) = &filter.status {
         f.and("status = ?", [Arg::Text(status.clone())]);
     }
-    let where_sql = f.where_sql();
-    let total = f
-        .bind_as(sqlx::query_as::<_, (i64,)>(&format!("SELECT COUNT(*) FROM product {where_sql}")))
-        .fetch_one(&mut *conn)
-        .await?
-        .0;
-    let n = f.next_placeholder();
-    let sql = format!("SELECT {PRODUCT_COLUMNS} FROM product {where_sql} ORDER BY sku LIMIT ${n} OFFSET ${}", n + 1);
-    let rows = f.bind_as(sqlx::query_as(&sql)).bind(page.page_size).bind(page.offset()).fetch_all(conn).await?;
+    let (rows, total) = f.page(conn, PRODUCT_COLUMNS, "product", "sku", page).await?;
     Ok((rows, total))
 }
 
@@ -300,7 +287,7 @@ pub async fn taken(
 /// The row a just-inserted product has, without reading it back.
 pub fn row_from_spec(product_id: i64, spec: &ProductSpec, now: i64) -> ProductRow {
     let d = spec.declaration.as_ref();
-    let flag = |b: bool| i64::from(b);
+    let flag = i64::from;
     ProductRow {
         product_id,
         sku: spec.sku.as_str().to_owned(),

@@ -51,6 +51,15 @@ struct Side {
     after: Option<i64>,
 }
 
+/// Two transactions raced to create the same row (possible on PostgreSQL,
+/// where a row that does not exist yet cannot be locked): the loser retries.
+fn first_insert_race(e: sqlx::Error) -> StoreError {
+    match StoreError::from(e) {
+        StoreError::Duplicate(m) => StoreError::Conflict(m),
+        other => other,
+    }
+}
+
 async fn summary_for_update(tx: &mut WriteTx, item: Item) -> Result<Option<(i64, Summary)>, StoreError> {
     let sql = format!(
         "SELECT stock_summary_id, on_hand, reserved FROM stock_summary \
@@ -105,11 +114,7 @@ async fn write_summary(
             .bind(now)
             .execute(tx.conn())
             .await
-            .map_err(|e| match StoreError::from(e) {
-                // Two first receipts raced to create the row: retry.
-                StoreError::Duplicate(m) => StoreError::Conflict(m),
-                other => other,
-            })?;
+            .map_err(first_insert_race)?;
         }
     }
     Ok(())
@@ -175,43 +180,25 @@ async fn write_balance(
             .bind(now)
             .execute(tx.conn())
             .await
-            .map_err(|e| match StoreError::from(e) {
-                StoreError::Duplicate(m) => StoreError::Conflict(m),
-                other => other,
-            })?;
+            .map_err(first_insert_race)?;
         }
     }
     Ok(())
 }
 
-/// Takes `q` out of a location balance; returns (before, after).
-async fn take(
+/// Applies a balance step decided by the core (`take_from_location` or
+/// `put_to_location`); returns (before, after).
+async fn change_balance(
     tx: &mut WriteTx,
     item: Item,
     location_id: i64,
     lot_id: i64,
-    q: Quantity,
     now: i64,
+    step: impl FnOnce(i64) -> Result<i64, LedgerError>,
 ) -> Result<(i64, i64), StoreError> {
     let existing = balance_for_update(tx, item, location_id, lot_id).await?;
     let before = existing.map(|(_, v)| v).unwrap_or(0);
-    let after = take_from_location(before, q)?;
-    write_balance(tx, item, location_id, lot_id, existing, after, now).await?;
-    Ok((before, after))
-}
-
-/// Puts `q` into a location balance; returns (before, after).
-async fn put(
-    tx: &mut WriteTx,
-    item: Item,
-    location_id: i64,
-    lot_id: i64,
-    q: Quantity,
-    now: i64,
-) -> Result<(i64, i64), StoreError> {
-    let existing = balance_for_update(tx, item, location_id, lot_id).await?;
-    let before = existing.map(|(_, v)| v).unwrap_or(0);
-    let after = put_to_location(before, q)?;
+    let after = step(before)?;
     write_balance(tx, item, location_id, lot_id, existing, after, now).await?;
     Ok((before, after))
 }
@@ -290,7 +277,7 @@ pub async fn receive(
     now: i64,
 ) -> Result<i64, StoreError> {
     let (s_before, s_after) = change_summary(tx, item, now, |s| s.receive(q)).await?;
-    let (before, after) = put(tx, item, to.location_id, lot_id, q, now).await?;
+    let (before, after) = change_balance(tx, item, to.location_id, lot_id, now, |b| put_to_location(b, q)).await?;
     let target = Side { code: to.code.clone(), before: Some(before), after: Some(after) };
     record(tx, item, lot_id, virtual_side(from), target, q, (s_before.on_hand, s_after.on_hand), doc, now).await
 }
@@ -309,7 +296,7 @@ pub async fn issue(
     now: i64,
 ) -> Result<i64, StoreError> {
     let (s_before, s_after) = change_summary(tx, item, now, |s| s.issue(q)).await?;
-    let (before, after) = take(tx, item, from.location_id, lot_id, q, now).await?;
+    let (before, after) = change_balance(tx, item, from.location_id, lot_id, now, |b| take_from_location(b, q)).await?;
     let source = Side { code: from.code.clone(), before: Some(before), after: Some(after) };
     record(tx, item, lot_id, source, virtual_side(to), q, (s_before.on_hand, s_after.on_hand), doc, now).await
 }
@@ -327,8 +314,8 @@ pub async fn move_units(
     now: i64,
 ) -> Result<i64, StoreError> {
     let on_hand = summary_for_update(tx, item).await?.map(|(_, s)| s.on_hand).unwrap_or(0);
-    let (sb, sa) = take(tx, item, from.location_id, lot_id, q, now).await?;
-    let (tb, ta) = put(tx, item, to.location_id, lot_id, q, now).await?;
+    let (sb, sa) = change_balance(tx, item, from.location_id, lot_id, now, |b| take_from_location(b, q)).await?;
+    let (tb, ta) = change_balance(tx, item, to.location_id, lot_id, now, |b| put_to_location(b, q)).await?;
     let source = Side { code: from.code.clone(), before: Some(sb), after: Some(sa) };
     let target = Side { code: to.code.clone(), before: Some(tb), after: Some(ta) };
     record(tx, item, lot_id, source, target, q, (on_hand, on_hand), doc, now).await
@@ -441,7 +428,10 @@ pub async fn post(
     let settlement = reservation.post(shipped)?;
     let mut on_hand = summary_for_update(tx, item).await?.map(|(_, s)| s.on_hand).unwrap_or(0);
     for pick in picks {
-        let (before, after) = take(tx, item, pick.place.location_id, pick.lot_id, pick.quantity, now).await?;
+        let (before, after) = change_balance(tx, item, pick.place.location_id, pick.lot_id, now, |b| {
+            take_from_location(b, pick.quantity)
+        })
+        .await?;
         let source = Side { code: pick.place.code.clone(), before: Some(before), after: Some(after) };
         let shipped_to = virtual_side(VirtualLocation::CustomerShipped);
         let next = on_hand - pick.quantity.get();
@@ -494,10 +484,7 @@ pub async fn ensure_lot(
     .bind(expiry_date)
     .fetch_one(tx.conn())
     .await
-    .map_err(|e| match StoreError::from(e) {
-        StoreError::Duplicate(m) => StoreError::Conflict(m),
-        other => other,
-    })
+    .map_err(first_insert_race)
 }
 
 /// The lot of a product with this code, if it exists.
@@ -646,20 +633,16 @@ pub async fn list_inventory(
     page: PageRequest,
 ) -> Result<(Vec<InventoryRow>, i64), StoreError> {
     let f = stock_filter(customer_id, filter, "s");
-    let from = format!(
-        "FROM stock_summary s JOIN product p ON p.product_id = s.product_id \
-         JOIN warehouse w ON w.warehouse_id = s.warehouse_id {}",
-        f.where_sql()
-    );
-    let total =
-        f.bind_as(sqlx::query_as::<_, (i64,)>(&format!("SELECT COUNT(*) {from}"))).fetch_one(&mut *conn).await?.0;
-    let n = f.next_placeholder();
-    let sql = format!(
-        "SELECT w.code AS warehouse_code, p.sku, p.name AS product_name, s.condition, s.on_hand, s.reserved, \
-         s.updated_at {from} ORDER BY w.code, p.sku, s.condition LIMIT ${n} OFFSET ${}",
-        n + 1
-    );
-    let rows = f.bind_as(sqlx::query_as(&sql)).bind(page.page_size).bind(page.offset()).fetch_all(conn).await?;
+    let (rows, total) = f
+        .page(
+            conn,
+            "w.code AS warehouse_code, p.sku, p.name AS product_name, s.condition, s.on_hand, s.reserved, s.updated_at",
+            "stock_summary s JOIN product p ON p.product_id = s.product_id \
+             JOIN warehouse w ON w.warehouse_id = s.warehouse_id",
+            "w.code, p.sku, s.condition",
+            page,
+        )
+        .await?;
     Ok((rows, total))
 }
 
@@ -685,22 +668,18 @@ pub async fn list_lots(
 ) -> Result<(Vec<LotRow>, i64), StoreError> {
     let mut f = stock_filter(customer_id, filter, "b");
     f.and("b.quantity > ?", [Arg::Int(0)]);
-    let from = format!(
-        "FROM stock_balance b JOIN product p ON p.product_id = b.product_id \
-         JOIN warehouse w ON w.warehouse_id = b.warehouse_id JOIN location l ON l.location_id = b.location_id \
-         JOIN lot ON lot.lot_id = b.lot_id {}",
-        f.where_sql()
-    );
-    let total =
-        f.bind_as(sqlx::query_as::<_, (i64,)>(&format!("SELECT COUNT(*) {from}"))).fetch_one(&mut *conn).await?.0;
-    let n = f.next_placeholder();
-    let sql = format!(
-        "SELECT w.code AS warehouse_code, p.sku, l.code AS location_code, lot.lot_code, b.condition, b.quantity, \
-         lot.inbound_at, lot.batch_no, lot.production_date, lot.expiry_date {from} \
-         ORDER BY w.code, p.sku, lot.inbound_at, l.code LIMIT ${n} OFFSET ${}",
-        n + 1
-    );
-    let rows = f.bind_as(sqlx::query_as(&sql)).bind(page.page_size).bind(page.offset()).fetch_all(conn).await?;
+    let (rows, total) = f
+        .page(
+            conn,
+            "w.code AS warehouse_code, p.sku, l.code AS location_code, lot.lot_code, b.condition, b.quantity, \
+             lot.inbound_at, lot.batch_no, lot.production_date, lot.expiry_date",
+            "stock_balance b JOIN product p ON p.product_id = b.product_id \
+             JOIN warehouse w ON w.warehouse_id = b.warehouse_id JOIN location l ON l.location_id = b.location_id \
+             JOIN lot ON lot.lot_id = b.lot_id",
+            "w.code, p.sku, lot.inbound_at, l.code",
+            page,
+        )
+        .await?;
     Ok((rows, total))
 }
 
@@ -727,20 +706,18 @@ pub async fn list_serials(
     if let Some(s) = serial {
         f.and("sn.serial = ?", [Arg::Text(s.to_owned())]);
     }
-    let from = format!(
-        "FROM serial_number sn JOIN product p ON p.product_id = sn.product_id \
-         LEFT JOIN warehouse w ON w.warehouse_id = sn.warehouse_id LEFT JOIN location l ON l.location_id = sn.location_id {}",
-        f.where_sql()
-    );
-    let total =
-        f.bind_as(sqlx::query_as::<_, (i64,)>(&format!("SELECT COUNT(*) {from}"))).fetch_one(&mut *conn).await?.0;
-    let n = f.next_placeholder();
-    let sql = format!(
-        "SELECT p.sku, sn.serial, w.code AS warehouse_code, l.code AS location_code, sn.condition, sn.status, \
-         sn.document_no, sn.updated_at {from} ORDER BY p.sku, sn.serial LIMIT ${n} OFFSET ${}",
-        n + 1
-    );
-    let rows = f.bind_as(sqlx::query_as(&sql)).bind(page.page_size).bind(page.offset()).fetch_all(conn).await?;
+    let (rows, total) = f
+        .page(
+            conn,
+            "p.sku, sn.serial, w.code AS warehouse_code, l.code AS location_code, sn.condition, sn.status, \
+             sn.document_no, sn.updated_at",
+            "serial_number sn JOIN product p ON p.product_id = sn.product_id \
+             LEFT JOIN warehouse w ON w.warehouse_id = sn.warehouse_id \
+             LEFT JOIN location l ON l.location_id = sn.location_id",
+            "p.sku, sn.serial",
+            page,
+        )
+        .await?;
     Ok((rows, total))
 }
 
@@ -792,22 +769,18 @@ pub async fn list_movements(
     if let Some(t) = filter.to_ms {
         f.and("m.created_at < ?", [Arg::Int(t)]);
     }
-    let from = format!(
-        "FROM stock_movement m JOIN product p ON p.product_id = m.product_id \
-         JOIN warehouse w ON w.warehouse_id = m.warehouse_id JOIN lot ON lot.lot_id = m.lot_id {}",
-        f.where_sql()
-    );
-    let total =
-        f.bind_as(sqlx::query_as::<_, (i64,)>(&format!("SELECT COUNT(*) {from}"))).fetch_one(&mut *conn).await?.0;
-    let n = f.next_placeholder();
-    let sql = format!(
-        "SELECT m.stock_movement_id, w.code AS warehouse_code, p.sku, lot.lot_code, m.condition, m.source, m.target, \
-         m.quantity, m.source_before, m.source_after, m.target_before, m.target_after, m.on_hand_before, \
-         m.on_hand_after, m.document_type, m.document_no, m.document_line, m.operator, m.reason, m.created_at \
-         {from} ORDER BY m.stock_movement_id DESC LIMIT ${n} OFFSET ${}",
-        n + 1
-    );
-    let rows = f.bind_as(sqlx::query_as(&sql)).bind(page.page_size).bind(page.offset()).fetch_all(conn).await?;
+    let (rows, total) = f
+        .page(
+            conn,
+            "m.stock_movement_id, w.code AS warehouse_code, p.sku, lot.lot_code, m.condition, m.source, m.target, \
+             m.quantity, m.source_before, m.source_after, m.target_before, m.target_after, m.on_hand_before, \
+             m.on_hand_after, m.document_type, m.document_no, m.document_line, m.operator, m.reason, m.created_at",
+            "stock_movement m JOIN product p ON p.product_id = m.product_id \
+             JOIN warehouse w ON w.warehouse_id = m.warehouse_id JOIN lot ON lot.lot_id = m.lot_id",
+            "m.stock_movement_id DESC",
+            page,
+        )
+        .await?;
     Ok((rows, total))
 }
 

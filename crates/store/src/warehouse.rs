@@ -168,20 +168,22 @@ pub async fn upsert_locations(
     Ok(())
 }
 
-const LOCATION_SELECT: &str = "SELECT l.location_id, w.code AS warehouse_code, l.code, l.zone, l.aisle, l.bay, \
-     l.level, l.location_type, l.x_mm, l.y_mm, l.block, l.capacity_volume_cm3, l.capacity_weight_g, l.status \
-     FROM location l JOIN warehouse w ON w.warehouse_id = l.warehouse_id";
+const LOCATION_COLUMNS: &str = "l.location_id, w.code AS warehouse_code, l.code, l.zone, l.aisle, l.bay, \
+     l.level, l.location_type, l.x_mm, l.y_mm, l.block, l.capacity_volume_cm3, l.capacity_weight_g, l.status";
+const LOCATION_FROM: &str = "location l JOIN warehouse w ON w.warehouse_id = l.warehouse_id";
 
 pub async fn find_location(
     conn: &mut AnyConnection,
     warehouse_id: i64,
     code: &str,
 ) -> Result<Option<LocationRow>, StoreError> {
-    Ok(sqlx::query_as(&format!("{LOCATION_SELECT} WHERE l.warehouse_id = $1 AND l.code = $2"))
-        .bind(warehouse_id)
-        .bind(code)
-        .fetch_optional(conn)
-        .await?)
+    Ok(sqlx::query_as(&format!(
+        "SELECT {LOCATION_COLUMNS} FROM {LOCATION_FROM} WHERE l.warehouse_id = $1 AND l.code = $2"
+    ))
+    .bind(warehouse_id)
+    .bind(code)
+    .fetch_optional(conn)
+    .await?)
 }
 
 pub async fn list_locations(
@@ -202,16 +204,6 @@ pub async fn list_locations(
     if let Some(p) = &filter.code_prefix {
         f.and("l.code LIKE ? ESCAPE '\\'", [Arg::Text(format!("{}%", crate::db::like_escape(p)))]);
     }
-    let where_sql = f.where_sql();
-    let total: i64 = f
-        .bind_as(sqlx::query_as::<_, (i64,)>(&format!(
-            "SELECT COUNT(*) FROM location l JOIN warehouse w ON w.warehouse_id = l.warehouse_id {where_sql}"
-        )))
-        .fetch_one(&mut *conn)
-        .await?
-        .0;
-    let n = f.next_placeholder();
-    let sql = format!("{LOCATION_SELECT} {where_sql} ORDER BY w.code, l.code LIMIT ${} OFFSET ${}", n, n + 1);
-    let rows = f.bind_as(sqlx::query_as(&sql)).bind(page.page_size).bind(page.offset()).fetch_all(conn).await?;
+    let (rows, total) = f.page(conn, LOCATION_COLUMNS, LOCATION_FROM, "w.code, l.code", page).await?;
     Ok((rows, total))
 }
