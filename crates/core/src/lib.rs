@@ -9,6 +9,7 @@
 
 pub mod decimal;
 pub mod document;
+pub mod inbound;
 pub mod ledger;
 pub mod location;
 pub mod product;

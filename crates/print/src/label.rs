@@ -1,7 +1,6 @@
 //! Box labels for inbound orders: one page per box, sized for the 100 mm
 //! thermal printers overseas warehouses use.
 
-
 use krilla::Document;
 use krilla::geom::{PathBuilder, Point, Rect};
 use krilla::page::PageSettings;
@@ -66,8 +65,8 @@ pub fn box_labels(size: LabelSize, labels: &[BoxLabel]) -> Result<Vec<u8>, Print
         return Err(PrintError::Empty);
     }
     let font = Font::new(DEJAVU_SANS.into(), 0).ok_or_else(|| PrintError::Pdf("font unreadable".into()))?;
-    let settings = PageSettings::from_wh(mm(WIDTH_MM), mm(size.height_mm()))
-        .ok_or_else(|| PrintError::Pdf("page size".into()))?;
+    let settings =
+        PageSettings::from_wh(mm(WIDTH_MM), mm(size.height_mm())).ok_or_else(|| PrintError::Pdf("page size".into()))?;
     let mut document = Document::new();
     for label in labels {
         // Check the barcode before a page exists, so an error leaves no
