@@ -10,8 +10,10 @@
 pub mod decimal;
 pub mod document;
 pub mod inbound;
+pub mod layout;
 pub mod ledger;
 pub mod location;
 pub mod product;
+pub mod putaway;
 pub mod routing;
 pub mod text;

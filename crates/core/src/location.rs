@@ -14,10 +14,13 @@ pub enum LocationType {
     Returns,
     Quarantine,
     Defective,
+    /// Floor space for what does not fit the racks; the planner's last
+    /// resort.
+    Overflow,
 }
 
 impl LocationType {
-    pub const ALL: [LocationType; 8] = [
+    pub const ALL: [LocationType; 9] = [
         LocationType::Receiving,
         LocationType::Storage,
         LocationType::PickFace,
@@ -26,6 +29,7 @@ impl LocationType {
         LocationType::Returns,
         LocationType::Quarantine,
         LocationType::Defective,
+        LocationType::Overflow,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -38,11 +42,45 @@ impl LocationType {
             LocationType::Returns => "RETURNS",
             LocationType::Quarantine => "QUARANTINE",
             LocationType::Defective => "DEFECTIVE",
+            LocationType::Overflow => "OVERFLOW",
         }
     }
 
     pub fn parse(text: &str) -> Option<LocationType> {
         LocationType::ALL.into_iter().find(|t| t.as_str().eq_ignore_ascii_case(text))
+    }
+}
+
+/// A zone set apart for hazardous goods: only goods with that property go
+/// there, and those goods go nowhere else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Restriction {
+    Battery,
+    Liquid,
+}
+
+impl Restriction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Restriction::Battery => "BATTERY",
+            Restriction::Liquid => "LIQUID",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Restriction> {
+        [Restriction::Battery, Restriction::Liquid].into_iter().find(|r| r.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+
+    /// The zone goods need: batteries first (the stricter rule) when a
+    /// product is both.
+    pub fn required(battery: bool, liquid: bool) -> Option<Restriction> {
+        if battery {
+            Some(Restriction::Battery)
+        } else if liquid {
+            Some(Restriction::Liquid)
+        } else {
+            None
+        }
     }
 }
 
