@@ -1,6 +1,6 @@
 //! Administration: customers, API apps, staff users, location import.
 
-use haicang_core::location::{LocationCode, LocationType};
+use haicang_core::location::{LocationCode, LocationType, Restriction};
 use haicang_core::text::char_len;
 use haicang_store::warehouse::NewLocation;
 use haicang_store::{StoreError, party, warehouse};
@@ -127,7 +127,9 @@ impl App {
     }
 }
 
-/// One row of a location CSV: `code,zone,aisle,bay,level,type[,x_mm,y_mm,block]`.
+/// One row of a location CSV: `code,zone,aisle,bay,level,type` and
+/// optionally `x_mm,y_mm,block,capacity_volume_cm3,capacity_weight_g,
+/// restriction,single_sku`.
 #[derive(Debug, Clone, Default)]
 pub struct LocationImportRow {
     pub code: String,
@@ -139,6 +141,11 @@ pub struct LocationImportRow {
     pub x_mm: Option<i64>,
     pub y_mm: Option<i64>,
     pub block: Option<i64>,
+    pub capacity_volume_cm3: Option<i64>,
+    pub capacity_weight_g: Option<i64>,
+    /// BATTERY or LIQUID.
+    pub restriction: Option<String>,
+    pub single_sku: bool,
 }
 
 impl LocationImportRow {
@@ -148,6 +155,13 @@ impl LocationImportRow {
             LocationType::parse(&self.location_type).ok_or_else(|| format!("unknown type {:?}", self.location_type))?;
         if self.zone.trim().is_empty() {
             return Err("zone is required".into());
+        }
+        let restriction = match self.restriction.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+            None => None,
+            Some(r) => Some(Restriction::parse(r).ok_or_else(|| format!("unknown restriction {r:?}"))?),
+        };
+        if self.capacity_volume_cm3.is_some_and(|v| v <= 0) || self.capacity_weight_g.is_some_and(|v| v <= 0) {
+            return Err("capacities must be positive".into());
         }
         Ok(NewLocation {
             code: code.as_str().to_owned(),
@@ -161,8 +175,10 @@ impl LocationImportRow {
             x_mm: self.x_mm.unwrap_or(self.aisle * 3000),
             y_mm: self.y_mm.unwrap_or(self.bay * 1200),
             block: self.block.unwrap_or(0),
-            capacity_volume_cm3: None,
-            capacity_weight_g: None,
+            capacity_volume_cm3: self.capacity_volume_cm3,
+            capacity_weight_g: self.capacity_weight_g,
+            restriction: restriction.map(|r| r.as_str().to_owned()),
+            single_sku: self.single_sku,
         })
     }
 }

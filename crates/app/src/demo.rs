@@ -1,5 +1,6 @@
 //! Demo data for `serve --demo`: seeded only into an empty database.
 
+use haicang_core::layout::{FRA01, LA01, Layout};
 use haicang_core::ledger::Condition;
 use haicang_core::location::layout_code;
 use haicang_core::product::{DeclarationDraft, ProductDraft};
@@ -16,67 +17,27 @@ pub const DEMO_APP_SECRET: &str = "demo-secret";
 pub const DEMO_STAFF: &str = "admin";
 pub const DEMO_STAFF_PASSWORD: &str = "admin";
 
-/// The layout of a generated warehouse: storage zones of aisles of bays of
-/// levels, plus the work areas every warehouse has.
-struct Layout {
-    zones: &'static [(&'static str, &'static str)],
-    aisles_per_zone: u32,
-    bays: u32,
-    levels: u32,
-}
-
+/// The demo buildings' locations as the store creates them.
 fn layout_locations(layout: &Layout) -> Vec<NewLocation> {
-    let mut out = Vec::new();
-    let mut aisle_index = 0i64;
-    for (zone, kind) in layout.zones {
-        for aisle in 1..=layout.aisles_per_zone {
-            aisle_index += 1;
-            for bay in 1..=layout.bays {
-                for level in 1..=layout.levels {
-                    out.push(NewLocation {
-                        code: layout_code(zone, aisle, bay, level),
-                        zone: (*zone).to_owned(),
-                        aisle: aisle_index,
-                        bay: i64::from(bay),
-                        level: i64::from(level),
-                        // Pick faces are the ground levels of the pick zone.
-                        location_type: (*kind).to_owned(),
-                        x_mm: aisle_index * 3000,
-                        y_mm: i64::from(bay) * 1200,
-                        // A cross aisle halfway down every aisle.
-                        block: i64::from(bay > layout.bays / 2),
-                        capacity_volume_cm3: Some(1_200_000),
-                        capacity_weight_g: Some(500_000),
-                    });
-                }
-            }
-        }
-    }
-    for (prefix, kind, count) in [
-        ("RCV", "RECEIVING", 4),
-        ("PACK", "PACKING", 8),
-        ("SHIP", "SHIPPING", 4),
-        ("RET", "RETURNS", 2),
-        ("QC", "QUARANTINE", 2),
-        ("DEF", "DEFECTIVE", 2),
-    ] {
-        for i in 1..=count {
-            out.push(NewLocation {
-                code: format!("{prefix}-{i:02}"),
-                zone: prefix.to_owned(),
-                aisle: 0,
-                bay: i,
-                level: 0,
-                location_type: kind.to_owned(),
-                x_mm: 0,
-                y_mm: i * 2000,
-                block: 0,
-                capacity_volume_cm3: None,
-                capacity_weight_g: None,
-            });
-        }
-    }
-    out
+    layout
+        .locations()
+        .into_iter()
+        .map(|l| NewLocation {
+            code: l.code,
+            zone: l.zone,
+            aisle: l.aisle,
+            bay: l.bay,
+            level: l.level,
+            location_type: l.kind.as_str().to_owned(),
+            x_mm: l.x_mm,
+            y_mm: l.y_mm,
+            block: l.block,
+            capacity_volume_cm3: l.capacity_volume_cm3,
+            capacity_weight_g: l.capacity_weight_g,
+            restriction: l.restriction.map(|r| r.as_str().to_owned()),
+            single_sku: l.single_sku,
+        })
+        .collect()
 }
 
 const PRODUCT_NAMES: [(&str, &str, &str); 10] = [
@@ -148,16 +109,8 @@ impl App {
             }
         }
         tx.commit().await?;
-        let la_layout = Layout {
-            zones: &[("A", "STORAGE"), ("B", "STORAGE"), ("C", "PICK_FACE"), ("D", "STORAGE")],
-            aisles_per_zone: 5,
-            bays: 30,
-            levels: 5,
-        };
-        let fra_layout =
-            Layout { zones: &[("A", "STORAGE"), ("B", "PICK_FACE")], aisles_per_zone: 4, bays: 10, levels: 4 };
-        for (w, layout) in [(la, la_layout), (fra, fra_layout)] {
-            for chunk in layout_locations(&layout).chunks(IMPORT_CHUNK) {
+        for (w, layout) in [(la, &LA01), (fra, &FRA01)] {
+            for chunk in layout_locations(layout).chunks(IMPORT_CHUNK) {
                 let mut tx = self.store.begin_write().await?;
                 warehouse::upsert_locations(tx.conn(), w, chunk, now).await?;
                 tx.commit().await?;

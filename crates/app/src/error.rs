@@ -2,6 +2,7 @@
 //! variant to a stable numeric code, an HTTP status and messages in English
 //! and Chinese; nothing here knows about HTTP.
 
+use haicang_core::inbound::{InboundAction, InboundError};
 use haicang_core::ledger::LedgerError;
 use haicang_core::product::ProductError;
 use haicang_store::StoreError;
@@ -64,6 +65,26 @@ pub enum AppError {
     BatchRequired { sku: String },
     #[error("{0} already exists")]
     AlreadyExists(String),
+    #[error("invalid inbound order: {0}")]
+    Inbound(#[from] InboundError),
+    #[error("inbound order {0} not found")]
+    InboundNotFound(String),
+    #[error("inbound order with reference {0} already exists with other contents")]
+    InboundReferenceConflict(String),
+    #[error("inbound order {order_no} in status {status} does not allow {action:?}")]
+    InboundStatus { order_no: String, status: String, action: InboundAction },
+    #[error("SKU {0} is not active")]
+    SkuInactive(String),
+    #[error("warehouse {0} does not accept orders now")]
+    WarehouseNotAccepting(String),
+    #[error("inbound order {order_no} has no box {code}")]
+    BoxNotFound { order_no: String, code: String },
+    #[error("{sku} lot {lot_no}: {requested} to put away, {waiting} waiting")]
+    PutawayExceeds { sku: String, lot_no: String, waiting: i64, requested: i64 },
+    #[error("location {location} may not take these goods: {reason}")]
+    LocationNotAllowed { location: String, reason: String },
+    #[error("the document could not be printed: {0}")]
+    Print(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -14,6 +14,7 @@ pub mod catalog;
 pub mod demo;
 mod error;
 pub mod events;
+pub mod inbound;
 pub mod inventory;
 pub mod warehouses;
 
@@ -144,6 +145,9 @@ impl<T> Page<T> {
 /// Filters and rows of the read use cases, for the API layer (which does
 /// not depend on the store).
 pub mod query {
+    pub use haicang_store::inbound::{
+        BoxRow, HistoryRow, InboundFilter, InboundOrderRow, LineRow, PutawayRow, ReceiptRow,
+    };
     pub use haicang_store::product::{ProductFilter, ProductRow};
     pub use haicang_store::stock::{InventoryRow, LotRow, MovementFilter, MovementRow, SerialRow, StockFilter};
     pub use haicang_store::warehouse::{LocationFilter, LocationRow, ShippingServiceRow, WarehouseRow};

@@ -255,6 +255,8 @@ fn read_locations(path: &PathBuf) -> Result<Vec<LocationImportRow>> {
     };
     let (aisle, bay, level) = (column("aisle"), column("bay"), column("level"));
     let (x, y, block) = (column("x_mm"), column("y_mm"), column("block"));
+    let (volume, weight) = (column("capacity_volume_cm3"), column("capacity_weight_g"));
+    let (restriction, single_sku) = (column("restriction"), column("single_sku"));
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let record = record?;
@@ -277,6 +279,10 @@ fn read_locations(path: &PathBuf) -> Result<Vec<LocationImportRow>> {
             x_mm: int(x)?,
             y_mm: int(y)?,
             block: int(block)?,
+            capacity_volume_cm3: int(volume)?,
+            capacity_weight_g: int(weight)?,
+            restriction: Some(get(restriction)).filter(|r| !r.is_empty()),
+            single_sku: matches!(get(single_sku).to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "y"),
         });
     }
     Ok(rows)

@@ -166,7 +166,7 @@ pub enum InboundError {
 }
 
 /// An item line as the seller sends it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ItemDraft {
     pub sku: String,
     pub quantity: i64,
@@ -177,7 +177,7 @@ pub struct ItemDraft {
 }
 
 /// A box as the seller sends it; sizes are decimal texts (cm, kg).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct BoxDraft {
     pub box_no: Option<String>,
     pub barcode: Option<String>,

@@ -9,6 +9,7 @@
 
 pub mod bench_floor;
 pub mod db;
+pub mod inbound;
 pub mod outbox;
 pub mod party;
 pub mod product;

@@ -181,6 +181,24 @@ pub async fn find_product(
         .await?)
 }
 
+/// This customer's products with these SKUs (any order; unknown SKUs are
+/// simply absent).
+pub async fn products_by_sku(
+    conn: &mut AnyConnection,
+    customer_id: i64,
+    skus: &[String],
+) -> Result<Vec<ProductRow>, StoreError> {
+    let mut out = Vec::with_capacity(skus.len());
+    for chunk in skus.chunks(500) {
+        let mut f = Filter::default();
+        f.and("customer_id = ?", [Arg::Int(customer_id)]);
+        f.and_in_texts("sku", chunk);
+        let sql = format!("SELECT {PRODUCT_COLUMNS} FROM product {}", f.where_sql());
+        out.extend(f.bind_as(sqlx::query_as(&sql)).fetch_all(&mut *conn).await?);
+    }
+    Ok(out)
+}
+
 /// The product of this customer that has this barcode, if any.
 pub async fn find_product_id_by_barcode(
     conn: &mut AnyConnection,

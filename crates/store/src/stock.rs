@@ -572,6 +572,69 @@ pub async fn serials_out(
     Ok(())
 }
 
+/// Makes sure the item has a summary row (zero when new), so that goods
+/// announced on an inbound order show in the stock list before they land.
+/// Changes no quantity, so it records no movement.
+pub async fn ensure_summary(tx: &mut WriteTx, item: Item, now: i64) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO stock_summary (customer_id, warehouse_id, product_id, condition, on_hand, reserved, updated_at) \
+         VALUES ($1, $2, $3, $4, 0, 0, $5) ON CONFLICT (product_id, warehouse_id, condition) DO NOTHING",
+    )
+    .bind(item.customer_id)
+    .bind(item.warehouse_id)
+    .bind(item.product_id)
+    .bind(item.condition.as_str())
+    .bind(now)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Serials of a lot and condition at a location, in serial order.
+pub async fn serials_at(
+    tx: &mut WriteTx,
+    item: Item,
+    location_id: i64,
+    lot_id: i64,
+) -> Result<Vec<String>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT serial FROM serial_number WHERE product_id = $1 AND warehouse_id = $2 AND location_id = $3 \
+         AND lot_id = $4 AND condition = $5 AND status = 'IN_STOCK' ORDER BY serial",
+    )
+    .bind(item.product_id)
+    .bind(item.warehouse_id)
+    .bind(location_id)
+    .bind(lot_id)
+    .bind(item.condition.as_str())
+    .fetch_all(tx.conn())
+    .await?)
+}
+
+/// Serials follow their units to another location.
+pub async fn serials_moved(
+    tx: &mut WriteTx,
+    product_id: i64,
+    serials: &[String],
+    location_id: i64,
+    document_no: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    for serial in serials {
+        sqlx::query(
+            "UPDATE serial_number SET location_id = $1, document_no = $2, updated_at = $3 \
+             WHERE product_id = $4 AND serial = $5",
+        )
+        .bind(location_id)
+        .bind(document_no)
+        .bind(now)
+        .bind(product_id)
+        .bind(serial)
+        .execute(tx.conn())
+        .await?;
+    }
+    Ok(())
+}
+
 /// Lots of an item at one location with units, oldest inbound first:
 /// (lot_id, quantity).
 pub async fn lots_at(tx: &mut WriteTx, item: Item, location_id: i64) -> Result<Vec<(i64, i64)>, StoreError> {
@@ -605,6 +668,8 @@ pub struct InventoryRow {
     pub condition: String,
     pub on_hand: i64,
     pub reserved: i64,
+    /// GOOD rows: units announced on inbound orders not yet counted.
+    pub inbound_in_transit: Option<i64>,
     pub updated_at: i64,
 }
 
@@ -626,6 +691,17 @@ fn stock_filter(customer_id: i64, filter: &StockFilter, alias: &str) -> Filter {
     f
 }
 
+/// Announced minus counted on the warehouse's open inbound orders (never
+/// below zero: an over-receipt is not negative transit).
+const IN_TRANSIT: &str = "(SELECT CASE WHEN SUM(t.units) > 0 THEN SUM(t.units) ELSE 0 END FROM (\
+     SELECT l.quantity AS units FROM inbound_line l JOIN inbound_order o ON o.inbound_order_id = l.inbound_order_id \
+     WHERE l.product_id = s.product_id AND o.warehouse_id = s.warehouse_id \
+     AND o.status IN ('SUBMITTED', 'ARRIVED', 'RECEIVING') \
+     UNION ALL SELECT -(r.good + r.defective) AS units FROM inbound_receipt r \
+     JOIN inbound_order o ON o.inbound_order_id = r.inbound_order_id \
+     WHERE r.product_id = s.product_id AND o.warehouse_id = s.warehouse_id \
+     AND o.status IN ('SUBMITTED', 'ARRIVED', 'RECEIVING')) t)";
+
 pub async fn list_inventory(
     conn: &mut AnyConnection,
     customer_id: i64,
@@ -636,7 +712,10 @@ pub async fn list_inventory(
     let (rows, total) = f
         .page(
             conn,
-            "w.code AS warehouse_code, p.sku, p.name AS product_name, s.condition, s.on_hand, s.reserved, s.updated_at",
+            &format!(
+                "w.code AS warehouse_code, p.sku, p.name AS product_name, s.condition, s.on_hand, s.reserved, \
+                 CASE WHEN s.condition = 'GOOD' THEN {IN_TRANSIT} ELSE NULL END AS inbound_in_transit, s.updated_at"
+            ),
             "stock_summary s JOIN product p ON p.product_id = s.product_id \
              JOIN warehouse w ON w.warehouse_id = s.warehouse_id",
             "w.code, p.sku, s.condition",

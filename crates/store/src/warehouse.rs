@@ -39,6 +39,8 @@ pub struct LocationRow {
     pub block: i64,
     pub capacity_volume_cm3: Option<i64>,
     pub capacity_weight_g: Option<i64>,
+    pub restriction: Option<String>,
+    pub single_sku: i64,
     pub status: String,
 }
 
@@ -63,6 +65,9 @@ pub struct NewLocation {
     pub block: i64,
     pub capacity_volume_cm3: Option<i64>,
     pub capacity_weight_g: Option<i64>,
+    /// BATTERY or LIQUID: only such goods may go there.
+    pub restriction: Option<String>,
+    pub single_sku: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -141,13 +146,13 @@ pub async fn upsert_locations(
     for l in locations {
         sqlx::query(
             "INSERT INTO location (warehouse_id, code, zone, aisle, bay, level, location_type, x_mm, y_mm, block, \
-             capacity_volume_cm3, capacity_weight_g, status, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'ENABLED', $13, $13) \
+             capacity_volume_cm3, capacity_weight_g, restriction, single_sku, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $14, $15, 'ENABLED', $13, $13) \
              ON CONFLICT (warehouse_id, code) DO UPDATE SET zone = excluded.zone, aisle = excluded.aisle, \
              bay = excluded.bay, level = excluded.level, location_type = excluded.location_type, \
              x_mm = excluded.x_mm, y_mm = excluded.y_mm, block = excluded.block, \
              capacity_volume_cm3 = excluded.capacity_volume_cm3, capacity_weight_g = excluded.capacity_weight_g, \
-             updated_at = excluded.updated_at",
+             restriction = excluded.restriction, single_sku = excluded.single_sku, updated_at = excluded.updated_at",
         )
         .bind(warehouse_id)
         .bind(&l.code)
@@ -162,6 +167,8 @@ pub async fn upsert_locations(
         .bind(l.capacity_volume_cm3)
         .bind(l.capacity_weight_g)
         .bind(now)
+        .bind(&l.restriction)
+        .bind(i64::from(l.single_sku))
         .execute(&mut *conn)
         .await?;
     }
@@ -169,7 +176,7 @@ pub async fn upsert_locations(
 }
 
 const LOCATION_COLUMNS: &str = "l.location_id, w.code AS warehouse_code, l.code, l.zone, l.aisle, l.bay, \
-     l.level, l.location_type, l.x_mm, l.y_mm, l.block, l.capacity_volume_cm3, l.capacity_weight_g, l.status";
+     l.level, l.location_type, l.x_mm, l.y_mm, l.block, l.capacity_volume_cm3, l.capacity_weight_g, l.restriction, l.single_sku, l.status";
 const LOCATION_FROM: &str = "location l JOIN warehouse w ON w.warehouse_id = l.warehouse_id";
 
 pub async fn find_location(
@@ -206,4 +213,31 @@ pub async fn list_locations(
     }
     let (rows, total) = f.page(conn, LOCATION_COLUMNS, LOCATION_FROM, "w.code, l.code", page).await?;
     Ok((rows, total))
+}
+
+/// Every enabled location of a warehouse (the putaway planner's building).
+pub async fn enabled_locations(conn: &mut AnyConnection, warehouse_id: i64) -> Result<Vec<LocationRow>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {LOCATION_COLUMNS} FROM {LOCATION_FROM} WHERE l.warehouse_id = $1 AND l.status = 'ENABLED' \
+         ORDER BY l.code"
+    ))
+    .bind(warehouse_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The first enabled location of a type, by code (e.g. the default dock).
+pub async fn first_of_type(
+    conn: &mut AnyConnection,
+    warehouse_id: i64,
+    location_type: &str,
+) -> Result<Option<LocationRow>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {LOCATION_COLUMNS} FROM {LOCATION_FROM} WHERE l.warehouse_id = $1 AND l.location_type = $2 \
+         AND l.status = 'ENABLED' ORDER BY l.code LIMIT 1"
+    ))
+    .bind(warehouse_id)
+    .bind(location_type)
+    .fetch_optional(conn)
+    .await?)
 }

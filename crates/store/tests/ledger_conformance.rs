@@ -57,6 +57,8 @@ async fn build_world(store: &Store) -> World {
             block: 0,
             capacity_volume_cm3: None,
             capacity_weight_g: None,
+            restriction: None,
+            single_sku: false,
         })
         .collect();
     warehouse::upsert_locations(tx.conn(), warehouse, &new_locations, now).await.unwrap();
