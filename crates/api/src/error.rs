@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use haicang_app::AppError;
+use haicang_core::inbound::{InboundAction, InboundError};
 use haicang_core::product::ProductError;
 
 use crate::context::{Lang, RequestContext};
@@ -94,6 +95,84 @@ fn bad_field(field: &str) -> Described {
     d(10031, BAD, format!("request params {field} format error"), format!("请求参数 {field} 格式错误"))
 }
 
+fn describe_inbound(e: &InboundError) -> Described {
+    use InboundError::*;
+    match e {
+        ReferenceRequired => d(40000, BAD, "customerReference (erpNo) is required!", "客户参考号(ERP单号)必填!"),
+        TooLong { field, max } => d(
+            10031,
+            BAD,
+            format!("request params {field} format error: at most {max} characters"),
+            format!("请求参数 {field} 格式错误: 最多 {max} 字符"),
+        ),
+        NoItems => d(40002, BAD, "There are no items in the document, please check!", "单据中没有商品,请检查!"),
+        BoxesAndForecast => d(40100, BAD, "Give boxes or forecast lines, not both", "箱单与预报商品明细只能填写其一"),
+        QuantityInvalid { sku } => d(
+            40003,
+            BAD,
+            format!("Product quantity is required: {sku} needs 1 to 1000000 units"),
+            format!("商品数量必填: {sku} 数量须为 1 到 1000000"),
+        ),
+        TooManyBoxes => d(40022, BAD, "Up to 5000 boxes can be pushed at one time", "一次最多推送5000个箱子"),
+        TooManyLines => d(40008, BAD, "Up to 5000 products can be pushed at one time", "一次最多推送5000个商品"),
+        EmptyBox { box_no } => d(
+            40021,
+            BAD,
+            format!("There are no items in box {box_no}, please check!"),
+            format!("箱子 {box_no} 中没有商品,请检查!"),
+        ),
+        BoxTooFull { box_no } => d(
+            40023,
+            BAD,
+            format!("Box {box_no}: a box can hold up to 100 item lines"),
+            format!("箱子 {box_no}: 一个箱子最多装100种商品"),
+        ),
+        DuplicateSku { box_no, sku } => d(
+            40020,
+            BAD,
+            format!("Repeated product push: {sku} twice in box {box_no}, please check!"),
+            format!("推送商品重复: {sku} 在箱子 {box_no} 中出现两次,请检查!"),
+        ),
+        DuplicateBoxNo(no) => d(40101, BAD, format!("Box number {no} is used twice"), format!("箱号 {no} 重复")),
+        BoxNumbering(detail) => d(
+            40102,
+            BAD,
+            format!("Numbered boxes must start at 1 and be consecutive: {detail}"),
+            format!("箱号须从1开始连续编号: {detail}"),
+        ),
+        DimensionRange { box_no, field, max } => d(
+            40103,
+            BAD,
+            format!("Box {box_no}: {field} must be more than 0 and at most {max} cm"),
+            format!("箱子 {box_no}: {field} 须大于0且不超过 {max} 厘米"),
+        ),
+        WeightRange { box_no } => d(
+            40104,
+            BAD,
+            format!("Box {box_no}: weightKg must be more than 0 and at most 1500 kg"),
+            format!("箱子 {box_no}: 重量须大于0且不超过1500千克"),
+        ),
+        DuplicateBoxBarcode(code) => d(
+            40106,
+            CONFLICT,
+            format!("Box barcode {code} is already used in this warehouse"),
+            format!("箱子条码 {code} 在该仓库已被使用"),
+        ),
+        NotPrintable { field } => d(
+            40034,
+            BAD,
+            format!("{field} format error: letters, digits and symbols only"),
+            format!("{field} 格式错误: 仅支持字母、数字及符号"),
+        ),
+        DateFormat { field } => {
+            d(40009, BAD, format!("Time format of {field}: yyyy-MM-dd"), format!("{field} 时间格式: yyyy-MM-dd"))
+        }
+        Serials { sku, reason } => {
+            d(30003, BAD, format!("Serial numbers of {sku}: {reason}"), format!("{sku} 序列号错误: {reason}"))
+        }
+    }
+}
+
 pub fn describe_app(e: &AppError) -> Described {
     use AppError::*;
     match e {
@@ -175,6 +254,67 @@ pub fn describe_app(e: &AppError) -> Described {
             format!("{sku} 为批次管理商品: 请填写批次号或过期日期"),
         ),
         AlreadyExists(what) => d(30006, CONFLICT, format!("{what} already exists"), format!("{what} 已存在")),
+        Inbound(i) => describe_inbound(i),
+        InboundNotFound(no) => d(
+            40004,
+            NOT_FOUND,
+            format!("The inbound order {no} was not found in the warehouse!"),
+            format!("在仓库中未找到该入库单 {no}!"),
+        ),
+        InboundReferenceConflict(r) => d(
+            40001,
+            CONFLICT,
+            format!(
+                "The inbound order {r} already exists in the warehouse with other contents, please do not push it again!"
+            ),
+            format!("入库单 {r} 在仓库中已存在且内容不同,请勿重复推送!"),
+        ),
+        InboundStatus { order_no, status, action } => match action {
+            InboundAction::Cancel => d(
+                40005,
+                CONFLICT,
+                format!("The inbound order {order_no} cannot be cancelled when its status is ({status})"),
+                format!("入库单 {order_no} 当前状态({status})不允许取消入库单"),
+            ),
+            InboundAction::UpdateTracking => d(
+                40006,
+                CONFLICT,
+                format!("The trackingNo of {order_no} is not allowed to be modified when its status is ({status})"),
+                format!("入库单 {order_no} 状态({status})时不能更改运单号"),
+            ),
+            other => d(
+                40028,
+                CONFLICT,
+                format!(
+                    "The status ({status}) of stock-in list {order_no} does not support the operation {}",
+                    other.as_str()
+                ),
+                format!("入库单 {order_no} 状态({status})不支持当前操作 {}", other.as_str()),
+            ),
+        },
+        SkuInactive(sku) => d(40107, BAD, format!("SKU {sku} is not active"), format!("商品 {sku} 未启用")),
+        WarehouseNotAccepting(w) => {
+            d(40108, CONFLICT, format!("The warehouse {w} does not accept orders now"), format!("仓库 {w} 暂停接单"))
+        }
+        BoxNotFound { order_no, code } => d(
+            40109,
+            NOT_FOUND,
+            format!("Inbound order {order_no} has no box {code}"),
+            format!("入库单 {order_no} 中没有箱子 {code}"),
+        ),
+        PutawayExceeds { sku, lot_no, waiting, requested } => d(
+            40110,
+            CONFLICT,
+            format!("{sku} lot {lot_no}: {requested} to put away but {waiting} waiting"),
+            format!("{sku} 批次 {lot_no}: 上架 {requested}, 待上架仅 {waiting}"),
+        ),
+        LocationNotAllowed { location, reason } => d(
+            40111,
+            BAD,
+            format!("Location {location} may not take these goods: {reason}"),
+            format!("库位 {location} 不能存放这些货物: {reason}"),
+        ),
+        Print(_) => d(1, StatusCode::INTERNAL_SERVER_ERROR, "server error, please try again later", "服务异常,请重试!"),
         Store(_) => d(1, StatusCode::INTERNAL_SERVER_ERROR, "server error, please try again later", "服务异常,请重试!"),
     }
 }

@@ -58,6 +58,20 @@ pub struct AppState {
         routes::inventory::log,
         routes::ops::locations,
         routes::ops::adjust,
+        routes::inbound::create,
+        routes::inbound::list,
+        routes::inbound::detail,
+        routes::inbound::submit,
+        routes::inbound::cancel,
+        routes::inbound::tracking,
+        routes::inbound::labels,
+        routes::inbound::ops_detail,
+        routes::inbound::ops_labels,
+        routes::inbound::arrive,
+        routes::inbound::receive,
+        routes::inbound::close_receipt,
+        routes::inbound::putaway_plan,
+        routes::inbound::putaway,
     ),
     components(schemas(routes::products::BatchView)),
     modifiers(&BearerAuth),
@@ -93,6 +107,7 @@ pub fn router(app: App) -> Router {
         .merge(routes::products::router())
         .merge(routes::inventory::router())
         .merge(routes::ops::router())
+        .merge(routes::inbound::router())
         .route("/api/v1/openapi.json", get(openapi_json))
         .fallback(no_such_route)
         .method_not_allowed_fallback(method_not_allowed)

@@ -518,11 +518,12 @@ impl App {
         self.retrying(|| async {
             let now = now_ms();
             let mut tx = self.store.begin_write().await?;
-            let order_no = match warehouse_code {
-                Some(w) => {
-                    store::order_no_by_scan(&mut tx, w, code.trim()).await?.unwrap_or_else(|| code.trim().to_owned())
-                }
-                None => code.trim().to_owned(),
+            let code = code.trim();
+            let order_no = match store::find_order(tx.conn(), code, None).await? {
+                Some(o) => o.order_no,
+                None => store::order_no_by_scan(&mut tx, warehouse_code, code)
+                    .await?
+                    .ok_or_else(|| AppError::InboundNotFound(code.to_owned()))?,
             };
             let order = locked_order(&mut tx, &order_no, None).await?;
             let next = step(&order, InboundAction::Arrive)?;

@@ -219,12 +219,14 @@ pub async fn lock_order(
 /// third-party box barcode, or its tracking number.
 pub async fn order_no_by_scan(
     tx: &mut WriteTx,
-    warehouse_code: &str,
+    warehouse_code: Option<&str>,
     code: &str,
 ) -> Result<Option<String>, StoreError> {
+    let warehouse_code = warehouse_code.unwrap_or("");
     let by_box: Option<String> = sqlx::query_scalar(
         "SELECT o.order_no FROM inbound_box b JOIN inbound_order o ON o.inbound_order_id = b.inbound_order_id \
-         JOIN warehouse w ON w.warehouse_id = b.warehouse_id WHERE w.code = $1 AND (b.scan_code = $2 OR b.barcode = $2)",
+         JOIN warehouse w ON w.warehouse_id = b.warehouse_id WHERE ($1 = '' OR w.code = $1) \
+         AND (b.scan_code = $2 OR b.barcode = $2) ORDER BY b.inbound_box_id DESC LIMIT 1",
     )
     .bind(warehouse_code)
     .bind(code)
@@ -237,7 +239,8 @@ pub async fn order_no_by_scan(
     // order not yet arrived wins.
     Ok(sqlx::query_scalar(
         "SELECT o.order_no FROM inbound_order o JOIN warehouse w ON w.warehouse_id = o.warehouse_id \
-         WHERE w.code = $1 AND o.tracking_no = $2 AND o.status = 'SUBMITTED' ORDER BY o.created_at DESC LIMIT 1",
+         WHERE ($1 = '' OR w.code = $1) AND o.tracking_no = $2 AND o.status = 'SUBMITTED' \
+         ORDER BY o.created_at DESC LIMIT 1",
     )
     .bind(warehouse_code)
     .bind(code)

@@ -68,7 +68,6 @@ pub struct InventoryView {
 
 impl From<InventoryRow> for InventoryView {
     fn from(r: InventoryRow) -> Self {
-        let good = r.condition == Condition::Good.as_str();
         InventoryView {
             warehouse_code: r.warehouse_code,
             sku: r.sku,
@@ -77,9 +76,7 @@ impl From<InventoryRow> for InventoryView {
             total: r.on_hand,
             available: r.on_hand - r.reserved,
             reserved: r.reserved,
-            // Inbound orders arrive with the inbound issue; until then
-            // nothing is ever in transit.
-            inbound_in_transit: good.then_some(0),
+            inbound_in_transit: r.inbound_in_transit,
             updated_at: iso(r.updated_at),
         }
     }

@@ -1,6 +1,7 @@
 //! One module per feature; each exposes `router()`, merged in `crate::router`.
 
 pub mod auth;
+pub mod inbound;
 pub mod inventory;
 pub mod ops;
 pub mod products;

@@ -37,6 +37,9 @@ pub struct LocationView {
     pub block: i64,
     pub capacity_volume_cm3: Option<i64>,
     pub capacity_weight_g: Option<i64>,
+    /// BATTERY or LIQUID: only such goods go there.
+    pub restriction: Option<String>,
+    pub single_sku: bool,
     pub status: String,
 }
 
@@ -55,6 +58,8 @@ impl From<LocationRow> for LocationView {
             block: l.block,
             capacity_volume_cm3: l.capacity_volume_cm3,
             capacity_weight_g: l.capacity_weight_g,
+            restriction: l.restriction,
+            single_sku: l.single_sku != 0,
             status: l.status,
         }
     }
@@ -63,7 +68,7 @@ impl From<LocationRow> for LocationView {
 /// Locations, filtered and paged.
 #[utoipa::path(get, path = "/api/v1/ops/locations", tag = "ops", security(("bearer" = [])),
     params(("warehouseCode" = Option<String>, Query), ("zone" = Option<String>, Query),
-           ("type" = Option<String>, Query, description = "RECEIVING, STORAGE, PICK_FACE, PACKING, SHIPPING, RETURNS, QUARANTINE or DEFECTIVE"),
+           ("type" = Option<String>, Query, description = "RECEIVING, STORAGE, PICK_FACE, PACKING, SHIPPING, RETURNS, QUARANTINE, DEFECTIVE or OVERFLOW"),
            ("codePrefix" = Option<String>, Query), ("page" = Option<i64>, Query), ("pageSize" = Option<i64>, Query)),
     responses((status = 200, description = "A page of locations", body = PageView<LocationView>)))]
 pub async fn locations(

@@ -112,6 +112,15 @@ impl Server {
         self.call(Method::PUT, path, Some(token), Some(body.to_string()), None).await
     }
 
+    /// A non-JSON answer (a PDF): status, content type and bytes.
+    pub async fn get_bytes(&self, path: &str, token: &str) -> (StatusCode, String, Vec<u8>) {
+        let response =
+            self.http.get(format!("{}{path}", self.base)).bearer_auth(token).send().await.expect("the server answers");
+        let status = response.status();
+        let kind = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        (status, kind, response.bytes().await.expect("a body").to_vec())
+    }
+
     pub async fn token_pair(&self, app_id: &str, secret: &str) -> Value {
         let a = self
             .call(

@@ -8,6 +8,8 @@ mod harness;
 mod auth;
 mod bad_input;
 mod error_codes;
+mod inbound;
+mod inbound_states;
 mod inventory;
 mod isolation;
 mod openapi;
