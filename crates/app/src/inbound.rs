@@ -13,6 +13,7 @@ use haicang_core::inbound::{
     self as rules, BoxDraft, Contents, Discrepancy, InboundAction, InboundError, InboundMode, InboundStatus,
     InboundType, ItemDraft,
 };
+use haicang_core::layout::LayoutLocation;
 use haicang_core::ledger::{Condition, Quantity, VirtualLocation};
 use haicang_core::location::{LocationType, Restriction};
 use haicang_core::putaway::{self, Content, Incoming, Reason, Slot};
@@ -647,7 +648,7 @@ impl App {
             if p.batch_managed != 0 && batch_no.is_none() && expiry.is_none() {
                 return Err(AppError::BatchRequired { sku: p.sku.clone() });
             }
-            if (p.serial_managed != 0) != !line.serials.is_empty() {
+            if (p.serial_managed != 0) == line.serials.is_empty() {
                 let reason = if p.serial_managed != 0 {
                     "scan a serial number per unit"
                 } else {
@@ -1119,19 +1120,23 @@ fn slots_from(locations: &[LocationRow], occupancy: &[haicang_store::inbound::Oc
     let index: HashMap<i64, usize> = locations.iter().enumerate().map(|(i, l)| (l.location_id, i)).collect();
     let mut slots: Vec<Slot> = locations
         .iter()
-        .map(|l| Slot {
-            location_id: l.location_id,
-            code: l.code.clone(),
-            kind: LocationType::parse(&l.location_type).unwrap_or(LocationType::Storage),
-            restriction: l.restriction.as_deref().and_then(Restriction::parse),
-            single_sku: l.single_sku != 0,
-            x_mm: l.x_mm,
-            y_mm: l.y_mm,
-            capacity_volume_cm3: l.capacity_volume_cm3,
-            capacity_weight_g: l.capacity_weight_g,
-            used_volume_cm3: 0,
-            used_weight_g: 0,
-            contents: Vec::new(),
+        .map(|l| {
+            let place = LayoutLocation {
+                code: l.code.clone(),
+                zone: l.zone.clone(),
+                aisle: l.aisle,
+                bay: l.bay,
+                level: l.level,
+                kind: LocationType::parse(&l.location_type).unwrap_or(LocationType::Storage),
+                x_mm: l.x_mm,
+                y_mm: l.y_mm,
+                block: l.block,
+                capacity_volume_cm3: l.capacity_volume_cm3,
+                capacity_weight_g: l.capacity_weight_g,
+                restriction: l.restriction.as_deref().and_then(Restriction::parse),
+                single_sku: l.single_sku != 0,
+            };
+            Slot::from_layout(l.location_id, place)
         })
         .collect();
     for o in occupancy {

@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use serde::{Deserialize, Serialize};
 
+use haicang_core::putaway;
 use haicang_core::routing::batching::{self, BatchMethod};
 use haicang_core::routing::held_karp::shortest_tour;
 use haicang_core::routing::{Layout, Method, Pick, route};
@@ -39,6 +40,25 @@ pub enum PlanCommand {
     },
     /// Measure route quality and speed and batching; prints figures.
     Bench(PlanBenchArgs),
+    /// Measure putaway planning on the demo building (US-LA01); prints figures.
+    PutawayBench(PutawayBenchArgs),
+}
+
+#[derive(Args)]
+pub struct PutawayBenchArgs {
+    /// SKU lines of the inbound order.
+    #[arg(long, default_value_t = 1000)]
+    skus: usize,
+    /// Share of rack locations already holding stock.
+    #[arg(long, default_value_t = 0.7)]
+    occupancy: f64,
+    /// Share of the inbound's lots already partly stored (a multi-truck
+    /// order whose first truck was put away): only these can consolidate.
+    #[arg(long, default_value_t = 0.3)]
+    same_lot_share: f64,
+    /// Plans to time.
+    #[arg(long, default_value_t = 20)]
+    runs: usize,
 }
 
 #[derive(Args)]
@@ -161,6 +181,7 @@ pub fn run(command: PlanCommand) -> Result<()> {
             println!("{}", serde_json::to_string_pretty(&out)?);
         }
         PlanCommand::Bench(args) => bench(&args)?,
+        PlanCommand::PutawayBench(args) => putaway_bench(&args)?,
     }
     Ok(())
 }
@@ -327,5 +348,140 @@ fn bench(args: &PlanBenchArgs) -> Result<()> {
         started.elapsed().as_secs_f64(),
         plan.batches.len()
     );
+    Ok(())
+}
+
+/// The demo building with `occupancy` of its rack locations holding stock,
+/// and an inbound of `skus` lines, some of whose lots are already stored.
+fn putaway_instance(args: &PutawayBenchArgs, rng: &mut Rng) -> (Vec<putaway::Slot>, Vec<putaway::Incoming>) {
+    use haicang_core::ledger::Condition;
+    use haicang_core::location::{LocationType, Restriction};
+    use haicang_core::putaway::{Content, Incoming, Slot};
+    const SELLER: i64 = 1;
+    let mut slots: Vec<Slot> = haicang_core::layout::LA01
+        .locations()
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| Slot::from_layout(i as i64 + 1, l))
+        .collect();
+    let racks: Vec<usize> =
+        (0..slots.len()).filter(|&i| matches!(slots[i].kind, LocationType::Storage | LocationType::PickFace)).collect();
+    // Stock of many sellers: one in four occupied locations is this seller's.
+    for &i in &racks {
+        if rng.unit() >= args.occupancy {
+            continue;
+        }
+        let owner = if rng.below(4) == 0 { SELLER } else { 2 + rng.below(20) as i64 };
+        let product = 100_000 + rng.below(50_000) as i64;
+        let slot = &mut slots[i];
+        slot.contents.push(Content {
+            customer_id: owner,
+            product_id: product,
+            lot_id: product * 10,
+            condition: Condition::Good,
+        });
+        let cap = slot.capacity_volume_cm3.unwrap_or(1_200_000);
+        slot.used_volume_cm3 = (cap as f64 * (0.2 + 0.8 * rng.unit())) as i64;
+        slot.used_weight_g = (slot.capacity_weight_g.unwrap_or(500_000) as f64 * 0.5 * rng.unit()) as i64;
+    }
+    let mut lines = Vec::with_capacity(args.skus);
+    for k in 0..args.skus {
+        let product_id = k as i64 + 1;
+        let lot_id = product_id * 10;
+        let hazard = rng.below(100);
+        let restriction = match hazard {
+            0..5 => Some(Restriction::Battery),
+            5..8 => Some(Restriction::Liquid),
+            _ => None,
+        };
+        let condition = if rng.below(20) == 0 { Condition::Defective } else { Condition::Good };
+        let line = Incoming {
+            customer_id: SELLER,
+            product_id,
+            lot_id,
+            condition,
+            quantity: 1 + rng.below(200) as i64,
+            unit_volume_cm3: 500 + rng.below(19_500) as i64,
+            unit_weight_g: 100 + rng.below(4_900) as i64,
+            restriction,
+        };
+        if condition == Condition::Good && rng.unit() < args.same_lot_share {
+            // Its first truck: partly stored in a compatible rack location.
+            let candidates: Vec<usize> = racks
+                .iter()
+                .copied()
+                .filter(|&i| slots[i].kind == LocationType::Storage && slots[i].restriction == restriction)
+                .filter(|&i| slots[i].contents.iter().all(|c| c.customer_id == SELLER))
+                .collect();
+            if !candidates.is_empty() {
+                let i = candidates[rng.below(candidates.len() as u64) as usize];
+                let slot = &mut slots[i];
+                slot.contents.push(Content { customer_id: SELLER, product_id, lot_id, condition });
+                slot.used_volume_cm3 =
+                    slot.used_volume_cm3.max((slot.capacity_volume_cm3.unwrap_or(0) as f64 * 0.4) as i64);
+            }
+        }
+        lines.push(line);
+    }
+    (slots, lines)
+}
+
+fn putaway_bench(args: &PutawayBenchArgs) -> Result<()> {
+    use haicang_core::putaway::Reason;
+    let mut rng = Rng(0x005e_ed0f_7075);
+    let mut times = Vec::with_capacity(args.runs);
+    let mut last = None;
+    for _ in 0..args.runs.max(1) {
+        let (slots, lines) = putaway_instance(args, &mut rng);
+        let occupied = slots.iter().filter(|s| !s.contents.is_empty()).count();
+        let start = Instant::now();
+        let plan = putaway::plan(slots.clone(), &lines);
+        times.push(start.elapsed());
+        last = Some((slots, lines, plan, occupied));
+    }
+    let Some((slots, lines, plan, occupied)) = last else { return Ok(()) };
+    let lines_with =
+        |reason: Reason| (0..lines.len()).filter(|&l| plan.iter().any(|p| p.line == l && p.reason == reason)).count();
+    let share = |n: usize| 100.0 * n as f64 / lines.len() as f64;
+    let units = |reason: Reason| plan.iter().filter(|p| p.reason == reason).map(|p| p.quantity).sum::<i64>();
+    let total_units: i64 = lines.iter().map(|l| l.quantity).sum();
+    let racks = slots
+        .iter()
+        .filter(|s| {
+            matches!(
+                s.kind,
+                haicang_core::location::LocationType::Storage | haicang_core::location::LocationType::PickFace
+            )
+        })
+        .count();
+    println!("putaway planning on US-LA01 ({} locations, {racks} rack positions, {occupied} occupied)", slots.len());
+    println!("  inbound: {} SKU lines, {total_units} units; runs: {}", lines.len(), times.len());
+    let mut sorted = times.clone();
+    println!(
+        "  time per plan: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        percentile(&mut sorted, 0.5).as_secs_f64() * 1e3,
+        percentile(&mut sorted, 0.99).as_secs_f64() * 1e3,
+        sorted.last().map(|d| d.as_secs_f64() * 1e3).unwrap_or(0.0)
+    );
+    for reason in [
+        Reason::Consolidate,
+        Reason::EmptyLocation,
+        Reason::PartlyUsed,
+        Reason::DefectiveArea,
+        Reason::Overflow,
+        Reason::NoLocation,
+    ] {
+        let n = lines_with(reason);
+        println!(
+            "  {:<15} {:>5} lines ({:>5.1}%), {:>6} units ({:>5.1}%)",
+            reason.as_str(),
+            n,
+            share(n),
+            units(reason),
+            100.0 * units(reason) as f64 / total_units as f64
+        );
+    }
+    let split = (0..lines.len()).filter(|&l| plan.iter().filter(|p| p.line == l).count() > 1).count();
+    println!("  lines split over several locations: {split} ({:.1}%)", share(split));
     Ok(())
 }

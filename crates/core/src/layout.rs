@@ -22,12 +22,14 @@ pub struct LayoutLocation {
     pub single_sku: bool,
 }
 
+/// A zone: its code, the type of its locations, and the restriction of
+/// some of its aisles (1-based aisle numbers within the zone).
+pub type Zone = (&'static str, LocationType, &'static [(u32, Restriction)]);
+
 /// Storage zones of aisles of bays of levels, plus the work areas every
 /// warehouse has.
 pub struct Layout {
-    /// Zone code, type, and a restriction per aisle within the zone (1-based
-    /// aisle numbers).
-    pub zones: &'static [(&'static str, LocationType, &'static [(u32, Restriction)])],
+    pub zones: &'static [Zone],
     pub aisles_per_zone: u32,
     pub bays: u32,
     pub levels: u32,

@@ -19,6 +19,7 @@
 //!
 //! Pure and deterministic: the same slots and lines give the same plan.
 
+use crate::layout::LayoutLocation;
 use crate::ledger::Condition;
 use crate::location::{LocationType, Restriction};
 
@@ -47,6 +48,27 @@ pub struct Slot {
     pub used_volume_cm3: i64,
     pub used_weight_g: i64,
     pub contents: Vec<Content>,
+}
+
+impl Slot {
+    /// An empty slot for a location of a layout (stock is added by the
+    /// caller).
+    pub fn from_layout(location_id: i64, l: LayoutLocation) -> Slot {
+        Slot {
+            location_id,
+            code: l.code,
+            kind: l.kind,
+            restriction: l.restriction,
+            single_sku: l.single_sku,
+            x_mm: l.x_mm,
+            y_mm: l.y_mm,
+            capacity_volume_cm3: l.capacity_volume_cm3,
+            capacity_weight_g: l.capacity_weight_g,
+            used_volume_cm3: 0,
+            used_weight_g: 0,
+            contents: Vec::new(),
+        }
+    }
 }
 
 /// A received lot waiting for a location.

@@ -693,7 +693,9 @@ fn stock_filter(customer_id: i64, filter: &StockFilter, alias: &str) -> Filter {
 
 /// Announced minus counted on the warehouse's open inbound orders (never
 /// below zero: an over-receipt is not negative transit).
-const IN_TRANSIT: &str = "(SELECT CASE WHEN SUM(t.units) > 0 THEN SUM(t.units) ELSE 0 END FROM (\
+/// (PostgreSQL sums BIGINT into NUMERIC, which the Any driver cannot read:
+/// hence the cast.)
+const IN_TRANSIT: &str = "(SELECT CAST(CASE WHEN SUM(t.units) > 0 THEN SUM(t.units) ELSE 0 END AS BIGINT) FROM (\
      SELECT l.quantity AS units FROM inbound_line l JOIN inbound_order o ON o.inbound_order_id = l.inbound_order_id \
      WHERE l.product_id = s.product_id AND o.warehouse_id = s.warehouse_id \
      AND o.status IN ('SUBMITTED', 'ARRIVED', 'RECEIVING') \

@@ -233,7 +233,7 @@ async fn full_flow_from_asn_to_putaway_agrees_everywhere() {
 
     // The event for the seller's ERP, in JF WMS "storage" shape.
     let demo =
-        haicang_store::party::find_customer(&mut *s.app.store().read().await.unwrap(), "DEMO").await.unwrap().unwrap();
+        haicang_store::party::find_customer(&mut s.app.store().read().await.unwrap(), "DEMO").await.unwrap().unwrap();
     let principal =
         haicang_app::CustomerPrincipal { customer_id: demo.customer_id, customer_code: demo.code, app_id: None };
     let events = s.app.events(&principal, 0, 100).await.unwrap();
@@ -295,7 +295,8 @@ async fn announcements_break_rules_with_their_codes_and_create_nothing() {
     let s = start().await;
     let seller = s.customer().await;
     create_products(&s, &seller).await;
-    let cases: Vec<(Box<dyn Fn(&mut Value)>, i64, u16)> = vec![
+    type BreakRule = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(BreakRule, i64, u16)> = vec![
         (Box::new(|b| b["boxes"][0]["items"][0]["sku"] = json!("NOPE-1")), 20007, 404),
         (Box::new(|b| b["boxes"][0]["items"] = json!([])), 40021, 400),
         (Box::new(|b| b["boxes"][1]["boxNo"] = json!("1")), 40101, 400),

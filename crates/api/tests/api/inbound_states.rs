@@ -68,7 +68,7 @@ async fn snapshot(s: &Server, staff: &str, seller: &str, no: &str) -> (Value, Va
 
 async fn run_case(s: &Server, seller: &str, staff: &str, case: usize, ops: &[Op]) -> Result<(), TestCaseError> {
     let body = json!({"warehouseCode": "US-LA01", "type": "CARTON", "customerReference": format!("SM-{case}"),
-        "draft": case % 2 == 0,
+        "draft": case.is_multiple_of(2),
         "boxes": [{"lengthCm": 40, "widthCm": 30, "heightCm": 30, "weightKg": 8,
                    "items": [{"sku": "BAR-TEST-1", "quantity": 3}]}]});
     let created = s.post("/api/v1/inbound-orders", seller, &body).await;

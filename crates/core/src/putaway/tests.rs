@@ -9,24 +9,7 @@ const SELLER: i64 = 1;
 const OTHER_SELLER: i64 = 2;
 
 fn demo_slots() -> Vec<Slot> {
-    LA01.locations()
-        .into_iter()
-        .enumerate()
-        .map(|(i, l)| Slot {
-            location_id: i as i64 + 1,
-            code: l.code,
-            kind: l.kind,
-            restriction: l.restriction,
-            single_sku: l.single_sku,
-            x_mm: l.x_mm,
-            y_mm: l.y_mm,
-            capacity_volume_cm3: l.capacity_volume_cm3,
-            capacity_weight_g: l.capacity_weight_g,
-            used_volume_cm3: 0,
-            used_weight_g: 0,
-            contents: Vec::new(),
-        })
-        .collect()
+    LA01.locations().into_iter().enumerate().map(|(i, l)| Slot::from_layout(i as i64 + 1, l)).collect()
 }
 
 fn slot_mut<'a>(slots: &'a mut [Slot], code: &str) -> &'a mut Slot {
