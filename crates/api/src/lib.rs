@@ -65,6 +65,7 @@ pub struct AppState {
         routes::inbound::cancel,
         routes::inbound::tracking,
         routes::inbound::labels,
+        routes::inbound::ops_list,
         routes::inbound::ops_detail,
         routes::inbound::ops_labels,
         routes::inbound::arrive,

@@ -454,14 +454,15 @@ impl App {
         Ok(InboundDetail { order, boxes, lines, receipts, putaways, history, skus, discrepancies })
     }
 
+    /// A seller's orders (`Some`) or, for staff, every seller's (`None`).
     pub async fn list_inbound(
         &self,
-        customer: &CustomerPrincipal,
+        customer: Option<&CustomerPrincipal>,
         filter: &InboundFilter,
         page: PageRequest,
     ) -> Result<Page<InboundOrderRow>, AppError> {
-        let (rows, total) =
-            store::list_orders(&mut *self.store.read().await?, customer.customer_id, filter, page).await?;
+        let scope = customer.map(|c| c.customer_id);
+        let (rows, total) = store::list_orders(&mut *self.store.read().await?, scope, filter, page).await?;
         Ok(Page::new(rows, page, total))
     }
 

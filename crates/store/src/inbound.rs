@@ -505,6 +505,7 @@ pub async fn history(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<Hist
 
 #[derive(Debug, Clone, Default)]
 pub struct InboundFilter {
+    pub customer_code: Option<String>,
     pub order_nos: Vec<String>,
     pub references: Vec<String>,
     pub warehouse_code: Option<String>,
@@ -513,14 +514,21 @@ pub struct InboundFilter {
     pub created_to: Option<i64>,
 }
 
+/// Orders, newest first; `customer_id` scopes a seller's list (staff see
+/// every seller's, optionally one by `filter.customer_code`).
 pub async fn list_orders(
     conn: &mut AnyConnection,
-    customer_id: i64,
+    customer_id: Option<i64>,
     filter: &InboundFilter,
     page: PageRequest,
 ) -> Result<(Vec<InboundOrderRow>, i64), StoreError> {
     let mut f = Filter::default();
-    f.and("o.customer_id = ?", [Arg::Int(customer_id)]);
+    if let Some(id) = customer_id {
+        f.and("o.customer_id = ?", [Arg::Int(id)]);
+    }
+    if let Some(code) = &filter.customer_code {
+        f.and("c.code = ?", [Arg::Text(code.clone())]);
+    }
     if !filter.order_nos.is_empty() {
         f.and_in_texts("o.order_no", &filter.order_nos);
     }

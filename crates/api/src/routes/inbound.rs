@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/inbound-orders/{no}/cancel", post(cancel))
         .route("/api/v1/inbound-orders/{no}/tracking", put(tracking))
         .route("/api/v1/inbound-orders/{no}/labels.pdf", get(labels))
+        .route("/api/v1/ops/inbound-orders", get(ops_list))
         .route("/api/v1/ops/inbound-orders/{no}", get(ops_detail))
         .route("/api/v1/ops/inbound-orders/{no}/labels.pdf", get(ops_labels))
         .route("/api/v1/ops/inbound-orders/{code}/arrive", post(arrive))
@@ -534,6 +535,30 @@ pub async fn list(
     CustomerAuth(c): CustomerAuth,
     params: Params,
 ) -> Result<Envelope<PageView<InboundOrderView>>, ApiError> {
+    let filter = inbound_filter(&params)?;
+    let page = s.app.list_inbound(Some(&c), &filter, params.page()?).await?;
+    Ok(Envelope(PageView::from_page(page, InboundOrderView::from)))
+}
+
+/// Every seller's inbound orders (the dock's arrival queue), newest first.
+#[utoipa::path(get, path = "/api/v1/ops/inbound-orders", tag = "ops", security(("bearer" = [])),
+    params(("customerCode" = Option<String>, Query), ("orderNo" = Option<Vec<String>>, Query),
+           ("customerReference" = Option<Vec<String>>, Query), ("warehouseCode" = Option<String>, Query),
+           ("status" = Option<String>, Query), ("createdFrom" = Option<String>, Query),
+           ("createdTo" = Option<String>, Query), ("page" = Option<i64>, Query), ("pageSize" = Option<i64>, Query)),
+    responses((status = 200, description = "A page of orders", body = PageView<InboundOrderView>)))]
+pub async fn ops_list(
+    State(s): State<AppState>,
+    _: StaffAuth,
+    params: Params,
+) -> Result<Envelope<PageView<InboundOrderView>>, ApiError> {
+    let mut filter = inbound_filter(&params)?;
+    filter.customer_code = params.text("customerCode");
+    let page = s.app.list_inbound(None, &filter, params.page()?).await?;
+    Ok(Envelope(PageView::from_page(page, InboundOrderView::from)))
+}
+
+fn inbound_filter(params: &Params) -> Result<InboundFilter, ApiError> {
     let status = match params.text("status") {
         None => None,
         Some(t) => Some(
@@ -548,16 +573,15 @@ pub async fn list(
     if order_nos.len() > 100 || references.len() > 100 {
         return Err(AppError::InvalidParam { field: "orderNo", reason: "at most 100 values".into() }.into());
     }
-    let filter = InboundFilter {
+    Ok(InboundFilter {
+        customer_code: None,
         order_nos,
         references,
         warehouse_code: params.text("warehouseCode"),
         status,
         created_from: params.time("createdFrom")?,
         created_to: params.time("createdTo")?,
-    };
-    let page = s.app.list_inbound(&c, &filter, params.page()?).await?;
-    Ok(Envelope(PageView::from_page(page, InboundOrderView::from)))
+    })
 }
 
 /// One order: boxes, expected vs received vs put away per SKU,

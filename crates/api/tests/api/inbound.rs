@@ -96,6 +96,11 @@ async fn full_flow_from_asn_to_putaway_agrees_everywhere() {
     let arrived = s.post(&format!("/api/v1/ops/inbound-orders/{scan}/arrive"), &staff, &json!({})).await;
     assert_eq!(arrived.ok()["status"], "ARRIVED");
     assert_eq!(arrived.ok()["orderNo"], order_no.as_str());
+    let queue =
+        s.get("/api/v1/ops/inbound-orders?warehouseCode=US-LA01&status=ARRIVED&customerCode=DEMO", &staff).await;
+    assert_eq!(queue.ok()["items"][0]["orderNo"], order_no.as_str());
+    assert_eq!(s.get("/api/v1/ops/inbound-orders?customerCode=OTHER", &staff).await.ok()["total"], 0);
+    s.get("/api/v1/ops/inbound-orders", &seller).await.err(10060, 403);
 
     // Box 1: one defective. Box 2: two short. Box 3: one over.
     let receive = |no: &str, sku: &str, good: i64, defective: i64| json!({"boxNo": no, "lines": [{"sku": sku, "good": good, "defective": defective}]});
