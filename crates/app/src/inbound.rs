@@ -744,17 +744,21 @@ impl App {
             let order = locked_order(&mut tx, order_no, None).await?;
             let next = step(&order, InboundAction::CloseReceipt)?;
             let change = StatusChange { received_at: Some(now), ..Default::default() };
-            store::change_status(
-                &mut tx,
-                order.inbound_order_id,
-                &order.status,
-                next.as_str(),
-                &change,
-                &staff.operator(),
-                None,
-                now,
-            )
-            .await?;
+            let operator = staff.operator();
+            let id = order.inbound_order_id;
+            store::change_status(&mut tx, id, &order.status, next.as_str(), &change, &operator, None, now).await?;
+            // Nothing came at all: nothing will be put away either, so the
+            // order ends here (and the seller hears so).
+            if store::receipts(tx.conn(), id).await?.is_empty() {
+                let done =
+                    next.after(InboundAction::PutawayLast).map_err(|_| refused(&order, InboundAction::PutawayLast))?;
+                let change = StatusChange { putaway_at: Some(now), ..Default::default() };
+                let note = Some("nothing received");
+                store::change_status(&mut tx, id, next.as_str(), done.as_str(), &change, &operator, note, now).await?;
+                let data = putaway_event_data(&order, true, Vec::new(), now);
+                let owner = (order.customer_id, order.customer_code.as_str());
+                events::emit(&mut tx, owner, INBOUND_PUTAWAY, &order.warehouse_code, data, now).await?;
+            }
             tx.commit().await?;
             Ok(())
         })
@@ -969,8 +973,6 @@ impl App {
             now,
         )
         .await?;
-        // The JF WMS "storage" webhook: per SKU the received good and
-        // defective units and this putaway's units.
         let mut totals: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
         for r in &receipts {
             let t = totals.entry(r.sku.as_str()).or_default();
@@ -984,17 +986,7 @@ impl App {
                 json!({"sku": sku, "num": num, "badNum": bad_num, "thisTimeNum": good + bad})
             })
             .collect();
-        let finish_time = chrono::DateTime::from_timestamp_millis(now)
-            .unwrap_or_default()
-            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        let data = json!({
-            "orderNo": order.order_no,
-            "customerReference": order.customer_reference,
-            "warehouseCode": order.warehouse_code,
-            "status": if done { "FINISH" } else { "PUTTING_AWAY" },
-            "finishTime": done.then_some(finish_time),
-            "skuList": sku_list,
-        });
+        let data = putaway_event_data(&order, done, sku_list, now);
         events::emit(
             &mut tx,
             (order.customer_id, &order.customer_code),
@@ -1007,6 +999,28 @@ impl App {
         tx.commit().await?;
         Ok(next)
     }
+}
+
+/// The JF WMS "storage" webhook's data: per SKU the received good and
+/// defective units (`num`, `badNum`) and this putaway's units
+/// (`thisTimeNum`); `status` FINISH when the order is done.
+fn putaway_event_data(
+    order: &InboundOrderRow,
+    done: bool,
+    sku_list: Vec<serde_json::Value>,
+    now: i64,
+) -> serde_json::Value {
+    let finish_time = chrono::DateTime::from_timestamp_millis(now)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    json!({
+        "orderNo": order.order_no,
+        "customerReference": order.customer_reference,
+        "warehouseCode": order.warehouse_code,
+        "status": if done { "FINISH" } else { "PUTTING_AWAY" },
+        "finishTime": done.then_some(finish_time),
+        "skuList": sku_list,
+    })
 }
 
 fn progress<'m>(skus: &'m mut BTreeMap<String, SkuProgress>, sku: &str) -> &'m mut SkuProgress {

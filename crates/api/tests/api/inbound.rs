@@ -477,3 +477,27 @@ async fn putaway_keeps_the_hard_rules() {
         done["discrepancies"].as_array().unwrap().iter().filter(|d| d["boxMissing"] == true).collect();
     assert_eq!(missing.len(), 2);
 }
+
+#[tokio::test]
+async fn an_order_whose_goods_never_came_ends_at_close_with_every_box_short() {
+    let s = start().await;
+    let seller = s.customer().await;
+    let staff = s.staff().await;
+    create_products(&s, &seller).await;
+    let no =
+        s.post("/api/v1/inbound-orders", &seller, &asn("ASN-EMPTY")).await.ok()["orderNo"].as_str().unwrap().to_owned();
+    s.post("/api/v1/ops/inbound-orders/1Z999/arrive", &staff, &json!({"warehouseCode": "US-LA01"})).await.ok();
+    let closed = s.post(&format!("/api/v1/ops/inbound-orders/{no}/close-receipt"), &staff, &json!({})).await;
+    assert_eq!(closed.ok()["status"], "PUTAWAY_DONE");
+    let detail = s.get(&format!("/api/v1/inbound-orders/{no}"), &seller).await.ok().clone();
+    let short: Vec<(&str, i64)> = detail["discrepancies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["kind"] == "SHORT" && d["boxMissing"] == true)
+        .map(|d| (d["boxNo"].as_str().unwrap(), d["expected"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(short, [("1", 6), ("2", 6), ("3", 4)]);
+    assert_eq!(stock_row(&s, &seller, "BAR-TEST-1", "GOOD").await.unwrap()["inboundInTransit"], 0);
+    assert_eq!(s.get(&format!("/api/v1/inventory/log?documentNo={no}"), &seller).await.ok()["total"], 0);
+}
