@@ -1,0 +1,104 @@
+use super::*;
+
+fn recipient() -> Recipient {
+    Recipient {
+        name: "Jane Doe".into(),
+        country: "US".into(),
+        state: Some("CA".into()),
+        city: "Los Angeles".into(),
+        address_line1: "100 Main St".into(),
+        postcode: "90012".into(),
+        ..Recipient::default()
+    }
+}
+
+#[test]
+fn addresses_follow_the_country_rules() {
+    assert_eq!(recipient().check("US"), Ok(()));
+    let mut r = recipient();
+    r.state = Some("California".into());
+    assert_eq!(r.check("US"), Err(OrderError::UsState));
+    r.state = None;
+    assert_eq!(r.check("US"), Err(OrderError::Required("recipient.state")));
+    let mut r = recipient();
+    r.postcode = "9001".into();
+    assert!(matches!(r.check("US"), Err(OrderError::Postcode { .. })));
+    r.postcode = "90012-1234".into();
+    assert_eq!(r.check("US"), Ok(()));
+    assert!(matches!(recipient().check("DE"), Err(OrderError::CountryMismatch { .. })));
+    for (country, good, bad) in [("DE", "60549", "6054"), ("FR", "75001", "7500A"), ("GB", "SW1A 1AA", "SW1A 1A")] {
+        assert!(postcode_ok(country, good), "{country} {good}");
+        assert!(!postcode_ok(country, bad), "{country} {bad}");
+    }
+    assert!(postcode_ok("GB", "m1 1ae"));
+}
+
+#[test]
+fn the_state_machine_allows_exactly_the_documented_steps() {
+    use OutboundAction as A;
+    use OutboundStatus as S;
+    let allowed: &[(S, A, S)] = &[
+        (S::Created, A::Wave, S::Waved),
+        (S::Waved, A::Pick, S::Picking),
+        (S::Picking, A::Pick, S::Picking),
+        (S::Waved, A::PickLast, S::Picked),
+        (S::Picking, A::PickLast, S::Picked),
+        (S::Waved, A::Short, S::Exception),
+        (S::Picking, A::Short, S::Exception),
+        (S::Picked, A::Pack, S::Packed),
+        (S::Packed, A::Ship, S::Shipped),
+        (S::Created, A::Cancel, S::Cancelled),
+        (S::Waved, A::Cancel, S::Cancelled),
+        (S::Exception, A::Cancel, S::Cancelled),
+        (S::Picking, A::Intercept, S::Cancelled),
+        (S::Picked, A::Intercept, S::Cancelled),
+        (S::Packed, A::Intercept, S::Cancelled),
+    ];
+    for &status in S::ALL {
+        for &action in A::ALL {
+            let want = allowed.iter().find(|(s, a, _)| *s == status && *a == action).map(|(_, _, n)| *n);
+            assert_eq!(status.after(action).ok(), want, "{status:?} + {action:?}");
+        }
+        let kind = status.cancel_kind();
+        assert_eq!(kind == CancelKind::AtOnce, status.after(A::Cancel).is_ok(), "{status:?}");
+        assert_eq!(kind == CancelKind::Interception, status.after(A::Intercept).is_ok(), "{status:?}");
+    }
+}
+
+fn source(id: i64, lot: i64, inbound_at: i64, expiry: Option<&str>, pick_face: bool, free: i64) -> Source {
+    Source {
+        location_id: id,
+        location_code: format!("L{id:02}"),
+        lot_id: lot,
+        inbound_at,
+        expiry_date: expiry.map(str::to_owned),
+        pick_face,
+        free,
+    }
+}
+
+#[test]
+fn allocation_is_fefo_then_fifo_then_pick_faces_first() {
+    let sources = [
+        source(1, 10, 300, None, false, 5),
+        source(2, 11, 100, None, false, 5),
+        source(3, 11, 100, None, true, 2),
+        source(4, 12, 900, Some("2027-01-01"), false, 1),
+        source(5, 13, 800, None, true, 0),
+    ];
+    // The expiring lot first (FEFO), then the oldest lot — its pick face
+    // before its storage location — then the newer lot; never the empty one.
+    assert_eq!(allocate(&sources, 9), [(3, 1), (2, 2), (1, 5), (0, 1)]);
+    let short = allocate(&sources, 50);
+    assert_eq!(short.iter().map(|(_, n)| n).sum::<i64>(), 13, "all there is, when short");
+}
+
+#[test]
+fn packing_refuses_wrong_extra_and_missing_items() {
+    let picked: BTreeMap<String, i64> = [("A".to_owned(), 2), ("B".to_owned(), 1)].into();
+    let scan = |v: &[(&str, i64)]| v.iter().map(|(s, q)| ((*s).to_owned(), *q)).collect::<Vec<_>>();
+    assert_eq!(check_pack(&picked, &scan(&[("A", 1), ("B", 1), ("A", 1)])), Ok(()));
+    assert_eq!(check_pack(&picked, &scan(&[("C", 1)])), Err(PackError::WrongItem("C".into())));
+    assert!(matches!(check_pack(&picked, &scan(&[("A", 3), ("B", 1)])), Err(PackError::Extra { .. })));
+    assert!(matches!(check_pack(&picked, &scan(&[("A", 2)])), Err(PackError::Missing { .. })));
+}
