@@ -10,6 +10,7 @@
 pub mod bench_floor;
 pub mod db;
 pub mod inbound;
+pub mod outbound;
 pub mod outbox;
 pub mod party;
 pub mod product;

@@ -1,0 +1,650 @@
+//! Outbound orders, waves, pick batches, allocations, shipment events and
+//! count tasks. Stock itself moves only through [`crate::stock`].
+
+use sqlx::{AnyConnection, FromRow};
+
+use crate::db::lock_clause;
+use crate::{Arg, Filter, PageRequest, StoreError, WriteTx};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct OutboundOrderRow {
+    pub outbound_order_id: i64,
+    pub order_no: String,
+    pub customer_id: i64,
+    pub customer_code: String,
+    pub warehouse_id: i64,
+    pub warehouse_code: String,
+    pub shipping_service_code: String,
+    pub carrier_default: String,
+    pub customer_reference: String,
+    pub request_hash: String,
+    pub platform: String,
+    pub platform_order_no: Option<String>,
+    pub recipient: String,
+    pub note: Option<String>,
+    pub seller_label: Option<String>,
+    pub tracking_no: Option<String>,
+    pub carrier: Option<String>,
+    pub status: String,
+    pub intercept_status: Option<String>,
+    pub intercept_reason: Option<String>,
+    pub exception_reason: Option<String>,
+    pub wave_id: Option<i64>,
+    pub weight_g: Option<i64>,
+    pub length_mm: Option<i64>,
+    pub width_mm: Option<i64>,
+    pub height_mm: Option<i64>,
+    pub shipped_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const ORDER_COLUMNS: &str = "o.outbound_order_id, o.order_no, o.customer_id, c.code AS customer_code, \
+     o.warehouse_id, w.code AS warehouse_code, ss.code AS shipping_service_code, ss.carrier AS carrier_default, \
+     o.customer_reference, o.request_hash, o.platform, o.platform_order_no, o.recipient, o.note, o.seller_label, \
+     o.tracking_no, o.carrier, o.status, o.intercept_status, o.intercept_reason, o.exception_reason, o.wave_id, \
+     o.weight_g, o.length_mm, o.width_mm, o.height_mm, o.shipped_at, o.created_at, o.updated_at";
+const ORDER_FROM: &str = "outbound_order o JOIN customer c ON c.customer_id = o.customer_id \
+     JOIN warehouse w ON w.warehouse_id = o.warehouse_id \
+     JOIN shipping_service ss ON ss.shipping_service_id = o.shipping_service_id";
+
+pub struct NewOutboundOrder<'a> {
+    pub order_no: &'a str,
+    pub customer_id: i64,
+    pub warehouse_id: i64,
+    pub shipping_service_id: i64,
+    pub customer_reference: &'a str,
+    pub request_hash: &'a str,
+    pub platform: &'a str,
+    pub platform_order_no: Option<&'a str>,
+    pub recipient: &'a str,
+    pub note: Option<&'a str>,
+    pub seller_label: Option<&'a str>,
+    pub tracking_no: Option<&'a str>,
+    pub status: &'a str,
+}
+
+pub async fn insert_order(tx: &mut WriteTx, o: &NewOutboundOrder<'_>, now: i64) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO outbound_order (order_no, customer_id, warehouse_id, shipping_service_id, customer_reference, \
+         request_hash, platform, platform_order_no, recipient, note, seller_label, tracking_no, status, created_at, \
+         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) \
+         RETURNING outbound_order_id",
+    )
+    .bind(o.order_no)
+    .bind(o.customer_id)
+    .bind(o.warehouse_id)
+    .bind(o.shipping_service_id)
+    .bind(o.customer_reference)
+    .bind(o.request_hash)
+    .bind(o.platform)
+    .bind(o.platform_order_no)
+    .bind(o.recipient)
+    .bind(o.note)
+    .bind(o.seller_label)
+    .bind(o.tracking_no)
+    .bind(o.status)
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await?)
+}
+
+pub async fn insert_line(
+    tx: &mut WriteTx,
+    order_id: i64,
+    line_no: i64,
+    product_id: i64,
+    quantity: i64,
+    kit_sku: Option<&str>,
+    reservation_id: i64,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO outbound_line (outbound_order_id, line_no, product_id, quantity, kit_sku, reservation_id) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING outbound_line_id",
+    )
+    .bind(order_id)
+    .bind(line_no)
+    .bind(product_id)
+    .bind(quantity)
+    .bind(kit_sku)
+    .bind(reservation_id)
+    .fetch_one(tx.conn())
+    .await?)
+}
+
+pub async fn find_by_reference(
+    tx: &mut WriteTx,
+    customer_id: i64,
+    reference: &str,
+) -> Result<Option<OutboundOrderRow>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} WHERE o.customer_id = $1 AND o.customer_reference = $2"
+    ))
+    .bind(customer_id)
+    .bind(reference)
+    .fetch_optional(tx.conn())
+    .await?)
+}
+
+/// An order by number; `customer_id` scopes a seller's look-up.
+pub async fn find_order(
+    conn: &mut AnyConnection,
+    order_no: &str,
+    customer_id: Option<i64>,
+) -> Result<Option<OutboundOrderRow>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} WHERE o.order_no = $1 AND ($2 = 0 OR o.customer_id = $2)"
+    ))
+    .bind(order_no)
+    .bind(customer_id.unwrap_or(0))
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// The order locked for a change (row lock on PostgreSQL).
+pub async fn lock_order(
+    tx: &mut WriteTx,
+    order_no: &str,
+    customer_id: Option<i64>,
+) -> Result<Option<OutboundOrderRow>, StoreError> {
+    let id: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT outbound_order_id FROM outbound_order WHERE order_no = $1 AND ($2 = 0 OR customer_id = $2){}",
+        lock_clause(tx.engine())
+    ))
+    .bind(order_no)
+    .bind(customer_id.unwrap_or(0))
+    .fetch_optional(tx.conn())
+    .await?;
+    match id {
+        None => Ok(None),
+        Some(_) => find_order(tx.conn(), order_no, customer_id).await,
+    }
+}
+
+pub async fn order_no_by_tracking(tx: &mut WriteTx, tracking_no: &str) -> Result<Option<String>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT order_no FROM outbound_order WHERE tracking_no = $1 ORDER BY outbound_order_id DESC LIMIT 1",
+    )
+    .bind(tracking_no)
+    .fetch_optional(tx.conn())
+    .await?)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct OutboundFilter {
+    pub order_nos: Vec<String>,
+    pub references: Vec<String>,
+    pub tracking_nos: Vec<String>,
+    pub warehouse_code: Option<String>,
+    pub status: Option<String>,
+    pub created_from: Option<i64>,
+    pub created_to: Option<i64>,
+}
+
+pub async fn list_orders(
+    conn: &mut AnyConnection,
+    customer_id: Option<i64>,
+    filter: &OutboundFilter,
+    page: PageRequest,
+) -> Result<(Vec<OutboundOrderRow>, i64), StoreError> {
+    let mut f = Filter::default();
+    if let Some(id) = customer_id {
+        f.and("o.customer_id = ?", [Arg::Int(id)]);
+    }
+    if !filter.order_nos.is_empty() {
+        f.and_in_texts("o.order_no", &filter.order_nos);
+    }
+    if !filter.references.is_empty() {
+        f.and_in_texts("o.customer_reference", &filter.references);
+    }
+    if !filter.tracking_nos.is_empty() {
+        f.and_in_texts("o.tracking_no", &filter.tracking_nos);
+    }
+    if let Some(w) = &filter.warehouse_code {
+        f.and("w.code = ?", [Arg::Text(w.clone())]);
+    }
+    if let Some(s) = &filter.status {
+        f.and("o.status = ?", [Arg::Text(s.clone())]);
+    }
+    if let Some(t) = filter.created_from {
+        f.and("o.created_at >= ?", [Arg::Int(t)]);
+    }
+    if let Some(t) = filter.created_to {
+        f.and("o.created_at < ?", [Arg::Int(t)]);
+    }
+    f.page(conn, ORDER_COLUMNS, ORDER_FROM, "o.created_at DESC, o.outbound_order_id DESC", page).await
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct OutboundLineRow {
+    pub outbound_line_id: i64,
+    pub line_no: i64,
+    pub product_id: i64,
+    pub sku: String,
+    pub quantity: i64,
+    pub kit_sku: Option<String>,
+    pub reservation_id: i64,
+}
+
+pub async fn lines(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<OutboundLineRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT l.outbound_line_id, l.line_no, l.product_id, p.sku, l.quantity, l.kit_sku, l.reservation_id \
+         FROM outbound_line l JOIN product p ON p.product_id = l.product_id WHERE l.outbound_order_id = $1 \
+         ORDER BY l.line_no",
+    )
+    .bind(order_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// What changes with a step of an order (`None` keeps the value).
+#[derive(Debug, Clone, Default)]
+pub struct OrderChange<'a> {
+    pub intercept_status: Option<&'a str>,
+    pub intercept_reason: Option<&'a str>,
+    pub exception_reason: Option<&'a str>,
+    pub wave_id: Option<i64>,
+    pub weight_g: Option<i64>,
+    pub length_mm: Option<i64>,
+    pub width_mm: Option<i64>,
+    pub height_mm: Option<i64>,
+    pub tracking_no: Option<&'a str>,
+    pub carrier: Option<&'a str>,
+    pub shipped_at: Option<i64>,
+}
+
+/// Moves the order from `from` to `to` with a compare-and-set on the
+/// status and the intercept status it was read with.
+pub async fn change_order(
+    tx: &mut WriteTx,
+    order: &OutboundOrderRow,
+    to: &str,
+    change: &OrderChange<'_>,
+    now: i64,
+) -> Result<(), StoreError> {
+    let done = sqlx::query(
+        "UPDATE outbound_order SET status = $1, intercept_status = COALESCE($2, intercept_status), \
+         intercept_reason = COALESCE($3, intercept_reason), exception_reason = COALESCE($4, exception_reason), \
+         wave_id = COALESCE($5, wave_id), weight_g = COALESCE($6, weight_g), length_mm = COALESCE($7, length_mm), \
+         width_mm = COALESCE($8, width_mm), height_mm = COALESCE($9, height_mm), \
+         tracking_no = COALESCE($10, tracking_no), carrier = COALESCE($11, carrier), \
+         shipped_at = COALESCE($12, shipped_at), updated_at = $13 \
+         WHERE outbound_order_id = $14 AND status = $15 AND COALESCE(intercept_status, '') = $16",
+    )
+    .bind(to)
+    .bind(change.intercept_status)
+    .bind(change.intercept_reason)
+    .bind(change.exception_reason)
+    .bind(change.wave_id)
+    .bind(change.weight_g)
+    .bind(change.length_mm)
+    .bind(change.width_mm)
+    .bind(change.height_mm)
+    .bind(change.tracking_no)
+    .bind(change.carrier)
+    .bind(change.shipped_at)
+    .bind(now)
+    .bind(order.outbound_order_id)
+    .bind(&order.status)
+    .bind(order.intercept_status.as_deref().unwrap_or(""))
+    .execute(tx.conn())
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(StoreError::Conflict("outbound order changed concurrently".into()));
+    }
+    Ok(())
+}
+
+pub async fn add_event(
+    tx: &mut WriteTx,
+    order_id: i64,
+    code: &str,
+    description: &str,
+    location: Option<&str>,
+    occurred_at: i64,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO shipment_event (outbound_order_id, code, description, location, occurred_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(order_id)
+    .bind(code)
+    .bind(description)
+    .bind(location)
+    .bind(occurred_at)
+    .bind(now)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ShipmentEventRow {
+    pub code: String,
+    pub description: String,
+    pub location: Option<String>,
+    pub occurred_at: i64,
+}
+
+pub async fn events(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<ShipmentEventRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT code, description, location, occurred_at FROM shipment_event WHERE outbound_order_id = $1 \
+         ORDER BY occurred_at, created_at",
+    )
+    .bind(order_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// CREATED orders of a warehouse a wave may take, oldest first.
+#[derive(Debug, Clone, Default)]
+pub struct WaveSelection {
+    pub shipping_service_codes: Vec<String>,
+    pub created_before: Option<i64>,
+    pub limit: i64,
+}
+
+pub async fn waveable_orders(
+    tx: &mut WriteTx,
+    warehouse_id: i64,
+    selection: &WaveSelection,
+) -> Result<Vec<String>, StoreError> {
+    let mut f = Filter::default();
+    f.and("o.warehouse_id = ?", [Arg::Int(warehouse_id)]);
+    f.and("o.status = 'CREATED'", []);
+    f.and("o.intercept_status IS NULL", []);
+    if !selection.shipping_service_codes.is_empty() {
+        f.and_in_texts("ss.code", &selection.shipping_service_codes);
+    }
+    if let Some(t) = selection.created_before {
+        f.and("o.created_at < ?", [Arg::Int(t)]);
+    }
+    let n = f.next_placeholder();
+    let sql = format!(
+        "SELECT o.order_no FROM {ORDER_FROM} {} ORDER BY o.created_at, o.outbound_order_id LIMIT ${n}",
+        f.where_sql()
+    );
+    let rows: Vec<(String,)> = f.bind_as(sqlx::query_as(&sql)).bind(selection.limit).fetch_all(tx.conn()).await?;
+    Ok(rows.into_iter().map(|(n,)| n).collect())
+}
+
+/// Stock of a product at rack locations (STORAGE, PICK_FACE) with what
+/// open allocations already hold there.
+#[derive(Debug, Clone, FromRow)]
+pub struct SourceRow {
+    pub location_id: i64,
+    pub location_code: String,
+    pub location_type: String,
+    pub aisle: i64,
+    pub y_mm: i64,
+    pub lot_id: i64,
+    pub inbound_at: i64,
+    pub expiry_date: Option<String>,
+    pub quantity: i64,
+    pub allocated: i64,
+}
+
+pub async fn sources(
+    tx: &mut WriteTx,
+    warehouse_id: i64,
+    product_id: i64,
+) -> Result<Vec<SourceRow>, StoreError> {
+    let sql = format!(
+        "SELECT b.location_id, l.code AS location_code, l.location_type, l.aisle, l.y_mm, b.lot_id, lot.inbound_at, \
+         lot.expiry_date, b.quantity, CAST(COALESCE((SELECT SUM(a.quantity - a.picked) FROM allocation a \
+         WHERE a.location_id = b.location_id AND a.lot_id = b.lot_id AND a.product_id = b.product_id \
+         AND a.status = 'OPEN'), 0) AS BIGINT) AS allocated \
+         FROM stock_balance b JOIN location l ON l.location_id = b.location_id JOIN lot ON lot.lot_id = b.lot_id \
+         WHERE b.warehouse_id = $1 AND b.product_id = $2 AND b.condition = 'GOOD' AND b.quantity > 0 \
+         AND l.location_type IN ('STORAGE', 'PICK_FACE') AND l.status = 'ENABLED' ORDER BY l.code"
+    );
+    Ok(sqlx::query_as(&sql).bind(warehouse_id).bind(product_id).fetch_all(tx.conn()).await?)
+}
+
+/// Serialises the allocating commands of one warehouse (waves, short-pick
+/// re-allocation) so that two never promise the same location stock. A
+/// no-op on SQLite, whose write transactions are already exclusive.
+pub async fn lock_warehouse(tx: &mut WriteTx, warehouse_id: i64) -> Result<(), StoreError> {
+    let sql = format!("SELECT warehouse_id FROM warehouse WHERE warehouse_id = $1{}", lock_clause(tx.engine()));
+    sqlx::query_scalar::<_, i64>(&sql).bind(warehouse_id).fetch_optional(tx.conn()).await?;
+    Ok(())
+}
+
+pub async fn insert_wave(
+    tx: &mut WriteTx,
+    wave_no: &str,
+    warehouse_id: i64,
+    packing_location_id: i64,
+    tote_capacity: i64,
+    operator: &str,
+    now: i64,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO wave (wave_no, warehouse_id, packing_location_id, tote_capacity, operator, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING wave_id",
+    )
+    .bind(wave_no)
+    .bind(warehouse_id)
+    .bind(packing_location_id)
+    .bind(tote_capacity)
+    .bind(operator)
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await?)
+}
+
+pub async fn insert_batch(tx: &mut WriteTx, wave_id: i64, seq: i64, distance_mm: i64, now: i64) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO pick_batch (wave_id, seq, distance_mm, created_at) VALUES ($1, $2, $3, $4) RETURNING pick_batch_id",
+    )
+    .bind(wave_id)
+    .bind(seq)
+    .bind(distance_mm)
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await?)
+}
+
+pub async fn set_batch_distance(tx: &mut WriteTx, batch_id: i64, distance_mm: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE pick_batch SET distance_mm = $1 WHERE pick_batch_id = $2")
+        .bind(distance_mm)
+        .bind(batch_id)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+pub struct NewAllocation {
+    pub order_id: i64,
+    pub line_id: i64,
+    pub batch_id: i64,
+    pub product_id: i64,
+    pub location_id: i64,
+    pub lot_id: i64,
+    pub quantity: i64,
+    pub route_seq: i64,
+}
+
+pub async fn insert_allocation(tx: &mut WriteTx, a: &NewAllocation, now: i64) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO allocation (outbound_order_id, outbound_line_id, pick_batch_id, product_id, location_id, lot_id, \
+         quantity, picked, status, route_seq, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 'OPEN', $8, $9, $9) RETURNING allocation_id",
+    )
+    .bind(a.order_id)
+    .bind(a.line_id)
+    .bind(a.batch_id)
+    .bind(a.product_id)
+    .bind(a.location_id)
+    .bind(a.lot_id)
+    .bind(a.quantity)
+    .bind(a.route_seq)
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await?)
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct AllocationRow {
+    pub allocation_id: i64,
+    pub outbound_order_id: i64,
+    pub order_no: String,
+    pub outbound_line_id: i64,
+    pub pick_batch_id: i64,
+    pub product_id: i64,
+    pub sku: String,
+    pub barcode: String,
+    pub location_id: i64,
+    pub location_code: String,
+    pub aisle: i64,
+    pub y_mm: i64,
+    pub lot_id: i64,
+    pub lot_code: String,
+    pub quantity: i64,
+    pub picked: i64,
+    pub status: String,
+    pub route_seq: i64,
+    pub tote: Option<String>,
+}
+
+const ALLOCATION_COLUMNS: &str = "a.allocation_id, a.outbound_order_id, o.order_no, a.outbound_line_id, \
+     a.pick_batch_id, a.product_id, p.sku, p.barcode, a.location_id, l.code AS location_code, l.aisle, l.y_mm, \
+     a.lot_id, lot.lot_code, a.quantity, a.picked, a.status, a.route_seq, a.tote";
+const ALLOCATION_FROM: &str = "allocation a JOIN outbound_order o ON o.outbound_order_id = a.outbound_order_id \
+     JOIN product p ON p.product_id = a.product_id JOIN location l ON l.location_id = a.location_id \
+     JOIN lot ON lot.lot_id = a.lot_id";
+
+pub async fn allocations_of_order(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<AllocationRow>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {ALLOCATION_COLUMNS} FROM {ALLOCATION_FROM} WHERE a.outbound_order_id = $1 ORDER BY a.route_seq, \
+         a.allocation_id"
+    ))
+    .bind(order_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+pub async fn allocations_of_batch(conn: &mut AnyConnection, batch_id: i64) -> Result<Vec<AllocationRow>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {ALLOCATION_COLUMNS} FROM {ALLOCATION_FROM} WHERE a.pick_batch_id = $1 ORDER BY a.route_seq, \
+         a.allocation_id"
+    ))
+    .bind(batch_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Records picked units on an allocation (compare-and-set on what was read).
+pub async fn update_allocation(
+    tx: &mut WriteTx,
+    a: &AllocationRow,
+    picked: i64,
+    status: &str,
+    tote: Option<&str>,
+    now: i64,
+) -> Result<(), StoreError> {
+    let done = sqlx::query(
+        "UPDATE allocation SET picked = $1, status = $2, tote = COALESCE($3, tote), updated_at = $4 \
+         WHERE allocation_id = $5 AND picked = $6 AND status = $7",
+    )
+    .bind(picked)
+    .bind(status)
+    .bind(tote)
+    .bind(now)
+    .bind(a.allocation_id)
+    .bind(a.picked)
+    .bind(&a.status)
+    .execute(tx.conn())
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(StoreError::Conflict("allocation changed concurrently".into()));
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct BatchRow {
+    pub pick_batch_id: i64,
+    pub wave_id: i64,
+    pub wave_no: String,
+    pub warehouse_id: i64,
+    pub warehouse_code: String,
+    pub packing_location_id: i64,
+    pub packing_location_code: String,
+    pub seq: i64,
+    pub distance_mm: i64,
+}
+
+pub async fn find_batch(conn: &mut AnyConnection, batch_id: i64) -> Result<Option<BatchRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT b.pick_batch_id, b.wave_id, v.wave_no, v.warehouse_id, w.code AS warehouse_code, \
+         v.packing_location_id, l.code AS packing_location_code, b.seq, b.distance_mm FROM pick_batch b \
+         JOIN wave v ON v.wave_id = b.wave_id JOIN warehouse w ON w.warehouse_id = v.warehouse_id \
+         JOIN location l ON l.location_id = v.packing_location_id WHERE b.pick_batch_id = $1",
+    )
+    .bind(batch_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// The packing location of the wave an order is in.
+pub async fn packing_place_of_wave(conn: &mut AnyConnection, wave_id: i64) -> Result<Option<(i64, String)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT v.packing_location_id, l.code FROM wave v JOIN location l ON l.location_id = v.packing_location_id \
+         WHERE v.wave_id = $1",
+    )
+    .bind(wave_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_count_task(
+    tx: &mut WriteTx,
+    warehouse_id: i64,
+    location_id: i64,
+    product_id: i64,
+    expected: i64,
+    found: i64,
+    document_no: &str,
+    operator: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO count_task (warehouse_id, location_id, product_id, expected, found, document_no, operator, \
+         status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'OPEN', $8)",
+    )
+    .bind(warehouse_id)
+    .bind(location_id)
+    .bind(product_id)
+    .bind(expected)
+    .bind(found)
+    .bind(document_no)
+    .bind(operator)
+    .bind(now)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct CountTaskRow {
+    pub location_code: String,
+    pub sku: String,
+    pub expected: i64,
+    pub found: i64,
+    pub document_no: String,
+    pub status: String,
+}
+
+pub async fn open_count_tasks(conn: &mut AnyConnection, warehouse_id: i64) -> Result<Vec<CountTaskRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT l.code AS location_code, p.sku, t.expected, t.found, t.document_no, t.status FROM count_task t \
+         JOIN location l ON l.location_id = t.location_id JOIN product p ON p.product_id = t.product_id \
+         WHERE t.warehouse_id = $1 AND t.status = 'OPEN' ORDER BY t.count_task_id",
+    )
+    .bind(warehouse_id)
+    .fetch_all(conn)
+    .await?)
+}
