@@ -4,6 +4,7 @@
 
 use haicang_core::inbound::{InboundAction, InboundError};
 use haicang_core::ledger::LedgerError;
+use haicang_core::outbound::{OrderError, OutboundAction, PackError};
 use haicang_core::product::ProductError;
 use haicang_store::StoreError;
 use thiserror::Error;
@@ -83,6 +84,44 @@ pub enum AppError {
     PutawayExceeds { sku: String, lot_no: String, waiting: i64, requested: i64 },
     #[error("location {location} may not take these goods: {reason}")]
     LocationNotAllowed { location: String, reason: String },
+    #[error("invalid outbound order: {0}")]
+    Order(#[from] OrderError),
+    #[error("outbound order {0} not found")]
+    OutboundNotFound(String),
+    #[error("outbound order with reference {0} already exists with other contents")]
+    OutboundReferenceConflict(String),
+    #[error("outbound order {order_no} in status {status} does not allow {action:?}")]
+    OutboundStatus { order_no: String, status: String, action: OutboundAction },
+    #[error("outbound order {0} has shipped")]
+    OutboundShipped(String),
+    #[error("outbound order {0} is cancelled")]
+    OutboundCancelled(String),
+    #[error("shipping service {0} is not offered")]
+    ShippingServiceUnknown(String),
+    #[error("shipping service {0} is disabled")]
+    ShippingServiceDisabled(String),
+    #[error("insufficient stock of {sku}: requested {requested}, available {available}")]
+    OutboundInsufficient { sku: String, requested: i64, available: i64 },
+    #[error("SKU {0} does not exist")]
+    OutboundSkuMissing(String),
+    #[error("SKU {0} may not be sold")]
+    OutboundSkuBanned(String),
+    #[error("at most 100 orders per query")]
+    TooManyQueried,
+    #[error("an interception of {0} is pending")]
+    InterceptPending(String),
+    #[error("no interception of {0} is pending")]
+    NoInterception(String),
+    #[error("pick refused: {0}")]
+    PickMismatch(String),
+    #[error("pack refused: {0}")]
+    Pack(#[from] PackError),
+    #[error("pick batch {0} not found")]
+    BatchNotFound(i64),
+    #[error("no order could be waved: {0}")]
+    WaveEmpty(String),
+    #[error("tracking number {0} already exists")]
+    TrackingExists(String),
     #[error("the document could not be printed: {0}")]
     Print(String),
     #[error(transparent)]

@@ -16,6 +16,7 @@ mod error;
 pub mod events;
 pub mod inbound;
 pub mod inventory;
+pub mod outbound;
 pub mod warehouses;
 
 use std::future::Future;
@@ -147,6 +148,9 @@ impl<T> Page<T> {
 pub mod query {
     pub use haicang_store::inbound::{
         BoxRow, HistoryRow, InboundFilter, InboundOrderRow, LineRow, PutawayRow, ReceiptRow,
+    };
+    pub use haicang_store::outbound::{
+        AllocationRow, OutboundFilter, OutboundLineRow, OutboundOrderRow, ShipmentEventRow,
     };
     pub use haicang_store::product::{ProductFilter, ProductRow};
     pub use haicang_store::stock::{InventoryRow, LotRow, MovementFilter, MovementRow, SerialRow, StockFilter};

@@ -156,7 +156,8 @@ pub enum OrderError {
 }
 
 /// The recipient as sent.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Recipient {
     pub name: String,
     pub phone: Option<String>,

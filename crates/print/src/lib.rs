@@ -7,8 +7,10 @@
 
 mod barcode;
 mod label;
+mod shipping;
 
 pub use label::{BoxLabel, LabelSize, box_labels};
+pub use shipping::{PickList, PickStop, ShippingLabel, pick_list, shipping_label};
 
 use thiserror::Error;
 

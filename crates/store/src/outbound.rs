@@ -385,11 +385,7 @@ pub struct SourceRow {
     pub allocated: i64,
 }
 
-pub async fn sources(
-    tx: &mut WriteTx,
-    warehouse_id: i64,
-    product_id: i64,
-) -> Result<Vec<SourceRow>, StoreError> {
+pub async fn sources(tx: &mut WriteTx, warehouse_id: i64, product_id: i64) -> Result<Vec<SourceRow>, StoreError> {
     let sql = format!(
         "SELECT b.location_id, l.code AS location_code, l.location_type, l.aisle, l.y_mm, b.lot_id, lot.inbound_at, \
          lot.expiry_date, b.quantity, CAST(COALESCE((SELECT SUM(a.quantity - a.picked) FROM allocation a \
@@ -434,7 +430,13 @@ pub async fn insert_wave(
     .await?)
 }
 
-pub async fn insert_batch(tx: &mut WriteTx, wave_id: i64, seq: i64, distance_mm: i64, now: i64) -> Result<i64, StoreError> {
+pub async fn insert_batch(
+    tx: &mut WriteTx,
+    wave_id: i64,
+    seq: i64,
+    distance_mm: i64,
+    now: i64,
+) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar(
         "INSERT INTO pick_batch (wave_id, seq, distance_mm, created_at) VALUES ($1, $2, $3, $4) RETURNING pick_batch_id",
     )
@@ -589,7 +591,10 @@ pub async fn find_batch(conn: &mut AnyConnection, batch_id: i64) -> Result<Optio
 }
 
 /// The packing location of the wave an order is in.
-pub async fn packing_place_of_wave(conn: &mut AnyConnection, wave_id: i64) -> Result<Option<(i64, String)>, StoreError> {
+pub async fn packing_place_of_wave(
+    conn: &mut AnyConnection,
+    wave_id: i64,
+) -> Result<Option<(i64, String)>, StoreError> {
     Ok(sqlx::query_as(
         "SELECT v.packing_location_id, l.code FROM wave v JOIN location l ON l.location_id = v.packing_location_id \
          WHERE v.wave_id = $1",
@@ -647,4 +652,65 @@ pub async fn open_count_tasks(conn: &mut AnyConnection, warehouse_id: i64) -> Re
     .bind(warehouse_id)
     .fetch_all(conn)
     .await?)
+}
+
+pub async fn batch_ids_of_wave(conn: &mut AnyConnection, wave_no: &str) -> Result<Vec<i64>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT b.pick_batch_id FROM pick_batch b JOIN wave v ON v.wave_id = b.wave_id WHERE v.wave_no = $1 \
+         ORDER BY b.seq",
+    )
+    .bind(wave_no)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// A short allocation: what was picked becomes its quantity, status SHORT.
+pub async fn shorten_allocation(
+    tx: &mut WriteTx,
+    a: &AllocationRow,
+    picked: i64,
+    tote: Option<&str>,
+    now: i64,
+) -> Result<(), StoreError> {
+    // A short with nothing picked leaves no units to hold: quantity must
+    // stay positive, so the row keeps 1 and is marked SHORT with picked 0.
+    let done = sqlx::query(
+        "UPDATE allocation SET quantity = CASE WHEN $1 > 0 THEN $1 ELSE quantity END, picked = $1, \
+         status = 'SHORT', tote = COALESCE($2, tote), updated_at = $3 \
+         WHERE allocation_id = $4 AND picked = $5 AND status = $6",
+    )
+    .bind(picked)
+    .bind(tote)
+    .bind(now)
+    .bind(a.allocation_id)
+    .bind(a.picked)
+    .bind(&a.status)
+    .execute(tx.conn())
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(StoreError::Conflict("allocation changed concurrently".into()));
+    }
+    Ok(())
+}
+
+/// (on hand GOOD, reserved GOOD, on hand of other conditions) of a product
+/// in a warehouse.
+pub async fn stock_totals(tx: &mut WriteTx, warehouse_id: i64, product_id: i64) -> Result<(i64, i64, i64), StoreError> {
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT condition, on_hand, reserved FROM stock_summary WHERE warehouse_id = $1 AND product_id = $2",
+    )
+    .bind(warehouse_id)
+    .bind(product_id)
+    .fetch_all(tx.conn())
+    .await?;
+    let mut out = (0, 0, 0);
+    for (condition, on_hand, reserved) in rows {
+        if condition == "GOOD" {
+            out.0 += on_hand;
+            out.1 += reserved;
+        } else {
+            out.2 += on_hand;
+        }
+    }
+    Ok(out)
 }

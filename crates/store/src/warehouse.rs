@@ -241,3 +241,18 @@ pub async fn first_of_type(
     .fetch_optional(conn)
     .await?)
 }
+
+/// A warehouse's shipping service by code: (id, status, carrier).
+pub async fn find_shipping_service(
+    conn: &mut AnyConnection,
+    warehouse_id: i64,
+    code: &str,
+) -> Result<Option<(i64, String, String)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT shipping_service_id, status, carrier FROM shipping_service WHERE warehouse_id = $1 AND code = $2",
+    )
+    .bind(warehouse_id)
+    .bind(code)
+    .fetch_optional(conn)
+    .await?)
+}
