@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use haicang_app::AppError;
 use haicang_core::inbound::{InboundAction, InboundError};
+use haicang_core::outbound::OrderError;
 use haicang_core::product::ProductError;
 
 use crate::context::{Lang, RequestContext};
@@ -93,6 +94,88 @@ fn describe_product(e: &ProductError) -> Described {
 
 fn bad_field(field: &str) -> Described {
     d(10031, BAD, format!("request params {field} format error"), format!("请求参数 {field} 格式错误"))
+}
+
+fn describe_order(e: &OrderError) -> Described {
+    use OrderError::*;
+    match e {
+        Required(field) => {
+            let (code, en, zh) = match *field {
+                "customerReference" => (50003, "erpNo is required!", "ERP单号必填!"),
+                "platform" => (50029, "Platform is required!", "平台必填!"),
+                "shippingServiceCode" => (50004, "logisticsId is required!", "物流名称必填!"),
+                "recipient.country" => (50002, "recipientCountry is required!", "收件人(国家/地区)必填!"),
+                "recipient.name" => (50048, "buyerName is required!", "收件人姓名必填!"),
+                "recipient.state" => (50039, "recipientProvince is required!", "收件人(省/州)必填!"),
+                "recipient.city" => (50040, "The recipientCity is required!", "收件人(市/县)必填!"),
+                "recipient.addressLine1" => (50041, "recipientAddress is required!", "收货人地址(详细地址)必填!"),
+                "recipient.postcode" => (50042, "zipCode is required!", "邮编必填!"),
+                _ => (10000, "The request lacks necessary parameters", "请求缺少必要参数"),
+            };
+            d(code, BAD, format!("{en} ({field})"), format!("{zh} ({field})"))
+        }
+        TooLong { field, max } => {
+            let code = match *field {
+                "customerReference" => 50008,
+                "platformOrderNo" => 50009,
+                "recipient.name" => 50010,
+                "recipient.phone" => 50011,
+                "recipient.state" => 50012,
+                "recipient.city" => 50013,
+                "recipient.postcode" => 50014,
+                "trackingNo" => 50016,
+                "recipient.addressLine1" | "recipient.addressLine2" => 50006,
+                "recipient.company" => 50061,
+                "recipient.houseNo" => 50076,
+                "recipient.district" => 50078,
+                "note" | "reason" => 50075,
+                "labelUrl" => 50001,
+                _ => 10031,
+            };
+            d(code, BAD, format!("{field} can be up to {max} characters"), format!("{field} 最多 {max} 字符"))
+        }
+        NoItems => d(50022, BAD, "There are no items in the order, please check!", "订单中没有商品,请检查!"),
+        Quantity(sku) => d(
+            50023,
+            BAD,
+            format!("SKU num information error: {sku} needs 1 to 100000 units"),
+            format!("商品信息异常: {sku} 数量须为 1 到 100000"),
+        ),
+        DuplicateSku(sku) => {
+            d(50023, BAD, format!("SKU num information error: {sku} twice"), format!("商品信息异常: {sku} 重复"))
+        }
+        Platform => d(
+            50029,
+            BAD,
+            "Platform must be AMAZON, EBAY, TEMU, TIKTOK, SHOPIFY, SHOPEE, WALMART or OTHER",
+            "平台须为 AMAZON, EBAY, TEMU, TIKTOK, SHOPIFY, SHOPEE, WALMART 或 OTHER",
+        ),
+        Country => d(50007, BAD, "Country code must be 2 letters (ISO 3166)", "国家/地区二字码格式错误"),
+        UsState => {
+            d(50063, BAD, "The destination state code must be 2 letters for the US", "美国收件人州代码须为2个字母")
+        }
+        Postcode { country, postcode } => d(
+            50087,
+            BAD,
+            format!("{postcode} is not a valid {country} postcode"),
+            format!("{postcode} 不是有效的 {country} 邮编"),
+        ),
+        CountryMismatch { recipient, warehouse } => d(
+            50025,
+            BAD,
+            format!(
+                "recipientCountry {recipient} is inconsistent with the country where the warehouse is located ({warehouse}), please check!"
+            ),
+            format!("订单收件国家/地区 {recipient} 与仓库所在国家/地区 {warehouse} 不一致,请检查!"),
+        ),
+        LabelNeedsTracking => d(50005, BAD, "trackingNo is required with a label!", "提供面单时运单号必填!"),
+        Label => d(
+            50031,
+            BAD,
+            "labelUrl error: an http(s) URL or a base64 PDF",
+            "面单信息异常: 须为 http(s) 地址或 base64 PDF",
+        ),
+    }
 }
 
 fn describe_inbound(e: &InboundError) -> Described {
@@ -314,6 +397,88 @@ pub fn describe_app(e: &AppError) -> Described {
             format!("Location {location} may not take these goods: {reason}"),
             format!("库位 {location} 不能存放这些货物: {reason}"),
         ),
+        Order(o) => describe_order(o),
+        OutboundNotFound(no) => d(
+            50017,
+            NOT_FOUND,
+            format!("The order {no} was not found in the warehouse!"),
+            format!("在仓库中未找到该订单 {no}!"),
+        ),
+        OutboundReferenceConflict(r) => {
+            d(50019, CONFLICT, format!("ERP order number {r} already exists"), format!("ERP单号 {r} 已存在"))
+        }
+        OutboundStatus { order_no, status, action } => d(
+            50088,
+            CONFLICT,
+            format!("The status ({status}) of order {order_no} does not support the operation {}", action.as_str()),
+            format!("订单 {order_no} 状态({status})不支持当前操作 {}", action.as_str()),
+        ),
+        OutboundShipped(no) => d(
+            50018,
+            CONFLICT,
+            format!("The order {no} has been shipped, please contact logistics to intercept it!"),
+            format!("订单 {no} 已发货,请联系物流拦截!"),
+        ),
+        OutboundCancelled(no) => d(50027, CONFLICT, format!("Order {no} canceled"), format!("订单 {no} 已取消")),
+        ShippingServiceUnknown(c) => d(
+            50020,
+            BAD,
+            format!("The logistics method {c} is not recognized, please contact the warehouse service provider!"),
+            format!("物流方式 {c} 未识别,请联系仓库服务商!"),
+        ),
+        ShippingServiceDisabled(c) => d(
+            50021,
+            BAD,
+            format!(
+                "The warehouse has not opened the logistics method: {c}, Please contact the warehouse service provider!"
+            ),
+            format!("仓库未开启物流方式:{c},请联系仓库服务商!"),
+        ),
+        OutboundInsufficient { sku, requested, available } => d(
+            50026,
+            CONFLICT,
+            format!("The inventory of SKU ({sku}) is insufficient: requested {requested}, available {available}"),
+            format!("商品sku({sku})库存不足: 需要 {requested}, 可用 {available}"),
+        ),
+        OutboundSkuMissing(sku) => d(
+            50024,
+            BAD,
+            format!("SKU:{sku} does not exist in the warehouse, please push the SKU first"),
+            format!("商品SKU:{sku}在仓库中不存在,请先推送商品SKU"),
+        ),
+        OutboundSkuBanned(sku) => d(
+            50030,
+            BAD,
+            format!(
+                "SKU: {sku} has been banned from sale by the warehouse, Please contact the warehouse service provider!"
+            ),
+            format!("SKU:{sku}已被仓库设置禁售,请联系仓库服务商!"),
+        ),
+        TooManyQueried => d(50028, BAD, "Query up to 100 pieces of data at one time!", "一次性最多查询100条数据!"),
+        InterceptPending(no) => d(
+            50089,
+            CONFLICT,
+            format!("Order {no} has an interception request under review by the warehouse"),
+            format!("订单 {no} 截单已申请,仓库审核中"),
+        ),
+        NoInterception(no) => d(
+            50090,
+            CONFLICT,
+            format!("Order {no} has no pending interception request"),
+            format!("订单 {no} 没有待处理的截单申请"),
+        ),
+        PickMismatch(why) => d(50091, BAD, format!("Pick refused: {why}"), format!("拣货被拒绝: {why}")),
+        Pack(p) => d(50092, BAD, format!("Pack refused: {p}"), format!("打包被拒绝: {p}")),
+        BatchNotFound(id) => d(50093, NOT_FOUND, format!("Pick batch {id} not found"), format!("拣货批次 {id} 不存在")),
+        WaveEmpty(why) => d(
+            50094,
+            CONFLICT,
+            format!("No order could be released to the wave: {why}"),
+            format!("没有可以释放到波次的订单: {why}"),
+        ),
+        TrackingExists(t) => {
+            d(50086, CONFLICT, format!("Tracking number {t} already exists"), format!("运单号 {t} 已存在,请勿重复提交"))
+        }
         Print(_) => d(1, StatusCode::INTERNAL_SERVER_ERROR, "server error, please try again later", "服务异常,请重试!"),
         Store(_) => d(1, StatusCode::INTERNAL_SERVER_ERROR, "server error, please try again later", "服务异常,请重试!"),
     }

@@ -50,6 +50,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
+/// A JSON body that may be left out (then the type's default).
+pub fn optional_body<T: Default + DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) { Ok(T::default()) } else { parse_json(body) }
+}
+
 /// The query string as ordered pairs; repeated keys are kept.
 pub struct Params(Vec<(String, String)>);
 

@@ -73,6 +73,24 @@ pub struct AppState {
         routes::inbound::close_receipt,
         routes::inbound::putaway_plan,
         routes::inbound::putaway,
+        routes::outbound::create,
+        routes::outbound::list,
+        routes::outbound::batch_get,
+        routes::outbound::detail,
+        routes::outbound::cancel,
+        routes::outbound::tracking,
+        routes::outbound::label,
+        routes::outbound::ops_list,
+        routes::outbound::ops_detail,
+        routes::outbound::interception,
+        routes::outbound::ops_label,
+        routes::outbound::wave,
+        routes::outbound::batch,
+        routes::outbound::pick_list,
+        routes::outbound::pick,
+        routes::outbound::pack,
+        routes::outbound::ship,
+        routes::outbound::shipment_event,
     ),
     components(schemas(routes::products::BatchView)),
     modifiers(&BearerAuth),
@@ -109,6 +127,7 @@ pub fn router(app: App) -> Router {
         .merge(routes::inventory::router())
         .merge(routes::ops::router())
         .merge(routes::inbound::router())
+        .merge(routes::outbound::router())
         .route("/api/v1/openapi.json", get(openapi_json))
         .fallback(no_such_route)
         .method_not_allowed_fallback(method_not_allowed)

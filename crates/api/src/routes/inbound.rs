@@ -22,7 +22,7 @@ use haicang_print::LabelSize;
 use crate::AppState;
 use crate::envelope::{Envelope, PageView};
 use crate::error::ApiError;
-use crate::extract::{BodyBytes, CustomerAuth, JsonBody, Params, StaffAuth, parse_json};
+use crate::extract::{BodyBytes, CustomerAuth, JsonBody, Params, StaffAuth, optional_body};
 use crate::routes::iso;
 use crate::routes::products::DecimalText;
 
@@ -702,10 +702,6 @@ pub async fn ops_labels(
 ) -> Result<Response, ApiError> {
     let size = label_size(&params)?;
     Ok(pdf(&no, s.app.inbound_labels(None, &no, size).await?))
-}
-
-fn optional_body<T: Default + serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) { Ok(T::default()) } else { parse_json(body) }
 }
 
 /// The goods are at the dock: `{code}` is the order number, a box's scan

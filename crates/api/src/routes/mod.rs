@@ -4,6 +4,7 @@ pub mod auth;
 pub mod inbound;
 pub mod inventory;
 pub mod ops;
+pub mod outbound;
 pub mod products;
 pub mod warehouses;
 
