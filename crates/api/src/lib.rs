@@ -91,6 +91,7 @@ pub struct AppState {
         routes::outbound::pack,
         routes::outbound::ship,
         routes::outbound::shipment_event,
+        routes::outbound::count_tasks,
     ),
     components(schemas(routes::products::BatchView)),
     modifiers(&BearerAuth),

@@ -157,6 +157,9 @@ pub struct OutboundDetail {
     pub events: Vec<ShipmentEventRow>,
 }
 
+/// A line of an order and the sources its units come from.
+type LinePlan = (OutboundLineRow, Vec<(Source, i64)>);
+
 fn request_hash(cmd: &CreateOutbound) -> String {
     hex::encode(Sha256::digest(serde_json::to_string(cmd).unwrap_or_default().as_bytes()))
 }
@@ -567,7 +570,7 @@ impl App {
         // Each order's allocations, decided in memory against what earlier
         // orders of this wave already took.
         let mut taken: HashMap<(i64, i64), i64> = HashMap::new();
-        let mut accepted: Vec<(OutboundOrderRow, Vec<(OutboundLineRow, Vec<(Source, i64)>)>)> = Vec::new();
+        let mut accepted: Vec<(OutboundOrderRow, Vec<LinePlan>)> = Vec::new();
         let mut skipped: Vec<(String, String)> = Vec::new();
         let mut lines_total = 0usize;
         let max_orders = if cmd.order_nos.is_empty() { cmd.max_orders.max(1) } else { usize::MAX };
@@ -631,7 +634,7 @@ impl App {
         }
         // Carts and routes from the planning engine.
         let layout = layout_of(locations.values())?;
-        let picks_of = |plan: &[(OutboundLineRow, Vec<(Source, i64)>)]| -> Vec<RoutePick> {
+        let picks_of = |plan: &[LinePlan]| -> Vec<RoutePick> {
             plan.iter().flat_map(|(_, s)| s.iter().map(|(src, _)| route_pick(&locations[&src.location_id]))).collect()
         };
         let orders: Vec<Vec<RoutePick>> = accepted.iter().map(|(_, plan)| picks_of(plan)).collect();
@@ -921,6 +924,13 @@ impl App {
             let fresh = locked(tx, &order.order_no, None).await?;
             let next = step(&fresh, OutboundAction::Short)?;
             store::change_order(tx, &fresh, next.as_str(), &change, now).await?;
+            // Pickers skip what is left of it; picked units wait at the
+            // bench until the order is cancelled (and put back).
+            for a in store::allocations_of_order(tx.conn(), order.outbound_order_id).await? {
+                if a.status == "OPEN" {
+                    store::update_allocation(tx, &a, a.picked, "RELEASED", None, now).await?;
+                }
+            }
             return Ok(());
         }
         let last = store::allocations_of_batch(tx.conn(), batch.pick_batch_id).await?.iter().map(|a| a.route_seq).max();
@@ -1090,6 +1100,17 @@ impl App {
         })
         .await?;
         Ok(self.outbound_detail(None, order_no).await?.order)
+    }
+
+    pub async fn open_count_tasks(
+        &self,
+        warehouse_code: &str,
+    ) -> Result<Vec<haicang_store::outbound::CountTaskRow>, AppError> {
+        let mut conn = self.store.read().await?;
+        let w = warehouse::find_warehouse(&mut conn, warehouse_code)
+            .await?
+            .ok_or_else(|| AppError::WarehouseNotFound(warehouse_code.to_owned()))?;
+        Ok(store::open_count_tasks(&mut conn, w.warehouse_id).await?)
     }
 
     /// A carrier event for a shipped parcel.

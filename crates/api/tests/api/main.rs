@@ -13,6 +13,7 @@ mod inbound_states;
 mod inventory;
 mod isolation;
 mod openapi;
+mod outbound;
 mod product_errors;
 mod products;
 mod warehouses;
