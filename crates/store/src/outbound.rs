@@ -386,15 +386,13 @@ pub struct SourceRow {
 }
 
 pub async fn sources(tx: &mut WriteTx, warehouse_id: i64, product_id: i64) -> Result<Vec<SourceRow>, StoreError> {
-    let sql = concat!(
-        "SELECT b.location_id, l.code AS location_code, l.location_type, l.aisle, l.y_mm, b.lot_id, lot.inbound_at, \
+    let sql = "SELECT b.location_id, l.code AS location_code, l.location_type, l.aisle, l.y_mm, b.lot_id, lot.inbound_at, \
          lot.expiry_date, b.quantity, CAST(COALESCE((SELECT SUM(a.quantity - a.picked) FROM allocation a \
          WHERE a.location_id = b.location_id AND a.lot_id = b.lot_id AND a.product_id = b.product_id \
          AND a.status = 'OPEN'), 0) AS BIGINT) AS allocated \
          FROM stock_balance b JOIN location l ON l.location_id = b.location_id JOIN lot ON lot.lot_id = b.lot_id \
          WHERE b.warehouse_id = $1 AND b.product_id = $2 AND b.condition = 'GOOD' AND b.quantity > 0 \
-         AND l.location_type IN ('STORAGE', 'PICK_FACE') AND l.status = 'ENABLED' ORDER BY l.code"
-    );
+         AND l.location_type IN ('STORAGE', 'PICK_FACE') AND l.status = 'ENABLED' ORDER BY l.code";
     Ok(sqlx::query_as(sql).bind(warehouse_id).bind(product_id).fetch_all(tx.conn()).await?)
 }
 
