@@ -14,6 +14,7 @@ mod inventory;
 mod isolation;
 mod openapi;
 mod outbound;
+mod outbound_states;
 mod product_errors;
 mod products;
 mod warehouses;
