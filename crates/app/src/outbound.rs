@@ -259,6 +259,8 @@ impl App {
     ) -> Result<(String, bool), AppError> {
         let now = now_ms();
         let reference = cmd.customer_reference.trim();
+        let day = day_code(now);
+        let ahead = sequence::next_value_ahead(&self.store, DocumentType::Outbound.prefix(), &day).await?;
         let mut tx = self.store.begin_write().await?;
         if let Some(existing) = store::find_by_reference(&mut tx, customer.customer_id, reference).await? {
             return if existing.request_hash == hash {
@@ -307,8 +309,10 @@ impl App {
                 lines.push((p.clone(), *quantity, None));
             }
         }
-        let day = day_code(now);
-        let seq = sequence::next_value(tx.conn(), DocumentType::Outbound.prefix(), &day).await?;
+        let seq = match ahead {
+            Some(n) => n,
+            None => sequence::next_value(tx.conn(), DocumentType::Outbound.prefix(), &day).await?,
+        };
         let order_no = format_document_no(DocumentType::Outbound, &day, seq);
         let recipient = serde_json::to_string(&cmd.recipient).unwrap_or_default();
         let label = trimmed(&cmd.label);
@@ -338,7 +342,12 @@ impl App {
             other => AppError::Store(other),
         })?;
         let operator = format!("customer:{}", customer.customer_code);
-        for (i, (p, quantity, kit)) in lines.iter().enumerate() {
+        // Reserve in product order: concurrent orders then lock stock rows
+        // in the same order and never deadlock on PostgreSQL.
+        let mut by_product: Vec<usize> = (0..lines.len()).collect();
+        by_product.sort_by_key(|&i| (lines[i].0.product_id, i));
+        for i in by_product {
+            let (p, quantity, kit) = &lines[i];
             let item = Item {
                 customer_id: customer.customer_id,
                 warehouse_id: w.warehouse_id,

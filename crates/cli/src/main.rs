@@ -1,6 +1,7 @@
 //! The `haicang` binary: a thin shell over the library crates.
 
 mod bench;
+mod bench_orders;
 mod plan;
 
 use std::path::PathBuf;
@@ -84,6 +85,8 @@ enum Command {
     },
     /// Measure throughput and latency on fresh databases and print figures.
     Bench(bench::BenchArgs),
+    /// Measure outbound order creation over HTTP beside its plain-SQL floor.
+    BenchOrders(bench_orders::BenchOrdersArgs),
     /// Pick routes and order batching on JSON files (docs/PLANNING.md).
     Plan {
         #[command(subcommand)]
@@ -182,6 +185,7 @@ async fn main() -> Result<()> {
         }
         Command::Admin { command } => admin(&cli.db, command).await,
         Command::Bench(args) => bench::run(args).await,
+        Command::BenchOrders(args) => bench_orders::run(args).await,
         Command::Plan { command } => plan::run(command),
     }
 }

@@ -41,3 +41,114 @@ pub async fn select_inventory(store: &Store, customer_id: i64, skus: &[String]) 
     let rows: Vec<(String, String, i64, i64)> = f.bind_as(sqlx::query_as(&sql)).fetch_all(store.pool()).await?;
     Ok(rows.len())
 }
+
+/// What the order floor writes against.
+#[derive(Debug, Clone)]
+pub struct OrderIds {
+    pub customer_id: i64,
+    pub warehouse_id: i64,
+    pub shipping_service_id: i64,
+    pub products: Vec<i64>,
+}
+
+/// Ids of a customer's DEMO-0001.. products, a warehouse and a service.
+pub async fn order_ids(store: &Store, customer: &str, warehouse: &str, service: &str) -> Result<OrderIds, StoreError> {
+    let mut conn = store.read().await?;
+    let (customer_id,): (i64,) =
+        sqlx::query_as("SELECT customer_id FROM customer WHERE code = $1").bind(customer).fetch_one(&mut *conn).await?;
+    let (warehouse_id,): (i64,) = sqlx::query_as("SELECT warehouse_id FROM warehouse WHERE code = $1")
+        .bind(warehouse)
+        .fetch_one(&mut *conn)
+        .await?;
+    let (shipping_service_id,): (i64,) =
+        sqlx::query_as("SELECT shipping_service_id FROM shipping_service WHERE warehouse_id = $1 AND code = $2")
+            .bind(warehouse_id)
+            .bind(service)
+            .fetch_one(&mut *conn)
+            .await?;
+    let products: Vec<(i64,)> = sqlx::query_as("SELECT product_id FROM product WHERE customer_id = $1 ORDER BY sku")
+        .bind(customer_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(OrderIds {
+        customer_id,
+        warehouse_id,
+        shipping_service_id,
+        products: products.into_iter().map(|(p,)| p).collect(),
+    })
+}
+
+/// One order as plain SQL in one transaction: the header, per line a
+/// reservation (summary update by compare-and-set, reservation row, line)
+/// and the outbox event. The rows our order creation writes, without HTTP,
+/// JSON, validation, retries or the ledger's checks.
+pub async fn insert_order(store: &Store, ids: &OrderIds, reference: &str, products: &[i64]) -> Result<(), StoreError> {
+    // Stock rows locked in product order (as ours does), and a write
+    // conflict retried (as ours does).
+    let mut products = products.to_vec();
+    products.sort_unstable();
+    loop {
+        match insert_order_once(store, ids, reference, &products).await {
+            Err(e) if e.is_retryable() => continue,
+            other => return other,
+        }
+    }
+}
+
+async fn insert_order_once(store: &Store, ids: &OrderIds, reference: &str, products: &[i64]) -> Result<(), StoreError> {
+    let mut tx = store.begin_write().await?;
+    let order_id: i64 = sqlx::query_scalar(
+        "INSERT INTO outbound_order (order_no, customer_id, warehouse_id, shipping_service_id, customer_reference, \
+         request_hash, platform, recipient, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $1, '', 'OTHER', \
+         '{}', 'CREATED', 0, 0) RETURNING outbound_order_id",
+    )
+    .bind(reference)
+    .bind(ids.customer_id)
+    .bind(ids.warehouse_id)
+    .bind(ids.shipping_service_id)
+    .fetch_one(tx.conn())
+    .await?;
+    for (i, product_id) in products.iter().enumerate() {
+        let done = sqlx::query(
+            "UPDATE stock_summary SET reserved = reserved + 1 WHERE product_id = $1 AND warehouse_id = $2 \
+             AND condition = 'GOOD' AND on_hand - reserved >= 1",
+        )
+        .bind(product_id)
+        .bind(ids.warehouse_id)
+        .execute(tx.conn())
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict("floor: no stock".into()));
+        }
+        let reservation_id: i64 = sqlx::query_scalar(
+            "INSERT INTO reservation (customer_id, warehouse_id, product_id, condition, quantity, posted, status, \
+             document_type, document_no, document_line, created_at, updated_at) VALUES ($1, $2, $3, 'GOOD', 1, 0, \
+             'PENDING', 'OUTBOUND', $4, $5, 0, 0) RETURNING reservation_id",
+        )
+        .bind(ids.customer_id)
+        .bind(ids.warehouse_id)
+        .bind(product_id)
+        .bind(reference)
+        .bind(i as i64 + 1)
+        .fetch_one(tx.conn())
+        .await?;
+        sqlx::query(
+            "INSERT INTO outbound_line (outbound_order_id, line_no, product_id, quantity, reservation_id) \
+             VALUES ($1, $2, $3, 1, $4)",
+        )
+        .bind(order_id)
+        .bind(i as i64 + 1)
+        .bind(product_id)
+        .bind(reservation_id)
+        .execute(tx.conn())
+        .await?;
+    }
+    sqlx::query(
+        "INSERT INTO outbox_event (event_id, customer_id, event_type, payload, created_at) VALUES ($1, $2, 'order.created', '{}', 0)",
+    )
+    .bind(format!("floor-{reference}"))
+    .bind(ids.customer_id)
+    .execute(tx.conn())
+    .await?;
+    tx.commit().await
+}

@@ -2,7 +2,7 @@
 
 use sqlx::AnyConnection;
 
-use crate::StoreError;
+use crate::{Engine, Store, StoreError};
 
 /// Takes the next sequence value of `prefix` on `day` inside the caller's
 /// write transaction, so that a rolled-back document gives its number back.
@@ -17,4 +17,18 @@ pub async fn next_value(conn: &mut AnyConnection, prefix: &str, day: &str) -> Re
     .fetch_one(conn)
     .await?;
     Ok(value)
+}
+
+/// For a busy command (outbound orders) on PostgreSQL: the next number,
+/// taken in its own short transaction *before* the command's begins.
+/// Inside it, the one sequence row would stay locked until the command
+/// commits and serialise every concurrent order. A command that then fails
+/// (or answers an idempotent repeat) leaves a gap in the day's numbers,
+/// which is the price. On SQLite writers are serialised anyway: `None`, and
+/// the command takes its number inside with [`next_value`].
+pub async fn next_value_ahead(store: &Store, prefix: &str, day: &str) -> Result<Option<i64>, StoreError> {
+    match store.engine() {
+        Engine::Sqlite => Ok(None),
+        Engine::Postgres => Ok(Some(next_value(&mut *store.read().await?, prefix, day).await?)),
+    }
 }
