@@ -1,7 +1,6 @@
 //! Demo data for `serve --demo`: seeded only into an empty database.
 
 use haicang_core::layout::{FRA01, LA01, Layout};
-use haicang_core::ledger::Condition;
 use haicang_core::location::layout_code;
 use haicang_core::product::{DeclarationDraft, ProductDraft};
 use haicang_store::party;
@@ -128,18 +127,9 @@ impl App {
         }
         let staff = StaffPrincipal { staff_id, username: DEMO_STAFF.into(), role: "ADMIN".into() };
         let lines = (1..=30)
-            .map(|i| AdjustmentLine {
-                customer_code: None,
-                sku: format!("DEMO-{i:04}"),
-                location_code: layout_code(if i % 2 == 0 { "A" } else { "C" }, 1 + (i % 5), 1 + (i % 30), 1),
-                quantity: i64::from(10 * (1 + i % 7)),
-                condition: Condition::Good,
-                lot_code: None,
-                batch_no: None,
-                production_date: None,
-                expiry_date: None,
-                serials: Vec::new(),
-                reason: None,
+            .map(|i| {
+                let location = layout_code(if i % 2 == 0 { "A" } else { "C" }, 1 + (i % 5), 1 + (i % 30), 1);
+                AdjustmentLine::units(format!("DEMO-{i:04}"), location, i64::from(10 * (1 + i % 7)))
             })
             .collect();
         self.adjust(

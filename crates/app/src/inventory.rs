@@ -49,6 +49,26 @@ pub struct AdjustmentLine {
     pub reason: Option<String>,
 }
 
+impl AdjustmentLine {
+    /// GOOD units of the document's customer into (positive) or out of
+    /// (negative) a location, lots chosen by default.
+    pub fn units(sku: impl Into<String>, location_code: impl Into<String>, quantity: i64) -> AdjustmentLine {
+        AdjustmentLine {
+            customer_code: None,
+            sku: sku.into(),
+            location_code: location_code.into(),
+            quantity,
+            condition: Condition::Good,
+            lot_code: None,
+            batch_no: None,
+            production_date: None,
+            expiry_date: None,
+            serials: Vec::new(),
+            reason: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct AdjustmentResult {
     pub document_no: String,

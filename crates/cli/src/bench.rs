@@ -12,7 +12,6 @@ use serde_json::{Value, json};
 use haicang_app::inventory::{AdjustmentCommand, AdjustmentLine};
 use haicang_app::query::LocationFilter;
 use haicang_app::{App, Principal, page_request};
-use haicang_core::ledger::Condition;
 use haicang_store::testing::fresh_url_on;
 use haicang_store::{Store, bench_floor};
 
@@ -133,19 +132,7 @@ async fn run_engine(label: &str, admin_url: Option<&str>, args: &BenchArgs) -> R
             .collect();
         for first in (0..args.skus).step_by(ADJUSTMENT_LINES) {
             let lines = (first..(first + ADJUSTMENT_LINES).min(args.skus))
-                .map(|i| AdjustmentLine {
-                    customer_code: None,
-                    sku: sku(i),
-                    location_code: locations[i % locations.len()].clone(),
-                    quantity: 1 + (i % 50) as i64,
-                    condition: Condition::Good,
-                    lot_code: None,
-                    batch_no: None,
-                    production_date: None,
-                    expiry_date: None,
-                    serials: Vec::new(),
-                    reason: None,
-                })
+                .map(|i| AdjustmentLine::units(sku(i), locations[i % locations.len()].clone(), 1 + (i % 50) as i64))
                 .collect::<Vec<_>>();
             let n = lines.len();
             let cmd = AdjustmentCommand {

@@ -12,7 +12,6 @@ use serde_json::{Value, json};
 
 use haicang_app::inventory::{AdjustmentCommand, AdjustmentLine};
 use haicang_app::{App, Principal};
-use haicang_core::ledger::Condition;
 use haicang_store::testing::fresh_url_on;
 use haicang_store::{Store, bench_floor};
 
@@ -60,18 +59,9 @@ async fn run_engine(label: &str, admin_url: Option<&str>, args: &BenchOrdersArgs
         Principal::Customer(_) => anyhow::bail!("admin is not staff"),
     };
     let lines = (1..=SKUS)
-        .map(|i| AdjustmentLine {
-            customer_code: None,
-            sku: format!("DEMO-{i:04}"),
-            location_code: haicang_core::location::layout_code("A", 1 + i % 5, 1 + i % 30, 2),
-            quantity: 1_000_000,
-            condition: Condition::Good,
-            lot_code: None,
-            batch_no: None,
-            production_date: None,
-            expiry_date: None,
-            serials: Vec::new(),
-            reason: None,
+        .map(|i| {
+            let location = haicang_core::location::layout_code("A", 1 + i % 5, 1 + i % 30, 2);
+            AdjustmentLine::units(format!("DEMO-{i:04}"), location, 1_000_000)
         })
         .collect();
     let cmd = AdjustmentCommand {
