@@ -3,23 +3,10 @@
 
 use haicang_app::inventory::{AdjustmentCommand, AdjustmentLine};
 use haicang_app::{App, AppError, CustomerPrincipal, Principal};
-use haicang_core::ledger::Condition;
 use haicang_store::testing::fresh_store;
 
 fn line(customer: Option<&str>, sku: &str, quantity: i64) -> AdjustmentLine {
-    AdjustmentLine {
-        customer_code: customer.map(String::from),
-        sku: sku.into(),
-        location_code: "B-02-03-1".into(),
-        quantity,
-        condition: Condition::Good,
-        lot_code: None,
-        batch_no: None,
-        production_date: None,
-        expiry_date: None,
-        serials: vec![],
-        reason: None,
-    }
+    AdjustmentLine { customer_code: customer.map(String::from), ..AdjustmentLine::units(sku, "B-02-03-1", quantity) }
 }
 
 async fn customer(app: &App, app_id: &str, secret: &str) -> CustomerPrincipal {
