@@ -501,3 +501,57 @@ async fn an_order_whose_goods_never_came_ends_at_close_with_every_box_short() {
     assert_eq!(stock_row(&s, &seller, "BAR-TEST-1", "GOOD").await.unwrap()["inboundInTransit"], 0);
     assert_eq!(s.get(&format!("/api/v1/inventory/log?documentNo={no}"), &seller).await.ok()["total"], 0);
 }
+
+#[tokio::test]
+async fn serial_and_batch_managed_goods_are_received_with_their_numbers() {
+    let s = start().await;
+    let seller = s.customer().await;
+    let staff = s.staff().await;
+    let mut serial = product();
+    serial["sku"] = json!("SER-1");
+    serial["barcode"] = json!("SER0000001");
+    serial["serialManaged"] = json!(true);
+    s.post("/api/v1/products", &seller, &serial).await.ok();
+    let mut batch = product();
+    batch["sku"] = json!("BAT-1");
+    batch["barcode"] = json!("BAT0000001");
+    batch["batchManaged"] = json!(true);
+    s.post("/api/v1/products", &seller, &batch).await.ok();
+    let carton = |items: Value| json!({"lengthCm": 40, "widthCm": 30, "heightCm": 30, "weightKg": 8, "items": items});
+    // A batch-managed SKU needs its batch or expiry on the ASN.
+    let no_batch = json!({"warehouseCode": "US-LA01", "type": "CARTON", "customerReference": "SB-0",
+                          "boxes": [carton(json!([{"sku": "BAT-1", "quantity": 4}]))]});
+    s.post("/api/v1/inbound-orders", &seller, &no_batch).await.err(30004, 400);
+    let body = json!({"warehouseCode": "US-LA01", "type": "CARTON", "customerReference": "SB-1",
+        "boxes": [carton(json!([{"sku": "SER-1", "quantity": 2},
+                                {"sku": "BAT-1", "quantity": 4, "batchNo": "B77", "expiryDate": "2027-06-30"}]))]});
+    let no = s.post("/api/v1/inbound-orders", &seller, &body).await.ok()["orderNo"].as_str().unwrap().to_owned();
+    s.post(&format!("/api/v1/ops/inbound-orders/{no}/arrive"), &staff, &json!({})).await.ok();
+    let path = format!("/api/v1/ops/inbound-orders/{no}/receive");
+    let receive = |serials: Value| {
+        json!({"boxNo": "1", "lines": [{"sku": "SER-1", "good": 2, "serials": serials},
+                                       {"sku": "BAT-1", "good": 4}]})
+    };
+    s.post(&path, &staff, &receive(json!(["SN-1"]))).await.err(30003, 400);
+    s.post(&path, &staff, &json!({"boxNo": "1", "lines": [{"sku": "SER-1", "good": 2}]})).await.err(30003, 400);
+    s.post(&path, &staff, &receive(json!(["SN-1", "SN-2"]))).await.ok();
+    // The same serial cannot be received twice.
+    let again = json!({"boxNo": "1", "lines": [{"sku": "SER-1", "good": 1, "serials": ["SN-2"]}]});
+    s.post(&path, &staff, &again).await.err(30003, 400);
+    s.post(&format!("/api/v1/ops/inbound-orders/{no}/close-receipt"), &staff, &json!({})).await.ok();
+    let lots = s.get("/api/v1/inventory/lots?sku=BAT-1", &seller).await.ok()["items"][0].clone();
+    assert_eq!((lots["batchNo"].as_str(), lots["expiryDate"].as_str()), (Some("B77"), Some("2027-06-30")));
+    assert_eq!(lots["lotCode"], format!("{no}-B77"));
+    let put = json!({"inboundOrderNo": no, "lines": [
+        {"sku": "SER-1", "lotNo": no, "locationCode": "A-04-04-4", "quantity": 2},
+        {"sku": "BAT-1", "lotNo": format!("{no}-B77"), "locationCode": "A-04-04-3", "quantity": 4}]});
+    assert_eq!(s.post("/api/v1/ops/putaway", &staff, &put).await.ok()["status"], "PUTAWAY_DONE");
+    let serials = s.get("/api/v1/inventory/serials?sku=SER-1", &seller).await.ok()["items"].clone();
+    let at: Vec<(&str, &str)> = serials
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| (x["serial"].as_str().unwrap(), x["locationCode"].as_str().unwrap()))
+        .collect();
+    assert_eq!(at, [("SN-1", "A-04-04-4"), ("SN-2", "A-04-04-4")], "serials follow their units");
+}
