@@ -479,6 +479,9 @@ pub fn describe_app(e: &AppError) -> Described {
         TrackingExists(t) => {
             d(50086, CONFLICT, format!("Tracking number {t} already exists"), format!("运单号 {t} 已存在,请勿重复提交"))
         }
+        WebhookNotFound(id) => {
+            d(10065, NOT_FOUND, format!("Webhook or delivery {id} not found"), format!("Webhook 或投递 {id} 不存在"))
+        }
         Print(_) => d(1, StatusCode::INTERNAL_SERVER_ERROR, "server error, please try again later", "服务异常,请重试!"),
         Store(_) => d(1, StatusCode::INTERNAL_SERVER_ERROR, "server error, please try again later", "服务异常,请重试!"),
     }

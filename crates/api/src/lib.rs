@@ -92,6 +92,15 @@ pub struct AppState {
         routes::outbound::ship,
         routes::outbound::shipment_event,
         routes::outbound::count_tasks,
+        routes::webhooks::create,
+        routes::webhooks::list,
+        routes::webhooks::get_one,
+        routes::webhooks::update,
+        routes::webhooks::delete,
+        routes::webhooks::rotate,
+        routes::webhooks::deliveries,
+        routes::webhooks::redeliver,
+        routes::webhooks::feed,
     ),
     components(schemas(routes::products::BatchView)),
     modifiers(&BearerAuth),
@@ -129,6 +138,7 @@ pub fn router(app: App) -> Router {
         .merge(routes::ops::router())
         .merge(routes::inbound::router())
         .merge(routes::outbound::router())
+        .merge(routes::webhooks::router())
         .route("/api/v1/openapi.json", get(openapi_json))
         .fallback(no_such_route)
         .method_not_allowed_fallback(method_not_allowed)

@@ -122,6 +122,8 @@ pub enum AppError {
     WaveEmpty(String),
     #[error("tracking number {0} already exists")]
     TrackingExists(String),
+    #[error("webhook or delivery {0} not found")]
+    WebhookNotFound(String),
     #[error("the document could not be printed: {0}")]
     Print(String),
     #[error(transparent)]

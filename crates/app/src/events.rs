@@ -35,7 +35,9 @@ pub(crate) async fn emit(
         "warehouseCode": warehouse_code,
         "data": data,
     });
-    outbox::insert(tx, &id, customer.0, event_type, &payload.to_string(), now).await?;
+    // Deliveries of one document keep their order.
+    let document_no = ["orderNo", "documentNo"].iter().find_map(|k| payload["data"][k].as_str()).map(str::to_owned);
+    outbox::insert(tx, &id, customer.0, event_type, &payload.to_string(), document_no.as_deref(), now).await?;
     Ok(())
 }
 

@@ -18,6 +18,7 @@ pub mod inbound;
 pub mod inventory;
 pub mod outbound;
 pub mod warehouses;
+pub mod webhooks;
 
 use std::future::Future;
 use std::time::Duration;
@@ -155,4 +156,5 @@ pub mod query {
     pub use haicang_store::product::{ProductFilter, ProductRow};
     pub use haicang_store::stock::{InventoryRow, LotRow, MovementFilter, MovementRow, SerialRow, StockFilter};
     pub use haicang_store::warehouse::{LocationFilter, LocationRow, ShippingServiceRow, WarehouseRow};
+    pub use haicang_store::webhook::{DeliveryFilter, DeliveryRow, SubscriptionRow};
 }

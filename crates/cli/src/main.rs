@@ -85,12 +85,37 @@ enum Command {
     },
     /// Measure throughput and latency on fresh databases and print figures.
     Bench(bench::BenchArgs),
+    /// Webhook tools for integrators.
+    Webhook {
+        #[command(subcommand)]
+        command: WebhookCommand,
+    },
     /// Measure outbound order creation over HTTP beside its plain-SQL floor.
     BenchOrders(bench_orders::BenchOrdersArgs),
     /// Pick routes and order batching on JSON files (docs/PLANNING.md).
     Plan {
         #[command(subcommand)]
         command: plan::PlanCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum WebhookCommand {
+    /// Checks an X-Haicang-Signature header against the raw body: prints
+    /// "valid" (exit 0) or "invalid" (exit 1).
+    Verify {
+        /// The webhook's signing secret (whsec_…).
+        #[arg(long, env = "HAICANG_WEBHOOK_SECRET")]
+        secret: String,
+        /// The header's value: t=<unix>,v1=<hex>[,v1=<hex>].
+        #[arg(long)]
+        signature: String,
+        /// The raw request body as received.
+        #[arg(long)]
+        body_file: PathBuf,
+        /// Seconds the timestamp may be off (replay window).
+        #[arg(long, default_value_t = 300)]
+        tolerance: i64,
     },
 }
 
@@ -186,6 +211,17 @@ async fn main() -> Result<()> {
         Command::Admin { command } => admin(&cli.db, command).await,
         Command::Bench(args) => bench::run(args).await,
         Command::BenchOrders(args) => bench_orders::run(args).await,
+        Command::Webhook { command: WebhookCommand::Verify { secret, signature, body_file, tolerance } } => {
+            let body = std::fs::read(&body_file).with_context(|| format!("reading {}", body_file.display()))?;
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;
+            if haicang_app::webhooks::verify_signature(&secret, &signature, &body, now, tolerance) {
+                println!("valid");
+                Ok(())
+            } else {
+                println!("invalid");
+                std::process::exit(1);
+            }
+        }
         Command::Plan { command } => plan::run(command),
     }
 }
@@ -210,7 +246,21 @@ async fn serve(db: &DbArgs, listen: &str, demo: bool) -> Result<()> {
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
+    // Webhook deliveries run beside the server; several processes may run
+    // them at once (deliveries are claimed with a lease).
+    let (worker_stop, worker_stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker = tokio::spawn({
+        let app = app.clone();
+        async move {
+            let stopped = async {
+                let _ = worker_stopped.await;
+            };
+            app.run_webhook_worker(haicang_app::webhooks::DeliveryPolicy::default(), stopped).await;
+        }
+    });
     haicang_api::serve(app, listener, shutdown).await?;
+    let _ = worker_stop.send(());
+    let _ = worker.await;
     store.close().await;
     Ok(())
 }

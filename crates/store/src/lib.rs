@@ -18,6 +18,7 @@ pub mod sequence;
 pub mod stock;
 pub mod testing;
 pub mod warehouse;
+pub mod webhook;
 
 pub use db::{Engine, Store, StoreError, WriteTx};
 

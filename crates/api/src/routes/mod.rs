@@ -7,6 +7,7 @@ pub mod ops;
 pub mod outbound;
 pub mod products;
 pub mod warehouses;
+pub mod webhooks;
 
 /// Formats unix milliseconds as ISO 8601 UTC.
 pub(crate) fn iso(ms: i64) -> String {
