@@ -414,7 +414,9 @@ mod tests {
         let p = DeliveryPolicy::default();
         let first = p.retry_in(1).as_secs_f64();
         assert!((48.0..=72.0).contains(&first), "{first}");
-        let tenth = p.retry_in(10).as_secs_f64();
-        assert!(tenth <= 12.0 * 3600.0 * 1.2 && tenth >= 12.0 * 3600.0 * 0.8, "{tenth}");
+        let third = p.retry_in(3).as_secs_f64();
+        assert!((192.0..=288.0).contains(&third), "1 min × 2², ±20%: {third}");
+        let late = p.retry_in(12).as_secs_f64();
+        assert!((12.0 * 3600.0 * 0.8..=12.0 * 3600.0 * 1.2).contains(&late), "capped at 12 h: {late}");
     }
 }

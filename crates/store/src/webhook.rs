@@ -151,11 +151,14 @@ pub async fn fan_out(store: &Store, limit: i64, now: i64, new_id: impl Fn() -> S
     };
     let last = Cursor { txid: last.txid, id: last.outbox_event_id };
     for e in &events {
+        // A subscription receives what happens after it was made; the
+        // feed is there for what came before.
         let subs: Vec<(i64, String)> = sqlx::query_as(
             "SELECT webhook_subscription_id, events FROM webhook_subscription WHERE customer_id = $1 AND active = 1 \
-             AND deleted_at IS NULL",
+             AND deleted_at IS NULL AND created_at <= $2",
         )
         .bind(e.customer_id)
+        .bind(e.created_at)
         .fetch_all(tx.conn())
         .await?;
         let document_no: Option<String> =

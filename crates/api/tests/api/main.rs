@@ -18,3 +18,4 @@ mod outbound_states;
 mod product_errors;
 mod products;
 mod warehouses;
+mod webhooks;
