@@ -12,6 +12,7 @@ mod inbound;
 mod inbound_states;
 mod inventory;
 mod isolation;
+mod isolation_sweep;
 mod openapi;
 mod outbound;
 mod outbound_states;
