@@ -25,6 +25,9 @@ pub enum ApiError {
     BodyTooLarge,
     NoSuchRoute,
     MethodNotAllowed,
+    /// Seconds until the app may call again.
+    RateLimited(u64),
+    IpNotAllowed(String),
 }
 
 impl From<AppError> for ApiError {
@@ -503,6 +506,15 @@ pub fn describe(e: &ApiError) -> Described {
             d(10063, StatusCode::PAYLOAD_TOO_LARGE, "The request body is too large", "请求体过大")
         }
         ApiError::NoSuchRoute => d(10062, NOT_FOUND, "No such API", "接口不存在"),
+        ApiError::RateLimited(wait) => d(
+            10017,
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("Request exceeds frequency limit, retry in {wait} s"),
+            format!("请求过于频繁,请 {wait} 秒后重试"),
+        ),
+        ApiError::IpNotAllowed(ip) => {
+            d(10010, FORBIDDEN, format!("Request ip {ip} not in whitelist"), format!("请求IP {ip} 不在白名单中"))
+        }
         ApiError::MethodNotAllowed => {
             d(10064, StatusCode::METHOD_NOT_ALLOWED, "Method not allowed for this API", "该接口不支持此请求方法")
         }
@@ -521,7 +533,13 @@ impl IntoResponse for ApiError {
             Lang::Zh => described.zh,
             Lang::En => described.en,
         };
-        error_body(described.status, described.code, message, &ctx.request_id)
+        let mut response = error_body(described.status, described.code, message, &ctx.request_id);
+        if let ApiError::RateLimited(wait) = self
+            && let Ok(value) = axum::http::HeaderValue::from_str(&wait.to_string())
+        {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, value);
+        }
+        response
     }
 }
 

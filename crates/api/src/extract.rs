@@ -126,7 +126,25 @@ impl FromRequestParts<AppState> for CustomerAuth {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match principal(parts, state).await? {
-            Principal::Customer(c) => Ok(CustomerAuth(c)),
+            Principal::Customer(c) => {
+                if let Some(app_id) = c.app_id {
+                    let policy = state.app.app_policy(app_id).await?;
+                    if !policy.ip_allowlist.is_empty() {
+                        let peer = parts
+                            .extensions
+                            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                            .map(|c| c.0.ip());
+                        if !peer.is_some_and(|ip| policy.ip_allowlist.contains(&ip)) {
+                            return Err(ApiError::IpNotAllowed(peer.map(|ip| ip.to_string()).unwrap_or_default()));
+                        }
+                    }
+                    state
+                        .limiter
+                        .take(app_id, policy.rate_limit_per_minute, std::time::Instant::now())
+                        .map_err(|wait| ApiError::RateLimited(wait.as_secs().max(1)))?;
+                }
+                Ok(CustomerAuth(c))
+            }
             Principal::Staff(_) => Err(AppError::WrongPrincipal.into()),
         }
     }

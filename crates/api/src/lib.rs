@@ -10,6 +10,7 @@ pub mod context;
 pub mod envelope;
 pub mod error;
 pub mod extract;
+pub mod limit;
 pub mod routes;
 
 use std::net::SocketAddr;
@@ -32,6 +33,7 @@ pub const BODY_BYTES_MAX: usize = 4 * 1024 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub app: App,
+    pub limiter: std::sync::Arc<limit::RateLimiter>,
 }
 
 #[derive(OpenApi)]
@@ -145,7 +147,7 @@ pub fn router(app: App) -> Router {
         .layer(DefaultBodyLimit::max(BODY_BYTES_MAX))
         .layer(middleware::from_fn(context::with_context))
         .layer(tower_http::trace::TraceLayer::new_for_http())
-        .with_state(AppState { app })
+        .with_state(AppState { app, limiter: Default::default() })
 }
 
 /// Serves the API on a bound listener until `shutdown` resolves.
@@ -154,7 +156,9 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(app)).with_graceful_shutdown(shutdown).await
+    // The peer address feeds the per-app IP allowlist.
+    let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown).await
 }
 
 /// Binds `addr` (port 0 allowed) and returns the listener and its real address.

@@ -182,3 +182,59 @@ impl LocationImportRow {
         })
     }
 }
+
+/// How an app may call the API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppPolicy {
+    pub rate_limit_per_minute: i64,
+    /// Addresses allowed to call with this app's tokens; empty: any.
+    pub ip_allowlist: Vec<std::net::IpAddr>,
+}
+
+impl App {
+    /// An app's policy, read from the database at most every 30 s per app.
+    pub async fn app_policy(&self, app_id: i64) -> Result<AppPolicy, AppError> {
+        if let Some((policy, at)) = self.policies.lock().map_err(|_| AppError::Print("poisoned".into()))?.get(&app_id)
+            && at.elapsed() < std::time::Duration::from_secs(30)
+        {
+            return Ok(policy.clone());
+        }
+        let (limit, list) = party::app_policy(&mut *self.store.read().await?, app_id).await?.unwrap_or((1000, None));
+        let policy = AppPolicy {
+            rate_limit_per_minute: limit,
+            ip_allowlist: list.unwrap_or_default().split(',').filter_map(|ip| ip.trim().parse().ok()).collect(),
+        };
+        if let Ok(mut cache) = self.policies.lock() {
+            cache.insert(app_id, (policy.clone(), std::time::Instant::now()));
+        }
+        Ok(policy)
+    }
+
+    /// Sets an app's rate limit and IP allowlist (by its client id).
+    pub async fn set_app_policy(
+        &self,
+        client_id: &str,
+        rate_limit_per_minute: i64,
+        ips: &[String],
+    ) -> Result<(), AppError> {
+        if !(1..=1_000_000).contains(&rate_limit_per_minute) {
+            return Err(AppError::InvalidParam { field: "rateLimit", reason: "1 to 1000000 per minute".into() });
+        }
+        for ip in ips {
+            ip.trim().parse::<std::net::IpAddr>().map_err(|_| AppError::InvalidParam {
+                field: "allowIp",
+                reason: format!("{ip} is not an IP address"),
+            })?;
+        }
+        let list = (!ips.is_empty()).then(|| ips.join(","));
+        if !party::set_app_policy(&mut *self.store.read().await?, client_id, rate_limit_per_minute, list.as_deref())
+            .await?
+        {
+            return Err(AppError::InvalidClient);
+        }
+        if let Ok(mut cache) = self.policies.lock() {
+            cache.clear();
+        }
+        Ok(())
+    }
+}

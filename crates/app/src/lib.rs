@@ -65,11 +65,13 @@ impl StaffPrincipal {
 pub struct App {
     store: Store,
     token_lifetimes: auth::TokenLifetimes,
+    /// App policies, cached briefly (every customer request needs one).
+    policies: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<i64, (admin::AppPolicy, std::time::Instant)>>>,
 }
 
 impl App {
     pub fn new(store: Store) -> App {
-        App { store, token_lifetimes: auth::TokenLifetimes::default() }
+        App { store, token_lifetimes: auth::TokenLifetimes::default(), policies: Default::default() }
     }
 
     /// Shorter lifetimes let tests see tokens expire.

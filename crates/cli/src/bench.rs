@@ -68,6 +68,7 @@ async fn run_engine(label: &str, admin_url: Option<&str>, args: &BenchArgs) -> R
     let (store, _dir) = fresh_store(admin_url).await?;
     let app = App::new(store.clone());
     app.seed_demo().await?;
+    app.set_app_policy("demo-app", 1_000_000, &[]).await?;
     let (listener, addr) = haicang_api::bind("127.0.0.1:0").await?;
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(haicang_api::serve(app.clone(), listener, async {

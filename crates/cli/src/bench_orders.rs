@@ -71,6 +71,8 @@ async fn run_engine(label: &str, admin_url: Option<&str>, args: &BenchOrdersArgs
         lines,
     };
     app.adjust(&staff, &cmd).await?;
+    // The bench is far above a real ERP's rate limit (1,000/min by default).
+    app.set_app_policy("demo-app", 1_000_000, &[]).await?;
 
     let (listener, addr) = haicang_api::bind("127.0.0.1:0").await?;
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();

@@ -162,6 +162,18 @@ enum AppCommand {
         #[arg(long, default_value = "api")]
         name: String,
     },
+    /// Sets an app's rate limit and IP allowlist.
+    Policy {
+        #[arg(long)]
+        app_id: String,
+        /// Requests per minute (default of new apps: 1000).
+        #[arg(long, default_value_t = 1000)]
+        rate_limit: i64,
+        /// An address allowed to call with this app's tokens (repeatable);
+        /// none: any.
+        #[arg(long)]
+        allow_ip: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -277,6 +289,10 @@ async fn admin(db: &DbArgs, command: AdminCommand) -> Result<()> {
             println!("appId:     {}", creds.app_id);
             println!("appSecret: {}", creds.app_secret);
             println!("(the secret is shown only now; haicang keeps only its hash)");
+        }
+        AdminCommand::App { command: AppCommand::Policy { app_id, rate_limit, allow_ip } } => {
+            app.set_app_policy(&app_id, rate_limit, &allow_ip).await?;
+            println!("app {app_id}: {rate_limit} requests/minute, allowlist {allow_ip:?}");
         }
         AdminCommand::Staff { command: StaffCommand::Create { username, password, name, role } } => {
             app.create_staff(&username, &name, &password, &role).await?;

@@ -196,3 +196,26 @@ pub async fn revoke_family(conn: &mut AnyConnection, family: &str, now: i64) -> 
         .await?;
     Ok(())
 }
+
+/// An app's request policy: (rate limit per minute, IP allowlist).
+pub async fn app_policy(conn: &mut AnyConnection, app_id: i64) -> Result<Option<(i64, Option<String>)>, StoreError> {
+    Ok(sqlx::query_as("SELECT rate_limit_per_minute, ip_allowlist FROM app WHERE app_id = $1")
+        .bind(app_id)
+        .fetch_optional(conn)
+        .await?)
+}
+
+pub async fn set_app_policy(
+    conn: &mut AnyConnection,
+    client_id: &str,
+    rate_limit_per_minute: i64,
+    ip_allowlist: Option<&str>,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE app SET rate_limit_per_minute = $1, ip_allowlist = $2 WHERE client_id = $3")
+        .bind(rate_limit_per_minute)
+        .bind(ip_allowlist)
+        .bind(client_id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

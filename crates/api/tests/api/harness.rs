@@ -57,6 +57,9 @@ pub async fn start_with(lifetimes: TokenLifetimes) -> Server {
     let db = fresh_store().await.expect("a fresh database");
     let app = App::new(db.store.clone()).with_token_lifetimes(lifetimes);
     assert!(app.seed_demo().await.expect("demo data"));
+    // Tests drive the demo app far above a real ERP's rate; the limit has
+    // its own test.
+    app.set_app_policy("demo-app", 1_000_000, &[]).await.expect("a policy");
     let (listener, addr) = haicang_api::bind("127.0.0.1:0").await.expect("a port");
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(haicang_api::serve(app.clone(), listener, async {

@@ -13,6 +13,7 @@ mod inbound_states;
 mod inventory;
 mod isolation;
 mod isolation_sweep;
+mod limits;
 mod openapi;
 mod outbound;
 mod outbound_states;
