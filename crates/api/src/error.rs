@@ -28,6 +28,9 @@ pub enum ApiError {
     /// Seconds until the app may call again.
     RateLimited(u64),
     IpNotAllowed(String),
+    BadSignature,
+    ReplayedNonce,
+    StaleTimestamp,
 }
 
 impl From<AppError> for ApiError {
@@ -506,6 +509,13 @@ pub fn describe(e: &ApiError) -> Described {
             d(10063, StatusCode::PAYLOAD_TOO_LARGE, "The request body is too large", "请求体过大")
         }
         ApiError::NoSuchRoute => d(10062, NOT_FOUND, "No such API", "接口不存在"),
+        ApiError::BadSignature => d(10026, UNAUTHORIZED, "SIGN error", "签名错误"),
+        ApiError::ReplayedNonce => {
+            d(10027, CONFLICT, "Repeated commit: the nonce was already used", "重复提交: nonce 已使用")
+        }
+        ApiError::StaleTimestamp => {
+            d(10028, UNAUTHORIZED, "Invalid TIMESTAMP: more than 5 minutes off", "时间戳已失效: 偏差超过5分钟")
+        }
         ApiError::RateLimited(wait) => d(
             10017,
             StatusCode::TOO_MANY_REQUESTS,

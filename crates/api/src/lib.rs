@@ -12,6 +12,7 @@ pub mod error;
 pub mod extract;
 pub mod limit;
 pub mod routes;
+pub mod signing;
 
 use std::net::SocketAddr;
 
@@ -132,6 +133,7 @@ async fn method_not_allowed() -> ApiError {
 
 /// Every route of the native API.
 pub fn router(app: App) -> Router {
+    let state = AppState { app, limiter: Default::default() };
     Router::new()
         .merge(routes::auth::router())
         .merge(routes::warehouses::router())
@@ -145,9 +147,10 @@ pub fn router(app: App) -> Router {
         .fallback(no_such_route)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_BYTES_MAX))
+        .layer(middleware::from_fn_with_state(state.clone(), signing::verify))
         .layer(middleware::from_fn(context::with_context))
         .layer(tower_http::trace::TraceLayer::new_for_http())
-        .with_state(AppState { app, limiter: Default::default() })
+        .with_state(state)
 }
 
 /// Serves the API on a bound listener until `shutdown` resolves.

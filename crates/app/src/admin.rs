@@ -69,6 +69,7 @@ impl App {
         party::insert_app(tx.conn(), customer.customer_id, &app_id, &secret_hash, name, now_ms())
             .await
             .map_err(duplicate_as(format!("app {app_id}")))?;
+        party::set_signing_key(tx.conn(), &app_id, &signing_key(&app_secret)).await?;
         tx.commit().await?;
         Ok(AppCredentials { app_id, app_secret })
     }
@@ -183,12 +184,23 @@ impl LocationImportRow {
     }
 }
 
+/// The HMAC key of an app's signed requests: hex SHA-256 of its secret
+/// (the secret itself is kept only as an argon2 hash; the client derives
+/// the same key from the secret it holds).
+pub fn signing_key(app_secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(app_secret.as_bytes()))
+}
+
 /// How an app may call the API.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppPolicy {
     pub rate_limit_per_minute: i64,
     /// Addresses allowed to call with this app's tokens; empty: any.
     pub ip_allowlist: Vec<std::net::IpAddr>,
+    /// Every request must be signed.
+    pub signing_required: bool,
+    pub signing_key: Option<String>,
 }
 
 impl App {
@@ -199,8 +211,11 @@ impl App {
         {
             return Ok(policy.clone());
         }
-        let (limit, list) = party::app_policy(&mut *self.store.read().await?, app_id).await?.unwrap_or((1000, None));
+        let (limit, list, signed, key) =
+            party::app_policy(&mut *self.store.read().await?, app_id).await?.unwrap_or((1000, None, 0, None));
         let policy = AppPolicy {
+            signing_required: signed != 0,
+            signing_key: key,
             rate_limit_per_minute: limit,
             ip_allowlist: list.unwrap_or_default().split(',').filter_map(|ip| ip.trim().parse().ok()).collect(),
         };
@@ -236,5 +251,34 @@ impl App {
             cache.clear();
         }
         Ok(())
+    }
+}
+
+impl App {
+    /// Requires (or stops requiring) signed requests of an app.
+    pub async fn set_signing_required(&self, client_id: &str, required: bool) -> Result<(), AppError> {
+        if !party::set_signing_required(&mut *self.store.read().await?, client_id, required).await? {
+            return Err(AppError::InvalidClient);
+        }
+        if let Ok(mut cache) = self.policies.lock() {
+            cache.clear();
+        }
+        Ok(())
+    }
+
+    /// Records a request nonce of an app; false when it was seen already.
+    /// Nonces older than the signing window are forgotten.
+    pub async fn first_use_of_nonce(
+        &self,
+        app_id: i64,
+        nonce: &str,
+        now: i64,
+        window_ms: i64,
+    ) -> Result<bool, AppError> {
+        let mut tx = self.store.begin_write().await?;
+        party::forget_nonces_before(tx.conn(), now - 2 * window_ms).await?;
+        let fresh = party::insert_nonce(tx.conn(), app_id, nonce, now).await?;
+        tx.commit().await?;
+        Ok(fresh)
     }
 }

@@ -197,12 +197,18 @@ pub async fn revoke_family(conn: &mut AnyConnection, family: &str, now: i64) -> 
     Ok(())
 }
 
-/// An app's request policy: (rate limit per minute, IP allowlist).
-pub async fn app_policy(conn: &mut AnyConnection, app_id: i64) -> Result<Option<(i64, Option<String>)>, StoreError> {
-    Ok(sqlx::query_as("SELECT rate_limit_per_minute, ip_allowlist FROM app WHERE app_id = $1")
-        .bind(app_id)
-        .fetch_optional(conn)
-        .await?)
+/// An app's request policy: (rate limit per minute, IP allowlist, signing
+/// required, signing key).
+pub async fn app_policy(
+    conn: &mut AnyConnection,
+    app_id: i64,
+) -> Result<Option<(i64, Option<String>, i64, Option<String>)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT rate_limit_per_minute, ip_allowlist, signing_required, signing_key FROM app WHERE app_id = $1",
+    )
+    .bind(app_id)
+    .fetch_optional(conn)
+    .await?)
 }
 
 pub async fn set_app_policy(
@@ -217,5 +223,41 @@ pub async fn set_app_policy(
         .bind(client_id)
         .execute(conn)
         .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn set_signing_key(conn: &mut AnyConnection, client_id: &str, key: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE app SET signing_key = $1 WHERE client_id = $2").bind(key).bind(client_id).execute(conn).await?;
+    Ok(())
+}
+
+pub async fn set_signing_required(
+    conn: &mut AnyConnection,
+    client_id: &str,
+    required: bool,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE app SET signing_required = $1 WHERE client_id = $2")
+        .bind(i64::from(required))
+        .bind(client_id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn forget_nonces_before(conn: &mut AnyConnection, before: i64) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM request_nonce WHERE seen_at < $1").bind(before).execute(conn).await?;
+    Ok(())
+}
+
+/// True when the nonce is new for the app.
+pub async fn insert_nonce(conn: &mut AnyConnection, app_id: i64, nonce: &str, now: i64) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "INSERT INTO request_nonce (app_id, nonce, seen_at) VALUES ($1, $2, $3) ON CONFLICT (app_id, nonce) DO NOTHING",
+    )
+    .bind(app_id)
+    .bind(nonce)
+    .bind(now)
+    .execute(conn)
+    .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -19,5 +19,6 @@ mod outbound;
 mod outbound_states;
 mod product_errors;
 mod products;
+mod signing;
 mod warehouses;
 mod webhooks;
