@@ -75,6 +75,13 @@ enum Command {
         /// Seed demo data when the database is empty.
         #[arg(long)]
         demo: bool,
+        /// First webhook retry delay in ms (doubles up to 12 h).
+        #[arg(long, env = "HAICANG_WEBHOOK_FIRST_RETRY_MS", default_value_t = 60_000)]
+        webhook_first_retry_ms: u64,
+        /// How long a worker holds a claimed delivery (a crashed worker's
+        /// claims are taken over after this).
+        #[arg(long, env = "HAICANG_WEBHOOK_LEASE_MS", default_value_t = 60_000)]
+        webhook_lease_ms: u64,
     },
     /// Apply pending database migrations and exit.
     Migrate,
@@ -214,7 +221,14 @@ async fn main() -> Result<()> {
         .init();
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve { listen, demo } => serve(&cli.db, &listen, demo).await,
+        Command::Serve { listen, demo, webhook_first_retry_ms, webhook_lease_ms } => {
+            let policy = haicang_app::webhooks::DeliveryPolicy {
+                first_retry: std::time::Duration::from_millis(webhook_first_retry_ms),
+                lease: std::time::Duration::from_millis(webhook_lease_ms),
+                ..Default::default()
+            };
+            serve(&cli.db, &listen, demo, policy).await
+        }
         Command::Migrate => {
             cli.db.open().await?;
             println!("migrations applied");
@@ -238,7 +252,7 @@ async fn main() -> Result<()> {
     }
 }
 
-async fn serve(db: &DbArgs, listen: &str, demo: bool) -> Result<()> {
+async fn serve(db: &DbArgs, listen: &str, demo: bool, policy: haicang_app::webhooks::DeliveryPolicy) -> Result<()> {
     let store = db.open().await?;
     let app = App::new(store.clone());
     if demo {
@@ -267,7 +281,7 @@ async fn serve(db: &DbArgs, listen: &str, demo: bool) -> Result<()> {
             let stopped = async {
                 let _ = worker_stopped.await;
             };
-            app.run_webhook_worker(haicang_app::webhooks::DeliveryPolicy::default(), stopped).await;
+            app.run_webhook_worker(policy, stopped).await;
         }
     });
     haicang_api::serve(app, listener, shutdown).await?;

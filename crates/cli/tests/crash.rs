@@ -1,0 +1,235 @@
+//! Crash safety: order creation and cancellation run against `haicang
+//! serve` while the process is killed with SIGKILL several times and
+//! restarted. Afterwards every acknowledged order exists with its
+//! acknowledged state, the ledger invariants hold, and every event of a
+//! committed change reaches the webhook receiver.
+
+use std::collections::BTreeSet;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::routing::post;
+use serde_json::{Value, json};
+
+use haicang_store::Store;
+use haicang_store::testing::fresh_url;
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn start_server(url: &str, port: u16) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_haicang"))
+        .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])
+        .args(["--webhook-first-retry-ms", "100", "--webhook-lease-ms", "1000"])
+        .env("HAICANG_DATABASE_URL", url)
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the server starts")
+}
+
+async fn wait_until_up(http: &reqwest::Client, base: &str) {
+    for _ in 0..400 {
+        if http.get(format!("{base}/api/v1/openapi.json")).send().await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the server did not come up");
+}
+
+async fn token(http: &reqwest::Client, base: &str) -> String {
+    let t: Value = http
+        .post(format!("{base}/api/v1/auth/token"))
+        .json(&json!({"appId": "demo-app", "appSecret": "demo-secret"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    t["data"]["accessToken"].as_str().unwrap().to_owned()
+}
+
+fn order(reference: &str) -> Value {
+    json!({"warehouseCode": "US-LA01", "shippingServiceCode": "UPS-GND", "customerReference": reference,
+           "platform": "OTHER", "recipient": {"name": "Crash Test", "country": "US", "state": "CA",
+           "city": "Ontario", "addressLine1": "1 Test Way", "postcode": "91761"},
+           "items": [{"sku": "DEMO-0005", "quantity": 1}, {"sku": "DEMO-0006", "quantity": 1}]})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn acknowledged_orders_and_their_events_survive_sigkill() {
+    let (url, _dir) = fresh_url().await.unwrap();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
+
+    // The ERP's webhook receiver, up the whole time.
+    let received: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hook_addr = listener.local_addr().unwrap();
+    let app = Router::new()
+        .route(
+            "/hook",
+            post(|State(r): State<Arc<Mutex<Vec<Value>>>>, body: Bytes| async move {
+                r.lock().unwrap().push(serde_json::from_slice(&body).unwrap());
+                "ok"
+            }),
+        )
+        .with_state(received.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let mut server = start_server(&url, port);
+    wait_until_up(&http, &base).await;
+    let t = token(&http, &base).await;
+    let hook = json!({"url": format!("http://{hook_addr}/hook"), "events": ["order.created", "order.cancelled"]});
+    let created: Value = http
+        .post(format!("{base}/api/v1/webhooks"))
+        .bearer_auth(&t)
+        .json(&hook)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(created["code"], 0, "{created}");
+
+    // Load: 4 clients create orders and cancel every third; what the
+    // server acknowledged is what must survive.
+    let acknowledged: Arc<Mutex<Vec<(String, &'static str)>>> = Arc::default();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut clients = Vec::new();
+    for c in 0..4 {
+        let (http, base, t, acknowledged, stop) =
+            (http.clone(), base.clone(), t.clone(), acknowledged.clone(), stop.clone());
+        clients.push(tokio::spawn(async move {
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                n += 1;
+                let reference = format!("CRASH-{c}-{n}");
+                let Ok(r) = http
+                    .post(format!("{base}/api/v1/outbound-orders"))
+                    .bearer_auth(&t)
+                    .json(&order(&reference))
+                    .send()
+                    .await
+                else {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    continue;
+                };
+                let Ok(v) = r.json::<Value>().await else { continue };
+                if v["code"] != 0 {
+                    continue;
+                }
+                let no = v["data"]["orderNo"].as_str().unwrap().to_owned();
+                acknowledged.lock().unwrap().push((no.clone(), "CREATED"));
+                if n % 3 == 0
+                    && let Ok(r) =
+                        http.post(format!("{base}/api/v1/outbound-orders/{no}/cancel")).bearer_auth(&t).send().await
+                    && let Ok(v) = r.json::<Value>().await
+                    && v["code"] == 0
+                {
+                    acknowledged.lock().unwrap().push((no, "CANCELLED"));
+                }
+            }
+        }));
+    }
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        server.kill().unwrap(); // SIGKILL
+        server.wait().unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        server = start_server(&url, port);
+        wait_until_up(&http, &base).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for c in clients {
+        c.await.unwrap();
+    }
+
+    // Every acknowledged order exists, in its last acknowledged state.
+    let acked = acknowledged.lock().unwrap().clone();
+    assert!(acked.len() >= 10, "the load ran ({} acknowledgements)", acked.len());
+    eprintln!("{} acknowledgements over 3 kills", acked.len());
+    let t = token(&http, &base).await;
+    let mut last: std::collections::BTreeMap<String, &str> = Default::default();
+    for (no, status) in &acked {
+        last.insert(no.clone(), status);
+    }
+    for (no, status) in &last {
+        let v: Value = http
+            .get(format!("{base}/api/v1/outbound-orders/{no}"))
+            .bearer_auth(&t)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(v["data"]["status"].as_str(), Some(*status), "{no}: {v}");
+    }
+
+    // The ledger's invariants, straight from the database.
+    let store = Store::connect(&url, 2).await.unwrap();
+    let mut conn = store.read().await.unwrap();
+    let bad: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT p.sku, s.on_hand, s.reserved FROM stock_summary s JOIN product p ON p.product_id = s.product_id \
+         WHERE s.reserved < 0 OR s.on_hand < s.reserved \
+         OR s.on_hand <> (SELECT CAST(COALESCE(SUM(b.quantity), 0) AS BIGINT) FROM stock_balance b \
+             WHERE b.product_id = s.product_id AND b.warehouse_id = s.warehouse_id AND b.condition = s.condition) \
+         OR s.reserved <> (SELECT CAST(COALESCE(SUM(r.quantity - r.posted), 0) AS BIGINT) FROM reservation r \
+             WHERE r.product_id = s.product_id AND r.warehouse_id = s.warehouse_id AND r.condition = s.condition \
+             AND r.status = 'PENDING')",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap();
+    assert!(bad.is_empty(), "ledger invariants broken: {bad:?}");
+    let orphans: Vec<(String,)> = sqlx::query_as(
+        "SELECT o.order_no FROM outbound_order o WHERE o.status = 'CREATED' AND EXISTS (SELECT 1 FROM outbound_line l \
+         JOIN reservation r ON r.reservation_id = l.reservation_id WHERE l.outbound_order_id = o.outbound_order_id \
+         AND r.status <> 'PENDING')",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap();
+    assert!(orphans.is_empty(), "open orders with settled reservations: {orphans:?}");
+    let committed: Vec<(String,)> =
+        sqlx::query_as("SELECT event_id FROM outbox_event WHERE event_type IN ('order.created', 'order.cancelled')")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+    drop(conn);
+
+    // Every event of a committed change arrives (at least once; the ERP
+    // de-duplicates by id).
+    let want: BTreeSet<String> = committed.into_iter().map(|(id,)| id).collect();
+    for _ in 0..400 {
+        let got: BTreeSet<String> =
+            received.lock().unwrap().iter().map(|e| e["id"].as_str().unwrap().to_owned()).collect();
+        if want.is_subset(&got) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let got: BTreeSet<String> = received.lock().unwrap().iter().map(|e| e["id"].as_str().unwrap().to_owned()).collect();
+    let missing: Vec<&String> = want.difference(&got).collect();
+    assert!(missing.is_empty(), "{} of {} events never arrived: {missing:?}", missing.len(), want.len());
+    for (no, _) in &acked {
+        assert!(
+            received.lock().unwrap().iter().any(|e| e["data"]["orderNo"] == no.as_str()),
+            "the acknowledged order {no} was announced"
+        );
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
