@@ -123,6 +123,16 @@ async fn openapi_json() -> impl IntoResponse {
     axum::Json(ApiDoc::openapi())
 }
 
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    tracing::error!("a request handler panicked");
+    envelope::error_body(
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        1,
+        "server error, please try again later".into(),
+        "",
+    )
+}
+
 async fn no_such_route() -> ApiError {
     ApiError::NoSuchRoute
 }
@@ -149,6 +159,8 @@ pub fn router(app: App) -> Router {
         .layer(DefaultBodyLimit::max(BODY_BYTES_MAX))
         .layer(middleware::from_fn_with_state(state.clone(), signing::verify))
         .layer(middleware::from_fn(context::with_context))
+        // A bug must cost one request a 500, not the connection.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_response))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -51,12 +51,21 @@ pub fn parse_fixed(text: &str, scale: u32) -> Result<i64, DecimalError> {
     }
     let int_value: i64 =
         if int_digits.is_empty() { 0 } else { int_digits.parse().map_err(|_| DecimalError::TooLarge)? };
+    if int_value == 0 && frac_trimmed.is_empty() {
+        return Ok(0);
+    }
+    // Exponent forms can ask for large scales: every step is checked (a
+    // fuzzer found `1e+16` overflowing here).
     let mut frac_value: i64 = 0;
     for i in 0..scale as usize {
         let digit = frac_trimmed.as_bytes().get(i).map(|b| i64::from(b - b'0')).unwrap_or(0);
-        frac_value = frac_value * 10 + digit;
+        frac_value = frac_value.checked_mul(10).and_then(|v| v.checked_add(digit)).ok_or(DecimalError::TooLarge)?;
     }
-    int_value.checked_mul(10_i64.pow(scale)).and_then(|v| v.checked_add(frac_value)).ok_or(DecimalError::TooLarge)
+    10_i64
+        .checked_pow(scale)
+        .and_then(|factor| int_value.checked_mul(factor))
+        .and_then(|v| v.checked_add(frac_value))
+        .ok_or(DecimalError::TooLarge)
 }
 
 fn parse_exponent(text: &str, scale: u32) -> Result<i64, DecimalError> {
@@ -93,6 +102,26 @@ pub fn format_fixed(value: i64, scale: u32, min_frac: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn huge_exponents_are_too_large_not_a_panic() {
+        assert_eq!(parse_fixed("1e+16", 3), Err(DecimalError::TooLarge));
+        assert_eq!(parse_fixed("1e30", 6), Err(DecimalError::TooLarge));
+        assert_eq!(parse_fixed("0e25", 6), Ok(0));
+        assert_eq!(parse_fixed("1.5e2", 3), Ok(150_000));
+    }
+
+    proptest::proptest! {
+        /// Whatever an ERP sends, the parser answers (no panic), and a
+        /// value it accepts formats back to the same number.
+        #[test]
+        fn never_panics_and_round_trips(text in "[-+0-9.eE]{0,24}", scale in 0u32..7) {
+            if let Ok(v) = parse_fixed(&text, scale) {
+                proptest::prop_assert!(v >= 0);
+                proptest::prop_assert_eq!(parse_fixed(&format_fixed(v, scale, 0), scale), Ok(v));
+            }
+        }
+    }
 
     #[test]
     fn parses_plain_and_fractional_numbers_exactly() {
