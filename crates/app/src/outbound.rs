@@ -32,7 +32,7 @@ pub const ORDER_CANCELLED: &str = "order.cancelled";
 pub const ORDER_INTERCEPTED: &str = "order.intercepted";
 pub const ORDER_SHIPPED: &str = "order.shipped";
 /// Orders one wave may take.
-pub const WAVE_ORDERS_MAX: usize = 2_000;
+pub const WAVE_ORDERS_MAX: usize = 10_000;
 pub const TOTES_DEFAULT: usize = 8;
 
 /// `POST /outbound-orders` as the seller sends it.
@@ -582,6 +582,9 @@ impl App {
         let mut accepted: Vec<(OutboundOrderRow, Vec<LinePlan>)> = Vec::new();
         let mut skipped: Vec<(String, String)> = Vec::new();
         let mut lines_total = 0usize;
+        // Stock of each product at the racks, read once per wave: orders
+        // repeat products, and `taken` tracks what this wave promised.
+        let mut stock_of: HashMap<i64, Vec<haicang_store::outbound::SourceRow>> = HashMap::new();
         let max_orders = if cmd.order_nos.is_empty() { cmd.max_orders.max(1) } else { usize::MAX };
         for no in &candidates {
             if accepted.len() >= max_orders {
@@ -603,9 +606,13 @@ impl App {
             let mut missing = None;
             let mut trial = taken.clone();
             for line in &lines {
-                let sources: Vec<Source> = store::sources(&mut tx, w.warehouse_id, line.product_id)
-                    .await?
-                    .into_iter()
+                if !stock_of.contains_key(&line.product_id) {
+                    let rows = store::sources(&mut tx, w.warehouse_id, line.product_id).await?;
+                    stock_of.insert(line.product_id, rows);
+                }
+                let sources: Vec<Source> = stock_of[&line.product_id]
+                    .iter()
+                    .cloned()
                     .map(|r| Source {
                         pick_face: r.location_type == "PICK_FACE",
                         free: r.quantity - r.allocated - trial.get(&(r.location_id, r.lot_id)).copied().unwrap_or(0),
@@ -662,6 +669,7 @@ impl App {
             now,
         )
         .await?;
+        let mut rows: Vec<NewAllocation> = Vec::new();
         for (b, batch) in batches.batches.iter().enumerate() {
             // Route the cart's stops; a stop is (order, line, source).
             let mut stops: Vec<(usize, usize, usize)> = Vec::new();
@@ -684,29 +692,22 @@ impl App {
                 let (order, plan) = &accepted[o];
                 let (line, sources) = &plan[l];
                 let (src, n) = &sources[s];
-                store::insert_allocation(
-                    &mut tx,
-                    &NewAllocation {
-                        order_id: order.outbound_order_id,
-                        line_id: line.outbound_line_id,
-                        batch_id,
-                        product_id: line.product_id,
-                        location_id: src.location_id,
-                        lot_id: src.lot_id,
-                        quantity: *n,
-                        route_seq: rank as i64 + 1,
-                    },
-                    now,
-                )
-                .await?;
+                rows.push(NewAllocation {
+                    order_id: order.outbound_order_id,
+                    line_id: line.outbound_line_id,
+                    batch_id,
+                    product_id: line.product_id,
+                    location_id: src.location_id,
+                    lot_id: src.lot_id,
+                    quantity: *n,
+                    route_seq: rank as i64 + 1,
+                });
             }
         }
-        let mut waved = Vec::new();
-        for (order, _) in &accepted {
-            let change = OrderChange { wave_id: Some(wave_id), ..Default::default() };
-            store::change_order(&mut tx, order, OutboundStatus::Waved.as_str(), &change, now).await?;
-            waved.push(order.order_no.clone());
-        }
+        store::insert_allocations(&mut tx, &rows, now).await?;
+        let ids: Vec<i64> = accepted.iter().map(|(o, _)| o.outbound_order_id).collect();
+        store::mark_waved(&mut tx, &ids, wave_id, now).await?;
+        let waved = accepted.iter().map(|(o, _)| o.order_no.clone()).collect();
         tx.commit().await?;
         Ok((wave_no, skipped, waved))
     }

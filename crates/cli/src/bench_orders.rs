@@ -23,6 +23,9 @@ pub struct BenchOrdersArgs {
     /// Concurrent clients.
     #[arg(long, default_value_t = 32)]
     clients: usize,
+    /// Then release all the orders in one wave (carts of 8) and time it.
+    #[arg(long)]
+    wave: bool,
     /// Also measure on PostgreSQL (an administrative URL).
     #[arg(long, env = "HAICANG_BENCH_POSTGRES_URL")]
     postgres_url: Option<String>,
@@ -126,6 +129,38 @@ async fn run_engine(label: &str, admin_url: Option<&str>, args: &BenchOrdersArgs
     let elapsed = started.elapsed().as_secs_f64();
     let ours = args.orders as f64 / elapsed;
     let (p50, p99) = (percentile(&mut times, 0.5), percentile(&mut times, 0.99));
+    if args.wave {
+        let staff: Value = http
+            .post(format!("{base}/staff/login"))
+            .json(&json!({"username": "admin", "password": "admin"}))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let staff = staff["data"]["accessToken"].as_str().context("no staff token")?.to_owned();
+        let started = Instant::now();
+        let wave: Value = http
+            .post(format!("{base}/ops/waves"))
+            .bearer_auth(&staff)
+            .json(&json!({"warehouseCode": "US-LA01", "maxOrders": args.orders, "totes": 8}))
+            .timeout(Duration::from_secs(600))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let took = started.elapsed();
+        ensure!(wave["code"] == 0, "wave failed: {}", wave["message"]);
+        let carts = wave["data"]["batches"].as_array().map(Vec::len).unwrap_or(0);
+        let metres: f64 = wave["data"]["batches"]
+            .as_array()
+            .map(|b| b.iter().filter_map(|c| c["distanceM"].as_f64()).sum())
+            .unwrap_or(0.0);
+        println!(
+            "wave release: {} orders into {carts} carts of 8 in {:.2} s ({metres:.0} m of picking)",
+            wave["data"]["orderNos"].as_array().map(Vec::len).unwrap_or(0),
+            took.as_secs_f64()
+        );
+    }
     let _ = stop_tx.send(());
     server.await??;
 

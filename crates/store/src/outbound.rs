@@ -485,6 +485,73 @@ pub async fn insert_allocation(tx: &mut WriteTx, a: &NewAllocation, now: i64) ->
     .await?)
 }
 
+/// Many allocations in multi-row statements (a wave writes thousands).
+pub async fn insert_allocations(tx: &mut WriteTx, rows: &[NewAllocation], now: i64) -> Result<(), StoreError> {
+    for chunk in rows.chunks(100) {
+        let mut sql = String::from(
+            "INSERT INTO allocation (outbound_order_id, outbound_line_id, pick_batch_id, product_id, location_id, \
+             lot_id, quantity, picked, status, route_seq, created_at, updated_at) VALUES ",
+        );
+        for (i, _) in chunk.iter().enumerate() {
+            let b = i * 8;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, 0, 'OPEN', ${}, $1, $1)",
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7,
+                b + 8,
+                b + 9
+            ));
+        }
+        let mut q = sqlx::query(&sql).bind(now);
+        for a in chunk {
+            q = q
+                .bind(a.order_id)
+                .bind(a.line_id)
+                .bind(a.batch_id)
+                .bind(a.product_id)
+                .bind(a.location_id)
+                .bind(a.lot_id)
+                .bind(a.quantity)
+                .bind(a.route_seq);
+        }
+        q.execute(tx.conn()).await?;
+    }
+    Ok(())
+}
+
+/// CREATED orders join a wave; all of them or a conflict.
+pub async fn mark_waved(tx: &mut WriteTx, order_ids: &[i64], wave_id: i64, now: i64) -> Result<(), StoreError> {
+    for chunk in order_ids.chunks(500) {
+        let mut f = Filter::default();
+        let marks = vec!["?"; chunk.len()].join(", ");
+        f.and(&format!("outbound_order_id IN ({marks})"), chunk.iter().map(|id| Arg::Int(*id)));
+        f.and("status = 'CREATED' AND intercept_status IS NULL", []);
+        let n = f.next_placeholder();
+        let sql = format!(
+            "UPDATE outbound_order SET status = 'WAVED', wave_id = ${n}, updated_at = ${} {}",
+            n + 1,
+            f.where_sql()
+        );
+        // Bind the filter's values first (they hold $1..), then ours.
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        let done = q.bind(wave_id).bind(now).execute(tx.conn()).await?;
+        if done.rows_affected() != chunk.len() as u64 {
+            return Err(StoreError::Conflict("an order of the wave changed concurrently".into()));
+        }
+    }
+    Ok(())
+}
+
 #[derive(Debug, Clone, FromRow)]
 pub struct AllocationRow {
     pub allocation_id: i64,
