@@ -606,9 +606,8 @@ impl App {
             let mut missing = None;
             let mut trial = taken.clone();
             for line in &lines {
-                if !stock_of.contains_key(&line.product_id) {
-                    let rows = store::sources(&mut tx, w.warehouse_id, line.product_id).await?;
-                    stock_of.insert(line.product_id, rows);
+                if let std::collections::hash_map::Entry::Vacant(slot) = stock_of.entry(line.product_id) {
+                    slot.insert(store::sources(&mut tx, w.warehouse_id, line.product_id).await?);
                 }
                 let sources: Vec<Source> = stock_of[&line.product_id]
                     .iter()
@@ -944,23 +943,21 @@ impl App {
             return Ok(());
         }
         let last = store::allocations_of_batch(tx.conn(), batch.pick_batch_id).await?.iter().map(|a| a.route_seq).max();
-        for (k, (i, n)) in picks.iter().enumerate() {
-            store::insert_allocation(
-                tx,
-                &NewAllocation {
-                    order_id: order.outbound_order_id,
-                    line_id: short.outbound_line_id,
-                    batch_id: batch.pick_batch_id,
-                    product_id: short.product_id,
-                    location_id: sources[*i].location_id,
-                    lot_id: sources[*i].lot_id,
-                    quantity: *n,
-                    route_seq: last.unwrap_or(0) + 1 + k as i64,
-                },
-                now,
-            )
-            .await?;
-        }
+        let rows: Vec<NewAllocation> = picks
+            .iter()
+            .enumerate()
+            .map(|(k, (i, n))| NewAllocation {
+                order_id: order.outbound_order_id,
+                line_id: short.outbound_line_id,
+                batch_id: batch.pick_batch_id,
+                product_id: short.product_id,
+                location_id: sources[*i].location_id,
+                lot_id: sources[*i].lot_id,
+                quantity: *n,
+                route_seq: last.unwrap_or(0) + 1 + k as i64,
+            })
+            .collect();
+        store::insert_allocations(tx, &rows, now).await?;
         Ok(())
     }
 

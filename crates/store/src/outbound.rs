@@ -466,25 +466,6 @@ pub struct NewAllocation {
     pub route_seq: i64,
 }
 
-pub async fn insert_allocation(tx: &mut WriteTx, a: &NewAllocation, now: i64) -> Result<i64, StoreError> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO allocation (outbound_order_id, outbound_line_id, pick_batch_id, product_id, location_id, lot_id, \
-         quantity, picked, status, route_seq, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 'OPEN', $8, $9, $9) RETURNING allocation_id",
-    )
-    .bind(a.order_id)
-    .bind(a.line_id)
-    .bind(a.batch_id)
-    .bind(a.product_id)
-    .bind(a.location_id)
-    .bind(a.lot_id)
-    .bind(a.quantity)
-    .bind(a.route_seq)
-    .bind(now)
-    .fetch_one(tx.conn())
-    .await?)
-}
-
 /// Many allocations in multi-row statements (a wave writes thousands).
 pub async fn insert_allocations(tx: &mut WriteTx, rows: &[NewAllocation], now: i64) -> Result<(), StoreError> {
     for chunk in rows.chunks(100) {
