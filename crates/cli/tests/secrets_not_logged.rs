@@ -1,0 +1,82 @@
+//! Secrets never reach the logs: an app secret used to get tokens and a
+//! webhook secret handed out, with every log level switched on.
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use haicang_store::testing::fresh_url;
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn admin(url: &str, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_haicang")).args(args).env("HAICANG_DATABASE_URL", url).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test]
+async fn app_and_webhook_secrets_never_appear_in_trace_logs() {
+    let (url, _dir) = fresh_url().await.unwrap();
+    admin(&url, &["migrate"]);
+    admin(&url, &["admin", "customer", "create", "--code", "LOGS", "--name", "Logs Ltd"]);
+    let creds = admin(&url, &["admin", "app", "create", "--customer", "LOGS"]);
+    let field = |name: &str| {
+        creds.lines().find_map(|l| l.strip_prefix(name)).map(|v| v.trim().to_owned()).expect("printed once")
+    };
+    let (app_id, app_secret) = (field("appId:"), field("appSecret:"));
+    let port = free_port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_haicang"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .env("HAICANG_DATABASE_URL", &url)
+        .env("RUST_LOG", "trace")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}/api/v1");
+    let http = reqwest::Client::new();
+    let mut up = false;
+    for _ in 0..200 {
+        if http.get(format!("{base}/openapi.json")).send().await.is_ok() {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert!(up);
+    let token: serde_json::Value = http
+        .post(format!("{base}/auth/token"))
+        .json(&serde_json::json!({"appId": app_id, "appSecret": app_secret}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let access = token["data"]["accessToken"].as_str().unwrap().to_owned();
+    let hook: serde_json::Value = http
+        .post(format!("{base}/webhooks"))
+        .bearer_auth(&access)
+        .json(&serde_json::json!({"url": "http://127.0.0.1:9/hook", "events": ["*"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let webhook_secret = hook["data"]["secret"].as_str().unwrap().to_owned();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    server.kill().unwrap();
+    let mut logs = String::new();
+    server.stdout.take().unwrap().read_to_string(&mut logs).unwrap();
+    server.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
+    server.wait().unwrap();
+    assert!(logs.len() > 1000, "trace logging was on ({} bytes)", logs.len());
+    for (what, secret) in [("app secret", &app_secret), ("webhook secret", &webhook_secret), ("access token", &access)]
+    {
+        assert!(!logs.contains(secret.as_str()), "the {what} appears in the logs");
+    }
+}
