@@ -63,7 +63,7 @@ async fn check(state: &AppState, request: Request) -> Result<Request, ApiError> 
     let signature = header(&request, "x-haicang-signature").ok_or_else(bad)?.to_ascii_lowercase();
     let at: i64 = timestamp.parse().map_err(|_| ApiError::StaleTimestamp)?;
     let now = now_ms();
-    if (now - at).abs() > WINDOW_MS {
+    if now.abs_diff(at) > WINDOW_MS.unsigned_abs() {
         return Err(ApiError::StaleTimestamp);
     }
     if nonce.len() > 64 {

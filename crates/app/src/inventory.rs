@@ -109,7 +109,8 @@ impl AdjustmentCommand {
             return Err(AppError::InvalidParam { field: "lines", reason: format!("at most {ADJUSTMENT_LINES_MAX}") });
         }
         for line in &self.lines {
-            if line.quantity == 0 || line.quantity.abs() > MOVEMENT_QUANTITY_MAX {
+            // unsigned_abs: i64::MIN must be refused, not overflow.
+            if line.quantity == 0 || line.quantity.unsigned_abs() > MOVEMENT_QUANTITY_MAX.unsigned_abs() {
                 return Err(AppError::InvalidParam {
                     field: "lines.quantity",
                     reason: format!("a non-zero whole number of at most {MOVEMENT_QUANTITY_MAX} units"),
@@ -506,7 +507,7 @@ impl App {
 }
 
 fn quantity(value: i64) -> Result<Quantity, AppError> {
-    Quantity::new(value.abs()).ok_or(AppError::InvalidParam {
+    Quantity::new(value.checked_abs().unwrap_or(0)).ok_or(AppError::InvalidParam {
         field: "quantity",
         reason: format!("a positive whole number of at most {MOVEMENT_QUANTITY_MAX}"),
     })

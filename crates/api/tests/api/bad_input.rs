@@ -78,3 +78,14 @@ async fn oversized_bodies_unknown_routes_and_methods_get_envelopes_too() {
     a.err(10064, 405);
     assert_eq!(s.get("/api/v1/products?pageSize=1", &t).await.ok()["total"], 50);
 }
+
+#[tokio::test]
+async fn extreme_numbers_are_refused_not_overflowed() {
+    let s = crate::harness::start().await;
+    let staff = s.staff().await;
+    let body = serde_json::json!({"warehouseCode": "US-LA01", "customerCode": "DEMO", "reason": "fuzz",
+        "lines": [{"sku": "DEMO-0001", "locationCode": "A-01-01-1", "quantity": i64::MIN}]});
+    s.post("/api/v1/ops/adjustments", &staff, &body).await.err(10031, 400);
+    let pack = serde_json::json!({"orderNo": "OB1", "items": [], "weightKg": 1e16, "lengthCm": 1, "widthCm": 1, "heightCm": 1});
+    s.post("/api/v1/ops/pack", &staff, &pack).await.err(10031, 400);
+}
