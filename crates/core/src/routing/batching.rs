@@ -15,7 +15,7 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, BinaryHeap};
 
-use super::{Layout, LayoutError, Method, Pick, route};
+use super::{Layout, LayoutError, Pick, best_distance};
 
 /// Neighbours per order considered for merging and moves.
 const NEIGHBOURS: usize = 24;
@@ -68,7 +68,7 @@ pub enum BatchError {
 /// The walking distance of one cart holding `members`.
 fn cart_distance(layout: &Layout, orders: &[Vec<Pick>], members: &[usize]) -> f64 {
     let picks: Vec<Pick> = members.iter().flat_map(|o| orders[*o].iter().copied()).collect();
-    route(layout, &picks, Method::Optimal).map(|r| r.distance_m).unwrap_or(f64::INFINITY)
+    best_distance(layout, &picks).unwrap_or(f64::INFINITY)
 }
 
 pub fn plan(

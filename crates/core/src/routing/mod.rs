@@ -196,6 +196,18 @@ impl Method {
     }
 }
 
+/// The length of the best route through `picks` without its visiting
+/// order: what batching compares when it tries carts (on single-block
+/// layouts it skips reading the order off the programme).
+pub fn best_distance(layout: &Layout, picks: &[Pick]) -> Result<f64, LayoutError> {
+    layout.check(picks)?;
+    Ok(if layout.is_single_block() {
+        optimal::distance(layout, picks)
+    } else {
+        heuristic::route(layout, picks).distance_m
+    })
+}
+
 /// Routes `picks` by `method`.
 pub fn route(layout: &Layout, picks: &[Pick], method: Method) -> Result<Route, LayoutError> {
     layout.check(picks)?;

@@ -31,18 +31,6 @@ enum Vertical {
 }
 
 impl Vertical {
-    /// The kind, for the transition table (every gap has the same shape).
-    fn kind(self) -> usize {
-        match self {
-            Vertical::None => 0,
-            Vertical::Traverse => 1,
-            Vertical::Double => 2,
-            Vertical::Gap(_) => 3,
-            Vertical::FromFront => 4,
-            Vertical::FromBack => 5,
-        }
-    }
-
     /// Degrees added at the front and back ends, and whether the ends get
     /// joined through the aisle.
     fn shape(self) -> (u8, u8, bool) {
@@ -55,14 +43,6 @@ impl Vertical {
             Vertical::FromBack => (0, 2, false),
         }
     }
-}
-
-/// A column: an aisle, or the depot's spot on the front cross aisle.
-struct Column {
-    x: f64,
-    real: bool,
-    /// (pick index, or None for the depot; y), sorted by y.
-    points: Vec<(Option<usize>, f64)>,
 }
 
 /// Degree class of an end: 0 none, 1 odd, 2 even and positive.
@@ -160,17 +140,35 @@ fn step(s: State, h_front: u8, h_back: u8, v: Vertical) -> Option<State> {
 const KINDS: [Vertical; 6] =
     [Vertical::None, Vertical::Traverse, Vertical::Double, Vertical::Gap(0), Vertical::FromFront, Vertical::FromBack];
 
-/// `step` for every state, crossing and covering kind, computed once: the
-/// programme's inner loop is then a table look-up.
-fn transitions() -> &'static [Option<State>] {
-    static TABLE: std::sync::OnceLock<Vec<Option<State>>> = std::sync::OnceLock::new();
+/// One legal step out of a state: cross aisles walked, covering kind, and
+/// the state it leads to.
+#[derive(Debug, Clone, Copy)]
+struct Transition {
+    h_front: u8,
+    h_back: u8,
+    kind: u8,
+    next: u8,
+}
+
+/// The legal steps out of every state, computed once: the programme's
+/// inner loop then walks only steps that can lead to a tour (about a third
+/// of all combinations).
+fn transitions() -> &'static [Vec<Transition>] {
+    static TABLE: std::sync::OnceLock<Vec<Vec<Transition>>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut table = vec![None; STATES * 9 * KINDS.len()];
+        let mut table = vec![Vec::new(); STATES];
         for s in all_states() {
-            for hf in 0..3u8 {
-                for hb in 0..3u8 {
+            for h_front in 0..3u8 {
+                for h_back in 0..3u8 {
                     for (k, v) in KINDS.iter().enumerate() {
-                        table[transition_index(s.index(), hf, hb, k)] = step(s, hf, hb, *v);
+                        if let Some(next) = step(s, h_front, h_back, *v) {
+                            table[s.index()].push(Transition {
+                                h_front,
+                                h_back,
+                                kind: k as u8,
+                                next: next.index() as u8,
+                            });
+                        }
                     }
                 }
             }
@@ -179,67 +177,167 @@ fn transitions() -> &'static [Option<State>] {
     })
 }
 
-fn transition_index(state: usize, hf: u8, hb: u8, kind: usize) -> usize {
-    ((state * 3 + usize::from(hf)) * 3 + usize::from(hb)) * KINDS.len() + kind
-}
-
-/// The ways to cover a column, with their walking cost.
-fn coverings(c: &Column, length: f64) -> Vec<(Vertical, f64)> {
-    let ys: Vec<f64> = c.points.iter().map(|(_, y)| *y).collect();
+/// The cost of covering a column each way (by kind; infinite when the kind
+/// does not apply), and where the largest gap lies.
+fn coverings(c: &Column, points: &[(Option<usize>, f64)], length: f64) -> ([f64; 6], usize) {
+    let mut cost = [f64::INFINITY; 6];
     if !c.real {
         // The depot's own spot: touching it costs nothing; there is no
         // aisle to walk through.
-        return vec![(Vertical::FromFront, 0.0)];
+        cost[4] = 0.0;
+        return (cost, 0);
     }
-    if ys.is_empty() {
-        return vec![(Vertical::None, 0.0), (Vertical::Traverse, length), (Vertical::Double, 2.0 * length)];
+    let ys = &points[c.from..c.to];
+    cost[1] = length;
+    cost[2] = 2.0 * length;
+    let (Some(low), Some(high)) = (ys.first(), ys.last()) else {
+        cost[0] = 0.0;
+        return (cost, 0);
+    };
+    cost[4] = 2.0 * high.1;
+    cost[5] = 2.0 * (length - low.1);
+    // The largest gap between neighbouring points (the first on ties).
+    let mut gap = 0;
+    let mut widest = f64::NEG_INFINITY;
+    for k in 1..ys.len() {
+        let width = ys[k].1 - ys[k - 1].1;
+        if width > widest {
+            widest = width;
+            gap = k;
+        }
     }
-    let (low, high) = (ys[0], ys[ys.len() - 1]);
-    let mut out = vec![
-        (Vertical::Traverse, length),
-        (Vertical::Double, 2.0 * length),
-        (Vertical::FromFront, 2.0 * high),
-        (Vertical::FromBack, 2.0 * (length - low)),
-    ];
-    if let Some(k) = (1..ys.len()).max_by(|a, b| (ys[*a] - ys[*a - 1]).total_cmp(&(ys[*b] - ys[*b - 1])).then(b.cmp(a)))
-    {
-        out.push((Vertical::Gap(k), 2.0 * ys[k - 1] + 2.0 * (length - ys[k])));
+    if gap > 0 {
+        cost[3] = 2.0 * ys[gap - 1].1 + 2.0 * (length - ys[gap].1);
     }
-    out
+    (cost, gap)
 }
 
-fn columns(layout: &Layout, picks: &[Pick]) -> Vec<Column> {
+/// A column: an aisle, or the depot's spot on the front cross aisle; its
+/// points are `points[from..to]`, sorted by y.
+struct Column {
+    x: f64,
+    real: bool,
+    from: usize,
+    to: usize,
+}
+
+/// The columns from the leftmost to the rightmost point (picks and depot),
+/// with every aisle in between, and all points (pick index, or `None` for
+/// the depot; y) grouped by column.
+fn columns(layout: &Layout, picks: &[Pick]) -> (Vec<Column>, Vec<(Option<usize>, f64)>) {
     let depot = layout.depot_x_m();
-    let xs = picks.iter().map(|p| layout.aisle_x(p.aisle)).chain([depot]);
-    let left = xs.clone().fold(f64::INFINITY, f64::min);
-    let right = xs.fold(f64::NEG_INFINITY, f64::max);
-    let mut columns: Vec<Column> = (1..=layout.aisles())
-        .map(|a| (a, layout.aisle_x(a)))
-        .filter(|(_, x)| *x >= left - 1e-9 && *x <= right + 1e-9)
-        .map(|(a, x)| {
-            let points =
-                picks.iter().enumerate().filter(|(_, p)| p.aisle == a).map(|(i, p)| (Some(i), p.y_m)).collect();
-            Column { x, real: true, points }
-        })
+    let spacing = layout.aisle_x(2.min(layout.aisles())) - layout.aisle_x(1);
+    // The depot stands in an aisle's column when it is in front of one.
+    let depot_aisle = (1..=layout.aisles()).find(|a| (layout.aisle_x(*a) - depot).abs() < 1e-9);
+    // Sort key: column position (aisle, or the depot's half step), y, index.
+    let slot = |aisle: u32| u64::from(aisle) * 2;
+    let depot_slot = match depot_aisle {
+        Some(a) => slot(a),
+        None => {
+            let before = if spacing > 0.0 { (depot / spacing).floor() as u64 + 1 } else { 1 };
+            before * 2 + 1
+        }
+    };
+    let mut keyed: Vec<(u64, f64, Option<usize>)> = picks
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (slot(p.aisle), p.y_m, Some(i)))
+        .chain([(depot_slot, 0.0, None)])
         .collect();
-    match columns.iter_mut().find(|c| (c.x - depot).abs() < 1e-9) {
-        Some(c) => c.points.push((None, 0.0)),
-        None => columns.push(Column { x: depot, real: false, points: vec![(None, 0.0)] }),
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let points: Vec<(Option<usize>, f64)> = keyed.iter().map(|(_, y, i)| (*i, *y)).collect();
+    let (first_slot, last_slot) = (keyed[0].0, keyed[keyed.len() - 1].0);
+    let mut cols = Vec::new();
+    let mut at = 0;
+    for s in first_slot..=last_slot {
+        let real = s % 2 == 0;
+        if !real && s != depot_slot {
+            continue;
+        }
+        let from = at;
+        while at < keyed.len() && keyed[at].0 == s {
+            at += 1;
+        }
+        let x = if real { layout.aisle_x((s / 2) as u32) } else { depot };
+        cols.push(Column { x, real, from, to: at });
     }
-    columns.sort_by(|a, b| a.x.total_cmp(&b.x));
-    for c in &mut columns {
-        c.points.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-    }
-    columns
+    (cols, points)
 }
 
+/// The best way found so far into a state: its cost, the state it came
+/// from and the step taken.
 #[derive(Clone, Copy)]
 struct Choice {
     cost: f64,
-    from: usize,
-    h_front: u8,
-    h_back: u8,
-    v: Vertical,
+    from: u8,
+    step: Transition,
+}
+
+const UNREACHED: Choice =
+    Choice { cost: f64::INFINITY, from: 0, step: Transition { h_front: 0, h_back: 0, kind: 0, next: 0 } };
+
+/// The programme's table: per column, the best way into each state.
+struct Solution {
+    cols: Vec<Column>,
+    points: Vec<(Option<usize>, f64)>,
+    gaps: Vec<usize>,
+    table: Vec<[Choice; STATES]>,
+    end: usize,
+}
+
+fn solve(layout: &Layout, picks: &[Pick]) -> Solution {
+    let length = layout.aisle_length_m();
+    let (cols, points) = columns(layout, picks);
+    let steps = transitions();
+    let mut table: Vec<[Choice; STATES]> = Vec::with_capacity(cols.len());
+    let mut gaps = Vec::with_capacity(cols.len());
+    let mut previous = [UNREACHED; STATES];
+    previous[State::EMPTY.index()].cost = 0.0;
+    for (j, col) in cols.iter().enumerate() {
+        let mut here = [UNREACHED; STATES];
+        let dx = if j == 0 { 0.0 } else { col.x - cols[j - 1].x };
+        let (ways, gap) = coverings(col, &points, length);
+        gaps.push(gap);
+        for (from, way_in) in previous.iter().enumerate() {
+            if !way_in.cost.is_finite() {
+                continue;
+            }
+            for t in &steps[from] {
+                // The first column has nothing to its left to walk to.
+                if j == 0 && (t.h_front | t.h_back) != 0 {
+                    continue;
+                }
+                let cost = way_in.cost + f64::from(t.h_front + t.h_back) * dx + ways[usize::from(t.kind)];
+                let slot = &mut here[usize::from(t.next)];
+                if cost < slot.cost - 1e-12 {
+                    *slot = Choice { cost, from: from as u8, step: *t };
+                }
+            }
+        }
+        table.push(here);
+        previous = here;
+    }
+    // A finished tour: even ends, one piece.
+    let end = all_states()
+        .filter(|s| {
+            s.closed
+                || (s.front != 1 && s.back != 1 && (s.front == 0 || s.back == 0 || s.joined) && (s.front + s.back > 0))
+        })
+        .map(State::index)
+        .min_by(|a, b| previous[*a].cost.total_cmp(&previous[*b].cost))
+        .unwrap_or(0);
+    Solution { cols, points, gaps, table, end }
+}
+
+/// The length of the shortest route through `picks` (checked against the
+/// layout by the caller; single-block): the programme without reading the
+/// visiting order off it, for planners that compare many candidate carts.
+pub fn distance(layout: &Layout, picks: &[Pick]) -> f64 {
+    if picks.is_empty() {
+        return 0.0;
+    }
+    let solution = solve(layout, picks);
+    solution.table.last().map_or(0.0, |last| last[solution.end].cost)
 }
 
 /// The shortest route through `picks` (checked against the layout by the
@@ -248,56 +346,19 @@ pub fn route(layout: &Layout, picks: &[Pick]) -> Route {
     if picks.is_empty() {
         return Route { sequence: Vec::new(), distance_m: 0.0 };
     }
-    let length = layout.aisle_length_m();
-    let cols = columns(layout, picks);
-    let table_of_steps = transitions();
-    let mut table: Vec<[Option<Choice>; STATES]> = Vec::with_capacity(cols.len());
-    for (j, col) in cols.iter().enumerate() {
-        let mut here: [Option<Choice>; STATES] = [None; STATES];
-        let sources: Vec<(usize, State, f64)> = if j == 0 {
-            vec![(State::EMPTY.index(), State::EMPTY, 0.0)]
-        } else {
-            all_states().filter_map(|s| table[j - 1][s.index()].map(|c| (s.index(), s, c.cost))).collect()
-        };
-        let dx = if j == 0 { 0.0 } else { col.x - cols[j - 1].x };
-        let horizontals: &[u8] = if j == 0 { &[0] } else { &[0, 1, 2] };
-        let ways = coverings(col, length);
-        for (from, _, base) in sources {
-            for &hf in horizontals {
-                for &hb in horizontals {
-                    for &(v, v_cost) in &ways {
-                        let Some(next) = table_of_steps[transition_index(from, hf, hb, v.kind())] else { continue };
-                        let cost = base + f64::from(hf + hb) * dx + v_cost;
-                        let slot = &mut here[next.index()];
-                        if slot.is_none_or(|c| cost < c.cost - 1e-12) {
-                            *slot = Some(Choice { cost, from, h_front: hf, h_back: hb, v });
-                        }
-                    }
-                }
-            }
-        }
-        table.push(here);
-    }
-    // A finished tour: even ends, one piece.
-    let last = table.len() - 1;
-    let (end, best) = all_states()
-        .filter(|s| {
-            s.closed
-                || (s.front != 1 && s.back != 1 && (s.front == 0 || s.back == 0 || s.joined) && (s.front + s.back > 0))
-        })
-        .filter_map(|s| table[last][s.index()].map(|c| (s.index(), c)))
-        .min_by(|a, b| a.1.cost.total_cmp(&b.1.cost))
-        .expect("a tour always exists: walk every aisle twice");
+    let solution = solve(layout, picks);
+    let Some(last) = solution.table.last() else { return Route { sequence: Vec::new(), distance_m: 0.0 } };
+    let distance_m = last[solution.end].cost;
     // Walk the choices back, column by column.
-    let mut choices = vec![best; cols.len()];
-    let mut at = end;
-    for j in (0..cols.len()).rev() {
-        let c = table[j][at].expect("a recorded choice");
+    let mut choices = vec![UNREACHED; solution.cols.len()];
+    let mut at = solution.end;
+    for j in (0..solution.cols.len()).rev() {
+        let c = solution.table[j][at];
         choices[j] = c;
-        at = c.from;
+        at = usize::from(c.from);
     }
-    let sequence = euler_order(&cols, &choices, picks.len());
-    Route { sequence, distance_m: best.cost }
+    let sequence = euler_order(&solution, &choices, picks.len());
+    Route { sequence, distance_m }
 }
 
 fn all_states() -> impl Iterator<Item = State> {
@@ -312,23 +373,24 @@ fn all_states() -> impl Iterator<Item = State> {
 
 /// Builds the chosen multigraph and reads the picks' order off an Euler
 /// circuit from the depot.
-fn euler_order(cols: &[Column], choices: &[Choice], pick_count: usize) -> Vec<usize> {
+fn euler_order(solution: &Solution, choices: &[Choice], pick_count: usize) -> Vec<usize> {
+    let cols = &solution.cols;
     // Vertices: per column its front end, back end, then its points.
     let mut first_vertex = Vec::with_capacity(cols.len());
-    let mut owner: Vec<Option<usize>> = Vec::new();
+    let mut owner: Vec<Option<usize>> = Vec::with_capacity(2 * cols.len() + solution.points.len());
     let mut depot = 0;
     for c in cols {
         first_vertex.push(owner.len());
         owner.push(None); // front end
         owner.push(None); // back end
-        for (pick, _) in &c.points {
+        for (pick, _) in &solution.points[c.from..c.to] {
             if pick.is_none() {
                 depot = owner.len();
             }
             owner.push(*pick);
         }
     }
-    let mut edges: Vec<(usize, usize)> = Vec::new();
+    let mut edges: Vec<(usize, usize)> = Vec::with_capacity(4 * owner.len());
     let add = |a: usize, b: usize, times: u8, edges: &mut Vec<(usize, usize)>| {
         for _ in 0..times {
             edges.push((a, b));
@@ -336,17 +398,25 @@ fn euler_order(cols: &[Column], choices: &[Choice], pick_count: usize) -> Vec<us
     };
     for (j, (c, choice)) in cols.iter().zip(choices).enumerate() {
         let (front, back) = (first_vertex[j], first_vertex[j] + 1);
-        let point = |k: usize| first_vertex[j] + 2 + k;
         if j > 0 {
-            add(first_vertex[j - 1], front, choice.h_front, &mut edges);
-            add(first_vertex[j - 1] + 1, back, choice.h_back, &mut edges);
+            add(first_vertex[j - 1], front, choice.step.h_front, &mut edges);
+            add(first_vertex[j - 1] + 1, back, choice.step.h_back, &mut edges);
         }
-        let m = c.points.len();
-        // The chain front, points…, back, with a multiplicity per link.
-        let chain: Vec<usize> = std::iter::once(front).chain((0..m).map(point)).chain([back]).collect();
+        let m = c.to - c.from;
+        let v = match KINDS[usize::from(choice.step.kind)] {
+            Vertical::Gap(_) => Vertical::Gap(solution.gaps[j]),
+            other => other,
+        };
+        // The chain front, points…, back, with a multiplicity per link:
+        // link i joins chain vertex i and i + 1 (links 0..=m), where chain
+        // vertex 0 is the front end, 1..=m the points and m + 1 the back.
+        let vertex = |i: usize| match i {
+            0 => front,
+            i if i == m + 1 => back,
+            i => first_vertex[j] + 1 + i,
+        };
         let times = |link: usize| -> u8 {
-            // link i joins chain[i] and chain[i + 1]; links 0..=m.
-            match choice.v {
+            match v {
                 Vertical::None => 0,
                 Vertical::Traverse => 1,
                 Vertical::Double => 2,
@@ -356,23 +426,34 @@ fn euler_order(cols: &[Column], choices: &[Choice], pick_count: usize) -> Vec<us
             }
         };
         for link in 0..=m {
-            add(chain[link], chain[link + 1], times(link), &mut edges);
+            add(vertex(link), vertex(link + 1), times(link), &mut edges);
         }
     }
-    // Hierholzer's algorithm.
-    let mut adjacency: Vec<Vec<usize>> = vec![Vec::new(); owner.len()];
+    // Hierholzer's algorithm, over adjacency lists packed in one array.
+    let mut start = vec![0usize; owner.len() + 1];
+    for (a, b) in &edges {
+        start[*a + 1] += 1;
+        start[*b + 1] += 1;
+    }
+    for v in 0..owner.len() {
+        start[v + 1] += start[v];
+    }
+    let mut fill = start.clone();
+    let mut incident = vec![0usize; 2 * edges.len()];
     for (e, (a, b)) in edges.iter().enumerate() {
-        adjacency[*a].push(e);
-        adjacency[*b].push(e);
+        incident[fill[*a]] = e;
+        fill[*a] += 1;
+        incident[fill[*b]] = e;
+        fill[*b] += 1;
     }
     let mut used = vec![false; edges.len()];
-    let mut cursor = vec![0usize; owner.len()];
+    let mut cursor: Vec<usize> = start[..owner.len()].to_vec();
     let mut stack = vec![depot];
     let mut circuit = Vec::with_capacity(edges.len() + 1);
     while let Some(&v) = stack.last() {
         let mut advanced = false;
-        while cursor[v] < adjacency[v].len() {
-            let e = adjacency[v][cursor[v]];
+        while cursor[v] < start[v + 1] {
+            let e = incident[cursor[v]];
             cursor[v] += 1;
             if !used[e] {
                 used[e] = true;

@@ -36,6 +36,7 @@ proptest! {
         let best = shortest_tour(&layout, &picks);
         let r = route(&layout, &picks, Method::Optimal).unwrap();
         prop_assert!(close(r.distance_m, best), "optimal {} but brute force {}", r.distance_m, best);
+        prop_assert!(close(best_distance(&layout, &picks).unwrap(), best), "the distance-only programme agrees");
         prop_assert!(is_permutation(&r.sequence, picks.len()));
         // The visiting order walked by shortest legs is exactly that long.
         prop_assert!(close(layout.tour_length(&picks, &r.sequence), r.distance_m));
