@@ -471,11 +471,11 @@ fn euler_order(solution: &Solution, choices: &[Choice], pick_count: usize) -> Ve
     let mut seen = vec![false; pick_count];
     let mut order = Vec::with_capacity(pick_count);
     for v in circuit {
-        if let Some(p) = owner[v] {
-            if !seen[p] {
-                seen[p] = true;
-                order.push(p);
-            }
+        if let Some(p) = owner[v]
+            && !seen[p]
+        {
+            seen[p] = true;
+            order.push(p);
         }
     }
     order
