@@ -1,6 +1,7 @@
 //! Routes for any layout: several starting tours — nearest neighbour, the
-//! exact single-block tour that ignores the middle cross aisles, S-shape
-//! and largest gap — each improved by 2-opt and Or-opt moves on the
+//! exact single-block tour that ignores the middle cross aisles, the exact
+//! two-block tour over the front, middle and back cross aisles when the
+//! layout has a middle one, S-shape and largest gap — each improved by 2-opt and Or-opt moves on the
 //! shortest-path metric until no move shortens it; the shortest wins.
 //! Deterministic.
 
@@ -28,12 +29,15 @@ pub fn route(layout: &Layout, picks: &[Pick]) -> Route {
     let d = |a: usize, b: usize| matrix[a * (n + 1) + b];
 
     let single = layout.as_single_block();
-    let starts = [
+    let mut starts = vec![
         nearest_neighbour(n, &d),
         optimal::route(&single, picks).sequence,
         baseline::s_shape(layout, picks).sequence,
         baseline::largest_gap(layout, picks).sequence,
     ];
+    if let Some(two) = layout.as_two_blocks() {
+        starts.push(optimal::route(&two, picks).sequence);
+    }
     let mut best: Option<Route> = None;
     for start in starts {
         let mut tour: Vec<usize> = std::iter::once(n).chain(start).chain([n]).collect();

@@ -6,8 +6,9 @@
 //! spaced between them. A pick is a point on an aisle; the depot is a point
 //! on the front cross aisle. Travel runs along aisles and cross aisles only.
 //!
-//! - [`optimal`]: the exact optimum for single-block layouts (two cross
-//!   aisles), by the Ratliff–Rosenthal dynamic programme over aisles.
+//! - [`optimal`]: the exact optimum for layouts of one or two blocks (two
+//!   or three cross aisles), by the Ratliff–Rosenthal dynamic programme
+//!   over aisles and its two-block extension.
 //! - [`heuristic`]: nearest neighbour with 2-opt and Or-opt on the
 //!   shortest-path metric, for layouts with more cross aisles.
 //! - [`baseline`]: S-shape and largest-gap, for comparison only.
@@ -103,6 +104,15 @@ impl Layout {
         self.aisle_length_m
     }
 
+    pub fn cross_aisles(&self) -> u32 {
+        self.cross_aisles
+    }
+
+    /// The exact programme covers this layout (one or two blocks).
+    pub fn has_exact_router(&self) -> bool {
+        self.cross_aisles <= optimal::CROSS_AISLES_MAX
+    }
+
     pub fn is_single_block(&self) -> bool {
         self.cross_aisles == 2
     }
@@ -111,6 +121,13 @@ impl Layout {
     /// walk in it is a walk here too.
     pub fn as_single_block(&self) -> Layout {
         Layout { cross_aisles: 2, ..self.clone() }
+    }
+
+    /// The same aisles with only the front, middle and back cross aisles,
+    /// when there is a middle one (an odd number of cross aisles): every
+    /// walk in it is a walk here too.
+    pub fn as_two_blocks(&self) -> Option<Layout> {
+        (self.cross_aisles > 3 && self.cross_aisles % 2 == 1).then(|| Layout { cross_aisles: 3, ..self.clone() })
     }
 
     pub fn depot_x_m(&self) -> f64 {
@@ -175,8 +192,8 @@ impl Layout {
 /// The route method a caller asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
-    /// The best this planner has: exact on single-block layouts, the
-    /// improved heuristic elsewhere.
+    /// The best this planner has: exact on one- and two-block layouts,
+    /// the improved heuristic elsewhere.
     Optimal,
     SShape,
     LargestGap,
@@ -201,7 +218,7 @@ impl Method {
 /// layouts it skips reading the order off the programme).
 pub fn best_distance(layout: &Layout, picks: &[Pick]) -> Result<f64, LayoutError> {
     layout.check(picks)?;
-    Ok(if layout.is_single_block() {
+    Ok(if layout.has_exact_router() {
         optimal::distance(layout, picks)
     } else {
         heuristic::route(layout, picks).distance_m
@@ -212,7 +229,7 @@ pub fn best_distance(layout: &Layout, picks: &[Pick]) -> Result<f64, LayoutError
 pub fn route(layout: &Layout, picks: &[Pick], method: Method) -> Result<Route, LayoutError> {
     layout.check(picks)?;
     Ok(match method {
-        Method::Optimal if layout.is_single_block() => optimal::route(layout, picks),
+        Method::Optimal if layout.has_exact_router() => optimal::route(layout, picks),
         Method::Optimal => heuristic::route(layout, picks),
         Method::SShape => baseline::s_shape(layout, picks),
         Method::LargestGap => baseline::largest_gap(layout, picks),

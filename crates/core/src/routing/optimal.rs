@@ -1,52 +1,68 @@
-//! The shortest pick route in a single-block layout, exactly, by the
-//! Ratliff–Rosenthal dynamic programme (Operations Research 31(3), 1983).
+//! The shortest pick route, exactly, for layouts of one or two blocks (two
+//! or three cross aisles): the Ratliff–Rosenthal dynamic programme
+//! (Operations Research 31(3), 1983) and its two-block extension by
+//! Roodbergen and de Koster (IJPR 39(9), 2001).
 //!
 //! The route is built as a multigraph over the columns (aisles, plus the
-//! depot when it is not in front of an aisle), left to right. After each
-//! column only four things matter for the rest: the degree of the column's
-//! front and back ends (none, odd, even), whether those ends are already in
-//! one connected piece, and whether a finished tour was closed off. Each
-//! step chooses how often to walk the front and back cross aisle to the
-//! next column (0, 1 or 2 times) and how to cover the next aisle's picks
-//! (pass through it, walk it twice, enter from the front, from the back, or
-//! from both ends leaving out the largest gap). The cheapest complete
-//! subgraph is even and connected, so an Euler circuit of it is a tour; the
-//! visiting order is read off that circuit. Linear in the number of aisles.
+//! depot when it is not in front of an aisle), left to right. A column has
+//! one end per cross aisle (front, middle, back) and one sub-aisle between
+//! neighbouring ends. After each column only this matters for the rest:
+//! the degree of each end (none, odd, even), which ends are already in one
+//! connected piece, and whether a finished tour was closed off. Each step
+//! chooses how often to walk each cross aisle to the next column (0, 1 or
+//! 2 times) and how to cover each sub-aisle's picks (pass through it, walk
+//! it twice, enter from the low end, from the high end, or from both ends
+//! leaving out the largest gap). The cheapest complete subgraph is even
+//! and connected, so an Euler circuit of it is a tour; the visiting order
+//! is read off that circuit. Linear in the number of aisles; the state
+//! count grows as 3^k times the set partitions of k ends, which is why
+//! layouts with more cross aisles go to the heuristic.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use super::{Layout, Pick, Route};
 
-/// How a column's picks are covered.
+/// Most cross aisles the exact programme takes.
+pub const CROSS_AISLES_MAX: u32 = 3;
+const ENDS_MAX: usize = CROSS_AISLES_MAX as usize;
+const SUBS_MAX: usize = ENDS_MAX - 1;
+
+/// How a sub-aisle's picks are covered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Vertical {
     None,
-    /// Front to back once.
+    /// Low end to high end once.
     Traverse,
-    /// Front to back twice.
+    /// Low end to high end twice.
     Double,
-    /// From the front to the pick before `k`, and from the back down to
-    /// pick `k` (the largest gap is left out).
-    Gap(usize),
-    FromFront,
-    FromBack,
+    /// From the low end up to the pick below the largest gap, and from the
+    /// high end down to the pick above it.
+    Gap,
+    FromLow,
+    FromHigh,
 }
 
+const KINDS: [Vertical; 6] =
+    [Vertical::None, Vertical::Traverse, Vertical::Double, Vertical::Gap, Vertical::FromLow, Vertical::FromHigh];
+
 impl Vertical {
-    /// Degrees added at the front and back ends, and whether the ends get
-    /// joined through the aisle.
+    /// Degrees added at the low and high ends, and whether the ends get
+    /// joined through the sub-aisle.
     fn shape(self) -> (u8, u8, bool) {
         match self {
             Vertical::None => (0, 0, false),
             Vertical::Traverse => (1, 1, true),
             Vertical::Double => (2, 2, true),
-            Vertical::Gap(_) => (2, 2, false),
-            Vertical::FromFront => (2, 0, false),
-            Vertical::FromBack => (0, 2, false),
+            Vertical::Gap => (2, 2, false),
+            Vertical::FromLow => (2, 0, false),
+            Vertical::FromHigh => (0, 2, false),
         }
     }
 }
 
 /// Degree class of an end: 0 none, 1 odd, 2 even and positive.
-fn degree(total: u8) -> u8 {
+fn class(total: u8) -> u8 {
     match total {
         0 => 0,
         t if t % 2 == 1 => 1,
@@ -54,32 +70,45 @@ fn degree(total: u8) -> u8 {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+const ABSENT: u8 = u8::MAX;
+
+/// What the part of the route left of a column boundary leaves for the
+/// rest, for a layout of `ends` cross aisles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct State {
-    front: u8,
-    back: u8,
-    /// Front and back ends are in one piece (both present).
-    joined: bool,
+    /// Degree class per end.
+    degree: [u8; ENDS_MAX],
+    /// Per present end, the lowest present end of its piece; `ABSENT` else.
+    piece: [u8; ENDS_MAX],
     /// A complete tour was closed off to the left.
     closed: bool,
 }
 
 impl State {
-    const EMPTY: State = State { front: 0, back: 0, joined: false, closed: false };
+    const EMPTY: State = State { degree: [0; ENDS_MAX], piece: [ABSENT; ENDS_MAX], closed: false };
 
-    fn index(self) -> usize {
-        ((usize::from(self.front) * 3 + usize::from(self.back)) * 2 + usize::from(self.joined)) * 2
-            + usize::from(self.closed)
+    /// A finished tour: closed, or every end even and all present ends in
+    /// one piece.
+    fn is_final(&self, ends: usize) -> bool {
+        if self.closed {
+            return true;
+        }
+        let present: Vec<usize> = (0..ends).filter(|i| self.degree[*i] > 0).collect();
+        !present.is_empty()
+            && present.iter().all(|i| self.degree[*i] == 2)
+            && present.iter().all(|i| self.piece[*i] == self.piece[present[0]])
     }
 }
 
-const STATES: usize = 36;
+/// Union-find over the ends of one step: the old column's ends, then the
+/// new one's.
+struct Pieces([usize; 2 * ENDS_MAX]);
 
-/// Union-find over the four ends of one step: old front, old back, new
-/// front, new back.
-struct Ends([usize; 4]);
+impl Pieces {
+    fn new() -> Pieces {
+        Pieces(std::array::from_fn(|i| i))
+    }
 
-impl Ends {
     fn find(&self, mut i: usize) -> usize {
         while self.0[i] != i {
             i = self.0[i];
@@ -93,101 +122,200 @@ impl Ends {
     }
 }
 
-/// The state after walking the cross aisles `h_front`/`h_back` times to
-/// the next column and covering it by `v`; `None` when that cannot lead to
-/// a tour.
-fn step(s: State, h_front: u8, h_back: u8, v: Vertical) -> Option<State> {
+/// The state after walking cross aisle `i` `h[i]` times to the next column
+/// and covering its sub-aisle `s` by `v[s]`; `None` when that cannot lead
+/// to a tour.
+fn step(s: &State, ends: usize, h: [u8; ENDS_MAX], v: [Vertical; SUBS_MAX]) -> Option<State> {
     if s.closed {
-        return (h_front == 0 && h_back == 0 && v == Vertical::None).then_some(s);
+        let idle = h.iter().all(|x| *x == 0) && v.iter().all(|x| *x == Vertical::None);
+        return idle.then_some(*s);
     }
-    let old_front = degree(if s.front == 0 { h_front } else { s.front + h_front });
-    let old_back = degree(if s.back == 0 { h_back } else { s.back + h_back });
-    // The old ends get no further edges: they must be even now.
-    if old_front == 1 || old_back == 1 {
-        return None;
-    }
-    let (add_front, add_back, through) = v.shape();
-    let new_front = degree(h_front + add_front);
-    let new_back = degree(h_back + add_back);
-    let mut ends = Ends([0, 1, 2, 3]);
-    if s.joined {
-        ends.union(0, 1);
-    }
-    if h_front > 0 {
-        ends.union(0, 2);
-    }
-    if h_back > 0 {
-        ends.union(1, 3);
-    }
-    if through {
-        ends.union(2, 3);
-    }
-    let present = [old_front > 0, old_back > 0, new_front > 0, new_back > 0];
-    let reaches_new = |i: usize| (2..4).any(|j| present[j] && ends.find(i) == ends.find(j));
-    let closing = (0..2).any(|i| present[i] && !reaches_new(i));
-    if closing {
-        // Only a whole tour may close: nothing else may exist or follow.
-        let split_old = present[0] && present[1] && ends.find(0) != ends.find(1);
-        if present[2] || present[3] || split_old {
+    let mut old = [0u8; ENDS_MAX];
+    for i in 0..ends {
+        old[i] = class(if s.degree[i] == 0 { h[i] } else { s.degree[i] + h[i] });
+        // The old ends get no further edges: they must be even now.
+        if old[i] == 1 {
             return None;
         }
-        return Some(State { front: 0, back: 0, joined: false, closed: true });
     }
-    let joined = present[2] && present[3] && ends.find(2) == ends.find(3);
-    Some(State { front: new_front, back: new_back, joined, closed: false })
+    let mut pieces = Pieces::new();
+    let mut added = [0u8; ENDS_MAX];
+    for (i, (degree, walked)) in s.degree.iter().zip(h).enumerate().take(ends) {
+        if *degree > 0 {
+            pieces.union(i, usize::from(s.piece[i]));
+        }
+        if walked > 0 {
+            pieces.union(i, ends + i);
+        }
+    }
+    for sub in 0..ends - 1 {
+        let (low, high, through) = v[sub].shape();
+        added[sub] += low;
+        added[sub + 1] += high;
+        if through {
+            pieces.union(ends + sub, ends + sub + 1);
+        }
+    }
+    let new: [u8; ENDS_MAX] = std::array::from_fn(|i| if i < ends { class(h[i] + added[i]) } else { 0 });
+    let new_present = |j: usize| j < ends && new[j] > 0;
+    let reaches_new = |i: usize| (0..ends).any(|j| new_present(j) && pieces.find(i) == pieces.find(ends + j));
+    let closing = (0..ends).any(|i| old[i] > 0 && !reaches_new(i));
+    if closing {
+        // Only a whole tour may close: nothing else may exist or follow.
+        let mut old_present = (0..ends).filter(|i| old[*i] > 0);
+        let first = old_present.next().map(|i| pieces.find(i));
+        let one_piece = old_present.all(|i| Some(pieces.find(i)) == first);
+        if (0..ends).any(new_present) || !one_piece {
+            return None;
+        }
+        return Some(State { degree: [0; ENDS_MAX], piece: [ABSENT; ENDS_MAX], closed: true });
+    }
+    let mut piece = [ABSENT; ENDS_MAX];
+    for i in (0..ends).filter(|i| new_present(*i)) {
+        let lowest = (0..ends).find(|j| new_present(*j) && pieces.find(ends + j) == pieces.find(ends + i));
+        piece[i] = lowest.map_or(ABSENT, |j| j as u8);
+    }
+    Some(State { degree: new, piece, closed: false })
 }
 
-const KINDS: [Vertical; 6] =
-    [Vertical::None, Vertical::Traverse, Vertical::Double, Vertical::Gap(0), Vertical::FromFront, Vertical::FromBack];
-
-/// One legal step out of a state: cross aisles walked, covering kind, and
-/// the state it leads to.
+/// One legal step out of a state.
 #[derive(Debug, Clone, Copy)]
 struct Transition {
-    h_front: u8,
-    h_back: u8,
-    kind: u8,
-    next: u8,
+    /// Times each cross aisle is walked to the next column.
+    h: [u8; ENDS_MAX],
+    /// Covering kind per sub-aisle (index into `KINDS`).
+    kinds: [u8; SUBS_MAX],
+    /// Sum of `h`: the walk is this many times the column gap.
+    crossings: u8,
+    next: u16,
 }
 
-/// The legal steps out of every state, computed once: the programme's
-/// inner loop then walks only steps that can lead to a tour (about a third
-/// of all combinations).
-fn transitions() -> &'static [Vec<Transition>] {
-    static TABLE: std::sync::OnceLock<Vec<Vec<Transition>>> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut table = vec![Vec::new(); STATES];
-        for s in all_states() {
-            for h_front in 0..3u8 {
-                for h_back in 0..3u8 {
-                    for (k, v) in KINDS.iter().enumerate() {
-                        if let Some(next) = step(s, h_front, h_back, *v) {
-                            table[s.index()].push(Transition {
-                                h_front,
-                                h_back,
-                                kind: k as u8,
-                                next: next.index() as u8,
-                            });
-                        }
-                    }
+/// The programme for one number of cross aisles: its reachable states and
+/// the legal steps out of each, computed once so that the inner loop only
+/// walks steps that can lead to a tour.
+struct Machine {
+    ends: usize,
+    states: Vec<State>,
+    steps: Vec<Vec<Transition>>,
+    finals: Vec<usize>,
+}
+
+impl Machine {
+    fn build(ends: usize) -> Machine {
+        let subs = ends - 1;
+        let mut index: HashMap<State, usize> = HashMap::from([(State::EMPTY, 0)]);
+        let mut states = vec![State::EMPTY];
+        let mut steps: Vec<Vec<Transition>> = Vec::new();
+        let horizontals = 3usize.pow(ends as u32);
+        let verticals = KINDS.len().pow(subs as u32);
+        let mut at = 0;
+        while at < states.len() {
+            let from = states[at];
+            let mut out = Vec::new();
+            for hcode in 0..horizontals {
+                let h: [u8; ENDS_MAX] =
+                    std::array::from_fn(|i| if i < ends { (hcode / 3usize.pow(i as u32) % 3) as u8 } else { 0 });
+                for vcode in 0..verticals {
+                    let kinds: [u8; SUBS_MAX] = std::array::from_fn(|s| {
+                        if s < subs { (vcode / KINDS.len().pow(s as u32) % KINDS.len()) as u8 } else { 0 }
+                    });
+                    let v = kinds.map(|k| KINDS[usize::from(k)]);
+                    let Some(next) = step(&from, ends, h, v) else { continue };
+                    let next = *index.entry(next).or_insert_with(|| {
+                        states.push(next);
+                        states.len() - 1
+                    });
+                    out.push(Transition { h, kinds, crossings: h.iter().sum(), next: next as u16 });
                 }
             }
+            steps.push(out);
+            at += 1;
         }
-        table
-    })
+        let finals = (0..states.len()).filter(|s| states[*s].is_final(ends)).collect();
+        Machine { ends, states, steps, finals }
+    }
+
+    fn for_layout(layout: &Layout) -> &'static Machine {
+        static ONE_BLOCK: OnceLock<Machine> = OnceLock::new();
+        static TWO_BLOCKS: OnceLock<Machine> = OnceLock::new();
+        if layout.cross_aisles() == 2 {
+            ONE_BLOCK.get_or_init(|| Machine::build(2))
+        } else {
+            TWO_BLOCKS.get_or_init(|| Machine::build(3))
+        }
+    }
 }
 
-/// The cost of covering a column each way (by kind; infinite when the kind
-/// does not apply), and where the largest gap lies.
-fn coverings(c: &Column, points: &[(Option<usize>, f64)], length: f64) -> ([f64; 6], usize) {
-    let mut cost = [f64::INFINITY; 6];
-    if !c.real {
-        // The depot's own spot: touching it costs nothing; there is no
-        // aisle to walk through.
-        cost[4] = 0.0;
-        return (cost, 0);
+/// A column: an aisle, or the depot's spot on the front cross aisle; the
+/// points of its sub-aisle `s` are `points[bounds[s]..bounds[s + 1]]`,
+/// sorted by y.
+struct Column {
+    x: f64,
+    real: bool,
+    bounds: [usize; ENDS_MAX],
+}
+
+/// A point: pick index (`None` for the depot) and y within its sub-aisle.
+type Point = (Option<usize>, f64);
+
+/// The columns from the leftmost to the rightmost point (picks and depot),
+/// with every aisle in between, and all points grouped by column and
+/// sub-aisle.
+fn columns(layout: &Layout, picks: &[Pick], subs: usize) -> (Vec<Column>, Vec<Point>) {
+    let depot = layout.depot_x_m();
+    let spacing = layout.aisle_x(2.min(layout.aisles())) - layout.aisle_x(1);
+    let block = layout.aisle_length_m() / subs as f64;
+    // Sort key: column slot (aisle * 2, or the depot's half step between
+    // aisles), sub-aisle, y within it, index.
+    let slot = |aisle: u32| u64::from(aisle) * 2;
+    let depot_slot = match (1..=layout.aisles()).find(|a| (layout.aisle_x(*a) - depot).abs() < 1e-9) {
+        Some(a) => slot(a),
+        None => {
+            let before = if spacing > 0.0 { (depot / spacing).floor() as u64 + 1 } else { 1 };
+            before * 2 + 1
+        }
+    };
+    let sub_of = |y: f64| ((y / block).floor() as usize).min(subs - 1);
+    let mut keyed: Vec<(u64, usize, f64, Option<usize>)> = picks
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let sub = sub_of(p.y_m);
+            (slot(p.aisle), sub, p.y_m - sub as f64 * block, Some(i))
+        })
+        .chain([(depot_slot, 0, 0.0, None)])
+        .collect();
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.total_cmp(&b.2)).then(a.3.cmp(&b.3)));
+    let points: Vec<Point> = keyed.iter().map(|(_, _, y, i)| (*i, *y)).collect();
+    let (first_slot, last_slot) = (keyed[0].0, keyed[keyed.len() - 1].0);
+    let mut cols = Vec::new();
+    let mut at = 0;
+    for s in first_slot..=last_slot {
+        let real = s % 2 == 0;
+        if !real && s != depot_slot {
+            continue;
+        }
+        let mut bounds = [0; ENDS_MAX];
+        for (sub, bound) in bounds.iter_mut().enumerate().take(subs + 1) {
+            while at < keyed.len() && keyed[at].0 == s && keyed[at].1 < sub {
+                at += 1;
+            }
+            *bound = at;
+        }
+        while at < keyed.len() && keyed[at].0 == s {
+            at += 1;
+        }
+        bounds[subs] = at;
+        let x = if real { layout.aisle_x((s / 2) as u32) } else { depot };
+        cols.push(Column { x, real, bounds });
     }
-    let ys = &points[c.from..c.to];
+    (cols, points)
+}
+
+/// The cost of covering a sub-aisle of length `length` each way (by kind;
+/// infinite when the kind does not apply), and where its largest gap lies.
+fn coverings(ys: &[Point], length: f64) -> ([f64; 6], usize) {
+    let mut cost = [f64::INFINITY; 6];
     cost[1] = length;
     cost[2] = 2.0 * length;
     let (Some(low), Some(high)) = (ys.first(), ys.last()) else {
@@ -212,178 +340,131 @@ fn coverings(c: &Column, points: &[(Option<usize>, f64)], length: f64) -> ([f64;
     (cost, gap)
 }
 
-/// A column: an aisle, or the depot's spot on the front cross aisle; its
-/// points are `points[from..to]`, sorted by y.
-struct Column {
-    x: f64,
-    real: bool,
-    from: usize,
-    to: usize,
-}
-
-/// The columns from the leftmost to the rightmost point (picks and depot),
-/// with every aisle in between, and all points (pick index, or `None` for
-/// the depot; y) grouped by column.
-fn columns(layout: &Layout, picks: &[Pick]) -> (Vec<Column>, Vec<(Option<usize>, f64)>) {
-    let depot = layout.depot_x_m();
-    let spacing = layout.aisle_x(2.min(layout.aisles())) - layout.aisle_x(1);
-    // The depot stands in an aisle's column when it is in front of one.
-    let depot_aisle = (1..=layout.aisles()).find(|a| (layout.aisle_x(*a) - depot).abs() < 1e-9);
-    // Sort key: column position (aisle, or the depot's half step), y, index.
-    let slot = |aisle: u32| u64::from(aisle) * 2;
-    let depot_slot = match depot_aisle {
-        Some(a) => slot(a),
-        None => {
-            let before = if spacing > 0.0 { (depot / spacing).floor() as u64 + 1 } else { 1 };
-            before * 2 + 1
-        }
-    };
-    let mut keyed: Vec<(u64, f64, Option<usize>)> = picks
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (slot(p.aisle), p.y_m, Some(i)))
-        .chain([(depot_slot, 0.0, None)])
-        .collect();
-    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
-    let points: Vec<(Option<usize>, f64)> = keyed.iter().map(|(_, y, i)| (*i, *y)).collect();
-    let (first_slot, last_slot) = (keyed[0].0, keyed[keyed.len() - 1].0);
-    let mut cols = Vec::new();
-    let mut at = 0;
-    for s in first_slot..=last_slot {
-        let real = s % 2 == 0;
-        if !real && s != depot_slot {
-            continue;
-        }
-        let from = at;
-        while at < keyed.len() && keyed[at].0 == s {
-            at += 1;
-        }
-        let x = if real { layout.aisle_x((s / 2) as u32) } else { depot };
-        cols.push(Column { x, real, from, to: at });
-    }
-    (cols, points)
-}
-
 /// The best way found so far into a state: its cost, the state it came
 /// from and the step taken.
 #[derive(Clone, Copy)]
 struct Choice {
     cost: f64,
-    from: u8,
-    step: Transition,
+    from: u16,
+    step: u16,
 }
 
-const UNREACHED: Choice =
-    Choice { cost: f64::INFINITY, from: 0, step: Transition { h_front: 0, h_back: 0, kind: 0, next: 0 } };
+const UNREACHED: Choice = Choice { cost: f64::INFINITY, from: 0, step: 0 };
 
 /// The programme's table: per column, the best way into each state.
 struct Solution {
+    machine: &'static Machine,
     cols: Vec<Column>,
-    points: Vec<(Option<usize>, f64)>,
-    gaps: Vec<usize>,
-    table: Vec<[Choice; STATES]>,
+    points: Vec<Point>,
+    /// Per column and sub-aisle, where the largest gap lies.
+    gaps: Vec<[usize; SUBS_MAX]>,
+    table: Vec<Choice>,
     end: usize,
 }
 
 fn solve(layout: &Layout, picks: &[Pick]) -> Solution {
-    let length = layout.aisle_length_m();
-    let (cols, points) = columns(layout, picks);
-    let steps = transitions();
-    let mut table: Vec<[Choice; STATES]> = Vec::with_capacity(cols.len());
+    let machine = Machine::for_layout(layout);
+    let subs = machine.ends - 1;
+    let block = layout.aisle_length_m() / subs as f64;
+    let (cols, points) = columns(layout, picks, subs);
+    let n = machine.states.len();
+    let mut table = vec![UNREACHED; n * cols.len()];
     let mut gaps = Vec::with_capacity(cols.len());
-    let mut previous = [UNREACHED; STATES];
-    previous[State::EMPTY.index()].cost = 0.0;
+    let mut previous = vec![UNREACHED; n];
+    previous[0].cost = 0.0;
     for (j, col) in cols.iter().enumerate() {
-        let mut here = [UNREACHED; STATES];
+        let here = &mut table[j * n..(j + 1) * n];
         let dx = if j == 0 { 0.0 } else { col.x - cols[j - 1].x };
-        let (ways, gap) = coverings(col, &points, length);
+        let mut ways = [[f64::INFINITY; 6]; SUBS_MAX];
+        let mut gap = [0; SUBS_MAX];
+        for sub in 0..subs {
+            if col.real {
+                (ways[sub], gap[sub]) = coverings(&points[col.bounds[sub]..col.bounds[sub + 1]], block);
+            } else if sub == 0 {
+                // The depot's own spot: touching it costs nothing; there
+                // is no aisle to walk through.
+                ways[sub][4] = 0.0;
+            } else {
+                ways[sub][0] = 0.0;
+            }
+        }
         gaps.push(gap);
         for (from, way_in) in previous.iter().enumerate() {
             if !way_in.cost.is_finite() {
                 continue;
             }
-            for t in &steps[from] {
+            for (k, t) in machine.steps[from].iter().enumerate() {
                 // The first column has nothing to its left to walk to.
-                if j == 0 && (t.h_front | t.h_back) != 0 {
+                if j == 0 && t.crossings != 0 {
                     continue;
                 }
-                let cost = way_in.cost + f64::from(t.h_front + t.h_back) * dx + ways[usize::from(t.kind)];
+                let mut cost = way_in.cost + f64::from(t.crossings) * dx;
+                for sub in 0..subs {
+                    cost += ways[sub][usize::from(t.kinds[sub])];
+                }
                 let slot = &mut here[usize::from(t.next)];
                 if cost < slot.cost - 1e-12 {
-                    *slot = Choice { cost, from: from as u8, step: *t };
+                    *slot = Choice { cost, from: from as u16, step: k as u16 };
                 }
             }
         }
-        table.push(here);
-        previous = here;
+        previous.copy_from_slice(here);
     }
-    // A finished tour: even ends, one piece.
-    let end = all_states()
-        .filter(|s| {
-            s.closed
-                || (s.front != 1 && s.back != 1 && (s.front == 0 || s.back == 0 || s.joined) && (s.front + s.back > 0))
-        })
-        .map(State::index)
-        .min_by(|a, b| previous[*a].cost.total_cmp(&previous[*b].cost))
-        .unwrap_or(0);
-    Solution { cols, points, gaps, table, end }
+    let end =
+        machine.finals.iter().copied().min_by(|a, b| previous[*a].cost.total_cmp(&previous[*b].cost)).unwrap_or(0);
+    Solution { machine, cols, points, gaps, table, end }
+}
+
+impl Solution {
+    fn distance(&self) -> f64 {
+        let n = self.machine.states.len();
+        self.table[(self.cols.len() - 1) * n + self.end].cost
+    }
 }
 
 /// The length of the shortest route through `picks` (checked against the
-/// layout by the caller; single-block): the programme without reading the
-/// visiting order off it, for planners that compare many candidate carts.
+/// layout by the caller, at most `CROSS_AISLES_MAX` cross aisles): the
+/// programme without reading the visiting order off it, for planners that
+/// compare many candidate carts.
 pub fn distance(layout: &Layout, picks: &[Pick]) -> f64 {
     if picks.is_empty() {
         return 0.0;
     }
-    let solution = solve(layout, picks);
-    solution.table.last().map_or(0.0, |last| last[solution.end].cost)
+    solve(layout, picks).distance()
 }
 
 /// The shortest route through `picks` (checked against the layout by the
-/// caller); the layout must be single-block.
+/// caller, at most `CROSS_AISLES_MAX` cross aisles).
 pub fn route(layout: &Layout, picks: &[Pick]) -> Route {
     if picks.is_empty() {
         return Route { sequence: Vec::new(), distance_m: 0.0 };
     }
     let solution = solve(layout, picks);
-    let Some(last) = solution.table.last() else { return Route { sequence: Vec::new(), distance_m: 0.0 } };
-    let distance_m = last[solution.end].cost;
+    let n = solution.machine.states.len();
     // Walk the choices back, column by column.
-    let mut choices = vec![UNREACHED; solution.cols.len()];
+    let mut steps = vec![solution.machine.steps[0][0]; solution.cols.len()];
     let mut at = solution.end;
     for j in (0..solution.cols.len()).rev() {
-        let c = solution.table[j][at];
-        choices[j] = c;
+        let c = solution.table[j * n + at];
+        steps[j] = solution.machine.steps[usize::from(c.from)][usize::from(c.step)];
         at = usize::from(c.from);
     }
-    let sequence = euler_order(&solution, &choices, picks.len());
-    Route { sequence, distance_m }
-}
-
-fn all_states() -> impl Iterator<Item = State> {
-    (0..3u8).flat_map(|front| {
-        (0..3u8).flat_map(move |back| {
-            [false, true].into_iter().flat_map(move |joined| {
-                [false, true].into_iter().map(move |closed| State { front, back, joined, closed })
-            })
-        })
-    })
+    let sequence = euler_order(&solution, &steps, picks.len());
+    Route { sequence, distance_m: solution.distance() }
 }
 
 /// Builds the chosen multigraph and reads the picks' order off an Euler
 /// circuit from the depot.
-fn euler_order(solution: &Solution, choices: &[Choice], pick_count: usize) -> Vec<usize> {
-    let cols = &solution.cols;
-    // Vertices: per column its front end, back end, then its points.
+fn euler_order(solution: &Solution, steps: &[Transition], pick_count: usize) -> Vec<usize> {
+    let (cols, ends) = (&solution.cols, solution.machine.ends);
+    // Vertices: per column its ends (front first), then its points.
     let mut first_vertex = Vec::with_capacity(cols.len());
-    let mut owner: Vec<Option<usize>> = Vec::with_capacity(2 * cols.len() + solution.points.len());
+    let mut owner: Vec<Option<usize>> = Vec::with_capacity(ends * cols.len() + solution.points.len());
     let mut depot = 0;
     for c in cols {
         first_vertex.push(owner.len());
-        owner.push(None); // front end
-        owner.push(None); // back end
-        for (pick, _) in &solution.points[c.from..c.to] {
+        owner.extend(std::iter::repeat_n(None, ends));
+        for (pick, _) in &solution.points[c.bounds[0]..c.bounds[ends - 1]] {
             if pick.is_none() {
                 depot = owner.len();
             }
@@ -396,37 +477,39 @@ fn euler_order(solution: &Solution, choices: &[Choice], pick_count: usize) -> Ve
             edges.push((a, b));
         }
     };
-    for (j, (c, choice)) in cols.iter().zip(choices).enumerate() {
-        let (front, back) = (first_vertex[j], first_vertex[j] + 1);
+    for (j, (c, t)) in cols.iter().zip(steps).enumerate() {
+        let end = |i: usize| first_vertex[j] + i;
         if j > 0 {
-            add(first_vertex[j - 1], front, choice.step.h_front, &mut edges);
-            add(first_vertex[j - 1] + 1, back, choice.step.h_back, &mut edges);
-        }
-        let m = c.to - c.from;
-        let v = match KINDS[usize::from(choice.step.kind)] {
-            Vertical::Gap(_) => Vertical::Gap(solution.gaps[j]),
-            other => other,
-        };
-        // The chain front, points…, back, with a multiplicity per link:
-        // link i joins chain vertex i and i + 1 (links 0..=m), where chain
-        // vertex 0 is the front end, 1..=m the points and m + 1 the back.
-        let vertex = |i: usize| match i {
-            0 => front,
-            i if i == m + 1 => back,
-            i => first_vertex[j] + 1 + i,
-        };
-        let times = |link: usize| -> u8 {
-            match v {
-                Vertical::None => 0,
-                Vertical::Traverse => 1,
-                Vertical::Double => 2,
-                Vertical::FromFront => u8::from(link < m) * 2,
-                Vertical::FromBack => u8::from(link >= 1) * 2,
-                Vertical::Gap(k) => u8::from(link != k) * 2,
+            for i in 0..ends {
+                add(first_vertex[j - 1] + i, end(i), t.h[i], &mut edges);
             }
-        };
-        for link in 0..=m {
-            add(vertex(link), vertex(link + 1), times(link), &mut edges);
+        }
+        for sub in 0..ends - 1 {
+            let (from, to) = (c.bounds[sub], c.bounds[sub + 1]);
+            let m = to - from;
+            // The chain low end, points…, high end, with a multiplicity per
+            // link: link i joins chain vertex i and i + 1 (links 0..=m),
+            // where chain vertex 0 is the low end, 1..=m the points and
+            // m + 1 the high end.
+            let vertex = |i: usize| match i {
+                0 => end(sub),
+                i if i == m + 1 => end(sub + 1),
+                i => first_vertex[j] + ends + (from - c.bounds[0]) + i - 1,
+            };
+            let gap = solution.gaps[j][sub];
+            let times = |link: usize| -> u8 {
+                match KINDS[usize::from(t.kinds[sub])] {
+                    Vertical::None => 0,
+                    Vertical::Traverse => 1,
+                    Vertical::Double => 2,
+                    Vertical::FromLow => u8::from(link < m) * 2,
+                    Vertical::FromHigh => u8::from(link >= 1) * 2,
+                    Vertical::Gap => u8::from(link != gap) * 2,
+                }
+            };
+            for link in 0..=m {
+                add(vertex(link), vertex(link + 1), times(link), &mut edges);
+            }
         }
     }
     // Hierholzer's algorithm, over adjacency lists packed in one array.

@@ -32,7 +32,9 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
     #[test]
-    fn the_optimal_router_matches_brute_force_on_single_block_layouts((layout, picks) in instance(2)) {
+    fn the_optimal_router_matches_brute_force_on_one_and_two_block_layouts(
+        (layout, picks) in prop_oneof![instance(2), instance(3)]
+    ) {
         let best = shortest_tour(&layout, &picks);
         let r = route(&layout, &picks, Method::Optimal).unwrap();
         prop_assert!(close(r.distance_m, best), "optimal {} but brute force {}", r.distance_m, best);
@@ -54,13 +56,32 @@ proptest! {
     }
 
     #[test]
-    fn the_multi_block_router_is_a_valid_tour_never_below_the_optimum((layout, picks) in instance(3)) {
+    fn the_multi_block_router_is_a_valid_tour_never_below_the_optimum(
+        (layout, picks) in prop_oneof![instance(4), instance(5)]
+    ) {
         let best = shortest_tour(&layout, &picks);
         let r = route(&layout, &picks, Method::Optimal).unwrap();
         prop_assert!(is_permutation(&r.sequence, picks.len()));
         prop_assert!(r.distance_m >= best - 1e-6);
         prop_assert!(close(layout.tour_length(&picks, &r.sequence), r.distance_m));
     }
+}
+
+#[test]
+fn a_middle_cross_aisle_shortens_a_trip_to_both_halves() {
+    // Two aisles 10 m apart, 20 m long, a cross aisle at 10 m. Picks just
+    // below the middle of aisle 1 and just above it in aisle 2: up aisle 1
+    // to the middle (10), across (10), up aisle 2 to 11 and back (2), and
+    // home down aisle 2 and along the front (10 + 10) = 42; the single-block
+    // optimum would be 9 * 2 + 10 + 11 * 2 + 10 = 60 out and back, or 60 by
+    // a loop over the back.
+    let layout = Layout::new(2, 20.0, 10.0, 3, 0.0).unwrap();
+    let picks = [Pick { aisle: 1, y_m: 9.0 }, Pick { aisle: 2, y_m: 11.0 }];
+    let r = route(&layout, &picks, Method::Optimal).unwrap();
+    assert!(close(r.distance_m, 42.0), "{}", r.distance_m);
+    assert_eq!(r.sequence, vec![0, 1]);
+    let single = route(&layout.as_single_block(), &picks, Method::Optimal).unwrap();
+    assert!(close(single.distance_m, 60.0), "{}", single.distance_m);
 }
 
 /// Two aisles 10 m apart, 20 m long, depot in front of aisle 1.
