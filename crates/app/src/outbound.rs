@@ -2,7 +2,7 @@
 //! and ships. Each command is one transaction: order state, reservations
 //! and ledger movements, shipment events and outbox events together.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 use serde_json::json;
@@ -33,6 +33,8 @@ pub const ORDER_INTERCEPTED: &str = "order.intercepted";
 pub const ORDER_SHIPPED: &str = "order.shipped";
 /// Orders one wave may take.
 pub const WAVE_ORDERS_MAX: usize = 10_000;
+/// Orders read (and locked) per statement while a wave is assembled.
+const WAVE_READ_CHUNK: usize = 500;
 pub const TOTES_DEFAULT: usize = 8;
 
 /// `POST /outbound-orders` as the seller sends it.
@@ -586,59 +588,81 @@ impl App {
         // repeat products, and `taken` tracks what this wave promised.
         let mut stock_of: HashMap<i64, Vec<haicang_store::outbound::SourceRow>> = HashMap::new();
         let max_orders = if cmd.order_nos.is_empty() { cmd.max_orders.max(1) } else { usize::MAX };
-        for no in &candidates {
-            if accepted.len() >= max_orders {
-                break;
-            }
-            let order = locked(&mut tx, no, None).await?;
-            if order.warehouse_id != w.warehouse_id {
-                return Err(AppError::InvalidParam { field: "orderNos", reason: format!("{no} is not in {}", w.code) });
-            }
-            step(&order, OutboundAction::Wave)?;
-            let lines = store::lines(tx.conn(), order.outbound_order_id).await?;
-            if !cmd.profile.admits(&lines) {
-                continue;
-            }
-            if cmd.max_lines.is_some_and(|m| lines_total + lines.len() > m) {
-                continue;
-            }
-            let mut plan = Vec::new();
-            let mut missing = None;
-            let mut trial = taken.clone();
-            for line in &lines {
-                if let std::collections::hash_map::Entry::Vacant(slot) = stock_of.entry(line.product_id) {
-                    slot.insert(store::sources(&mut tx, w.warehouse_id, line.product_id).await?);
+        // Orders and their lines are read a chunk at a time (a few
+        // statements per chunk, not per order), and only as far as the
+        // wave needs.
+        let mut seen: HashSet<i64> = HashSet::new();
+        'chunks: for chunk in candidates.chunks(WAVE_READ_CHUNK) {
+            let rows: HashMap<String, OutboundOrderRow> =
+                store::lock_orders(&mut tx, chunk).await?.into_iter().map(|o| (o.order_no.clone(), o)).collect();
+            let ids: Vec<i64> = rows.values().map(|o| o.outbound_order_id).collect();
+            let mut lines_of = store::lines_of_orders(tx.conn(), &ids).await?;
+            for no in chunk {
+                if accepted.len() >= max_orders {
+                    break 'chunks;
                 }
-                let sources: Vec<Source> = stock_of[&line.product_id]
-                    .iter()
-                    .cloned()
-                    .map(|r| Source {
-                        pick_face: r.location_type == "PICK_FACE",
-                        free: r.quantity - r.allocated - trial.get(&(r.location_id, r.lot_id)).copied().unwrap_or(0),
-                        location_id: r.location_id,
-                        location_code: r.location_code,
-                        lot_id: r.lot_id,
-                        inbound_at: r.inbound_at,
-                        expiry_date: r.expiry_date,
-                    })
-                    .collect();
-                let picks = rules::allocate(&sources, line.quantity);
-                let got: i64 = picks.iter().map(|(_, n)| n).sum();
-                if got < line.quantity {
-                    missing = Some(format!("{}: {} on the racks, {} needed", line.sku, got, line.quantity));
-                    break;
+                let order =
+                    rows.get(no.trim()).cloned().ok_or_else(|| AppError::OutboundNotFound(no.trim().to_owned()))?;
+                if !seen.insert(order.outbound_order_id) {
+                    continue;
                 }
-                for (i, n) in &picks {
-                    *trial.entry((sources[*i].location_id, sources[*i].lot_id)).or_default() += n;
+                if order.warehouse_id != w.warehouse_id {
+                    return Err(AppError::InvalidParam {
+                        field: "orderNos",
+                        reason: format!("{no} is not in {}", w.code),
+                    });
                 }
-                plan.push((line.clone(), picks.into_iter().map(|(i, n)| (sources[i].clone(), n)).collect()));
-            }
-            match missing {
-                Some(reason) => skipped.push((order.order_no.clone(), reason)),
-                None => {
-                    taken = trial;
-                    lines_total += lines.len();
-                    accepted.push((order, plan));
+                step(&order, OutboundAction::Wave)?;
+                let lines = lines_of.remove(&order.outbound_order_id).unwrap_or_default();
+                if !cmd.profile.admits(&lines) {
+                    continue;
+                }
+                if cmd.max_lines.is_some_and(|m| lines_total + lines.len() > m) {
+                    continue;
+                }
+                let mut plan = Vec::new();
+                let mut missing = None;
+                // What this order takes, on top of what the wave already
+                // promised; kept apart so a skipped order leaves no trace.
+                let mut trial: HashMap<(i64, i64), i64> = HashMap::new();
+                for line in &lines {
+                    if let std::collections::hash_map::Entry::Vacant(slot) = stock_of.entry(line.product_id) {
+                        slot.insert(store::sources(&mut tx, w.warehouse_id, line.product_id).await?);
+                    }
+                    let promised =
+                        |key: (i64, i64)| taken.get(&key).copied().unwrap_or(0) + trial.get(&key).copied().unwrap_or(0);
+                    let sources: Vec<Source> = stock_of[&line.product_id]
+                        .iter()
+                        .map(|r| Source {
+                            pick_face: r.location_type == "PICK_FACE",
+                            free: r.quantity - r.allocated - promised((r.location_id, r.lot_id)),
+                            location_id: r.location_id,
+                            location_code: r.location_code.clone(),
+                            lot_id: r.lot_id,
+                            inbound_at: r.inbound_at,
+                            expiry_date: r.expiry_date.clone(),
+                        })
+                        .collect();
+                    let picks = rules::allocate(&sources, line.quantity);
+                    let got: i64 = picks.iter().map(|(_, n)| n).sum();
+                    if got < line.quantity {
+                        missing = Some(format!("{}: {} on the racks, {} needed", line.sku, got, line.quantity));
+                        break;
+                    }
+                    for (i, n) in &picks {
+                        *trial.entry((sources[*i].location_id, sources[*i].lot_id)).or_default() += n;
+                    }
+                    plan.push((line.clone(), picks.into_iter().map(|(i, n)| (sources[i].clone(), n)).collect()));
+                }
+                match missing {
+                    Some(reason) => skipped.push((order.order_no.clone(), reason)),
+                    None => {
+                        for (key, n) in trial {
+                            *taken.entry(key).or_default() += n;
+                        }
+                        lines_total += lines.len();
+                        accepted.push((order, plan));
+                    }
                 }
             }
         }
@@ -716,11 +740,27 @@ impl App {
         created: &(String, Vec<(String, String)>, Vec<String>),
     ) -> Result<WaveResult, AppError> {
         let (wave_no, skipped, order_nos) = created;
-        let ids = store::batch_ids_of_wave(&mut *self.store.read().await?, wave_no).await?;
-        let mut batches = Vec::new();
-        for id in ids {
-            batches.push(self.pick_batch(id).await?);
+        let mut conn = self.store.read().await?;
+        let rows = store::batches_of_wave(&mut conn, wave_no).await?;
+        let Some(wave_id) = rows.first().map(|b| b.wave_id) else {
+            return Ok(WaveResult {
+                wave_no: wave_no.clone(),
+                order_nos: order_nos.clone(),
+                skipped: skipped.clone(),
+                batches: Vec::new(),
+            });
+        };
+        let mut allocations: HashMap<i64, Vec<AllocationRow>> = HashMap::new();
+        for a in store::allocations_of_wave(&mut conn, wave_id).await? {
+            allocations.entry(a.pick_batch_id).or_default().push(a);
         }
+        let batches = rows
+            .into_iter()
+            .map(|batch| {
+                let of_batch = allocations.remove(&batch.pick_batch_id).unwrap_or_default();
+                batch_view(batch, &of_batch)
+            })
+            .collect();
         Ok(WaveResult { wave_no: wave_no.clone(), order_nos: order_nos.clone(), skipped: skipped.clone(), batches })
     }
 
@@ -729,29 +769,7 @@ impl App {
         let mut conn = self.store.read().await?;
         let batch = store::find_batch(&mut conn, batch_id).await?.ok_or(AppError::BatchNotFound(batch_id))?;
         let allocations = store::allocations_of_batch(&mut conn, batch_id).await?;
-        let mut totes: Vec<(String, String)> = Vec::new();
-        for a in &allocations {
-            if !totes.iter().any(|(o, _)| *o == a.order_no) {
-                let tote = a.tote.clone().unwrap_or_else(|| format!("T{}", totes.len() + 1));
-                totes.push((a.order_no.clone(), tote));
-            }
-        }
-        let route = allocations
-            .iter()
-            .map(|a| RouteStop {
-                seq: a.route_seq,
-                location_code: a.location_code.clone(),
-                sku: a.sku.clone(),
-                barcode: a.barcode.clone(),
-                lot_no: a.lot_code.clone(),
-                quantity: a.quantity,
-                picked: a.picked,
-                order_no: a.order_no.clone(),
-                tote: totes.iter().find(|(o, _)| *o == a.order_no).map(|(_, t)| t.clone()),
-                status: a.status.clone(),
-            })
-            .collect();
-        Ok(BatchView { batch, route, totes })
+        Ok(batch_view(batch, &allocations))
     }
 
     /// A pick scan: units move from the location to the wave's packing
@@ -1235,6 +1253,33 @@ async fn locked(tx: &mut WriteTx, order_no: &str, customer_id: Option<i64>) -> R
     store::lock_order(tx, order_no.trim(), customer_id)
         .await?
         .ok_or_else(|| AppError::OutboundNotFound(order_no.trim().to_owned()))
+}
+
+/// A cart's pick list in route order, with a tote per order.
+fn batch_view(batch: BatchRow, allocations: &[AllocationRow]) -> BatchView {
+    let mut totes: Vec<(String, String)> = Vec::new();
+    for a in allocations {
+        if !totes.iter().any(|(o, _)| *o == a.order_no) {
+            let tote = a.tote.clone().unwrap_or_else(|| format!("T{}", totes.len() + 1));
+            totes.push((a.order_no.clone(), tote));
+        }
+    }
+    let route = allocations
+        .iter()
+        .map(|a| RouteStop {
+            seq: a.route_seq,
+            location_code: a.location_code.clone(),
+            sku: a.sku.clone(),
+            barcode: a.barcode.clone(),
+            lot_no: a.lot_code.clone(),
+            quantity: a.quantity,
+            picked: a.picked,
+            order_no: a.order_no.clone(),
+            tote: totes.iter().find(|(o, _)| *o == a.order_no).map(|(_, t)| t.clone()),
+            status: a.status.clone(),
+        })
+        .collect();
+    BatchView { batch, route, totes }
 }
 
 /// Shrinks a short allocation to what was picked (its status SHORT).

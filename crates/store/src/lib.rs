@@ -74,6 +74,12 @@ impl Filter {
         self.and(&format!("{column} IN ({marks})"), values.iter().cloned().map(Arg::Text))
     }
 
+    /// `IN (…)` over a list of numbers.
+    pub(crate) fn and_in_ints(&mut self, column: &str, values: &[i64]) -> &mut Self {
+        let marks = vec!["?"; values.len()].join(", ");
+        self.and(&format!("{column} IN ({marks})"), values.iter().copied().map(Arg::Int))
+    }
+
     pub(crate) fn where_sql(&self) -> String {
         if self.clauses.is_empty() { String::new() } else { format!("WHERE {}", self.clauses.join(" AND ")) }
     }

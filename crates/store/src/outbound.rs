@@ -1,6 +1,8 @@
 //! Outbound orders, waves, pick batches, allocations, shipment events and
 //! count tasks. Stock itself moves only through [`crate::stock`].
 
+use std::collections::HashMap;
+
 use sqlx::{AnyConnection, FromRow};
 
 use crate::db::lock_clause;
@@ -159,6 +161,59 @@ pub async fn lock_order(
         None => Ok(None),
         Some(_) => find_order(tx.conn(), order_no, customer_id).await,
     }
+}
+
+/// Orders by number for a wave, locked (PostgreSQL) in id order so that
+/// two transactions locking overlapping sets cannot deadlock on them.
+/// Numbers that do not exist are simply absent from the answer. The caller
+/// passes a bounded chunk (at most a few hundred numbers).
+pub async fn lock_orders(tx: &mut WriteTx, order_nos: &[String]) -> Result<Vec<OutboundOrderRow>, StoreError> {
+    if order_nos.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut f = Filter::default();
+    f.and_in_texts("order_no", order_nos);
+    let lock = format!(
+        "SELECT outbound_order_id FROM outbound_order {} ORDER BY outbound_order_id{}",
+        f.where_sql(),
+        lock_clause(tx.engine())
+    );
+    f.bind_as(sqlx::query_as::<_, (i64,)>(&lock)).fetch_all(tx.conn()).await?;
+    let mut f = Filter::default();
+    f.and_in_texts("o.order_no", order_nos);
+    let sql = format!("SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} {}", f.where_sql());
+    Ok(f.bind_as(sqlx::query_as(&sql)).fetch_all(tx.conn()).await?)
+}
+
+/// The lines of several orders (a bounded chunk of ids), by order id.
+pub async fn lines_of_orders(
+    conn: &mut AnyConnection,
+    order_ids: &[i64],
+) -> Result<HashMap<i64, Vec<OutboundLineRow>>, StoreError> {
+    let mut by_order: HashMap<i64, Vec<OutboundLineRow>> = HashMap::new();
+    if order_ids.is_empty() {
+        return Ok(by_order);
+    }
+    let mut f = Filter::default();
+    f.and_in_ints("l.outbound_order_id", order_ids);
+    let sql = format!(
+        "SELECT l.outbound_order_id, l.outbound_line_id, l.line_no, l.product_id, p.sku, l.quantity, l.kit_sku, \
+         l.reservation_id FROM outbound_line l JOIN product p ON p.product_id = l.product_id {} \
+         ORDER BY l.outbound_order_id, l.line_no",
+        f.where_sql()
+    );
+    let rows: Vec<OrderLineRow> = f.bind_as(sqlx::query_as(&sql)).fetch_all(conn).await?;
+    for row in rows {
+        by_order.entry(row.outbound_order_id).or_default().push(row.line);
+    }
+    Ok(by_order)
+}
+
+#[derive(FromRow)]
+struct OrderLineRow {
+    outbound_order_id: i64,
+    #[sqlx(flatten)]
+    line: OutboundLineRow,
 }
 
 pub async fn order_no_by_tracking(tx: &mut WriteTx, tracking_no: &str) -> Result<Option<String>, StoreError> {
@@ -624,16 +679,16 @@ pub struct BatchRow {
     pub distance_mm: i64,
 }
 
+const BATCH_SELECT: &str = "SELECT b.pick_batch_id, b.wave_id, v.wave_no, v.warehouse_id, \
+     w.code AS warehouse_code, v.packing_location_id, l.code AS packing_location_code, b.seq, b.distance_mm \
+     FROM pick_batch b JOIN wave v ON v.wave_id = b.wave_id JOIN warehouse w ON w.warehouse_id = v.warehouse_id \
+     JOIN location l ON l.location_id = v.packing_location_id";
+
 pub async fn find_batch(conn: &mut AnyConnection, batch_id: i64) -> Result<Option<BatchRow>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT b.pick_batch_id, b.wave_id, v.wave_no, v.warehouse_id, w.code AS warehouse_code, \
-         v.packing_location_id, l.code AS packing_location_code, b.seq, b.distance_mm FROM pick_batch b \
-         JOIN wave v ON v.wave_id = b.wave_id JOIN warehouse w ON w.warehouse_id = v.warehouse_id \
-         JOIN location l ON l.location_id = v.packing_location_id WHERE b.pick_batch_id = $1",
-    )
-    .bind(batch_id)
-    .fetch_optional(conn)
-    .await?)
+    Ok(sqlx::query_as(&format!("{BATCH_SELECT} WHERE b.pick_batch_id = $1"))
+        .bind(batch_id)
+        .fetch_optional(conn)
+        .await?)
 }
 
 /// The packing location of the wave an order is in.
@@ -696,6 +751,25 @@ pub async fn open_count_tasks(conn: &mut AnyConnection, warehouse_id: i64) -> Re
          WHERE t.warehouse_id = $1 AND t.status = 'OPEN' ORDER BY t.count_task_id",
     )
     .bind(warehouse_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The carts of a wave, in order.
+pub async fn batches_of_wave(conn: &mut AnyConnection, wave_no: &str) -> Result<Vec<BatchRow>, StoreError> {
+    Ok(sqlx::query_as(&format!("{BATCH_SELECT} WHERE v.wave_no = $1 ORDER BY b.seq"))
+        .bind(wave_no)
+        .fetch_all(conn)
+        .await?)
+}
+
+/// Every allocation of a wave, by cart and route order.
+pub async fn allocations_of_wave(conn: &mut AnyConnection, wave_id: i64) -> Result<Vec<AllocationRow>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {ALLOCATION_COLUMNS} FROM {ALLOCATION_FROM} JOIN pick_batch b ON b.pick_batch_id = a.pick_batch_id \
+         WHERE b.wave_id = $1 ORDER BY a.pick_batch_id, a.route_seq, a.allocation_id"
+    ))
+    .bind(wave_id)
     .fetch_all(conn)
     .await?)
 }
