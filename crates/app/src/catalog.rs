@@ -129,10 +129,9 @@ impl App {
             .ok_or_else(|| AppError::SkuNotFound(sku.to_owned()))?;
         if let Some(other) =
             products::find_product_id_by_barcode(tx.conn(), customer.customer_id, &spec.barcode).await?
+            && other != current.product_id
         {
-            if other != current.product_id {
-                return Err(AppError::BarcodeExists(spec.barcode.clone()));
-            }
+            return Err(AppError::BarcodeExists(spec.barcode.clone()));
         }
         let identity_changes = current.product_type != spec.kind.product_type().as_str()
             || (current.serial_managed != 0) != spec.flags.serial_managed

@@ -64,7 +64,7 @@ async fn sixty_four_racers_never_oversell_the_last_hundred_units() {
     let row = &page.items[0];
     assert_eq!(row.on_hand, 100);
     assert_eq!(row.reserved, reserved, "the summary holds what the winners were promised");
-    assert!(reserved <= 100 && reserved >= 97, "the racers must use up the stock, reserved {reserved}");
+    assert!((97..=100).contains(&reserved), "the racers must use up the stock, reserved {reserved}");
     assert!(refused > 0, "160 units were wanted from 100");
 }
 

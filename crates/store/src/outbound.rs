@@ -172,16 +172,12 @@ pub async fn lock_orders(tx: &mut WriteTx, order_nos: &[String]) -> Result<Vec<O
         return Ok(Vec::new());
     }
     let mut f = Filter::default();
-    f.and_in_texts("order_no", order_nos);
-    let lock = format!(
-        "SELECT outbound_order_id FROM outbound_order {} ORDER BY outbound_order_id{}",
-        f.where_sql(),
-        lock_clause(tx.engine())
-    );
-    f.bind_as(sqlx::query_as::<_, (i64,)>(&lock)).fetch_all(tx.conn()).await?;
-    let mut f = Filter::default();
     f.and_in_texts("o.order_no", order_nos);
-    let sql = format!("SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} {}", f.where_sql());
+    let lock = match tx.engine() {
+        crate::Engine::Sqlite => "",
+        crate::Engine::Postgres => " FOR UPDATE OF o",
+    };
+    let sql = format!("SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} {} ORDER BY o.outbound_order_id{lock}", f.where_sql());
     Ok(f.bind_as(sqlx::query_as(&sql)).fetch_all(tx.conn()).await?)
 }
 
@@ -483,22 +479,32 @@ pub async fn insert_wave(
     .await?)
 }
 
-pub async fn insert_batch(
+/// The carts of a wave, `(seq, distance_mm)` each, in few statements;
+/// their ids in the order given.
+pub async fn insert_batches(
     tx: &mut WriteTx,
     wave_id: i64,
-    seq: i64,
-    distance_mm: i64,
+    batches: &[(i64, i64)],
     now: i64,
-) -> Result<i64, StoreError> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO pick_batch (wave_id, seq, distance_mm, created_at) VALUES ($1, $2, $3, $4) RETURNING pick_batch_id",
-    )
-    .bind(wave_id)
-    .bind(seq)
-    .bind(distance_mm)
-    .bind(now)
-    .fetch_one(tx.conn())
-    .await?)
+) -> Result<Vec<i64>, StoreError> {
+    let mut id_of_seq: HashMap<i64, i64> = HashMap::with_capacity(batches.len());
+    for chunk in batches.chunks(ALLOCATION_ROWS_PER_INSERT) {
+        let values: Vec<String> =
+            (0..chunk.len()).map(|i| format!("($1, ${}, ${}, $2)", 2 * i + 3, 2 * i + 4)).collect();
+        let sql = format!(
+            "INSERT INTO pick_batch (wave_id, seq, distance_mm, created_at) VALUES {} RETURNING seq, pick_batch_id",
+            values.join(", ")
+        );
+        let mut q = sqlx::query_as::<_, (i64, i64)>(&sql).bind(wave_id).bind(now);
+        for (seq, distance_mm) in chunk {
+            q = q.bind(*seq).bind(*distance_mm);
+        }
+        id_of_seq.extend(q.fetch_all(tx.conn()).await?);
+    }
+    batches
+        .iter()
+        .map(|(seq, _)| id_of_seq.get(seq).copied().ok_or(StoreError::Database(sqlx::Error::RowNotFound)))
+        .collect()
 }
 
 pub async fn set_batch_distance(tx: &mut WriteTx, batch_id: i64, distance_mm: i64) -> Result<(), StoreError> {
@@ -522,8 +528,12 @@ pub struct NewAllocation {
 }
 
 /// Many allocations in multi-row statements (a wave writes thousands).
+/// Rows per multi-row INSERT: 8 values each stays far below SQLite's and
+/// PostgreSQL's limits on bound values per statement.
+const ALLOCATION_ROWS_PER_INSERT: usize = 100;
+
 pub async fn insert_allocations(tx: &mut WriteTx, rows: &[NewAllocation], now: i64) -> Result<(), StoreError> {
-    for chunk in rows.chunks(100) {
+    for chunk in rows.chunks(ALLOCATION_ROWS_PER_INSERT) {
         let mut sql = String::from(
             "INSERT INTO allocation (outbound_order_id, outbound_line_id, pick_batch_id, product_id, location_id, \
              lot_id, quantity, picked, status, route_seq, created_at, updated_at) VALUES ",

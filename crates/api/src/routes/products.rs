@@ -339,10 +339,10 @@ pub async fn list(
     params: Params,
 ) -> Result<Envelope<PageView<ProductView>>, ApiError> {
     let status = params.text("status");
-    if let Some(st) = &status {
-        if ProductStatus::parse(st).is_none() {
-            return Err(AppError::InvalidParam { field: "status", reason: "ACTIVE or INACTIVE".into() }.into());
-        }
+    if let Some(st) = &status
+        && ProductStatus::parse(st).is_none()
+    {
+        return Err(AppError::InvalidParam { field: "status", reason: "ACTIVE or INACTIVE".into() }.into());
     }
     let filter = ProductFilter {
         sku: params.text("sku"),

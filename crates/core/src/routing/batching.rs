@@ -21,6 +21,9 @@ use super::{Layout, LayoutError, Pick, best_distance};
 const NEIGHBOURS: usize = 24;
 /// Local-search passes over all orders.
 const PASSES_MAX: usize = 3;
+/// Threads the pair routing may use, and the least work worth them.
+const PARALLEL_MAX: usize = 8;
+const PARALLEL_FROM: usize = 256;
 /// Most orders one plan takes.
 pub const ORDERS_MAX: usize = 200_000;
 
@@ -172,25 +175,50 @@ impl Ord for Saving {
     }
 }
 
+/// `f` over every item, spread over the machine's cores; the answers come
+/// back in the items' order, so the plan does not depend on the threads.
+fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(PARALLEL_MAX);
+    if threads <= 1 || items.len() < PARALLEL_FROM {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> =
+            items.chunks(chunk).map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>())).collect();
+        workers
+            .into_iter()
+            .flat_map(|w| match w.join() {
+                Ok(part) => part,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
+}
+
 fn savings(layout: &Layout, orders: &[Vec<Pick>], capacity: usize) -> Vec<Vec<usize>> {
-    let alone: Vec<f64> = (0..orders.len()).map(|i| cart_distance(layout, orders, &[i])).collect();
+    let indexes: Vec<usize> = (0..orders.len()).collect();
+    let alone: Vec<f64> = in_parallel(&indexes, |i| cart_distance(layout, orders, &[*i]));
     let near = neighbours(layout, orders);
-    let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
+    let mut candidates: Vec<(usize, usize)> = Vec::new();
     for (i, list) in near.iter().enumerate() {
         for &j in list {
             if i < j || !near[j].contains(&i) {
-                let (a, b) = (i.min(j), i.max(j));
-                let saving = alone[a] + alone[b] - cart_distance(layout, orders, &[a, b]);
-                if saving > 1e-9 {
-                    pairs.push((saving, a, b));
-                }
+                candidates.push((i.min(j), i.max(j)));
             }
         }
     }
+    // Routing every candidate pair is most of the planner's work.
+    let together = in_parallel(&candidates, |(a, b)| cart_distance(layout, orders, &[*a, *b]));
+    let pairs = candidates
+        .into_iter()
+        .zip(together)
+        .map(|((a, b), d)| (alone[a] + alone[b] - d, a, b))
+        .filter(|(saving, _, _)| *saving > 1e-9);
     // Clarke–Wright with lazy re-evaluation: a popped pair is judged by
     // what merging its two current carts really saves; if that is no longer
     // the best saving on offer, it goes back with the new figure.
-    let mut heap: BinaryHeap<Saving> = pairs.into_iter().map(|(saving, a, b)| Saving { saving, a, b }).collect();
+    let mut heap: BinaryHeap<Saving> = pairs.map(|(saving, a, b)| Saving { saving, a, b }).collect();
     let mut carts: Vec<Vec<usize>> = (0..orders.len()).map(|i| vec![i]).collect();
     let mut cost: Vec<f64> = alone;
     let mut cart_of: Vec<usize> = (0..orders.len()).collect();

@@ -196,8 +196,18 @@ struct Transition {
 struct Machine {
     ends: usize,
     states: Vec<State>,
+    /// Per state, its legal steps sorted by covering (`kinds_code`).
     steps: Vec<Vec<Transition>>,
+    /// Per state and covering code, the range of its steps with that
+    /// covering: a column whose sub-aisles rule some coverings out (an
+    /// empty one cannot be entered from one end) skips their steps whole.
+    by_kinds: Vec<Vec<(u16, u16)>>,
     finals: Vec<usize>,
+}
+
+/// The coverings of a column's sub-aisles as one number.
+fn kinds_code(kinds: &[u8; SUBS_MAX]) -> usize {
+    kinds.iter().rev().fold(0, |code, k| code * KINDS.len() + usize::from(*k))
 }
 
 impl Machine {
@@ -228,11 +238,29 @@ impl Machine {
                     out.push(Transition { h, kinds, crossings: h.iter().sum(), next: next as u16 });
                 }
             }
+            // Of the steps with the same covering to the same state, only
+            // the one walking the cross aisles least can be part of a
+            // shortest route (column gaps are never negative).
+            out.sort_by_key(|t| (kinds_code(&t.kinds), t.next, t.crossings));
+            out.dedup_by_key(|t| (kinds_code(&t.kinds), t.next));
             steps.push(out);
             at += 1;
         }
+        let codes = KINDS.len().pow(subs as u32);
+        let by_kinds = steps
+            .iter()
+            .map(|out| {
+                (0..codes)
+                    .map(|code| {
+                        let from = out.partition_point(|t| kinds_code(&t.kinds) < code);
+                        let to = out.partition_point(|t| kinds_code(&t.kinds) <= code);
+                        (from as u16, to as u16)
+                    })
+                    .collect()
+            })
+            .collect();
         let finals = (0..states.len()).filter(|s| states[*s].is_final(ends)).collect();
-        Machine { ends, states, steps, finals }
+        Machine { ends, states, steps, by_kinds, finals }
     }
 
     fn for_layout(layout: &Layout) -> &'static Machine {
@@ -389,22 +417,41 @@ fn solve(layout: &Layout, picks: &[Pick]) -> Solution {
             }
         }
         gaps.push(gap);
+        // The coverings this column allows, with their cost.
+        let mut allowed: Vec<(usize, f64)> = Vec::with_capacity(36);
+        for code in 0..KINDS.len().pow(subs as u32) {
+            let mut cost = 0.0;
+            let mut rest = code;
+            for way in ways.iter().take(subs) {
+                cost += way[rest % KINDS.len()];
+                rest /= KINDS.len();
+            }
+            if cost.is_finite() {
+                allowed.push((code, cost));
+            }
+        }
+        // Walking the cross aisles to this column, by number of walks.
+        let walked: [f64; 2 * ENDS_MAX + 1] = std::array::from_fn(|c| c as f64 * dx);
         for (from, way_in) in previous.iter().enumerate() {
             if !way_in.cost.is_finite() {
                 continue;
             }
-            for (k, t) in machine.steps[from].iter().enumerate() {
-                // The first column has nothing to its left to walk to.
-                if j == 0 && t.crossings != 0 {
-                    continue;
-                }
-                let mut cost = way_in.cost + f64::from(t.crossings) * dx;
-                for sub in 0..subs {
-                    cost += ways[sub][usize::from(t.kinds[sub])];
-                }
-                let slot = &mut here[usize::from(t.next)];
-                if cost < slot.cost - 1e-12 {
-                    *slot = Choice { cost, from: from as u16, step: k as u16 };
+            let out = &machine.steps[from];
+            for &(code, covering) in &allowed {
+                let (first, last) = machine.by_kinds[from][code];
+                let base = way_in.cost + covering;
+                let first = usize::from(first);
+                for (offset, t) in out[first..usize::from(last)].iter().enumerate() {
+                    let k = first + offset;
+                    // The first column has nothing to its left to walk to.
+                    if j == 0 && t.crossings != 0 {
+                        continue;
+                    }
+                    let cost = base + walked[usize::from(t.crossings)];
+                    let slot = &mut here[usize::from(t.next)];
+                    if cost < slot.cost - 1e-12 {
+                        *slot = Choice { cost, from: from as u16, step: k as u16 };
+                    }
                 }
             }
         }
