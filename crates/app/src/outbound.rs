@@ -179,10 +179,24 @@ fn refused(order: &OutboundOrderRow, action: OutboundAction) -> AppError {
 }
 
 fn step(order: &OutboundOrderRow, action: OutboundAction) -> Result<OutboundStatus, AppError> {
-    if order.intercept_status.as_deref() == Some("REQUESTED") && action != OutboundAction::Intercept {
-        return Err(AppError::InterceptPending(order.order_no.clone()));
+    step_of(&order.order_no, &order.status, order.intercept_status.as_deref(), action)
+}
+
+/// The order's next status after `action`, or why not: an interception
+/// waiting for the warehouse blocks everything but its resolution.
+fn step_of(
+    order_no: &str,
+    status: &str,
+    intercept_status: Option<&str>,
+    action: OutboundAction,
+) -> Result<OutboundStatus, AppError> {
+    if intercept_status == Some("REQUESTED") && action != OutboundAction::Intercept {
+        return Err(AppError::InterceptPending(order_no.to_owned()));
     }
-    status_of(order).after(action).map_err(|_| refused(order, action))
+    OutboundStatus::parse(status)
+        .unwrap_or(OutboundStatus::Cancelled)
+        .after(action)
+        .map_err(|_| AppError::OutboundStatus { order_no: order_no.to_owned(), status: status.to_owned(), action })
 }
 
 fn doc(order: &OutboundOrderRow, line: i64, operator: String, reason: Option<&str>) -> DocumentRef {
@@ -582,7 +596,7 @@ impl App {
         // Each order's allocations, decided in memory against what earlier
         // orders of this wave already took.
         let mut taken: HashMap<(i64, i64), i64> = HashMap::new();
-        let mut accepted: Vec<(OutboundOrderRow, Vec<LinePlan>)> = Vec::new();
+        let mut accepted: Vec<(store::WaveOrderRow, Vec<LinePlan>)> = Vec::new();
         let mut skipped: Vec<(String, String)> = Vec::new();
         let mut lines_total = 0usize;
         // Stock of each product at the racks, read once per wave: orders
@@ -594,8 +608,8 @@ impl App {
         // wave needs.
         let mut seen: HashSet<i64> = HashSet::new();
         'chunks: for chunk in candidates.chunks(WAVE_READ_CHUNK) {
-            let rows: HashMap<String, OutboundOrderRow> =
-                store::lock_orders(&mut tx, chunk).await?.into_iter().map(|o| (o.order_no.clone(), o)).collect();
+            let rows: HashMap<String, store::WaveOrderRow> =
+                store::lock_wave_orders(&mut tx, chunk).await?.into_iter().map(|o| (o.order_no.clone(), o)).collect();
             let ids: Vec<i64> = rows.values().map(|o| o.outbound_order_id).collect();
             let mut lines_of = store::lines_of_orders(tx.conn(), &ids).await?;
             for no in chunk {
@@ -613,7 +627,7 @@ impl App {
                         reason: format!("{no} is not in {}", w.code),
                     });
                 }
-                step(&order, OutboundAction::Wave)?;
+                step_of(&order.order_no, &order.status, order.intercept_status.as_deref(), OutboundAction::Wave)?;
                 let lines = lines_of.remove(&order.outbound_order_id).unwrap_or_default();
                 if !cmd.profile.admits(&lines) {
                     continue;

@@ -163,21 +163,33 @@ pub async fn lock_order(
     }
 }
 
+/// What a wave needs to know of an order before it takes it.
+#[derive(Debug, Clone, FromRow)]
+pub struct WaveOrderRow {
+    pub outbound_order_id: i64,
+    pub order_no: String,
+    pub warehouse_id: i64,
+    pub status: String,
+    pub intercept_status: Option<String>,
+}
+
 /// Orders by number for a wave, locked (PostgreSQL) in id order so that
-/// two transactions locking overlapping sets cannot deadlock on them.
+/// two transactions locking overlapping sets cannot deadlock on them; only
+/// the few columns a wave reads (10,000 full rows cost a wave ~150 ms).
 /// Numbers that do not exist are simply absent from the answer. The caller
 /// passes a bounded chunk (at most a few hundred numbers).
-pub async fn lock_orders(tx: &mut WriteTx, order_nos: &[String]) -> Result<Vec<OutboundOrderRow>, StoreError> {
+pub async fn lock_wave_orders(tx: &mut WriteTx, order_nos: &[String]) -> Result<Vec<WaveOrderRow>, StoreError> {
     if order_nos.is_empty() {
         return Ok(Vec::new());
     }
     let mut f = Filter::default();
-    f.and_in_texts("o.order_no", order_nos);
-    let lock = match tx.engine() {
-        crate::Engine::Sqlite => "",
-        crate::Engine::Postgres => " FOR UPDATE OF o",
-    };
-    let sql = format!("SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} {} ORDER BY o.outbound_order_id{lock}", f.where_sql());
+    f.and_in_texts("order_no", order_nos);
+    let sql = format!(
+        "SELECT outbound_order_id, order_no, warehouse_id, status, intercept_status FROM outbound_order {} \
+         ORDER BY outbound_order_id{}",
+        f.where_sql(),
+        lock_clause(tx.engine())
+    );
     Ok(f.bind_as(sqlx::query_as(&sql)).fetch_all(tx.conn()).await?)
 }
 

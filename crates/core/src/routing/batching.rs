@@ -91,10 +91,11 @@ pub fn plan(
     }
     let groups: Vec<Vec<usize>> = match method {
         BatchMethod::Fcfs => (0..orders.len()).collect::<Vec<_>>().chunks(capacity).map(<[usize]>::to_vec).collect(),
-        BatchMethod::Savings => savings(layout, orders, capacity),
+        BatchMethod::Savings => savings(layout, orders, capacity, &neighbours(layout, orders)),
         BatchMethod::Best => {
-            let mut groups = savings(layout, orders, capacity);
-            improve(layout, orders, capacity, &mut groups);
+            let near = neighbours(layout, orders);
+            let mut groups = savings(layout, orders, capacity, &near);
+            improve(layout, orders, capacity, &near, &mut groups);
             groups
         }
     };
@@ -126,25 +127,30 @@ fn neighbours(layout: &Layout, orders: &[Vec<Pick>]) -> Vec<Vec<usize>> {
     by_x.sort_by(|a, b| centre[*a].0.total_cmp(&centre[*b].0).then(a.cmp(b)));
     let mut by_y: Vec<usize> = (0..orders.len()).collect();
     by_y.sort_by(|a, b| centre[*a].1.total_cmp(&centre[*b].1).then(a.cmp(b)));
-    let mut candidates: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); orders.len()];
-    for sorted in [&by_x, &by_y] {
-        for (pos, &i) in sorted.iter().enumerate() {
-            let lo = pos.saturating_sub(2 * NEIGHBOURS);
-            let hi = (pos + 2 * NEIGHBOURS + 1).min(sorted.len());
-            candidates[i].extend(sorted[lo..hi].iter().copied().filter(|j| *j != i));
-        }
+    let mut position = vec![(0usize, 0usize); orders.len()];
+    for (pos, &i) in by_x.iter().enumerate() {
+        position[i].0 = pos;
     }
-    candidates
-        .into_iter()
-        .enumerate()
-        .map(|(i, set)| {
-            let mut near: Vec<usize> = set.into_iter().collect();
-            let d = |j: usize| (centre[i].0 - centre[j].0).abs() + (centre[i].1 - centre[j].1).abs();
-            near.sort_by(|a, b| d(*a).total_cmp(&d(*b)).then(a.cmp(b)));
-            near.truncate(NEIGHBOURS);
-            near
-        })
-        .collect()
+    for (pos, &i) in by_y.iter().enumerate() {
+        position[i].1 = pos;
+    }
+    let window = |sorted: &[usize], pos: usize| {
+        let lo = pos.saturating_sub(2 * NEIGHBOURS);
+        let hi = (pos + 2 * NEIGHBOURS + 1).min(sorted.len());
+        sorted[lo..hi].to_vec()
+    };
+    let indexes: Vec<usize> = (0..orders.len()).collect();
+    in_parallel(&indexes, |&i| {
+        let mut near = window(&by_x, position[i].0);
+        near.extend(window(&by_y, position[i].1));
+        near.retain(|j| *j != i);
+        near.sort_unstable();
+        near.dedup();
+        let d = |j: usize| (centre[i].0 - centre[j].0).abs() + (centre[i].1 - centre[j].1).abs();
+        near.sort_by(|a, b| d(*a).total_cmp(&d(*b)).then(a.cmp(b)));
+        near.truncate(NEIGHBOURS);
+        near
+    })
 }
 
 /// A candidate merge, ordered by saving (then by order indexes, so that
@@ -196,10 +202,9 @@ fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
     })
 }
 
-fn savings(layout: &Layout, orders: &[Vec<Pick>], capacity: usize) -> Vec<Vec<usize>> {
+fn savings(layout: &Layout, orders: &[Vec<Pick>], capacity: usize, near: &[Vec<usize>]) -> Vec<Vec<usize>> {
     let indexes: Vec<usize> = (0..orders.len()).collect();
     let alone: Vec<f64> = in_parallel(&indexes, |i| cart_distance(layout, orders, &[*i]));
-    let near = neighbours(layout, orders);
     let mut candidates: Vec<(usize, usize)> = Vec::new();
     for (i, list) in near.iter().enumerate() {
         for &j in list {
@@ -249,8 +254,7 @@ fn savings(layout: &Layout, orders: &[Vec<Pick>], capacity: usize) -> Vec<Vec<us
 }
 
 /// Moves single orders to a neighbour's cart while that shortens the walk.
-fn improve(layout: &Layout, orders: &[Vec<Pick>], capacity: usize, carts: &mut [Vec<usize>]) {
-    let near = neighbours(layout, orders);
+fn improve(layout: &Layout, orders: &[Vec<Pick>], capacity: usize, near: &[Vec<usize>], carts: &mut [Vec<usize>]) {
     let mut cart_of = vec![0usize; orders.len()];
     for (c, members) in carts.iter().enumerate() {
         for o in members {

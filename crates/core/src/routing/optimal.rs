@@ -390,18 +390,22 @@ struct Solution {
     end: usize,
 }
 
-fn solve(layout: &Layout, picks: &[Pick]) -> Solution {
+/// Runs the programme; `keep_table` keeps every column's row (to read the
+/// route back), else only the last one is kept (the distance).
+fn solve(layout: &Layout, picks: &[Pick], keep_table: bool) -> Solution {
     let machine = Machine::for_layout(layout);
     let subs = machine.ends - 1;
     let block = layout.aisle_length_m() / subs as f64;
     let (cols, points) = columns(layout, picks, subs);
     let n = machine.states.len();
-    let mut table = vec![UNREACHED; n * cols.len()];
+    let mut table = Vec::with_capacity(if keep_table { n * cols.len() } else { n });
     let mut gaps = Vec::with_capacity(cols.len());
     let mut previous = vec![UNREACHED; n];
     previous[0].cost = 0.0;
+    let mut here = vec![UNREACHED; n];
+    let mut allowed: Vec<(usize, f64)> = Vec::with_capacity(KINDS.len().pow(subs as u32));
     for (j, col) in cols.iter().enumerate() {
-        let here = &mut table[j * n..(j + 1) * n];
+        here.fill(UNREACHED);
         let dx = if j == 0 { 0.0 } else { col.x - cols[j - 1].x };
         let mut ways = [[f64::INFINITY; 6]; SUBS_MAX];
         let mut gap = [0; SUBS_MAX];
@@ -418,7 +422,7 @@ fn solve(layout: &Layout, picks: &[Pick]) -> Solution {
         }
         gaps.push(gap);
         // The coverings this column allows, with their cost.
-        let mut allowed: Vec<(usize, f64)> = Vec::with_capacity(36);
+        allowed.clear();
         for code in 0..KINDS.len().pow(subs as u32) {
             let mut cost = 0.0;
             let mut rest = code;
@@ -455,7 +459,13 @@ fn solve(layout: &Layout, picks: &[Pick]) -> Solution {
                 }
             }
         }
-        previous.copy_from_slice(here);
+        if keep_table {
+            table.extend_from_slice(&here);
+        }
+        std::mem::swap(&mut previous, &mut here);
+    }
+    if !keep_table {
+        table = previous.clone();
     }
     let end =
         machine.finals.iter().copied().min_by(|a, b| previous[*a].cost.total_cmp(&previous[*b].cost)).unwrap_or(0);
@@ -464,8 +474,9 @@ fn solve(layout: &Layout, picks: &[Pick]) -> Solution {
 
 impl Solution {
     fn distance(&self) -> f64 {
+        // The last row is the table's last `n` entries either way.
         let n = self.machine.states.len();
-        self.table[(self.cols.len() - 1) * n + self.end].cost
+        self.table[self.table.len() - n + self.end].cost
     }
 }
 
@@ -477,7 +488,7 @@ pub fn distance(layout: &Layout, picks: &[Pick]) -> f64 {
     if picks.is_empty() {
         return 0.0;
     }
-    solve(layout, picks).distance()
+    solve(layout, picks, false).distance()
 }
 
 /// The shortest route through `picks` (checked against the layout by the
@@ -486,7 +497,7 @@ pub fn route(layout: &Layout, picks: &[Pick]) -> Route {
     if picks.is_empty() {
         return Route { sequence: Vec::new(), distance_m: 0.0 };
     }
-    let solution = solve(layout, picks);
+    let solution = solve(layout, picks, true);
     let n = solution.machine.states.len();
     // Walk the choices back, column by column.
     let mut steps = vec![solution.machine.steps[0][0]; solution.cols.len()];
