@@ -68,6 +68,21 @@ proptest! {
 }
 
 #[test]
+fn the_thorough_search_never_loses_to_the_everyday_router() {
+    // Twelve picks spread over a four-block layout: iterated local search
+    // starts from the everyday route and only keeps shorter tours.
+    let layout = Layout::new(8, 40.0, 3.0, 5, 0.0).unwrap();
+    let picks: Vec<Pick> =
+        (0..12u32).map(|i| Pick { aisle: 1 + (i * 5) % 8, y_m: f64::from((i * 17) % 40) + 0.5 }).collect();
+    let everyday = heuristic::route(&layout, &picks);
+    let thorough = heuristic::route_thorough(&layout, &picks, 200);
+    assert!(thorough.distance_m <= everyday.distance_m + 1e-9);
+    assert!(is_permutation(&thorough.sequence, picks.len()));
+    assert!(close(layout.tour_length(&picks, &thorough.sequence), thorough.distance_m));
+    assert!(thorough.distance_m >= shortest_tour(&layout, &picks) - 1e-6);
+}
+
+#[test]
 fn a_middle_cross_aisle_shortens_a_trip_to_both_halves() {
     // Two aisles 10 m apart, 20 m long, a cross aisle at 10 m. Picks just
     // below the middle of aisle 1 and just above it in aisle 2: up aisle 1
