@@ -1,7 +1,7 @@
 //! Routes for any layout: several starting tours — nearest neighbour, the
 //! exact single-block tour that ignores the middle cross aisles, the exact
-//! two-block tour over the front, middle and back cross aisles when the
-//! layout has a middle one, S-shape and largest gap — each improved by
+//! tours over the front, the back and each one of the cross aisles between
+//! them, S-shape and largest gap — each improved by
 //! 2-opt and Or-opt moves on the shortest-path metric until no move
 //! shortens it; the shortest wins. Deterministic.
 //!
@@ -46,8 +46,11 @@ pub fn route_thorough(layout: &Layout, picks: &[Pick], kicks: usize) -> Route {
         baseline::s_shape(layout, picks).sequence,
         baseline::largest_gap(layout, picks).sequence,
     ];
-    if let Some(two) = layout.as_two_blocks() {
-        starts.push(optimal::route(&two, picks).sequence);
+    // The exact tours that use the front, the back and one cross aisle
+    // between them, each a valid walk here.
+    for k in 1..layout.cross_aisles() - 1 {
+        let ys = [0.0, layout.cross_y(k), layout.aisle_length_m()];
+        starts.push(optimal::route_over(layout, picks, &ys).sequence);
     }
     let mut best: Option<Route> = None;
     for start in starts {

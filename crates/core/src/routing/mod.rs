@@ -123,13 +123,6 @@ impl Layout {
         Layout { cross_aisles: 2, ..self.clone() }
     }
 
-    /// The same aisles with only the front, middle and back cross aisles,
-    /// when there is a middle one (an odd number of cross aisles): every
-    /// walk in it is a walk here too.
-    pub fn as_two_blocks(&self) -> Option<Layout> {
-        (self.cross_aisles > 3 && self.cross_aisles % 2 == 1).then(|| Layout { cross_aisles: 3, ..self.clone() })
-    }
-
     pub fn depot_x_m(&self) -> f64 {
         self.depot_x_m
     }

@@ -263,10 +263,10 @@ impl Machine {
         Machine { ends, states, steps, by_kinds, finals }
     }
 
-    fn for_layout(layout: &Layout) -> &'static Machine {
+    fn for_ends(ends: usize) -> &'static Machine {
         static ONE_BLOCK: OnceLock<Machine> = OnceLock::new();
         static TWO_BLOCKS: OnceLock<Machine> = OnceLock::new();
-        if layout.cross_aisles() == 2 {
+        if ends == 2 {
             ONE_BLOCK.get_or_init(|| Machine::build(2))
         } else {
             TWO_BLOCKS.get_or_init(|| Machine::build(3))
@@ -289,10 +289,10 @@ type Point = (Option<usize>, f64);
 /// The columns from the leftmost to the rightmost point (picks and depot),
 /// with every aisle in between, and all points grouped by column and
 /// sub-aisle.
-fn columns(layout: &Layout, picks: &[Pick], subs: usize) -> (Vec<Column>, Vec<Point>) {
+fn columns(layout: &Layout, picks: &[Pick], cross: &[f64]) -> (Vec<Column>, Vec<Point>) {
+    let subs = cross.len() - 1;
     let depot = layout.depot_x_m();
     let spacing = layout.aisle_x(2.min(layout.aisles())) - layout.aisle_x(1);
-    let block = layout.aisle_length_m() / subs as f64;
     // Sort key: column slot (aisle * 2, or the depot's half step between
     // aisles), sub-aisle, y within it, index.
     let slot = |aisle: u32| u64::from(aisle) * 2;
@@ -303,13 +303,19 @@ fn columns(layout: &Layout, picks: &[Pick], subs: usize) -> (Vec<Column>, Vec<Po
             before * 2 + 1
         }
     };
-    let sub_of = |y: f64| ((y / block).floor() as usize).min(subs - 1);
+    let sub_of = |y: f64| {
+        let mut sub = 0;
+        while sub + 1 < subs && y >= cross[sub + 1] {
+            sub += 1;
+        }
+        sub
+    };
     let mut keyed: Vec<(u64, usize, f64, Option<usize>)> = picks
         .iter()
         .enumerate()
         .map(|(i, p)| {
             let sub = sub_of(p.y_m);
-            (slot(p.aisle), sub, p.y_m - sub as f64 * block, Some(i))
+            (slot(p.aisle), sub, p.y_m - cross[sub], Some(i))
         })
         .chain([(depot_slot, 0, 0.0, None)])
         .collect();
@@ -392,11 +398,10 @@ struct Solution {
 
 /// Runs the programme; `keep_table` keeps every column's row (to read the
 /// route back), else only the last one is kept (the distance).
-fn solve(layout: &Layout, picks: &[Pick], keep_table: bool) -> Solution {
-    let machine = Machine::for_layout(layout);
+fn solve(layout: &Layout, picks: &[Pick], cross: &[f64], keep_table: bool) -> Solution {
+    let machine = Machine::for_ends(cross.len());
     let subs = machine.ends - 1;
-    let block = layout.aisle_length_m() / subs as f64;
-    let (cols, points) = columns(layout, picks, subs);
+    let (cols, points) = columns(layout, picks, cross);
     let n = machine.states.len();
     let mut table = Vec::with_capacity(if keep_table { n * cols.len() } else { n });
     let mut gaps = Vec::with_capacity(cols.len());
@@ -411,7 +416,8 @@ fn solve(layout: &Layout, picks: &[Pick], keep_table: bool) -> Solution {
         let mut gap = [0; SUBS_MAX];
         for sub in 0..subs {
             if col.real {
-                (ways[sub], gap[sub]) = coverings(&points[col.bounds[sub]..col.bounds[sub + 1]], block);
+                let length = cross[sub + 1] - cross[sub];
+                (ways[sub], gap[sub]) = coverings(&points[col.bounds[sub]..col.bounds[sub + 1]], length);
             } else if sub == 0 {
                 // The depot's own spot: touching it costs nothing; there
                 // is no aisle to walk through.
@@ -488,16 +494,29 @@ pub fn distance(layout: &Layout, picks: &[Pick]) -> f64 {
     if picks.is_empty() {
         return 0.0;
     }
-    solve(layout, picks, false).distance()
+    solve(layout, picks, &cross_aisles(layout), false).distance()
 }
 
 /// The shortest route through `picks` (checked against the layout by the
 /// caller, at most `CROSS_AISLES_MAX` cross aisles).
 pub fn route(layout: &Layout, picks: &[Pick]) -> Route {
-    if picks.is_empty() {
+    route_over(layout, picks, &cross_aisles(layout))
+}
+
+/// The y of every cross aisle of a layout the programme takes.
+fn cross_aisles(layout: &Layout) -> Vec<f64> {
+    (0..layout.cross_aisles()).map(|k| layout.cross_y(k)).collect()
+}
+
+/// The shortest route through `picks` that walks only the cross aisles at
+/// `cross_ys` (the front at 0, at most one more, the back at the aisle
+/// length; ascending): exact for that walk, and a valid walk in any layout
+/// that has those cross aisles — the heuristic starts from such routes.
+pub fn route_over(layout: &Layout, picks: &[Pick], cross_ys: &[f64]) -> Route {
+    if picks.is_empty() || !(2..=ENDS_MAX).contains(&cross_ys.len()) {
         return Route { sequence: Vec::new(), distance_m: 0.0 };
     }
-    let solution = solve(layout, picks, true);
+    let solution = solve(layout, picks, cross_ys, true);
     let n = solution.machine.states.len();
     // Walk the choices back, column by column.
     let mut steps = vec![solution.machine.steps[0][0]; solution.cols.len()];
