@@ -583,7 +583,7 @@ impl App {
             };
             store::waveable_orders(&mut tx, w.warehouse_id, &selection).await?
         } else {
-            cmd.order_nos.clone()
+            cmd.order_nos.iter().map(|n| n.trim().to_owned()).collect()
         };
         let packing = warehouse::first_of_type(tx.conn(), w.warehouse_id, "PACKING")
             .await?

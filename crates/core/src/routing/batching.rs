@@ -347,6 +347,13 @@ mod tests {
     }
 
     #[test]
+    fn parallel_work_answers_in_input_order() {
+        let items: Vec<u64> = (0..5_000).collect();
+        let square = |x: &u64| x * x + 1;
+        assert_eq!(in_parallel(&items, square), items.iter().map(square).collect::<Vec<_>>());
+    }
+
+    #[test]
     fn a_cart_of_zero_is_refused() {
         assert_eq!(plan(&layout(), &orders(), 0, BatchMethod::Fcfs), Err(BatchError::NoCapacity));
     }
