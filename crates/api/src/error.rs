@@ -488,7 +488,9 @@ pub fn describe_app(e: &AppError) -> Described {
         WebhookNotFound(id) => {
             d(10065, NOT_FOUND, format!("Webhook or delivery {id} not found"), format!("Webhook 或投递 {id} 不存在"))
         }
-        Print(_) => d(1, StatusCode::INTERNAL_SERVER_ERROR, "server error, please try again later", "服务异常,请重试!"),
+        Print(_) | Interrupted(_) => {
+            d(1, StatusCode::INTERNAL_SERVER_ERROR, "server error, please try again later", "服务异常,请重试!")
+        }
         Store(_) => d(1, StatusCode::INTERNAL_SERVER_ERROR, "server error, please try again later", "服务异常,请重试!"),
     }
 }

@@ -126,6 +126,10 @@ pub enum AppError {
     WebhookNotFound(String),
     #[error("the document could not be printed: {0}")]
     Print(String),
+    /// Work handed to a blocking thread did not come back (the server is
+    /// shutting down).
+    #[error("the work was interrupted: {0}")]
+    Interrupted(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

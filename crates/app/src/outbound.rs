@@ -693,8 +693,17 @@ impl App {
             plan.iter().flat_map(|(_, s)| s.iter().map(|(src, _)| route_pick(&locations[&src.location_id]))).collect()
         };
         let orders: Vec<Vec<RoutePick>> = accepted.iter().map(|(_, plan)| picks_of(plan)).collect();
-        let batches = batching::plan(&layout, &orders, cmd.totes, BatchMethod::Best)
-            .map_err(|e| AppError::InvalidParam { field: "layout", reason: e.to_string() })?;
+        // Planning a big wave takes most of a second of CPU: off the async
+        // workers, so other requests keep flowing meanwhile.
+        let (planner_layout, totes) = (layout.clone(), cmd.totes);
+        let batches =
+            tokio::task::spawn_blocking(move || batching::plan(&planner_layout, &orders, totes, BatchMethod::Best))
+                .await
+                .map_err(|e| match e.try_into_panic() {
+                    Ok(panic) => std::panic::resume_unwind(panic),
+                    Err(e) => AppError::Interrupted(e.to_string()),
+                })?
+                .map_err(|e| AppError::InvalidParam { field: "layout", reason: e.to_string() })?;
         let batched_in = started.elapsed();
         let day = day_code(now);
         let seq = sequence::next_value(tx.conn(), "WV", &day).await?;
