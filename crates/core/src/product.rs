@@ -445,9 +445,12 @@ mod tests {
         assert_eq!(spec.kind, ProductKind::Single);
     }
 
+    /// A change that breaks one rule, and the error it must get.
+    type BrokenRule = (Box<dyn Fn(&mut ProductDraft)>, ProductError);
+
     #[test]
     fn each_rule_has_its_own_error() {
-        let cases: Vec<(Box<dyn Fn(&mut ProductDraft)>, ProductError)> = vec![
+        let cases: Vec<BrokenRule> = vec![
             (Box::new(|d| d.sku = None), ProductError::SkuRequired),
             (Box::new(|d| d.sku = Some("x".into())), ProductError::SkuFormat),
             (Box::new(|d| d.sku = Some("ab$c".into())), ProductError::SkuFormat),
