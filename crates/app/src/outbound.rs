@@ -171,11 +171,19 @@ fn trimmed(value: &Option<String>) -> Option<String> {
 }
 
 fn status_of(order: &OutboundOrderRow) -> OutboundStatus {
-    OutboundStatus::parse(&order.status).unwrap_or(OutboundStatus::Cancelled)
+    parse_status(&order.status)
+}
+
+fn parse_status(status: &str) -> OutboundStatus {
+    OutboundStatus::parse(status).unwrap_or(OutboundStatus::Cancelled)
 }
 
 fn refused(order: &OutboundOrderRow, action: OutboundAction) -> AppError {
-    AppError::OutboundStatus { order_no: order.order_no.clone(), status: order.status.clone(), action }
+    status_refuses(&order.order_no, &order.status, action)
+}
+
+fn status_refuses(order_no: &str, status: &str, action: OutboundAction) -> AppError {
+    AppError::OutboundStatus { order_no: order_no.to_owned(), status: status.to_owned(), action }
 }
 
 fn step(order: &OutboundOrderRow, action: OutboundAction) -> Result<OutboundStatus, AppError> {
@@ -193,10 +201,7 @@ fn step_of(
     if intercept_status == Some("REQUESTED") && action != OutboundAction::Intercept {
         return Err(AppError::InterceptPending(order_no.to_owned()));
     }
-    OutboundStatus::parse(status)
-        .unwrap_or(OutboundStatus::Cancelled)
-        .after(action)
-        .map_err(|_| AppError::OutboundStatus { order_no: order_no.to_owned(), status: status.to_owned(), action })
+    parse_status(status).after(action).map_err(|_| status_refuses(order_no, status, action))
 }
 
 fn doc(order: &OutboundOrderRow, line: i64, operator: String, reason: Option<&str>) -> DocumentRef {
@@ -616,8 +621,7 @@ impl App {
                 if accepted.len() >= max_orders {
                     break 'chunks;
                 }
-                let order =
-                    rows.get(no.trim()).cloned().ok_or_else(|| AppError::OutboundNotFound(no.trim().to_owned()))?;
+                let order = rows.get(no).cloned().ok_or_else(|| AppError::OutboundNotFound(no.clone()))?;
                 if !seen.insert(order.outbound_order_id) {
                     continue;
                 }
@@ -785,17 +789,11 @@ impl App {
         let (wave_no, skipped, order_nos) = created;
         let mut conn = self.store.read().await?;
         let rows = store::batches_of_wave(&mut conn, wave_no).await?;
-        let Some(wave_id) = rows.first().map(|b| b.wave_id) else {
-            return Ok(WaveResult {
-                wave_no: wave_no.clone(),
-                order_nos: order_nos.clone(),
-                skipped: skipped.clone(),
-                batches: Vec::new(),
-            });
-        };
         let mut allocations: HashMap<i64, Vec<AllocationRow>> = HashMap::new();
-        for a in store::allocations_of_wave(&mut conn, wave_id).await? {
-            allocations.entry(a.pick_batch_id).or_default().push(a);
+        if let Some(batch) = rows.first() {
+            for a in store::allocations_of_wave(&mut conn, batch.wave_id).await? {
+                allocations.entry(a.pick_batch_id).or_default().push(a);
+            }
         }
         let batches = rows
             .into_iter()

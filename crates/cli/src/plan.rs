@@ -243,7 +243,7 @@ fn bench(args: &PlanBenchArgs) -> Result<()> {
             })
             .collect();
         // Reference: our optimum on one- and two-block layouts; on more
-        // blocks the best of all methods (best known).
+        // blocks the best known (see `thorough` below).
         let mut excess: Vec<(&str, Vec<f64>)> =
             vec![("s-shape", vec![]), ("largest-gap", vec![]), ("combined", vec![]), ("ours", vec![])];
         // The programme's state tables are built on first use: timed apart.

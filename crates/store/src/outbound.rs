@@ -204,12 +204,8 @@ pub async fn lines_of_orders(
     }
     let mut f = Filter::default();
     f.and_in_ints("l.outbound_order_id", order_ids);
-    let sql = format!(
-        "SELECT l.outbound_order_id, l.outbound_line_id, l.line_no, l.product_id, p.sku, l.quantity, l.kit_sku, \
-         l.reservation_id FROM outbound_line l JOIN product p ON p.product_id = l.product_id {} \
-         ORDER BY l.outbound_order_id, l.line_no",
-        f.where_sql()
-    );
+    let sql =
+        format!("SELECT l.outbound_order_id, {LINE_SELECT} {} ORDER BY l.outbound_order_id, l.line_no", f.where_sql());
     let rows: Vec<OrderLineRow> = f.bind_as(sqlx::query_as(&sql)).fetch_all(conn).await?;
     for row in rows {
         by_order.entry(row.outbound_order_id).or_default().push(row.line);
@@ -289,15 +285,15 @@ pub struct OutboundLineRow {
     pub reservation_id: i64,
 }
 
+/// The columns of [`OutboundLineRow`] and where they come from.
+const LINE_SELECT: &str = "l.outbound_line_id, l.line_no, l.product_id, p.sku, l.quantity, l.kit_sku, \
+     l.reservation_id FROM outbound_line l JOIN product p ON p.product_id = l.product_id";
+
 pub async fn lines(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<OutboundLineRow>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT l.outbound_line_id, l.line_no, l.product_id, p.sku, l.quantity, l.kit_sku, l.reservation_id \
-         FROM outbound_line l JOIN product p ON p.product_id = l.product_id WHERE l.outbound_order_id = $1 \
-         ORDER BY l.line_no",
-    )
-    .bind(order_id)
-    .fetch_all(conn)
-    .await?)
+    Ok(sqlx::query_as(&format!("SELECT {LINE_SELECT} WHERE l.outbound_order_id = $1 ORDER BY l.line_no"))
+        .bind(order_id)
+        .fetch_all(conn)
+        .await?)
 }
 
 /// What changes with a step of an order (`None` keeps the value).
@@ -500,7 +496,7 @@ pub async fn insert_batches(
     now: i64,
 ) -> Result<Vec<i64>, StoreError> {
     let mut id_of_seq: HashMap<i64, i64> = HashMap::with_capacity(batches.len());
-    for chunk in batches.chunks(ALLOCATION_ROWS_PER_INSERT) {
+    for chunk in batches.chunks(ROWS_PER_INSERT) {
         let values: Vec<String> =
             (0..chunk.len()).map(|i| format!("($1, ${}, ${}, $2)", 2 * i + 3, 2 * i + 4)).collect();
         let sql = format!(
@@ -539,13 +535,14 @@ pub struct NewAllocation {
     pub route_seq: i64,
 }
 
-/// Many allocations in multi-row statements (a wave writes thousands).
-/// Rows per multi-row INSERT: 8 values each stays far below SQLite's and
-/// PostgreSQL's limits on bound values per statement.
-const ALLOCATION_ROWS_PER_INSERT: usize = 100;
+/// Rows per multi-row INSERT of a wave's carts and allocations: far below
+/// SQLite's and PostgreSQL's limits on bound values per statement, and
+/// measured faster than 500 through sqlx on SQLite.
+const ROWS_PER_INSERT: usize = 100;
 
+/// Many allocations in multi-row statements (a wave writes thousands).
 pub async fn insert_allocations(tx: &mut WriteTx, rows: &[NewAllocation], now: i64) -> Result<(), StoreError> {
-    for chunk in rows.chunks(ALLOCATION_ROWS_PER_INSERT) {
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
         let mut sql = String::from(
             "INSERT INTO allocation (outbound_order_id, outbound_line_id, pick_batch_id, product_id, location_id, \
              lot_id, quantity, picked, status, route_seq, created_at, updated_at) VALUES ",
@@ -588,8 +585,7 @@ pub async fn insert_allocations(tx: &mut WriteTx, rows: &[NewAllocation], now: i
 pub async fn mark_waved(tx: &mut WriteTx, order_ids: &[i64], wave_id: i64, now: i64) -> Result<(), StoreError> {
     for chunk in order_ids.chunks(500) {
         let mut f = Filter::default();
-        let marks = vec!["?"; chunk.len()].join(", ");
-        f.and(&format!("outbound_order_id IN ({marks})"), chunk.iter().map(|id| Arg::Int(*id)));
+        f.and_in_ints("outbound_order_id", chunk);
         f.and("status = 'CREATED' AND intercept_status IS NULL", []);
         let n = f.next_placeholder();
         let sql = format!(
@@ -792,16 +788,6 @@ pub async fn allocations_of_wave(conn: &mut AnyConnection, wave_id: i64) -> Resu
          WHERE b.wave_id = $1 ORDER BY a.pick_batch_id, a.route_seq, a.allocation_id"
     ))
     .bind(wave_id)
-    .fetch_all(conn)
-    .await?)
-}
-
-pub async fn batch_ids_of_wave(conn: &mut AnyConnection, wave_no: &str) -> Result<Vec<i64>, StoreError> {
-    Ok(sqlx::query_scalar(
-        "SELECT b.pick_batch_id FROM pick_batch b JOIN wave v ON v.wave_id = b.wave_id WHERE v.wave_no = $1 \
-         ORDER BY b.seq",
-    )
-    .bind(wave_no)
     .fetch_all(conn)
     .await?)
 }

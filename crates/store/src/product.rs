@@ -242,8 +242,7 @@ pub async fn components_of(conn: &mut AnyConnection, product_ids: &[i64]) -> Res
         return Ok(Vec::new());
     }
     let mut f = Filter::default();
-    let marks = vec!["?"; product_ids.len()].join(", ");
-    f.and(&format!("pc.product_id IN ({marks})"), product_ids.iter().map(|id| Arg::Int(*id)));
+    f.and_in_ints("pc.product_id", product_ids);
     let sql = format!(
         "SELECT pc.product_id, p.sku, pc.quantity FROM product_component pc \
          JOIN product p ON p.product_id = pc.component_product_id {} ORDER BY pc.product_id, p.sku",

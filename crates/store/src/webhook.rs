@@ -396,8 +396,7 @@ pub async fn attempts_of(conn: &mut AnyConnection, delivery_ids: &[i64]) -> Resu
         return Ok(Vec::new());
     }
     let mut f = Filter::default();
-    let marks = vec!["?"; delivery_ids.len()].join(", ");
-    f.and(&format!("webhook_delivery_id IN ({marks})"), delivery_ids.iter().map(|id| Arg::Int(*id)));
+    f.and_in_ints("webhook_delivery_id", delivery_ids);
     let sql = format!(
         "SELECT webhook_delivery_id, attempt, http_status, latency_ms, response_head, error, created_at \
          FROM webhook_attempt {} ORDER BY webhook_delivery_id, attempt",

@@ -52,17 +52,23 @@ pub fn route_thorough(layout: &Layout, picks: &[Pick], kicks: usize) -> Route {
         let ys = [0.0, layout.cross_y(k), layout.aisle_length_m()];
         starts.push(optimal::route_over(layout, picks, &ys).sequence);
     }
-    let mut best: Option<Route> = None;
-    for start in starts {
+    // A visiting order improved until no move shortens it, and its length.
+    let polished = |start: Vec<usize>| -> Route {
         let mut tour: Vec<usize> = std::iter::once(n).chain(start).chain([n]).collect();
         improve(&mut tour, &d);
         let sequence: Vec<usize> = tour[1..tour.len() - 1].to_vec();
-        let candidate = Route { distance_m: layout.tour_length(picks, &sequence), sequence };
+        Route { distance_m: layout.tour_length(picks, &sequence), sequence }
+    };
+    let mut best: Option<Route> = None;
+    for start in starts {
+        let candidate = polished(start);
         if best.as_ref().is_none_or(|b| candidate.distance_m < b.distance_m - 1e-9) {
             best = Some(candidate);
         }
     }
     let Some(mut best) = best else { return Route { sequence: Vec::new(), distance_m: 0.0 } };
+    // A double bridge needs three distinct cuts; short lists are left as
+    // the starts and their improvement found them.
     if n >= 8 {
         let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
         let mut below = |bound: usize| {
@@ -82,12 +88,9 @@ pub fn route_thorough(layout: &Layout, picks: &[Pick], kicks: usize) -> Route {
             }
             let s = &best.sequence;
             let kicked: Vec<usize> = s[..i].iter().chain(&s[j..k]).chain(&s[i..j]).chain(&s[k..]).copied().collect();
-            let mut tour: Vec<usize> = std::iter::once(n).chain(kicked).chain([n]).collect();
-            improve(&mut tour, &d);
-            let sequence: Vec<usize> = tour[1..tour.len() - 1].to_vec();
-            let distance_m = layout.tour_length(picks, &sequence);
-            if distance_m < best.distance_m - 1e-9 {
-                best = Route { sequence, distance_m };
+            let candidate = polished(kicked);
+            if candidate.distance_m < best.distance_m - 1e-9 {
+                best = candidate;
             }
         }
     }

@@ -9,7 +9,7 @@
 //! - [`optimal`]: the exact optimum for layouts of one or two blocks (two
 //!   or three cross aisles), by the Ratliff–Rosenthal dynamic programme
 //!   over aisles and its two-block extension.
-//! - [`heuristic`]: nearest neighbour with 2-opt and Or-opt on the
+//! - [`heuristic`]: several starts improved by 2-opt and Or-opt on the
 //!   shortest-path metric, for layouts with more cross aisles.
 //! - [`baseline`]: S-shape and largest-gap, for comparison only.
 //! - [`held_karp`]: brute force over the metric for small instances (tests).
@@ -207,8 +207,8 @@ impl Method {
 }
 
 /// The length of the best route through `picks` without its visiting
-/// order: what batching compares when it tries carts (on single-block
-/// layouts it skips reading the order off the programme).
+/// order: what batching compares when it tries carts (where the exact
+/// programme applies it skips reading the order off it).
 pub fn best_distance(layout: &Layout, picks: &[Pick]) -> Result<f64, LayoutError> {
     layout.check(picks)?;
     Ok(if layout.has_exact_router() {

@@ -205,9 +205,15 @@ struct Machine {
     finals: Vec<usize>,
 }
 
-/// The coverings of a column's sub-aisles as one number.
+/// The coverings of a column's sub-aisles as one number: kind of sub-aisle
+/// `s` times 6^s.
 fn kinds_code(kinds: &[u8; SUBS_MAX]) -> usize {
     kinds.iter().rev().fold(0, |code, k| code * KINDS.len() + usize::from(*k))
+}
+
+/// The coverings a code stands for, for `subs` sub-aisles (the others none).
+fn kinds_of(code: usize, subs: usize) -> [u8; SUBS_MAX] {
+    std::array::from_fn(|s| if s < subs { (code / KINDS.len().pow(s as u32) % KINDS.len()) as u8 } else { 0 })
 }
 
 impl Machine {
@@ -226,9 +232,7 @@ impl Machine {
                 let h: [u8; ENDS_MAX] =
                     std::array::from_fn(|i| if i < ends { (hcode / 3usize.pow(i as u32) % 3) as u8 } else { 0 });
                 for vcode in 0..verticals {
-                    let kinds: [u8; SUBS_MAX] = std::array::from_fn(|s| {
-                        if s < subs { (vcode / KINDS.len().pow(s as u32) % KINDS.len()) as u8 } else { 0 }
-                    });
+                    let kinds = kinds_of(vcode, subs);
                     let v = kinds.map(|k| KINDS[usize::from(k)]);
                     let Some(next) = step(&from, ends, h, v) else { continue };
                     let next = *index.entry(next).or_insert_with(|| {
@@ -246,11 +250,10 @@ impl Machine {
             steps.push(out);
             at += 1;
         }
-        let codes = KINDS.len().pow(subs as u32);
         let by_kinds = steps
             .iter()
             .map(|out| {
-                (0..codes)
+                (0..verticals)
                     .map(|code| {
                         let from = out.partition_point(|t| kinds_code(&t.kinds) < code);
                         let to = out.partition_point(|t| kinds_code(&t.kinds) <= code);
@@ -385,14 +388,18 @@ struct Choice {
 
 const UNREACHED: Choice = Choice { cost: f64::INFINITY, from: 0, step: 0 };
 
-/// The programme's table: per column, the best way into each state.
+/// The programme's outcome: the best way into each state after the last
+/// column, and (when kept) every column's row to read the route back.
 struct Solution {
     machine: &'static Machine,
     cols: Vec<Column>,
     points: Vec<Point>,
     /// Per column and sub-aisle, where the largest gap lies.
     gaps: Vec<[usize; SUBS_MAX]>,
+    /// Per column, the best way into each state (empty unless kept).
     table: Vec<Choice>,
+    last: Vec<Choice>,
+    /// The cheapest finished state after the last column.
     end: usize,
 }
 
@@ -403,7 +410,7 @@ fn solve(layout: &Layout, picks: &[Pick], cross: &[f64], keep_table: bool) -> So
     let subs = machine.ends - 1;
     let (cols, points) = columns(layout, picks, cross);
     let n = machine.states.len();
-    let mut table = Vec::with_capacity(if keep_table { n * cols.len() } else { n });
+    let mut table = Vec::with_capacity(if keep_table { n * cols.len() } else { 0 });
     let mut gaps = Vec::with_capacity(cols.len());
     let mut previous = vec![UNREACHED; n];
     previous[0].cost = 0.0;
@@ -430,12 +437,8 @@ fn solve(layout: &Layout, picks: &[Pick], cross: &[f64], keep_table: bool) -> So
         // The coverings this column allows, with their cost.
         allowed.clear();
         for code in 0..KINDS.len().pow(subs as u32) {
-            let mut cost = 0.0;
-            let mut rest = code;
-            for way in ways.iter().take(subs) {
-                cost += way[rest % KINDS.len()];
-                rest /= KINDS.len();
-            }
+            let kinds = kinds_of(code, subs);
+            let cost: f64 = (0..subs).map(|sub| ways[sub][usize::from(kinds[sub])]).sum();
             if cost.is_finite() {
                 allowed.push((code, cost));
             }
@@ -470,19 +473,14 @@ fn solve(layout: &Layout, picks: &[Pick], cross: &[f64], keep_table: bool) -> So
         }
         std::mem::swap(&mut previous, &mut here);
     }
-    if !keep_table {
-        table = previous.clone();
-    }
     let end =
         machine.finals.iter().copied().min_by(|a, b| previous[*a].cost.total_cmp(&previous[*b].cost)).unwrap_or(0);
-    Solution { machine, cols, points, gaps, table, end }
+    Solution { machine, cols, points, gaps, table, last: previous, end }
 }
 
 impl Solution {
     fn distance(&self) -> f64 {
-        // The last row is the table's last `n` entries either way.
-        let n = self.machine.states.len();
-        self.table[self.table.len() - n + self.end].cost
+        self.last[self.end].cost
     }
 }
 
