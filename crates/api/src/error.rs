@@ -485,6 +485,21 @@ pub fn describe_app(e: &AppError) -> Described {
         TrackingExists(t) => {
             d(50086, CONFLICT, format!("Tracking number {t} already exists"), format!("运单号 {t} 已存在,请勿重复提交"))
         }
+        WebhookAddressRefused { host, ip, range } => d(
+            10066,
+            BAD,
+            format!(
+                "Webhook URL refused: {host} resolves to {ip}, a {} address; webhooks may reach public addresses only",
+                range.name()
+            ),
+            format!("Webhook 地址被拒绝:{host} 解析为 {ip},属于{};Webhook 只能访问公网地址", range.name_zh()),
+        ),
+        WebhookUnresolvable(host) => d(
+            10067,
+            BAD,
+            format!("Webhook URL refused: the host {host} does not resolve"),
+            format!("Webhook 地址被拒绝:无法解析主机 {host}"),
+        ),
         WebhookNotFound(id) => {
             d(10065, NOT_FOUND, format!("Webhook or delivery {id} not found"), format!("Webhook 或投递 {id} 不存在"))
         }

@@ -6,6 +6,7 @@
 //! are `{items, page, pageSize, total}`. Routes live in one module per
 //! feature and only translate between HTTP and `haicang_app` use cases.
 
+pub mod application;
 pub mod context;
 pub mod envelope;
 pub mod error;

@@ -124,6 +124,10 @@ pub enum AppError {
     TrackingExists(String),
     #[error("webhook or delivery {0} not found")]
     WebhookNotFound(String),
+    #[error("webhook host {0} does not resolve")]
+    WebhookUnresolvable(String),
+    #[error("webhook host {host} resolves to {ip}, a {} address", range.name())]
+    WebhookAddressRefused { host: String, ip: std::net::IpAddr, range: haicang_core::network::Blocked },
     #[error("the document could not be printed: {0}")]
     Print(String),
     /// Work handed to a blocking thread did not come back (the server is

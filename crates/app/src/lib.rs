@@ -24,6 +24,7 @@ use std::future::Future;
 use std::time::Duration;
 
 pub use error::AppError;
+pub use haicang_core::network::NetworkPolicy;
 pub use haicang_store::{PageRequest, Store};
 
 /// Largest page a list may return; the default when none is asked.
@@ -67,11 +68,28 @@ pub struct App {
     token_lifetimes: auth::TokenLifetimes,
     /// App policies, cached briefly (every customer request needs one).
     policies: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<i64, (admin::AppPolicy, std::time::Instant)>>>,
+    /// Where webhooks may connect: public addresses plus the operator's
+    /// exceptions (docs/ARCHITECTURE.md, "Webhooks cannot reach inside").
+    webhook_networks: std::sync::Arc<NetworkPolicy>,
+    /// The delivery client, built on first use with `webhook_networks`.
+    webhook_client: std::sync::Arc<std::sync::OnceLock<reqwest::Client>>,
 }
 
 impl App {
     pub fn new(store: Store) -> App {
-        App { store, token_lifetimes: auth::TokenLifetimes::default(), policies: Default::default() }
+        App {
+            store,
+            token_lifetimes: auth::TokenLifetimes::default(),
+            policies: Default::default(),
+            webhook_networks: Default::default(),
+            webhook_client: Default::default(),
+        }
+    }
+
+    /// Opens non-public ranges to webhooks (an on-premise receiver, tests
+    /// on loopback). The default is public addresses only.
+    pub fn with_webhook_networks(self, networks: NetworkPolicy) -> App {
+        App { webhook_networks: std::sync::Arc::new(networks), webhook_client: Default::default(), ..self }
     }
 
     /// Shorter lifetimes let tests see tokens expire.

@@ -17,6 +17,8 @@ use haicang_store::webhook::{
     self as store, Attempt, AttemptRow, Claimed, DeliveryFilter, DeliveryRow, SubscriptionRow,
 };
 
+pub mod transport;
+
 use crate::auth::random_token;
 use crate::{App, AppError, CustomerPrincipal, Page, PageRequest, now_ms};
 
@@ -126,11 +128,6 @@ fn check_events(events: &[String]) -> Result<String, AppError> {
     Ok(events.join(","))
 }
 
-fn check_url(url: &str) -> Result<(), AppError> {
-    let ok = (url.starts_with("http://") || url.starts_with("https://")) && url.len() <= 2048 && !url.contains(' ');
-    if ok { Ok(()) } else { Err(AppError::InvalidParam { field: "url", reason: "an http(s) URL".into() }) }
-}
-
 fn cursor_text(c: Cursor) -> String {
     format!("{}.{}", c.txid, c.id)
 }
@@ -160,7 +157,7 @@ impl App {
         url: &str,
         events: &[String],
     ) -> Result<(SubscriptionRow, String), AppError> {
-        check_url(url.trim())?;
+        transport::check_url(&self.webhook_networks, url.trim()).await?;
         let events = check_events(events)?;
         let secret = format!("whsec_{}", &random_token()[..40]);
         let public_id = format!("wh_{}", &random_token()[..24]);
@@ -208,7 +205,7 @@ impl App {
     ) -> Result<SubscriptionRow, AppError> {
         let current = self.webhook(customer, id).await?;
         let url = url.map(str::trim).unwrap_or(&current.url).to_owned();
-        check_url(&url)?;
+        transport::check_url(&self.webhook_networks, &url).await?;
         let events = match events {
             Some(e) => check_events(e)?,
             None => current.events.clone(),
@@ -294,16 +291,9 @@ impl App {
     /// several processes at once: deliveries are claimed with a lease.
     pub async fn run_webhook_worker(&self, policy: DeliveryPolicy, shutdown: impl Future<Output = ()>) {
         let worker = format!("w-{}", &random_token()[..12]);
-        let http = match reqwest::Client::builder().timeout(policy.timeout).build() {
-            Ok(c) => c,
-            Err(e) => {
-                tracing::error!(error = %e, "webhook worker cannot build an HTTP client");
-                return;
-            }
-        };
         tokio::pin!(shutdown);
         loop {
-            if let Err(e) = self.deliver_due(&http, &worker, &policy).await {
+            if let Err(e) = self.deliver_due(&worker, &policy).await {
                 tracing::warn!(error = %e, "webhook round failed; retrying");
             }
             tokio::select! {
@@ -314,12 +304,8 @@ impl App {
     }
 
     /// One round: fan new events out, then send what is due.
-    pub async fn deliver_due(
-        &self,
-        http: &reqwest::Client,
-        worker: &str,
-        policy: &DeliveryPolicy,
-    ) -> Result<usize, AppError> {
+    pub async fn deliver_due(&self, worker: &str, policy: &DeliveryPolicy) -> Result<usize, AppError> {
+        let http = self.delivery_client()?;
         while store::fan_out(&self.store, 500, now_ms(), || format!("dl_{}", &random_token()[..24])).await? == 500 {}
         let claimed =
             store::claim(&self.store, worker, now_ms(), policy.lease.as_millis() as i64, policy.batch).await?;
@@ -352,23 +338,26 @@ impl App {
         let body = c.payload.as_bytes().to_vec();
         let signature = signature_header(&secrets, now / 1000, &body);
         let started = Instant::now();
-        let sent = http
-            .post(&c.url)
-            .header("content-type", "application/json")
-            .header("X-Haicang-Event", &c.event_type)
-            .header("X-Haicang-Delivery", &c.public_id)
-            .header("X-Haicang-Signature", signature)
-            .body(body)
-            .send()
-            .await;
+        let sent = match transport::check_literal(&self.webhook_networks, &c.url) {
+            Err(refused) => Err(refused.to_string()),
+            Ok(()) => http
+                .post(&c.url)
+                .timeout(policy.timeout)
+                .header("content-type", "application/json")
+                .header("X-Haicang-Event", &c.event_type)
+                .header("X-Haicang-Delivery", &c.public_id)
+                .header("X-Haicang-Signature", signature)
+                .body(body)
+                .send()
+                .await
+                .map_err(|e| if e.is_timeout() { "timeout".to_owned() } else { error_chain(&e) }),
+        };
         let (status, head, error) = match sent {
             Ok(response) => {
                 let status = response.status().as_u16() as i64;
-                let text = response.text().await.unwrap_or_default();
-                let head: String = text.chars().take(1024).collect();
-                (Some(status), Some(head), None)
+                (Some(status), Some(transport::answer_head(response).await), None)
             }
-            Err(e) => (None, None, Some(if e.is_timeout() { "timeout".to_owned() } else { e.to_string() })),
+            Err(e) => (None, None, Some(e)),
         };
         let latency_ms = started.elapsed().as_millis() as i64;
         let ok = status.is_some_and(|s| (200..300).contains(&s));
@@ -389,6 +378,29 @@ impl App {
         store::finish(&self.store, &c, worker, &attempt, outcome, retry_at, end).await?;
         Ok(())
     }
+}
+
+impl App {
+    fn delivery_client(&self) -> Result<reqwest::Client, AppError> {
+        if let Some(c) = self.webhook_client.get() {
+            return Ok(c.clone());
+        }
+        let built = transport::client(self.webhook_networks.clone())?;
+        Ok(self.webhook_client.get_or_init(|| built).clone())
+    }
+}
+
+/// An error with its causes ("error sending request: … : 127.0.0.1 is a
+/// loopback address …"), so the attempt log says why.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
 }
 
 #[cfg(test)]

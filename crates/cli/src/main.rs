@@ -10,9 +10,10 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use haicang_app::App;
+use haicang_api::application::{Application, Settings};
 use haicang_app::admin::LocationImportRow;
 use haicang_app::demo::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_STAFF, DEMO_STAFF_PASSWORD};
+use haicang_app::{App, NetworkPolicy};
 use haicang_store::Store;
 
 #[derive(Parser)]
@@ -82,6 +83,11 @@ enum Command {
         /// claims are taken over after this).
         #[arg(long, env = "HAICANG_WEBHOOK_LEASE_MS", default_value_t = 60_000)]
         webhook_lease_ms: u64,
+        /// A non-public network webhooks may reach, in CIDR form (e.g.
+        /// 127.0.0.0/8 for a receiver on this machine); repeatable, or
+        /// comma-separated in the environment. Default: public addresses only.
+        #[arg(long, env = "HAICANG_WEBHOOK_ALLOW_NETWORK", value_delimiter = ',')]
+        webhook_allow_network: Vec<String>,
     },
     /// Apply pending database migrations and exit.
     Migrate,
@@ -221,13 +227,18 @@ async fn main() -> Result<()> {
         .init();
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve { listen, demo, webhook_first_retry_ms, webhook_lease_ms } => {
-            let policy = haicang_app::webhooks::DeliveryPolicy {
-                first_retry: std::time::Duration::from_millis(webhook_first_retry_ms),
-                lease: std::time::Duration::from_millis(webhook_lease_ms),
-                ..Default::default()
+        Command::Serve { listen, demo, webhook_first_retry_ms, webhook_lease_ms, webhook_allow_network } => {
+            let settings = Settings {
+                listen,
+                webhook_networks: NetworkPolicy::parse(webhook_allow_network.iter().map(String::as_str))?,
+                delivery: haicang_app::webhooks::DeliveryPolicy {
+                    first_retry: std::time::Duration::from_millis(webhook_first_retry_ms),
+                    lease: std::time::Duration::from_millis(webhook_lease_ms),
+                    ..Default::default()
+                },
+                ..Settings::default()
             };
-            serve(&cli.db, &listen, demo, policy).await
+            serve(&cli.db, settings, demo).await
         }
         Command::Migrate => {
             cli.db.open().await?;
@@ -252,41 +263,29 @@ async fn main() -> Result<()> {
     }
 }
 
-async fn serve(db: &DbArgs, listen: &str, demo: bool, policy: haicang_app::webhooks::DeliveryPolicy) -> Result<()> {
+async fn serve(db: &DbArgs, settings: Settings, demo: bool) -> Result<()> {
     let store = db.open().await?;
-    let app = App::new(store.clone());
+    let listen = settings.listen.clone();
+    let application = Application::build(store.clone(), settings).await.with_context(|| format!("binding {listen}"))?;
     if demo {
-        if app.seed_demo().await.context("seeding demo data")? {
+        if application.app().seed_demo().await.context("seeding demo data")? {
             println!("demo data seeded");
         } else {
             println!("demo data not seeded: the database already has customers");
         }
     }
-    let (listener, addr) = haicang_api::bind(listen).await.with_context(|| format!("binding {listen}"))?;
+    let addr = application.addr();
     println!("haicang listening on http://{addr}  (OpenAPI: http://{addr}/api/v1/openapi.json)");
     println!("database: {}", redact(&db.url()?));
     if demo {
         println!("demo customer DEMO: appId {DEMO_APP_ID} / appSecret {DEMO_APP_SECRET}");
         println!("demo staff: {DEMO_STAFF} / {DEMO_STAFF_PASSWORD}  (demo only: change before real use)");
     }
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    // Webhook deliveries run beside the server; several processes may run
-    // them at once (deliveries are claimed with a lease).
-    let (worker_stop, worker_stopped) = tokio::sync::oneshot::channel::<()>();
-    let worker = tokio::spawn({
-        let app = app.clone();
-        async move {
-            let stopped = async {
-                let _ = worker_stopped.await;
-            };
-            app.run_webhook_worker(policy, stopped).await;
-        }
-    });
-    haicang_api::serve(app, listener, shutdown).await?;
-    let _ = worker_stop.send(());
-    let _ = worker.await;
+    application
+        .run_until(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
     store.close().await;
     Ok(())
 }

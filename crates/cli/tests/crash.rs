@@ -26,6 +26,7 @@ fn start_server(url: &str, port: u16) -> Child {
     Command::new(env!("CARGO_BIN_EXE_haicang"))
         .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])
         .args(["--webhook-first-retry-ms", "100", "--webhook-lease-ms", "1000"])
+        .args(["--webhook-allow-network", "127.0.0.0/8"])
         .env("HAICANG_DATABASE_URL", url)
         .env("RUST_LOG", "error")
         .stdout(Stdio::null())

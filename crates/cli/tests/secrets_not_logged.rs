@@ -29,7 +29,7 @@ async fn app_and_webhook_secrets_never_appear_in_trace_logs() {
     let (app_id, app_secret) = (field("appId:"), field("appSecret:"));
     let port = free_port();
     let mut server = Command::new(env!("CARGO_BIN_EXE_haicang"))
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--webhook-allow-network", "127.0.0.0/8"])
         .env("HAICANG_DATABASE_URL", &url)
         .env("RUST_LOG", "trace")
         .stdout(Stdio::piped())

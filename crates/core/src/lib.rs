@@ -13,8 +13,12 @@ pub mod inbound;
 pub mod layout;
 pub mod ledger;
 pub mod location;
+pub mod network;
 pub mod outbound;
 pub mod product;
 pub mod putaway;
 pub mod routing;
 pub mod text;
+
+#[cfg(test)]
+mod no_panic;

@@ -186,32 +186,37 @@ fn required<'a>(field: &'static str, value: &'a str) -> Result<&'a str, OrderErr
 }
 
 /// Postcode formats of the countries our warehouses ship most to.
+///
+/// Seller text may hold any character, so every rule works on `char`s,
+/// never on byte offsets (a byte slice inside `é` would panic).
 pub fn postcode_ok(country: &str, postcode: &str) -> bool {
-    let p = postcode.trim();
-    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let p: Vec<char> = postcode.trim().chars().collect();
+    let digits = |s: &[char]| s.iter().all(char::is_ascii_digit);
     match country {
         // 12345 or 12345-6789
-        "US" => digits(p, 5) || (p.len() == 10 && digits(&p[..5], 5) && &p[5..6] == "-" && digits(&p[6..], 4)),
-        "DE" | "FR" => digits(p, 5),
-        "GB" => uk_postcode(p),
+        "US" => match p.len() {
+            5 => digits(&p),
+            10 => digits(&p[..5]) && p[5] == '-' && digits(&p[6..]),
+            _ => false,
+        },
+        "DE" | "FR" => p.len() == 5 && digits(&p),
+        "GB" => uk_postcode(&p),
         _ => !p.is_empty() && p.len() <= 20,
     }
 }
 
 /// UK: outward code (A9, A99, AA9, AA99, A9A, AA9A) space inward (9AA).
-fn uk_postcode(p: &str) -> bool {
-    let compact: String = p.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
+fn uk_postcode(p: &[char]) -> bool {
+    let compact: Vec<char> = p.iter().filter(|c| !c.is_whitespace()).map(char::to_ascii_uppercase).collect();
     if !(5..=7).contains(&compact.len()) {
         return false;
     }
     let (outward, inward) = compact.split_at(compact.len() - 3);
-    let inward: Vec<char> = inward.chars().collect();
     let inward_ok = inward[0].is_ascii_digit() && inward[1].is_ascii_alphabetic() && inward[2].is_ascii_alphabetic();
-    let o: Vec<char> = outward.chars().collect();
-    let outward_ok = o[0].is_ascii_alphabetic()
-        && o.iter().all(|c| c.is_ascii_alphanumeric())
-        && o.iter().any(|c| c.is_ascii_digit())
-        && (2..=4).contains(&o.len());
+    let outward_ok = outward[0].is_ascii_alphabetic()
+        && outward.iter().all(char::is_ascii_alphanumeric)
+        && outward.iter().any(char::is_ascii_digit)
+        && (2..=4).contains(&outward.len());
     inward_ok && outward_ok
 }
 

@@ -2,8 +2,9 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
-use haicang_app::App;
+use haicang_api::application::{Application, Settings};
 use haicang_app::auth::TokenLifetimes;
+use haicang_app::{App, NetworkPolicy};
 use haicang_store::testing::{TestDb, fresh_store};
 
 pub struct Server {
@@ -54,15 +55,30 @@ pub async fn start() -> Server {
 }
 
 pub async fn start_with(lifetimes: TokenLifetimes) -> Server {
+    start_configured(|s| s.token_lifetimes = lifetimes).await
+}
+
+/// A server on a fresh database whose settings the test may change; by
+/// default webhooks may reach loopback (where the tests' receivers listen)
+/// and no delivery worker runs (tests step deliveries themselves).
+pub async fn start_configured(configure: impl FnOnce(&mut Settings)) -> Server {
     let db = fresh_store().await.expect("a fresh database");
-    let app = App::new(db.store.clone()).with_token_lifetimes(lifetimes);
+    let mut settings = Settings {
+        listen: "127.0.0.1:0".into(),
+        webhook_networks: NetworkPolicy::parse(["127.0.0.0/8"]).expect("a range"),
+        run_webhook_worker: false,
+        ..Settings::default()
+    };
+    configure(&mut settings);
+    let application = Application::build(db.store.clone(), settings).await.expect("a port");
+    let app = application.app().clone();
     assert!(app.seed_demo().await.expect("demo data"));
     // Tests drive the demo app far above a real ERP's rate; the limit has
     // its own test.
     app.set_app_policy("demo-app", 1_000_000, &[]).await.expect("a policy");
-    let (listener, addr) = haicang_api::bind("127.0.0.1:0").await.expect("a port");
+    let addr = application.addr();
     let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(haicang_api::serve(app.clone(), listener, async {
+    tokio::spawn(application.run_until(async {
         let _ = stopped.await;
     }));
     Server { base: format!("http://{addr}"), http: reqwest::Client::new(), app, _db: db, _stop: stop }

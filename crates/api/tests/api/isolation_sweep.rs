@@ -35,7 +35,7 @@ async fn customer_b_reaches_nothing_of_customer_a_on_any_customer_route() {
         .to_owned();
     let hook = s.post("/api/v1/webhooks", &a, &json!({"url": "http://127.0.0.1:9/hook", "events": ["*"]})).await;
     let webhook_id = hook.ok()["id"].as_str().unwrap().to_owned();
-    s.app.deliver_due(&reqwest::Client::new(), "sweep", &Default::default()).await.unwrap();
+    s.app.deliver_due("sweep", &Default::default()).await.unwrap();
     let deliveries = s.get("/api/v1/webhooks/deliveries", &a).await.ok().clone();
     let delivery_id = deliveries["items"][0]["id"].as_str().unwrap_or("dl_none").to_owned();
     let secrets = [inbound_no.as_str(), outbound_no.as_str(), "A-ONLY-1", webhook_id.as_str(), "A-ERP-1", "A-ASN-1"];

@@ -21,4 +21,5 @@ mod product_errors;
 mod products;
 mod signing;
 mod warehouses;
+mod webhook_network;
 mod webhooks;
