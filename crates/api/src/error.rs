@@ -31,6 +31,8 @@ pub enum ApiError {
     BadSignature,
     ReplayedNonce,
     StaleTimestamp,
+    /// A staff route missing from the role table (a bug; refused).
+    Unclassified,
 }
 
 impl From<AppError> for ApiError {
@@ -325,6 +327,26 @@ pub fn describe_app(e: &AppError) -> Described {
             format!("The warehouse({w}) is not recognized, Please contact the warehouse service provider!"),
             format!("未识别到仓库({w}),请联系仓库服务商!"),
         ),
+        WarehouseNotGranted(w) => d(
+            10050,
+            FORBIDDEN,
+            format!(
+                "The warehouse service provider has not allocated warehouse permissions to you, please contact the warehouse service provider! ({w})"
+            ),
+            format!("仓库服务商没有为您分配仓库权限,请联系仓库服务商!({w})"),
+        ),
+        RoleRequired { required, role } => d(
+            10068,
+            FORBIDDEN,
+            format!("Permission denied: this operation needs the {required} role (yours: {role})"),
+            format!("权限不足:此操作需要 {required} 角色(当前:{role})"),
+        ),
+        WarehouseOutOfScope(w) => d(
+            10069,
+            FORBIDDEN,
+            format!("Permission denied: you may not work in warehouse {w}"),
+            format!("权限不足:您无权操作仓库 {w}"),
+        ),
         CustomerNotFound(c) => d(30005, NOT_FOUND, format!("Customer {c} not found"), format!("客户 {c} 不存在")),
         LocationNotFound(l) => d(30001, NOT_FOUND, format!("Location {l} not found"), format!("库位 {l} 不存在")),
         InsufficientStock { sku, requested, available } => d(
@@ -545,6 +567,9 @@ pub fn describe(e: &ApiError) -> Described {
         ApiError::MethodNotAllowed => {
             d(10064, StatusCode::METHOD_NOT_ALLOWED, "Method not allowed for this API", "该接口不支持此请求方法")
         }
+        ApiError::Unclassified => {
+            d(1, StatusCode::INTERNAL_SERVER_ERROR, "server error, please try again later", "服务异常,请重试!")
+        }
     }
 }
 
@@ -601,6 +626,18 @@ mod tests {
             AppError::BarcodeLockedByStock("B".into()),
             AppError::ProductLockedByStock("S".into()),
             AppError::WarehouseNotFound("W".into()),
+            AppError::WarehouseNotGranted("W".into()),
+            AppError::RoleRequired {
+                required: haicang_app::StaffRole::Supervisor,
+                role: haicang_app::StaffRole::Operator,
+            },
+            AppError::WarehouseOutOfScope("W".into()),
+            AppError::WebhookAddressRefused {
+                host: "h".into(),
+                ip: std::net::Ipv4Addr::LOCALHOST.into(),
+                range: haicang_core::network::Blocked::Loopback,
+            },
+            AppError::WebhookUnresolvable("h".into()),
             AppError::CustomerNotFound("C".into()),
             AppError::LocationNotFound("L".into()),
             AppError::InsufficientStock { sku: "S".into(), requested: 2, available: 1 },

@@ -3,7 +3,7 @@
 //! missing or bad token is an error, never an anonymous caller.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
@@ -150,16 +150,26 @@ impl FromRequestParts<AppState> for CustomerAuth {
     }
 }
 
-/// A staff user's token.
+/// A staff user's token whose role covers the route's minimum
+/// (`routes::STAFF_ROUTES`). The warehouse scope is checked by the use
+/// case, which knows the document's warehouse.
 pub struct StaffAuth(pub StaffPrincipal);
 
 impl FromRequestParts<AppState> for StaffAuth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        match principal(parts, state).await? {
-            Principal::Staff(s) => Ok(StaffAuth(s)),
-            Principal::Customer(_) => Err(AppError::WrongPrincipal.into()),
-        }
+        let staff = match principal(parts, state).await? {
+            Principal::Staff(s) => s,
+            Principal::Customer(_) => return Err(AppError::WrongPrincipal.into()),
+        };
+        let path = parts.extensions.get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_default();
+        let Some(required) = crate::routes::min_role(parts.method.as_str(), &path) else {
+            // Fail closed: a staff route nobody classified answers nobody.
+            tracing::error!(method = %parts.method, path, "staff route missing from STAFF_ROUTES");
+            return Err(ApiError::Unclassified);
+        };
+        staff.require(required)?;
+        Ok(StaffAuth(staff))
     }
 }

@@ -120,8 +120,26 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// The OpenAPI document, with each staff operation's least role as
+/// `x-min-role` (from `routes::STAFF_ROUTES`, the table the extractor
+/// enforces).
+pub fn openapi_document() -> serde_json::Value {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    for (method, path, role) in routes::STAFF_ROUTES {
+        if let Some(operation) = doc
+            .get_mut("paths")
+            .and_then(|p| p.get_mut(*path))
+            .and_then(|p| p.get_mut(method.to_ascii_lowercase()))
+            .and_then(|o| o.as_object_mut())
+        {
+            operation.insert("x-min-role".into(), role.as_str().into());
+        }
+    }
+    doc
+}
+
 async fn openapi_json() -> impl IntoResponse {
-    axum::Json(ApiDoc::openapi())
+    axum::Json(openapi_document())
 }
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {

@@ -6,7 +6,7 @@ use haicang_store::warehouse::NewLocation;
 use haicang_store::{StoreError, party, warehouse};
 
 use crate::auth::{hash_secret, random_token};
-use crate::{App, AppError, now_ms};
+use crate::{App, AppError, StaffRole, now_ms};
 
 /// Credentials shown once at creation; only the secret's hash is kept.
 #[derive(Debug, Clone)]
@@ -15,7 +15,6 @@ pub struct AppCredentials {
     pub app_secret: String,
 }
 
-pub const STAFF_ROLES: [&str; 3] = ["ADMIN", "SUPERVISOR", "OPERATOR"];
 /// Rows per transaction of a location import.
 pub const IMPORT_CHUNK: usize = 500;
 
@@ -74,23 +73,51 @@ impl App {
         Ok(AppCredentials { app_id, app_secret })
     }
 
-    pub async fn create_staff(&self, username: &str, name: &str, password: &str, role: &str) -> Result<i64, AppError> {
+    /// Creates a staff user; `warehouses` limits where they may work
+    /// (none: every warehouse).
+    pub async fn create_staff(
+        &self,
+        username: &str,
+        name: &str,
+        password: &str,
+        role: &str,
+        warehouses: &[String],
+    ) -> Result<i64, AppError> {
         let username = code_field("username", username, 64)?;
         if password.chars().count() < 5 {
             return Err(AppError::InvalidParam { field: "password", reason: "at least 5 characters".into() });
         }
-        let role = role.to_ascii_uppercase();
-        if !STAFF_ROLES.contains(&role.as_str()) {
-            return Err(AppError::InvalidParam { field: "role", reason: STAFF_ROLES.join(", ") });
-        }
+        let role = StaffRole::parse(role)
+            .ok_or_else(|| AppError::InvalidParam { field: "role", reason: "ADMIN, SUPERVISOR or OPERATOR".into() })?;
         let hash = hash_secret(password)?;
         let name = if name.trim().is_empty() { username.clone() } else { name.trim().to_owned() };
+        let now = now_ms();
         let mut tx = self.store.begin_write().await?;
-        let id = party::insert_staff(tx.conn(), &username, &name, &hash, &role, now_ms())
+        let id = party::insert_staff(tx.conn(), &username, &name, &hash, role, now)
             .await
             .map_err(duplicate_as(format!("staff {username}")))?;
+        for code in warehouses {
+            let w = warehouse::find_warehouse(tx.conn(), code.trim())
+                .await?
+                .ok_or_else(|| AppError::WarehouseNotFound(code.trim().to_owned()))?;
+            party::add_staff_warehouse(tx.conn(), id, w.warehouse_id, now).await?;
+        }
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// Lets a customer use a warehouse (its orders, stock and lists there).
+    pub async fn grant_warehouse(&self, customer_code: &str, warehouse_code: &str) -> Result<(), AppError> {
+        let mut tx = self.store.begin_write().await?;
+        let customer = party::find_customer(tx.conn(), customer_code.trim())
+            .await?
+            .ok_or_else(|| AppError::CustomerNotFound(customer_code.trim().to_owned()))?;
+        let w = warehouse::find_warehouse(tx.conn(), warehouse_code.trim())
+            .await?
+            .ok_or_else(|| AppError::WarehouseNotFound(warehouse_code.trim().to_owned()))?;
+        party::grant_warehouse(tx.conn(), customer.customer_id, w.warehouse_id, now_ms()).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Imports (inserts or updates) locations of a warehouse, a chunk per

@@ -14,7 +14,9 @@ use sha2::{Digest, Sha256};
 
 use haicang_store::party::{self, NewToken, TokenRow};
 
-use crate::{App, AppError, CustomerPrincipal, Principal, StaffPrincipal, now_ms};
+use haicang_store::StoreError;
+
+use crate::{App, AppError, CustomerPrincipal, Principal, StaffPrincipal, StaffRole, WarehouseScope, now_ms};
 
 /// How long tokens live.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -228,7 +230,12 @@ impl App {
                 Ok(Principal::Customer(CustomerPrincipal { customer_id, customer_code, app_id: row.app_id }))
             }
             (None, _, Some(staff_id), Some(username), Some(role)) => {
-                Ok(Principal::Staff(StaffPrincipal { staff_id, username, role }))
+                // A stored role the code does not know is a bug, not a
+                // guess at the least privilege.
+                let role = StaffRole::try_from(role).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let ids = party::staff_warehouse_ids(&mut *self.store.read().await?, staff_id).await?;
+                let warehouses = WarehouseScope::from_ids(ids);
+                Ok(Principal::Staff(StaffPrincipal { staff_id, username, role, warehouses }))
             }
             _ => Err(AppError::InvalidAccessToken),
         }

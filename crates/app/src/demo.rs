@@ -8,7 +8,7 @@ use haicang_store::warehouse::{self, NewLocation, NewWarehouse};
 
 use crate::admin::IMPORT_CHUNK;
 use crate::inventory::{AdjustmentCommand, AdjustmentLine};
-use crate::{App, AppError, CustomerPrincipal, StaffPrincipal, now_ms};
+use crate::{App, AppError, CustomerPrincipal, StaffPrincipal, StaffRole, WarehouseScope, now_ms};
 
 pub const DEMO_CUSTOMER: &str = "DEMO";
 pub const DEMO_APP_ID: &str = "demo-app";
@@ -117,15 +117,23 @@ impl App {
         }
 
         let customer_id = self.create_customer(DEMO_CUSTOMER, "Demo Seller Ltd.").await?;
+        for warehouse in ["US-LA01", "DE-FRA01"] {
+            self.grant_warehouse(DEMO_CUSTOMER, warehouse).await?;
+        }
         self.create_app(DEMO_CUSTOMER, "demo ERP", Some((DEMO_APP_ID, DEMO_APP_SECRET))).await?;
-        let staff_id = self.create_staff(DEMO_STAFF, "Demo Admin", DEMO_STAFF_PASSWORD, "ADMIN").await?;
+        let staff_id = self.create_staff(DEMO_STAFF, "Demo Admin", DEMO_STAFF_PASSWORD, "ADMIN", &[]).await?;
 
         let customer = CustomerPrincipal { customer_id, customer_code: DEMO_CUSTOMER.into(), app_id: None };
         let drafts: Vec<ProductDraft> = (1..=50).map(demo_product).collect();
         for result in self.create_products(&customer, &drafts).await? {
             result?;
         }
-        let staff = StaffPrincipal { staff_id, username: DEMO_STAFF.into(), role: "ADMIN".into() };
+        let staff = StaffPrincipal {
+            staff_id,
+            username: DEMO_STAFF.into(),
+            role: StaffRole::Admin,
+            warehouses: WarehouseScope::All,
+        };
         let lines = (1..=30)
             .map(|i| {
                 let location = layout_code(if i % 2 == 0 { "A" } else { "C" }, 1 + (i % 5), 1 + (i % 30), 1);

@@ -54,6 +54,13 @@ pub enum AppError {
     ProductLockedByStock(String),
     #[error("warehouse {0} not found")]
     WarehouseNotFound(String),
+    /// A seller named a warehouse it was not granted (JF 10050).
+    #[error("warehouse {0} is not granted to this customer")]
+    WarehouseNotGranted(String),
+    #[error("this needs role {required}; the caller is {role}")]
+    RoleRequired { required: haicang_core::staff::StaffRole, role: haicang_core::staff::StaffRole },
+    #[error("warehouse {0} is outside the caller's warehouses")]
+    WarehouseOutOfScope(String),
     #[error("customer {0} not found")]
     CustomerNotFound(String),
     #[error("location {0} not found")]

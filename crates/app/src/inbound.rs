@@ -28,7 +28,8 @@ use haicang_store::warehouse::{self, LocationRow};
 use haicang_store::{WriteTx, sequence};
 
 use crate::events;
-use crate::{App, AppError, CustomerPrincipal, Page, PageRequest, StaffPrincipal, day_code, now_ms};
+use crate::warehouses::warehouse_for;
+use crate::{App, AppError, CustomerPrincipal, Page, PageRequest, StaffPrincipal, Viewer, day_code, now_ms};
 
 pub const INBOUND_PUTAWAY: &str = "inbound.putaway";
 
@@ -205,10 +206,10 @@ impl App {
                 Err(AppError::InboundReferenceConflict(reference.to_owned()))
             };
         }
-        let w = warehouse::find_warehouse(tx.conn(), cmd.warehouse_code.trim())
-            .await?
-            .filter(|w| w.status == "ENABLED")
-            .ok_or_else(|| AppError::WarehouseNotFound(cmd.warehouse_code.clone()))?;
+        let w = warehouse_for(tx.conn(), Viewer::Customer(customer), &cmd.warehouse_code).await?;
+        if w.status != "ENABLED" {
+            return Err(AppError::WarehouseNotFound(cmd.warehouse_code.clone()));
+        }
         if w.accepting_orders == 0 {
             return Err(AppError::WarehouseNotAccepting(w.code));
         }
@@ -384,7 +385,7 @@ impl App {
         self.retrying(|| async {
             let now = now_ms();
             let mut tx = self.store.begin_write().await?;
-            let order = locked_order(&mut tx, order_no, Some(customer.customer_id)).await?;
+            let order = locked_order(&mut tx, order_no, Viewer::Customer(customer)).await?;
             let next = step(&order, action)?;
             let operator = customer_operator(customer);
             store::change_status(
@@ -411,15 +412,12 @@ impl App {
 
     /// An order with its boxes, counts, putaways, history and
     /// discrepancies; `customer` scopes a seller's look-up.
-    pub async fn inbound_detail(
-        &self,
-        customer: Option<&CustomerPrincipal>,
-        order_no: &str,
-    ) -> Result<InboundDetail, AppError> {
+    pub async fn inbound_detail(&self, viewer: Viewer<'_>, order_no: &str) -> Result<InboundDetail, AppError> {
         let mut conn = self.store.read().await?;
-        let order = store::find_order(&mut conn, order_no, customer.map(|c| c.customer_id))
+        let order = store::find_order(&mut conn, order_no, viewer.customer_id())
             .await?
             .ok_or_else(|| AppError::InboundNotFound(order_no.to_owned()))?;
+        viewer.check_warehouse(order.warehouse_id, &order.warehouse_code)?;
         let id = order.inbound_order_id;
         let boxes = store::boxes(&mut conn, id).await?;
         let lines = store::lines(&mut conn, id).await?;
@@ -454,26 +452,27 @@ impl App {
         Ok(InboundDetail { order, boxes, lines, receipts, putaways, history, skus, discrepancies })
     }
 
-    /// A seller's orders (`Some`) or, for staff, every seller's (`None`).
+    /// A seller's orders, or for staff every seller's in their warehouses.
     pub async fn list_inbound(
         &self,
-        customer: Option<&CustomerPrincipal>,
+        viewer: Viewer<'_>,
         filter: &InboundFilter,
         page: PageRequest,
     ) -> Result<Page<InboundOrderRow>, AppError> {
-        let scope = customer.map(|c| c.customer_id);
-        let (rows, total) = store::list_orders(&mut *self.store.read().await?, scope, filter, page).await?;
+        self.check_named_warehouse(viewer, filter.warehouse_code.as_deref()).await?;
+        let scope = viewer.list_scope();
+        let (rows, total) = store::list_orders(&mut *self.store.read().await?, &scope, filter, page).await?;
         Ok(Page::new(rows, page, total))
     }
 
     /// One label per box, as a PDF.
     pub async fn inbound_labels(
         &self,
-        customer: Option<&CustomerPrincipal>,
+        viewer: Viewer<'_>,
         order_no: &str,
         size: LabelSize,
     ) -> Result<Vec<u8>, AppError> {
-        let detail = self.inbound_detail(customer, order_no).await?;
+        let detail = self.inbound_detail(viewer, order_no).await?;
         if detail.boxes.is_empty() {
             return Err(AppError::Inbound(InboundError::NoItems));
         }
@@ -527,7 +526,7 @@ impl App {
                     .await?
                     .ok_or_else(|| AppError::InboundNotFound(code.to_owned()))?,
             };
-            let order = locked_order(&mut tx, &order_no, None).await?;
+            let order = locked_order(&mut tx, &order_no, Viewer::Staff(staff)).await?;
             let next = step(&order, InboundAction::Arrive)?;
             let dock = match dock_code {
                 Some(d) => warehouse::find_location(tx.conn(), order.warehouse_id, &d.trim().to_ascii_uppercase())
@@ -606,7 +605,7 @@ impl App {
     async fn receive_once(&self, staff: &StaffPrincipal, order_no: &str, cmd: &ReceiveCommand) -> Result<(), AppError> {
         let now = now_ms();
         let mut tx = self.store.begin_write().await?;
-        let order = locked_order(&mut tx, order_no, None).await?;
+        let order = locked_order(&mut tx, order_no, Viewer::Staff(staff)).await?;
         let next = step(&order, InboundAction::Receive)?;
         let boxes = store::boxes(tx.conn(), order.inbound_order_id).await?;
         let the_box = match cmd.box_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
@@ -741,7 +740,7 @@ impl App {
         self.retrying(|| async {
             let now = now_ms();
             let mut tx = self.store.begin_write().await?;
-            let order = locked_order(&mut tx, order_no, None).await?;
+            let order = locked_order(&mut tx, order_no, Viewer::Staff(staff)).await?;
             let next = step(&order, InboundAction::CloseReceipt)?;
             let change = StatusChange { received_at: Some(now), ..Default::default() };
             let operator = staff.operator();
@@ -766,12 +765,13 @@ impl App {
     }
 
     /// Where the planner would put what waits at the dock.
-    pub async fn putaway_plan(&self, order_no: &str) -> Result<Vec<PlanItem>, AppError> {
+    pub async fn putaway_plan(&self, staff: &StaffPrincipal, order_no: &str) -> Result<Vec<PlanItem>, AppError> {
         let mut conn = self.store.read().await?;
         let order = store::find_order(&mut conn, order_no, None)
             .await?
             .ok_or_else(|| AppError::InboundNotFound(order_no.to_owned()))?;
         drop(conn);
+        staff.check_warehouse(order.warehouse_id, &order.warehouse_code)?;
         let waiting = self.waiting(&order).await?;
         self.plan_for(&order, &waiting).await
     }
@@ -865,7 +865,7 @@ impl App {
     ) -> Result<InboundStatus, AppError> {
         let now = now_ms();
         let mut tx = self.store.begin_write().await?;
-        let order = locked_order(&mut tx, cmd.inbound_order_no.trim(), None).await?;
+        let order = locked_order(&mut tx, cmd.inbound_order_no.trim(), Viewer::Staff(staff)).await?;
         step(&order, InboundAction::PutawayPart)?;
         let receipts = store::receipts(tx.conn(), order.inbound_order_id).await?;
         let putaways = store::putaways(tx.conn(), order.inbound_order_id).await?;
@@ -1037,10 +1037,14 @@ fn customer_operator(customer: &CustomerPrincipal) -> String {
     format!("customer:{}", customer.customer_code)
 }
 
-async fn locked_order(tx: &mut WriteTx, order_no: &str, customer_id: Option<i64>) -> Result<InboundOrderRow, AppError> {
-    store::lock_order(tx, order_no.trim(), customer_id)
+/// The order, locked for the transaction: a seller's own, or one in a
+/// warehouse of the staff member's scope.
+async fn locked_order(tx: &mut WriteTx, order_no: &str, viewer: Viewer<'_>) -> Result<InboundOrderRow, AppError> {
+    let order = store::lock_order(tx, order_no.trim(), viewer.customer_id())
         .await?
-        .ok_or_else(|| AppError::InboundNotFound(order_no.trim().to_owned()))
+        .ok_or_else(|| AppError::InboundNotFound(order_no.trim().to_owned()))?;
+    viewer.check_warehouse(order.warehouse_id, &order.warehouse_code)?;
+    Ok(order)
 }
 
 /// The caller's products for these SKUs, each active; unknown or inactive

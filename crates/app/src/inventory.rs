@@ -15,7 +15,8 @@ use haicang_store::warehouse::{self, WarehouseRow};
 use haicang_store::{WriteTx, party, product as products, sequence};
 
 use crate::events;
-use crate::{App, AppError, CustomerPrincipal, Page, PageRequest, StaffPrincipal, day_code, now_ms};
+use crate::warehouses::warehouse_for;
+use crate::{App, AppError, CustomerPrincipal, Page, PageRequest, StaffPrincipal, Viewer, day_code, now_ms};
 
 pub const ADJUSTMENT_LINES_MAX: usize = 500;
 pub const REASON_CHARS_MAX: usize = 200;
@@ -144,6 +145,7 @@ impl App {
         let now = now_ms();
         let mut tx = self.store.begin_write().await?;
         let w = find_warehouse(&mut tx, &cmd.warehouse_code).await?;
+        staff.check_warehouse(w.warehouse_id, &w.code)?;
         let customer = party::find_customer(tx.conn(), &cmd.customer_code)
             .await?
             .ok_or_else(|| AppError::CustomerNotFound(cmd.customer_code.clone()))?;
@@ -423,7 +425,7 @@ impl App {
         let q = self::quantity(quantity)?;
         self.retrying(|| async {
             let mut tx = self.store.begin_write().await?;
-            let w = find_warehouse(&mut tx, warehouse_code).await?;
+            let w = warehouse_for(tx.conn(), Viewer::Customer(customer), warehouse_code).await?;
             let product = products::find_product(tx.conn(), customer.customer_id, sku)
                 .await?
                 .ok_or_else(|| AppError::SkuNotFound(sku.to_owned()))?;
@@ -449,23 +451,13 @@ impl App {
         .await
     }
 
-    /// Cancels a pending reservation.
-    pub async fn void_reservation(&self, reservation_id: i64) -> Result<(), AppError> {
-        self.retrying(|| async {
-            let mut tx = self.store.begin_write().await?;
-            stock::void(&mut tx, reservation_id, now_ms()).await?;
-            tx.commit().await?;
-            Ok(())
-        })
-        .await
-    }
-
     pub async fn inventory(
         &self,
         customer: &CustomerPrincipal,
         filter: &StockFilter,
         page: PageRequest,
     ) -> Result<Page<InventoryRow>, AppError> {
+        self.check_named_warehouse(Viewer::Customer(customer), filter.warehouse_code.as_deref()).await?;
         let (rows, total) =
             stock::list_inventory(&mut *self.store.read().await?, customer.customer_id, filter, page).await?;
         Ok(Page::new(rows, page, total))
@@ -477,6 +469,7 @@ impl App {
         filter: &StockFilter,
         page: PageRequest,
     ) -> Result<Page<LotRow>, AppError> {
+        self.check_named_warehouse(Viewer::Customer(customer), filter.warehouse_code.as_deref()).await?;
         let (rows, total) =
             stock::list_lots(&mut *self.store.read().await?, customer.customer_id, filter, page).await?;
         Ok(Page::new(rows, page, total))
@@ -489,6 +482,7 @@ impl App {
         serial: Option<&str>,
         page: PageRequest,
     ) -> Result<Page<SerialRow>, AppError> {
+        self.check_named_warehouse(Viewer::Customer(customer), filter.warehouse_code.as_deref()).await?;
         let (rows, total) =
             stock::list_serials(&mut *self.store.read().await?, customer.customer_id, filter, serial, page).await?;
         Ok(Page::new(rows, page, total))
@@ -500,6 +494,7 @@ impl App {
         filter: &MovementFilter,
         page: PageRequest,
     ) -> Result<Page<MovementRow>, AppError> {
+        self.check_named_warehouse(Viewer::Customer(customer), filter.stock.warehouse_code.as_deref()).await?;
         let (rows, total) =
             stock::list_movements(&mut *self.store.read().await?, customer.customer_id, filter, page).await?;
         Ok(Page::new(rows, page, total))

@@ -25,7 +25,8 @@ use std::time::Duration;
 
 pub use error::AppError;
 pub use haicang_core::network::NetworkPolicy;
-pub use haicang_store::{PageRequest, Store};
+pub use haicang_core::staff::{StaffRole, WarehouseScope};
+pub use haicang_store::{ListScope, PageRequest, Store};
 
 /// Largest page a list may return; the default when none is asked.
 pub const PAGE_SIZE_MAX: i64 = 200;
@@ -51,13 +52,65 @@ pub struct CustomerPrincipal {
 pub struct StaffPrincipal {
     pub staff_id: i64,
     pub username: String,
-    pub role: String,
+    pub role: StaffRole,
+    pub warehouses: WarehouseScope,
 }
 
 impl StaffPrincipal {
     /// How the inventory log names this operator.
     pub fn operator(&self) -> String {
         format!("staff:{}", self.username)
+    }
+
+    /// Refuses a caller whose role is below `required` (the API checks
+    /// every route against its table before a use case runs; use cases
+    /// that decide more than their route check again here).
+    pub fn require(&self, required: StaffRole) -> Result<(), AppError> {
+        if self.role.covers(required) { Ok(()) } else { Err(AppError::RoleRequired { required, role: self.role }) }
+    }
+
+    /// Refuses work in a warehouse outside the staff member's scope.
+    pub fn check_warehouse(&self, warehouse_id: i64, warehouse_code: &str) -> Result<(), AppError> {
+        if self.warehouses.permits(warehouse_id) {
+            Ok(())
+        } else {
+            Err(AppError::WarehouseOutOfScope(warehouse_code.to_owned()))
+        }
+    }
+}
+
+/// Who reads a document or a list: a seller sees its own documents, a
+/// staff member those of the warehouses in scope.
+#[derive(Debug, Clone, Copy)]
+pub enum Viewer<'a> {
+    Customer(&'a CustomerPrincipal),
+    Staff(&'a StaffPrincipal),
+}
+
+impl Viewer<'_> {
+    /// The customer a look-up is limited to (`None`: any, for staff).
+    pub fn customer_id(self) -> Option<i64> {
+        match self {
+            Viewer::Customer(c) => Some(c.customer_id),
+            Viewer::Staff(_) => None,
+        }
+    }
+
+    /// A found document's warehouse must be in a staff member's scope; a
+    /// seller's own documents are its own wherever they are.
+    pub fn check_warehouse(self, warehouse_id: i64, warehouse_code: &str) -> Result<(), AppError> {
+        match self {
+            Viewer::Customer(_) => Ok(()),
+            Viewer::Staff(s) => s.check_warehouse(warehouse_id, warehouse_code),
+        }
+    }
+
+    /// The rows a list may show.
+    pub fn list_scope(self) -> ListScope {
+        match self {
+            Viewer::Customer(c) => ListScope { customer_id: Some(c.customer_id), warehouse_ids: None },
+            Viewer::Staff(s) => ListScope { customer_id: None, warehouse_ids: s.warehouses.ids() },
+        }
     }
 }
 

@@ -25,7 +25,8 @@ use haicang_store::warehouse::{self, LocationRow};
 use haicang_store::{StoreError, WriteTx, sequence};
 
 use crate::events;
-use crate::{App, AppError, CustomerPrincipal, Page, PageRequest, StaffPrincipal, day_code, now_ms};
+use crate::warehouses::warehouse_for;
+use crate::{App, AppError, CustomerPrincipal, Page, PageRequest, StaffPrincipal, Viewer, day_code, now_ms};
 
 pub const ORDER_CREATED: &str = "order.created";
 pub const ORDER_CANCELLED: &str = "order.cancelled";
@@ -290,10 +291,10 @@ impl App {
                 Err(AppError::OutboundReferenceConflict(reference.to_owned()))
             };
         }
-        let w = warehouse::find_warehouse(tx.conn(), cmd.warehouse_code.trim())
-            .await?
-            .filter(|w| w.status == "ENABLED")
-            .ok_or_else(|| AppError::WarehouseNotFound(cmd.warehouse_code.clone()))?;
+        let w = warehouse_for(tx.conn(), Viewer::Customer(customer), &cmd.warehouse_code).await?;
+        if w.status != "ENABLED" {
+            return Err(AppError::WarehouseNotFound(cmd.warehouse_code.clone()));
+        }
         if w.accepting_orders == 0 {
             return Err(AppError::WarehouseNotAccepting(w.code));
         }
@@ -407,15 +408,12 @@ impl App {
         Ok((order_no, true))
     }
 
-    pub async fn outbound_detail(
-        &self,
-        customer: Option<&CustomerPrincipal>,
-        order_no: &str,
-    ) -> Result<OutboundDetail, AppError> {
+    pub async fn outbound_detail(&self, viewer: Viewer<'_>, order_no: &str) -> Result<OutboundDetail, AppError> {
         let mut conn = self.store.read().await?;
-        let order = store::find_order(&mut conn, order_no.trim(), customer.map(|c| c.customer_id))
+        let order = store::find_order(&mut conn, order_no.trim(), viewer.customer_id())
             .await?
             .ok_or_else(|| AppError::OutboundNotFound(order_no.trim().to_owned()))?;
+        viewer.check_warehouse(order.warehouse_id, &order.warehouse_code)?;
         let lines = store::lines(&mut conn, order.outbound_order_id).await?;
         let allocations = store::allocations_of_order(&mut conn, order.outbound_order_id).await?;
         let events = store::events(&mut conn, order.outbound_order_id).await?;
@@ -424,12 +422,13 @@ impl App {
 
     pub async fn list_outbound(
         &self,
-        customer: Option<&CustomerPrincipal>,
+        viewer: Viewer<'_>,
         filter: &OutboundFilter,
         page: PageRequest,
     ) -> Result<Page<OutboundOrderRow>, AppError> {
-        let scope = customer.map(|c| c.customer_id);
-        let (rows, total) = store::list_orders(&mut *self.store.read().await?, scope, filter, page).await?;
+        self.check_named_warehouse(viewer, filter.warehouse_code.as_deref()).await?;
+        let scope = viewer.list_scope();
+        let (rows, total) = store::list_orders(&mut *self.store.read().await?, &scope, filter, page).await?;
         Ok(Page::new(rows, page, total))
     }
 
@@ -447,7 +446,7 @@ impl App {
         }
         let filter = OutboundFilter { order_nos: order_nos.to_vec(), ..Default::default() };
         let page = PageRequest { page: 1, page_size: rules::BATCH_GET_MAX as i64 };
-        Ok(self.list_outbound(Some(customer), &filter, page).await?.items)
+        Ok(self.list_outbound(Viewer::Customer(customer), &filter, page).await?.items)
     }
 
     /// A seller's cancel: at once before picking (the reservation is
@@ -465,7 +464,7 @@ impl App {
         self.retrying(|| async {
             let now = now_ms();
             let mut tx = self.store.begin_write().await?;
-            let order = locked(&mut tx, order_no, Some(customer.customer_id)).await?;
+            let order = locked(&mut tx, order_no, Viewer::Customer(customer)).await?;
             let operator = format!("customer:{}", customer.customer_code);
             match status_of(&order).cancel_kind() {
                 CancelKind::TooLate => return Err(AppError::OutboundShipped(order.order_no.clone())),
@@ -502,7 +501,7 @@ impl App {
             Ok(())
         })
         .await?;
-        Ok(self.outbound_detail(Some(customer), order_no).await?.order)
+        Ok(self.outbound_detail(Viewer::Customer(customer), order_no).await?.order)
     }
 
     /// Staff resolve an interception: success stops the order (picked units
@@ -518,7 +517,7 @@ impl App {
         self.retrying(|| async {
             let now = now_ms();
             let mut tx = self.store.begin_write().await?;
-            let order = locked(&mut tx, order_no, None).await?;
+            let order = locked(&mut tx, order_no, Viewer::Staff(staff)).await?;
             if order.intercept_status.as_deref() != Some("REQUESTED") {
                 return Err(AppError::NoInterception(order.order_no.clone()));
             }
@@ -547,7 +546,7 @@ impl App {
             Ok(())
         })
         .await?;
-        Ok(self.outbound_detail(None, order_no).await?.order)
+        Ok(self.outbound_detail(Viewer::Staff(staff), order_no).await?.order)
     }
 
     // ------------------------------------------------------------ waves
@@ -576,9 +575,7 @@ impl App {
         let now = now_ms();
         let started = std::time::Instant::now();
         let mut tx = self.store.begin_write().await?;
-        let w = warehouse::find_warehouse(tx.conn(), cmd.warehouse_code.trim())
-            .await?
-            .ok_or_else(|| AppError::WarehouseNotFound(cmd.warehouse_code.clone()))?;
+        let w = warehouse_for(tx.conn(), Viewer::Staff(staff), &cmd.warehouse_code).await?;
         store::lock_warehouse(&mut tx, w.warehouse_id).await?;
         let candidates = if cmd.order_nos.is_empty() {
             let selection = WaveSelection {
@@ -806,9 +803,10 @@ impl App {
     }
 
     /// A cart's pick list in route order.
-    pub async fn pick_batch(&self, batch_id: i64) -> Result<BatchView, AppError> {
+    pub async fn pick_batch(&self, staff: &StaffPrincipal, batch_id: i64) -> Result<BatchView, AppError> {
         let mut conn = self.store.read().await?;
         let batch = store::find_batch(&mut conn, batch_id).await?.ok_or(AppError::BatchNotFound(batch_id))?;
+        staff.check_warehouse(batch.warehouse_id, &batch.warehouse_code)?;
         let allocations = store::allocations_of_batch(&mut conn, batch_id).await?;
         Ok(batch_view(batch, &allocations))
     }
@@ -821,13 +819,14 @@ impl App {
             return Err(AppError::InvalidParam { field: "quantity", reason: "a positive whole number".into() });
         }
         self.retrying(|| self.pick_once(staff, batch_id, cmd)).await?;
-        self.pick_batch(batch_id).await
+        self.pick_batch(staff, batch_id).await
     }
 
     async fn pick_once(&self, staff: &StaffPrincipal, batch_id: i64, cmd: &PickCommand) -> Result<(), AppError> {
         let now = now_ms();
         let mut tx = self.store.begin_write().await?;
         let batch = store::find_batch(tx.conn(), batch_id).await?.ok_or(AppError::BatchNotFound(batch_id))?;
+        staff.check_warehouse(batch.warehouse_id, &batch.warehouse_code)?;
         store::lock_warehouse(&mut tx, batch.warehouse_id).await?;
         let code = cmd.location_code.trim().to_ascii_uppercase();
         let scanned = cmd.sku.trim();
@@ -850,7 +849,7 @@ impl App {
         let mut left = cmd.quantity;
         let mut touched: Vec<i64> = Vec::new();
         for a in &here {
-            let order = locked(&mut tx, &a.order_no, None).await?;
+            let order = locked(&mut tx, &a.order_no, Viewer::Staff(staff)).await?;
             let want = a.quantity - a.picked;
             let n = want.min(left);
             left -= n;
@@ -907,7 +906,7 @@ impl App {
                     now,
                 )
                 .await?;
-                self.reallocate(&mut tx, &batch, &order, a, missing, now).await?;
+                self.reallocate(&mut tx, staff, &batch, &order, a, missing, now).await?;
             }
             if !touched.contains(&order.outbound_order_id) {
                 touched.push(order.outbound_order_id);
@@ -919,7 +918,7 @@ impl App {
                 continue;
             }
             touched.retain(|id| *id != a.outbound_order_id);
-            let order = locked(&mut tx, &a.order_no, None).await?;
+            let order = locked(&mut tx, &a.order_no, Viewer::Staff(staff)).await?;
             if status_of(&order) == OutboundStatus::Exception {
                 continue;
             }
@@ -955,9 +954,11 @@ impl App {
 
     /// After a short pick: the missing units from other rack locations, in
     /// the same cart at the end of its route; or EXCEPTION with a reason.
+    #[allow(clippy::too_many_arguments)]
     async fn reallocate(
         &self,
         tx: &mut WriteTx,
+        staff: &StaffPrincipal,
         batch: &BatchRow,
         order: &OutboundOrderRow,
         short: &AllocationRow,
@@ -989,7 +990,7 @@ impl App {
                 short.sku, short.location_code
             );
             let change = OrderChange { exception_reason: Some(&reason), ..Default::default() };
-            let fresh = locked(tx, &order.order_no, None).await?;
+            let fresh = locked(tx, &order.order_no, Viewer::Staff(staff)).await?;
             let next = step(&fresh, OutboundAction::Short)?;
             store::change_order(tx, &fresh, next.as_str(), &change, now).await?;
             // Pickers skip what is left of it; picked units wait at the
@@ -1017,6 +1018,20 @@ impl App {
             })
             .collect();
         store::insert_allocations(tx, &rows, now).await?;
+        // The cart now walks on to the new stops: its distance is the
+        // route as it will be walked, in route order.
+        let locations: HashMap<i64, LocationRow> = warehouse::enabled_locations(tx.conn(), batch.warehouse_id)
+            .await?
+            .into_iter()
+            .map(|l| (l.location_id, l))
+            .collect();
+        let mut stops = store::allocations_of_batch(tx.conn(), batch.pick_batch_id).await?;
+        stops.sort_by_key(|a| a.route_seq);
+        let picks: Vec<RoutePick> =
+            stops.iter().filter_map(|a| locations.get(&a.location_id)).map(route_pick).collect();
+        let layout = layout_of(locations.values())?;
+        let walked = layout.tour_length(&picks, &(0..picks.len()).collect::<Vec<_>>());
+        store::set_batch_distance(tx, batch.pick_batch_id, (walked * 1000.0).round() as i64).await?;
         Ok(())
     }
 
@@ -1028,7 +1043,7 @@ impl App {
         self.retrying(|| async {
             let now = now_ms();
             let mut tx = self.store.begin_write().await?;
-            let order = locked(&mut tx, &cmd.order_no, None).await?;
+            let order = locked(&mut tx, &cmd.order_no, Viewer::Staff(staff)).await?;
             let next = step(&order, OutboundAction::Pack)?;
             let allocations = store::allocations_of_order(tx.conn(), order.outbound_order_id).await?;
             let mut picked: BTreeMap<String, i64> = BTreeMap::new();
@@ -1061,7 +1076,7 @@ impl App {
             Ok(())
         })
         .await?;
-        Ok(self.outbound_detail(None, &cmd.order_no).await?.order)
+        Ok(self.outbound_detail(Viewer::Staff(staff), &cmd.order_no).await?.order)
     }
 
     /// Hand-over to the carrier: the reservation is posted (units leave to
@@ -1080,7 +1095,7 @@ impl App {
         self.retrying(|| async {
             let now = now_ms();
             let mut tx = self.store.begin_write().await?;
-            let order = locked(&mut tx, order_no, None).await?;
+            let order = locked(&mut tx, order_no, Viewer::Staff(staff)).await?;
             let next = step(&order, OutboundAction::Ship)?;
             let tracking = match (tracking_no.map(str::trim).filter(|t| !t.is_empty()), &order.tracking_no) {
                 (Some(t), _) => t.to_owned(),
@@ -1165,23 +1180,23 @@ impl App {
             Ok(())
         })
         .await?;
-        Ok(self.outbound_detail(None, order_no).await?.order)
+        Ok(self.outbound_detail(Viewer::Staff(staff), order_no).await?.order)
     }
 
     pub async fn open_count_tasks(
         &self,
+        staff: &StaffPrincipal,
         warehouse_code: &str,
     ) -> Result<Vec<haicang_store::outbound::CountTaskRow>, AppError> {
         let mut conn = self.store.read().await?;
-        let w = warehouse::find_warehouse(&mut conn, warehouse_code)
-            .await?
-            .ok_or_else(|| AppError::WarehouseNotFound(warehouse_code.to_owned()))?;
+        let w = warehouse_for(&mut conn, Viewer::Staff(staff), warehouse_code).await?;
         Ok(store::open_count_tasks(&mut conn, w.warehouse_id).await?)
     }
 
     /// A carrier event for a shipped parcel.
     pub async fn add_shipment_event(
         &self,
+        staff: &StaffPrincipal,
         tracking_no: &str,
         code: &str,
         description: &str,
@@ -1198,7 +1213,7 @@ impl App {
             let order_no = store::order_no_by_tracking(&mut tx, tracking_no.trim())
                 .await?
                 .ok_or_else(|| AppError::OutboundNotFound(tracking_no.to_owned()))?;
-            let order = locked(&mut tx, &order_no, None).await?;
+            let order = locked(&mut tx, &order_no, Viewer::Staff(staff)).await?;
             store::add_event(
                 &mut tx,
                 order.outbound_order_id,
@@ -1216,12 +1231,8 @@ impl App {
     }
 
     /// The shipping label: the seller's own, or a generated 4×6 in label.
-    pub async fn shipping_label(
-        &self,
-        customer: Option<&CustomerPrincipal>,
-        order_no: &str,
-    ) -> Result<Vec<u8>, AppError> {
-        let d = self.outbound_detail(customer, order_no).await?;
+    pub async fn shipping_label(&self, viewer: Viewer<'_>, order_no: &str) -> Result<Vec<u8>, AppError> {
+        let d = self.outbound_detail(viewer, order_no).await?;
         if let Some(label) = d.order.seller_label.as_deref().filter(|l| l.starts_with("JVBERi")) {
             return base64_decode(label).ok_or(AppError::InvalidParam { field: "label", reason: "not base64".into() });
         }
@@ -1259,8 +1270,8 @@ impl App {
     }
 
     /// The pick list of a cart as a PDF.
-    pub async fn pick_list_pdf(&self, batch_id: i64) -> Result<Vec<u8>, AppError> {
-        let view = self.pick_batch(batch_id).await?;
+    pub async fn pick_list_pdf(&self, staff: &StaffPrincipal, batch_id: i64) -> Result<Vec<u8>, AppError> {
+        let view = self.pick_batch(staff, batch_id).await?;
         let list = haicang_print::PickList {
             title: format!("{} · cart {}", view.batch.wave_no, view.batch.seq),
             warehouse_code: view.batch.warehouse_code.clone(),
@@ -1290,10 +1301,14 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
     base64::engine::general_purpose::STANDARD.decode(text.trim()).ok()
 }
 
-async fn locked(tx: &mut WriteTx, order_no: &str, customer_id: Option<i64>) -> Result<OutboundOrderRow, AppError> {
-    store::lock_order(tx, order_no.trim(), customer_id)
+/// The order, locked for the transaction: a seller's own, or one in a
+/// warehouse of the staff member's scope.
+async fn locked(tx: &mut WriteTx, order_no: &str, viewer: Viewer<'_>) -> Result<OutboundOrderRow, AppError> {
+    let order = store::lock_order(tx, order_no.trim(), viewer.customer_id())
         .await?
-        .ok_or_else(|| AppError::OutboundNotFound(order_no.trim().to_owned()))
+        .ok_or_else(|| AppError::OutboundNotFound(order_no.trim().to_owned()))?;
+    viewer.check_warehouse(order.warehouse_id, &order.warehouse_code)?;
+    Ok(order)
 }
 
 /// A stop of a cart's route: (accepted order, its line, the line's source).

@@ -1,32 +1,69 @@
-//! Warehouses, shipping services and locations as callers see them.
+//! Warehouses, shipping services and locations as callers see them, and
+//! who may use which warehouse: a seller only those granted to it (JF
+//! 10050 otherwise), a staff member only those of their scope.
 
 use haicang_store::warehouse::{self, LocationFilter, LocationRow, ShippingServiceRow, WarehouseRow};
+use haicang_store::{Conn, party};
 
-use crate::{App, AppError, Page, PageRequest};
+use crate::{App, AppError, CustomerPrincipal, Page, PageRequest, StaffPrincipal, Viewer};
+
+/// The warehouse of this code, if the viewer may name it: unknown is
+/// 10051, not granted to a seller 10050, outside a staff member's scope
+/// 10069.
+pub(crate) async fn warehouse_for(conn: &mut Conn, viewer: Viewer<'_>, code: &str) -> Result<WarehouseRow, AppError> {
+    let code = code.trim();
+    let w = warehouse::find_warehouse(conn, code).await?.ok_or_else(|| AppError::WarehouseNotFound(code.to_owned()))?;
+    match viewer {
+        Viewer::Customer(c) => {
+            if !party::customer_warehouse_ids(conn, c.customer_id).await?.contains(&w.warehouse_id) {
+                return Err(AppError::WarehouseNotGranted(w.code));
+            }
+        }
+        Viewer::Staff(s) => s.check_warehouse(w.warehouse_id, &w.code)?,
+    }
+    Ok(w)
+}
 
 impl App {
-    /// Warehouses a customer may ship to (all enabled ones; per-customer
-    /// warehouse permissions come with billing plans).
-    pub async fn list_warehouses(&self) -> Result<Vec<WarehouseRow>, AppError> {
-        let rows = warehouse::list_warehouses(&mut *self.store.read().await?).await?;
-        Ok(rows.into_iter().filter(|w| w.status == "ENABLED").collect())
+    /// Checks a warehouse named in a query (none named: nothing to check).
+    pub(crate) async fn check_named_warehouse(&self, viewer: Viewer<'_>, code: Option<&str>) -> Result<(), AppError> {
+        match code.map(str::trim).filter(|c| !c.is_empty()) {
+            None => Ok(()),
+            Some(code) => warehouse_for(&mut *self.store.read().await?, viewer, code).await.map(|_| ()),
+        }
     }
 
-    pub async fn list_shipping_services(&self, warehouse_code: &str) -> Result<Vec<ShippingServiceRow>, AppError> {
+    /// The enabled warehouses granted to a customer.
+    pub async fn list_warehouses(&self, customer: &CustomerPrincipal) -> Result<Vec<WarehouseRow>, AppError> {
         let mut conn = self.store.read().await?;
-        let w = warehouse::find_warehouse(&mut conn, warehouse_code)
-            .await?
-            .filter(|w| w.status == "ENABLED")
-            .ok_or_else(|| AppError::WarehouseNotFound(warehouse_code.to_owned()))?;
+        let granted = party::customer_warehouse_ids(&mut conn, customer.customer_id).await?;
+        let rows = warehouse::list_warehouses(&mut conn).await?;
+        Ok(rows.into_iter().filter(|w| w.status == "ENABLED" && granted.contains(&w.warehouse_id)).collect())
+    }
+
+    pub async fn list_shipping_services(
+        &self,
+        customer: &CustomerPrincipal,
+        warehouse_code: &str,
+    ) -> Result<Vec<ShippingServiceRow>, AppError> {
+        let mut conn = self.store.read().await?;
+        let w = warehouse_for(&mut conn, Viewer::Customer(customer), warehouse_code).await?;
+        if w.status != "ENABLED" {
+            return Err(AppError::WarehouseNotFound(warehouse_code.to_owned()));
+        }
         Ok(warehouse::list_shipping_services(&mut conn, w.warehouse_id).await?)
     }
 
+    /// Locations of the warehouses in the staff member's scope.
     pub async fn list_locations(
         &self,
+        staff: &StaffPrincipal,
         filter: &LocationFilter,
         page: PageRequest,
     ) -> Result<Page<LocationRow>, AppError> {
-        let (rows, total) = warehouse::list_locations(&mut *self.store.read().await?, filter, page).await?;
+        self.check_named_warehouse(Viewer::Staff(staff), filter.warehouse_code.as_deref()).await?;
+        let filter = LocationFilter { warehouse_ids: staff.warehouses.ids(), ..filter.clone() };
+        let (rows, total) = warehouse::list_locations(&mut *self.store.read().await?, &filter, page).await?;
         Ok(Page::new(rows, page, total))
     }
 }

@@ -125,7 +125,7 @@ async fn run_engine(label: &str, admin_url: Option<&str>, args: &BenchArgs) -> R
             ..Default::default()
         };
         let locations: Vec<String> = app
-            .list_locations(&filter, page_request(Some(1), Some(200))?)
+            .list_locations(&staff, &filter, page_request(Some(1), Some(200))?)
             .await?
             .items
             .into_iter()

@@ -164,6 +164,15 @@ enum CustomerCommand {
         #[arg(long, default_value = "")]
         name: String,
     },
+    /// Lets a customer use a warehouse (orders, stock, lists there); a
+    /// customer without a grant is refused with 10050.
+    Grant {
+        #[arg(long)]
+        customer: String,
+        /// A warehouse code (repeatable).
+        #[arg(long, required = true)]
+        warehouse: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -202,6 +211,10 @@ enum StaffCommand {
         /// ADMIN, SUPERVISOR or OPERATOR.
         #[arg(long, default_value = "OPERATOR")]
         role: String,
+        /// A warehouse this staff member may work in (repeatable); none:
+        /// every warehouse.
+        #[arg(long)]
+        warehouse: Vec<String>,
     },
 }
 
@@ -307,9 +320,16 @@ async fn admin(db: &DbArgs, command: AdminCommand) -> Result<()> {
             app.set_app_policy(&app_id, rate_limit, &allow_ip).await?;
             println!("app {app_id}: {rate_limit} requests/minute, allowlist {allow_ip:?}");
         }
-        AdminCommand::Staff { command: StaffCommand::Create { username, password, name, role } } => {
-            app.create_staff(&username, &name, &password, &role).await?;
-            println!("staff {username} created");
+        AdminCommand::Customer { command: CustomerCommand::Grant { customer, warehouse } } => {
+            for w in &warehouse {
+                app.grant_warehouse(&customer, w).await?;
+            }
+            println!("customer {} may use {}", customer.to_ascii_uppercase(), warehouse.join(", "));
+        }
+        AdminCommand::Staff { command: StaffCommand::Create { username, password, name, role, warehouse } } => {
+            app.create_staff(&username, &name, &password, &role, &warehouse).await?;
+            let scope = if warehouse.is_empty() { "every warehouse".to_owned() } else { warehouse.join(", ") };
+            println!("staff {username} created ({}, {scope})", role.to_ascii_uppercase());
         }
         AdminCommand::Location { command: LocationCommand::Import { warehouse, file } } => {
             let rows = read_locations(&file)?;

@@ -67,16 +67,22 @@ async fn admin_commands_create_customers_apps_staff_and_import_locations() {
         haicang(&url, &["admin", "location", "import", "--warehouse", "US-LA01", csv.to_str().unwrap()]);
     assert!(ok, "{out}{err}");
     assert!(out.contains("3 locations imported"), "{out}");
+    let admin = haicang_app::StaffPrincipal {
+        staff_id: 1,
+        username: "admin".into(),
+        role: haicang_app::StaffRole::Admin,
+        warehouses: haicang_app::WarehouseScope::All,
+    };
     let filter =
         LocationFilter { warehouse_code: Some("US-LA01".into()), zone: Some("E".into()), ..Default::default() };
-    let page = app.list_locations(&filter, page_request(None, None).unwrap()).await.unwrap();
+    let page = app.list_locations(&admin, &filter, page_request(None, None).unwrap()).await.unwrap();
     assert_eq!(page.total, 2);
     let filter = LocationFilter {
         warehouse_code: Some("US-LA01".into()),
         code_prefix: Some("A-01-01-1".into()),
         ..Default::default()
     };
-    let page = app.list_locations(&filter, page_request(None, None).unwrap()).await.unwrap();
+    let page = app.list_locations(&admin, &filter, page_request(None, None).unwrap()).await.unwrap();
     assert_eq!(page.items[0].location_type, "QUARANTINE", "an existing code is updated");
 
     std::fs::write(&csv, "code,zone,aisle,bay,level,type\nBAD CODE!,E,1,1,1,STORAGE\n").unwrap();

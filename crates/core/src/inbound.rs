@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use thiserror::Error;
 
 use crate::decimal::parse_fixed;
-use crate::text::char_len;
+use crate::text::{char_len, text_enum};
 
 pub const BOXES_MAX: usize = 5_000;
 /// Item lines (distinct SKUs) in one box: JF WMS's "a box can hold up to
@@ -30,26 +30,6 @@ pub const SIDE_MM_MAX: i64 = 3_000;
 pub const WEIGHT_G_MAX: i64 = 1_500_000;
 /// Units of one SKU in one box, or on one forecast line.
 pub const LINE_QUANTITY_MAX: i64 = 1_000_000;
-
-macro_rules! text_enum {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            pub fn parse(text: &str) -> Option<$name> {
-                $name::ALL.iter().copied().find(|v| v.as_str().eq_ignore_ascii_case(text.trim()))
-            }
-        }
-    };
-}
 
 text_enum!(
     /// How the goods arrive.

@@ -21,48 +21,26 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::text::text_enum;
+
 /// Largest quantity of one movement: a guard against typos and overflow.
 pub const MOVEMENT_QUANTITY_MAX: i64 = 10_000_000;
 /// Largest balance a single row may hold.
 pub const BALANCE_MAX: i64 = 1_000_000_000_000;
 
-/// The state of the goods. Stock of different conditions never mixes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Condition {
-    Good,
-    Defective,
-    Returned,
-    Refurbished,
-    Recycle,
-    Repairing,
-}
-
-impl Condition {
-    pub const ALL: [Condition; 6] = [
-        Condition::Good,
-        Condition::Defective,
-        Condition::Returned,
-        Condition::Refurbished,
-        Condition::Recycle,
-        Condition::Repairing,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Condition::Good => "GOOD",
-            Condition::Defective => "DEFECTIVE",
-            Condition::Returned => "RETURNED",
-            Condition::Refurbished => "REFURBISHED",
-            Condition::Recycle => "RECYCLE",
-            Condition::Repairing => "REPAIRING",
-        }
+text_enum!(
+    /// The state of the goods. Stock of different conditions never mixes.
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    Condition {
+        Good => "GOOD",
+        Defective => "DEFECTIVE",
+        Returned => "RETURNED",
+        Refurbished => "REFURBISHED",
+        Recycle => "RECYCLE",
+        Repairing => "REPAIRING",
     }
-
-    pub fn parse(text: &str) -> Option<Condition> {
-        Condition::ALL.into_iter().find(|c| c.as_str().eq_ignore_ascii_case(text))
-    }
-}
+);
 
 /// Places that are not shelves: where stock comes from and goes to when it
 /// enters or leaves the warehouse's real locations.
@@ -194,29 +172,11 @@ pub fn put_to_location(on_hand: i64, q: Quantity) -> Result<i64, LedgerError> {
     on_hand.checked_add(q.0).filter(|v| *v <= BALANCE_MAX).ok_or(LedgerError::Overflow)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum ReservationStatus {
-    Pending,
-    Posted,
-    Voided,
-}
-
-impl ReservationStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReservationStatus::Pending => "PENDING",
-            ReservationStatus::Posted => "POSTED",
-            ReservationStatus::Voided => "VOIDED",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<ReservationStatus> {
-        [ReservationStatus::Pending, ReservationStatus::Posted, ReservationStatus::Voided]
-            .into_iter()
-            .find(|s| s.as_str() == text)
-    }
-}
+text_enum!(
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    ReservationStatus { Pending => "PENDING", Posted => "POSTED", Voided => "VOIDED" }
+);
 
 /// A pending transfer of `quantity` units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

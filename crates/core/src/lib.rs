@@ -18,6 +18,7 @@ pub mod outbound;
 pub mod product;
 pub mod putaway;
 pub mod routing;
+pub mod staff;
 pub mod text;
 
 #[cfg(test)]

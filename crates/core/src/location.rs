@@ -2,54 +2,25 @@
 
 use thiserror::Error;
 
-/// What a location is for. Stock may be adjusted into any real location;
-/// the planners of later issues use the type to choose where goods go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LocationType {
-    Receiving,
-    Storage,
-    PickFace,
-    Packing,
-    Shipping,
-    Returns,
-    Quarantine,
-    Defective,
-    /// Floor space for what does not fit the racks; the planner's last
-    /// resort.
-    Overflow,
-}
+use crate::text::text_enum;
 
-impl LocationType {
-    pub const ALL: [LocationType; 9] = [
-        LocationType::Receiving,
-        LocationType::Storage,
-        LocationType::PickFace,
-        LocationType::Packing,
-        LocationType::Shipping,
-        LocationType::Returns,
-        LocationType::Quarantine,
-        LocationType::Defective,
-        LocationType::Overflow,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LocationType::Receiving => "RECEIVING",
-            LocationType::Storage => "STORAGE",
-            LocationType::PickFace => "PICK_FACE",
-            LocationType::Packing => "PACKING",
-            LocationType::Shipping => "SHIPPING",
-            LocationType::Returns => "RETURNS",
-            LocationType::Quarantine => "QUARANTINE",
-            LocationType::Defective => "DEFECTIVE",
-            LocationType::Overflow => "OVERFLOW",
-        }
+text_enum!(
+    /// What a location is for. Stock may be adjusted into any real
+    /// location; the planners use the type to choose where goods go.
+    LocationType {
+        Receiving => "RECEIVING",
+        Storage => "STORAGE",
+        PickFace => "PICK_FACE",
+        Packing => "PACKING",
+        Shipping => "SHIPPING",
+        Returns => "RETURNS",
+        Quarantine => "QUARANTINE",
+        Defective => "DEFECTIVE",
+        /// Floor space for what does not fit the racks; the planner's last
+        /// resort.
+        Overflow => "OVERFLOW",
     }
-
-    pub fn parse(text: &str) -> Option<LocationType> {
-        LocationType::ALL.into_iter().find(|t| t.as_str().eq_ignore_ascii_case(text))
-    }
-}
+);
 
 /// A zone set apart for hazardous goods: only goods with that property go
 /// there, and those goods go nowhere else.

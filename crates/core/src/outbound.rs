@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use thiserror::Error;
 
-use crate::text::char_len;
+use crate::text::{char_len, text_enum};
 
 pub const REFERENCE_CHARS_MAX: usize = 100;
 pub const PLATFORM_ORDER_CHARS_MAX: usize = 50;
@@ -15,26 +15,6 @@ pub const LINE_QUANTITY_MAX: i64 = 100_000;
 pub const BATCH_GET_MAX: usize = 100;
 pub const TRACKING_CHARS_MAX: usize = 100;
 pub const LABEL_URL_CHARS_MAX: usize = 2048;
-
-macro_rules! text_enum {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            pub fn parse(text: &str) -> Option<$name> {
-                $name::ALL.iter().copied().find(|v| v.as_str().eq_ignore_ascii_case(text.trim()))
-            }
-        }
-    };
-}
 
 text_enum!(
     /// Where the order was sold.

@@ -7,7 +7,7 @@
 use thiserror::Error;
 
 use crate::decimal::{DecimalError, parse_fixed};
-use crate::text::{char_len, is_jf_code_char};
+use crate::text::{char_len, is_jf_code_char, text_enum};
 
 pub const NAME_CHARS_MAX: usize = 255;
 pub const CODE_CHARS_MIN: usize = 2;
@@ -145,47 +145,9 @@ impl SkuCode {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProductType {
-    Single,
-    Suite,
-    Box,
-}
+text_enum!(ProductType { Single => "SINGLE", Suite => "SUITE", Box => "BOX" });
 
-impl ProductType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProductType::Single => "SINGLE",
-            ProductType::Suite => "SUITE",
-            ProductType::Box => "BOX",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<ProductType> {
-        [ProductType::Single, ProductType::Suite, ProductType::Box]
-            .into_iter()
-            .find(|t| t.as_str().eq_ignore_ascii_case(text))
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProductStatus {
-    Active,
-    Inactive,
-}
-
-impl ProductStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProductStatus::Active => "ACTIVE",
-            ProductStatus::Inactive => "INACTIVE",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<ProductStatus> {
-        [ProductStatus::Active, ProductStatus::Inactive].into_iter().find(|t| t.as_str().eq_ignore_ascii_case(text))
-    }
-}
+text_enum!(ProductStatus { Active => "ACTIVE", Inactive => "INACTIVE" });
 
 /// The kind of product, with what each kind needs: a suite its components,
 /// a box its number of units. Other combinations cannot be built.

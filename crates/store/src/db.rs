@@ -36,6 +36,10 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
     Database(sqlx::Error),
+    /// A stored value the code does not know (a status, a role): a bug or
+    /// a newer release's data. Never guessed at.
+    #[error("unknown stored value: {0}")]
+    Corrupt(String),
 }
 
 impl From<sqlx::Error> for StoreError {

@@ -4,7 +4,7 @@
 use sqlx::{AnyConnection, FromRow};
 
 use crate::db::lock_clause;
-use crate::{Arg, Filter, PageRequest, StoreError, WriteTx};
+use crate::{Arg, Filter, ListScope, PageRequest, StoreError, WriteTx};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct InboundOrderRow {
@@ -518,14 +518,12 @@ pub struct InboundFilter {
 /// every seller's, optionally one by `filter.customer_code`).
 pub async fn list_orders(
     conn: &mut AnyConnection,
-    customer_id: Option<i64>,
+    scope: &ListScope,
     filter: &InboundFilter,
     page: PageRequest,
 ) -> Result<(Vec<InboundOrderRow>, i64), StoreError> {
     let mut f = Filter::default();
-    if let Some(id) = customer_id {
-        f.and("o.customer_id = ?", [Arg::Int(id)]);
-    }
+    f.scope(scope, "o.customer_id", "o.warehouse_id");
     if let Some(code) = &filter.customer_code {
         f.and("c.code = ?", [Arg::Text(code.clone())]);
     }

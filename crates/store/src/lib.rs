@@ -21,6 +21,8 @@ pub mod warehouse;
 pub mod webhook;
 
 pub use db::{Engine, Store, StoreError, WriteTx};
+/// A connection or a transaction's connection, as the store functions take it.
+pub type Conn = sqlx::AnyConnection;
 
 /// A page of a list query: `page` counts from 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +35,14 @@ impl PageRequest {
     pub fn offset(&self) -> i64 {
         (self.page - 1) * self.page_size
     }
+}
+
+/// Whose rows a list may show: a seller sees its own (`customer_id`), a
+/// staff member limited to warehouses sees only theirs (`warehouse_ids`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListScope {
+    pub customer_id: Option<i64>,
+    pub warehouse_ids: Option<Vec<i64>>,
 }
 
 /// Builds the WHERE clause of a filtered list query with numbered
@@ -78,6 +88,24 @@ impl Filter {
     pub(crate) fn and_in_ints(&mut self, column: &str, values: &[i64]) -> &mut Self {
         let marks = vec!["?"; values.len()].join(", ");
         self.and(&format!("{column} IN ({marks})"), values.iter().copied().map(Arg::Int))
+    }
+
+    /// Limits rows to a [`ListScope`], given the columns that hold the
+    /// customer and the warehouse.
+    pub(crate) fn scope(&mut self, scope: &ListScope, customer_column: &str, warehouse_column: &str) -> &mut Self {
+        if let Some(id) = scope.customer_id {
+            self.and(&format!("{customer_column} = ?"), [Arg::Int(id)]);
+        }
+        match scope.warehouse_ids.as_deref() {
+            None => {}
+            Some([]) => {
+                self.and("1 = 0", []);
+            }
+            Some(ids) => {
+                self.and_in_ints(warehouse_column, ids);
+            }
+        }
+        self
     }
 
     pub(crate) fn where_sql(&self) -> String {

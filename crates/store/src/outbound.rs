@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use sqlx::{AnyConnection, FromRow};
 
 use crate::db::lock_clause;
-use crate::{Arg, Filter, PageRequest, StoreError, WriteTx};
+use crate::{Arg, Filter, ListScope, PageRequest, StoreError, WriteTx};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct OutboundOrderRow {
@@ -242,14 +242,12 @@ pub struct OutboundFilter {
 
 pub async fn list_orders(
     conn: &mut AnyConnection,
-    customer_id: Option<i64>,
+    scope: &ListScope,
     filter: &OutboundFilter,
     page: PageRequest,
 ) -> Result<(Vec<OutboundOrderRow>, i64), StoreError> {
     let mut f = Filter::default();
-    if let Some(id) = customer_id {
-        f.and("o.customer_id = ?", [Arg::Int(id)]);
-    }
+    f.scope(scope, "o.customer_id", "o.warehouse_id");
     if !filter.order_nos.is_empty() {
         f.and_in_texts("o.order_no", &filter.order_nos);
     }

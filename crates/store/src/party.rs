@@ -1,5 +1,6 @@
 //! Customers, their API apps, staff users and bearer tokens.
 
+use haicang_core::staff::StaffRole;
 use sqlx::{AnyConnection, FromRow};
 
 use crate::StoreError;
@@ -29,7 +30,8 @@ pub struct StaffRow {
     pub username: String,
     pub name: String,
     pub password_hash: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: StaffRole,
     pub status: String,
 }
 
@@ -123,7 +125,7 @@ pub async fn insert_staff(
     username: &str,
     name: &str,
     password_hash: &str,
-    role: &str,
+    role: StaffRole,
     now: i64,
 ) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar(
@@ -133,7 +135,7 @@ pub async fn insert_staff(
     .bind(username)
     .bind(name)
     .bind(password_hash)
-    .bind(role)
+    .bind(role.as_str())
     .bind(now)
     .fetch_one(conn)
     .await?)
@@ -260,4 +262,58 @@ pub async fn insert_nonce(conn: &mut AnyConnection, app_id: i64, nonce: &str, no
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Limits a staff member to a warehouse (rows present: only those).
+pub async fn add_staff_warehouse(
+    conn: &mut AnyConnection,
+    staff_id: i64,
+    warehouse_id: i64,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO staff_warehouse (staff_id, warehouse_id, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (staff_id, warehouse_id) DO NOTHING",
+    )
+    .bind(staff_id)
+    .bind(warehouse_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The warehouses a staff member is limited to; empty: all.
+pub async fn staff_warehouse_ids(conn: &mut AnyConnection, staff_id: i64) -> Result<Vec<i64>, StoreError> {
+    Ok(sqlx::query_scalar("SELECT warehouse_id FROM staff_warehouse WHERE staff_id = $1 ORDER BY warehouse_id")
+        .bind(staff_id)
+        .fetch_all(conn)
+        .await?)
+}
+
+/// Grants a customer a warehouse; granting twice is one grant.
+pub async fn grant_warehouse(
+    conn: &mut AnyConnection,
+    customer_id: i64,
+    warehouse_id: i64,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO customer_warehouse (customer_id, warehouse_id, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (customer_id, warehouse_id) DO NOTHING",
+    )
+    .bind(customer_id)
+    .bind(warehouse_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The warehouses a customer was granted.
+pub async fn customer_warehouse_ids(conn: &mut AnyConnection, customer_id: i64) -> Result<Vec<i64>, StoreError> {
+    Ok(sqlx::query_scalar("SELECT warehouse_id FROM customer_warehouse WHERE customer_id = $1 ORDER BY warehouse_id")
+        .bind(customer_id)
+        .fetch_all(conn)
+        .await?)
 }

@@ -2,7 +2,7 @@
 
 use sqlx::{AnyConnection, FromRow};
 
-use crate::{Arg, Filter, PageRequest, StoreError};
+use crate::{Arg, Filter, ListScope, PageRequest, StoreError};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct WarehouseRow {
@@ -72,6 +72,8 @@ pub struct NewLocation {
 
 #[derive(Debug, Clone, Default)]
 pub struct LocationFilter {
+    /// Staff limited to warehouses see only theirs.
+    pub warehouse_ids: Option<Vec<i64>>,
     pub warehouse_code: Option<String>,
     pub zone: Option<String>,
     pub location_type: Option<String>,
@@ -199,6 +201,7 @@ pub async fn list_locations(
     page: PageRequest,
 ) -> Result<(Vec<LocationRow>, i64), StoreError> {
     let mut f = Filter::default();
+    f.scope(&ListScope { customer_id: None, warehouse_ids: filter.warehouse_ids.clone() }, "", "l.warehouse_id");
     if let Some(w) = &filter.warehouse_code {
         f.and("w.code = ?", [Arg::Text(w.clone())]);
     }

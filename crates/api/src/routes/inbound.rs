@@ -9,11 +9,11 @@ use axum::routing::{get, post, put};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use haicang_app::AppError;
 use haicang_app::inbound::{
     CreateInbound, InboundDetail, PlanItem, PutawayCommand, PutawayLine, ReceiveCommand, ReceiveLine,
 };
 use haicang_app::query::{InboundFilter, InboundOrderRow};
+use haicang_app::{AppError, Viewer};
 use haicang_core::decimal::format_fixed;
 use haicang_core::inbound::{BoxDraft, InboundStatus, ItemDraft};
 use haicang_core::ledger::Condition;
@@ -519,7 +519,7 @@ pub async fn create(
 ) -> Result<Envelope<CreatedView>, ApiError> {
     let cmd: CreateInbound = input.into();
     let (order_no, created) = s.app.create_inbound(&c, &cmd).await?;
-    let detail = s.app.inbound_detail(Some(&c), &order_no).await?;
+    let detail = s.app.inbound_detail(Viewer::Customer(&c), &order_no).await?;
     Ok(Envelope(CreatedView { order_no, status: detail.order.status, created }))
 }
 
@@ -536,7 +536,7 @@ pub async fn list(
     params: Params,
 ) -> Result<Envelope<PageView<InboundOrderView>>, ApiError> {
     let filter = inbound_filter(&params)?;
-    let page = s.app.list_inbound(Some(&c), &filter, params.page()?).await?;
+    let page = s.app.list_inbound(Viewer::Customer(&c), &filter, params.page()?).await?;
     Ok(Envelope(PageView::from_page(page, InboundOrderView::from)))
 }
 
@@ -549,12 +549,12 @@ pub async fn list(
     responses((status = 200, description = "A page of orders", body = PageView<InboundOrderView>)))]
 pub async fn ops_list(
     State(s): State<AppState>,
-    _: StaffAuth,
+    StaffAuth(staff): StaffAuth,
     params: Params,
 ) -> Result<Envelope<PageView<InboundOrderView>>, ApiError> {
     let mut filter = inbound_filter(&params)?;
     filter.customer_code = params.text("customerCode");
-    let page = s.app.list_inbound(None, &filter, params.page()?).await?;
+    let page = s.app.list_inbound(Viewer::Staff(&staff), &filter, params.page()?).await?;
     Ok(Envelope(PageView::from_page(page, InboundOrderView::from)))
 }
 
@@ -594,11 +594,11 @@ pub async fn detail(
     CustomerAuth(c): CustomerAuth,
     Path(no): Path<String>,
 ) -> Result<Envelope<InboundDetailView>, ApiError> {
-    Ok(Envelope(s.app.inbound_detail(Some(&c), &no).await?.into()))
+    Ok(Envelope(s.app.inbound_detail(Viewer::Customer(&c), &no).await?.into()))
 }
 
-async fn status_of(s: &AppState, c: Option<&haicang_app::CustomerPrincipal>, no: &str) -> Result<StatusView, ApiError> {
-    let d = s.app.inbound_detail(c, no).await?;
+async fn status_of(s: &AppState, viewer: Viewer<'_>, no: &str) -> Result<StatusView, ApiError> {
+    let d = s.app.inbound_detail(viewer, no).await?;
     Ok(StatusView { order_no: d.order.order_no, status: d.order.status })
 }
 
@@ -611,7 +611,7 @@ pub async fn submit(
     Path(no): Path<String>,
 ) -> Result<Envelope<StatusView>, ApiError> {
     s.app.submit_inbound(&c, &no).await?;
-    Ok(Envelope(status_of(&s, Some(&c), &no).await?))
+    Ok(Envelope(status_of(&s, Viewer::Customer(&c), &no).await?))
 }
 
 /// Cancels an order before it arrives (40005 after).
@@ -626,7 +626,7 @@ pub async fn cancel(
 ) -> Result<Envelope<StatusView>, ApiError> {
     let input: CancelInput = optional_body(&body)?;
     s.app.cancel_inbound(&c, &no, input.reason.as_deref().map(str::trim).filter(|r| !r.is_empty())).await?;
-    Ok(Envelope(status_of(&s, Some(&c), &no).await?))
+    Ok(Envelope(status_of(&s, Viewer::Customer(&c), &no).await?))
 }
 
 /// Sets carrier and tracking number while the goods are on the way.
@@ -641,7 +641,7 @@ pub async fn tracking(
 ) -> Result<Envelope<InboundOrderView>, ApiError> {
     let carrier = input.carrier.as_deref().map(str::trim).filter(|c| !c.is_empty());
     s.app.update_inbound_tracking(&c, &no, carrier, &input.tracking_no).await?;
-    Ok(Envelope(s.app.inbound_detail(Some(&c), &no).await?.order.into()))
+    Ok(Envelope(s.app.inbound_detail(Viewer::Customer(&c), &no).await?.order.into()))
 }
 
 fn label_size(params: &Params) -> Result<LabelSize, ApiError> {
@@ -674,7 +674,7 @@ pub async fn labels(
     params: Params,
 ) -> Result<Response, ApiError> {
     let size = label_size(&params)?;
-    Ok(pdf(&no, s.app.inbound_labels(Some(&c), &no, size).await?))
+    Ok(pdf(&no, s.app.inbound_labels(Viewer::Customer(&c), &no, size).await?))
 }
 
 // ------------------------------------------------------------------ staff
@@ -684,10 +684,10 @@ pub async fn labels(
     params(("no" = String, Path)), responses((status = 200, description = "The order", body = InboundDetailView)))]
 pub async fn ops_detail(
     State(s): State<AppState>,
-    _: StaffAuth,
+    StaffAuth(staff): StaffAuth,
     Path(no): Path<String>,
 ) -> Result<Envelope<InboundDetailView>, ApiError> {
-    Ok(Envelope(s.app.inbound_detail(None, &no).await?.into()))
+    Ok(Envelope(s.app.inbound_detail(Viewer::Staff(&staff), &no).await?.into()))
 }
 
 /// Reprints box labels at the dock.
@@ -696,12 +696,12 @@ pub async fn ops_detail(
     responses((status = 200, description = "PDF", content_type = "application/pdf")))]
 pub async fn ops_labels(
     State(s): State<AppState>,
-    _: StaffAuth,
+    StaffAuth(staff): StaffAuth,
     Path(no): Path<String>,
     params: Params,
 ) -> Result<Response, ApiError> {
     let size = label_size(&params)?;
-    Ok(pdf(&no, s.app.inbound_labels(None, &no, size).await?))
+    Ok(pdf(&no, s.app.inbound_labels(Viewer::Staff(&staff), &no, size).await?))
 }
 
 /// The goods are at the dock: `{code}` is the order number, a box's scan
@@ -718,7 +718,7 @@ pub async fn arrive(
     let input: ArriveInput = optional_body(&body)?;
     let order_no =
         s.app.arrive_inbound(&staff, input.warehouse_code.as_deref(), &code, input.dock_code.as_deref()).await?;
-    Ok(Envelope(status_of(&s, None, &order_no).await?))
+    Ok(Envelope(status_of(&s, Viewer::Staff(&staff), &order_no).await?))
 }
 
 /// Records the count of one box: good and defective per SKU.
@@ -748,7 +748,7 @@ pub async fn receive(
             .collect(),
     };
     s.app.receive_inbound(&staff, &no, &cmd).await?;
-    Ok(Envelope(s.app.inbound_detail(None, &no).await?.into()))
+    Ok(Envelope(s.app.inbound_detail(Viewer::Staff(&staff), &no).await?.into()))
 }
 
 /// Ends counting; boxes never counted become short discrepancies.
@@ -760,7 +760,7 @@ pub async fn close_receipt(
     Path(no): Path<String>,
 ) -> Result<Envelope<StatusView>, ApiError> {
     s.app.close_inbound_receipt(&staff, &no).await?;
-    Ok(Envelope(status_of(&s, None, &no).await?))
+    Ok(Envelope(status_of(&s, Viewer::Staff(&staff), &no).await?))
 }
 
 /// Proposed locations for what waits at the dock, with the reason.
@@ -768,10 +768,10 @@ pub async fn close_receipt(
     params(("no" = String, Path)), responses((status = 200, description = "The plan", body = PlanView)))]
 pub async fn putaway_plan(
     State(s): State<AppState>,
-    _: StaffAuth,
+    StaffAuth(staff): StaffAuth,
     Path(no): Path<String>,
 ) -> Result<Envelope<PlanView>, ApiError> {
-    let items = s.app.putaway_plan(&no).await?.into_iter().map(PlanItemView::from).collect();
+    let items = s.app.putaway_plan(&staff, &no).await?.into_iter().map(PlanItemView::from).collect();
     Ok(Envelope(PlanView { order_no: no, items }))
 }
 

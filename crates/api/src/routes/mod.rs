@@ -9,6 +9,52 @@ pub mod products;
 pub mod warehouses;
 pub mod webhooks;
 
+use haicang_app::StaffRole::{self, Admin, Operator, Supervisor};
+
+/// Every staff route and the least role that may call it: the one place
+/// this is decided (docs/ARCHITECTURE.md lists it; the OpenAPI document
+/// carries it as `x-min-role`). The staff extractor refuses a route that is
+/// missing here, so a new route cannot go unchecked; the role sweep test
+/// calls every staff operation of the OpenAPI document with each role.
+///
+/// OPERATOR: scan work (arrive, receive, putaway, pick, pack, ship,
+/// carrier events, reading what the floor needs). SUPERVISOR: decisions
+/// (adjustments, wave release, interceptions on behalf of sellers).
+/// ADMIN: the operator's business (no HTTP route yet: `haicang admin`).
+pub const STAFF_ROUTES: &[(&str, &str, StaffRole)] = &[
+    ("GET", "/api/v1/ops/locations", Operator),
+    ("POST", "/api/v1/ops/adjustments", Supervisor),
+    ("GET", "/api/v1/ops/inbound-orders", Operator),
+    ("GET", "/api/v1/ops/inbound-orders/{no}", Operator),
+    ("GET", "/api/v1/ops/inbound-orders/{no}/labels.pdf", Operator),
+    ("POST", "/api/v1/ops/inbound-orders/{code}/arrive", Operator),
+    ("POST", "/api/v1/ops/inbound-orders/{no}/receive", Operator),
+    ("POST", "/api/v1/ops/inbound-orders/{no}/close-receipt", Operator),
+    ("GET", "/api/v1/ops/inbound-orders/{no}/putaway-plan", Operator),
+    ("POST", "/api/v1/ops/putaway", Operator),
+    ("GET", "/api/v1/ops/outbound-orders", Operator),
+    ("GET", "/api/v1/ops/outbound-orders/{no}", Operator),
+    ("POST", "/api/v1/ops/outbound-orders/{no}/interception", Supervisor),
+    ("GET", "/api/v1/ops/outbound-orders/{no}/label.pdf", Operator),
+    ("POST", "/api/v1/ops/waves", Supervisor),
+    ("GET", "/api/v1/ops/pick-batches/{id}", Operator),
+    ("GET", "/api/v1/ops/pick-batches/{id}/pick-list.pdf", Operator),
+    ("POST", "/api/v1/ops/pick-batches/{id}/picks", Operator),
+    ("POST", "/api/v1/ops/pack", Operator),
+    ("POST", "/api/v1/ops/ship", Operator),
+    ("POST", "/api/v1/ops/shipments/{tracking_no}/events", Operator),
+    ("GET", "/api/v1/ops/count-tasks", Operator),
+];
+
+/// The least role of a staff route, `None` when the route is not in
+/// [`STAFF_ROUTES`].
+pub fn min_role(method: &str, path: &str) -> Option<StaffRole> {
+    STAFF_ROUTES.iter().find(|(m, p, _)| *m == method && *p == path).map(|(_, _, role)| *role)
+}
+
+/// Keeps the table honest about the roles it does not use yet.
+const _: StaffRole = Admin;
+
 /// Formats unix milliseconds as ISO 8601 UTC.
 pub(crate) fn iso(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)

@@ -73,7 +73,7 @@ impl From<LocationRow> for LocationView {
     responses((status = 200, description = "A page of locations", body = PageView<LocationView>)))]
 pub async fn locations(
     State(s): State<AppState>,
-    _: StaffAuth,
+    StaffAuth(staff): StaffAuth,
     params: Params,
 ) -> Result<Envelope<PageView<LocationView>>, ApiError> {
     let location_type = match params.text("type") {
@@ -86,12 +86,13 @@ pub async fn locations(
         ),
     };
     let filter = LocationFilter {
+        warehouse_ids: None,
         warehouse_code: params.text("warehouseCode"),
         zone: params.text("zone").map(|z| z.to_ascii_uppercase()),
         location_type,
         code_prefix: params.text("codePrefix").map(|p| p.to_ascii_uppercase()),
     };
-    let page = s.app.list_locations(&filter, params.page()?).await?;
+    let page = s.app.list_locations(&staff, &filter, params.page()?).await?;
     Ok(Envelope(PageView::from_page(page, LocationView::from)))
 }
 

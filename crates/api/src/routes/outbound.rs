@@ -10,11 +10,11 @@ use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use haicang_app::AppError;
 use haicang_app::outbound::{
     BatchView, CreateOutbound, OutboundDetail, PackCommand, PickCommand, TOTES_DEFAULT, WaveCommand, WaveProfile,
 };
 use haicang_app::query::{OutboundFilter, OutboundOrderRow};
+use haicang_app::{AppError, Viewer};
 use haicang_core::decimal::{format_fixed, parse_fixed};
 use haicang_core::outbound::{OutboundStatus, Recipient};
 
@@ -441,7 +441,7 @@ pub async fn create(
     JsonBody(input): JsonBody<OutboundInput>,
 ) -> Result<Envelope<CreatedView>, ApiError> {
     let (order_no, created) = s.app.create_outbound(&c, &input.into()).await?;
-    let status = s.app.outbound_detail(Some(&c), &order_no).await?.order.status;
+    let status = s.app.outbound_detail(Viewer::Customer(&c), &order_no).await?.order.status;
     Ok(Envelope(CreatedView { order_no, status, created }))
 }
 
@@ -482,7 +482,7 @@ pub async fn list(
     CustomerAuth(c): CustomerAuth,
     params: Params,
 ) -> Result<Envelope<PageView<OutboundOrderView>>, ApiError> {
-    let page = s.app.list_outbound(Some(&c), &outbound_filter(&params)?, params.page()?).await?;
+    let page = s.app.list_outbound(Viewer::Customer(&c), &outbound_filter(&params)?, params.page()?).await?;
     Ok(Envelope(PageView::from_page(page, OutboundOrderView::from)))
 }
 
@@ -505,7 +505,7 @@ pub async fn detail(
     CustomerAuth(c): CustomerAuth,
     Path(no): Path<String>,
 ) -> Result<Envelope<OutboundDetailView>, ApiError> {
-    Ok(Envelope(s.app.outbound_detail(Some(&c), &no).await?.into()))
+    Ok(Envelope(s.app.outbound_detail(Viewer::Customer(&c), &no).await?.into()))
 }
 
 /// Cancels before picking; afterwards requests an interception; 50018
@@ -532,7 +532,7 @@ pub async fn tracking(
     CustomerAuth(c): CustomerAuth,
     Path(no): Path<String>,
 ) -> Result<Envelope<TrackingView>, ApiError> {
-    let d = s.app.outbound_detail(Some(&c), &no).await?;
+    let d = s.app.outbound_detail(Viewer::Customer(&c), &no).await?;
     Ok(Envelope(TrackingView {
         order_no: d.order.order_no,
         status: d.order.status,
@@ -570,7 +570,7 @@ pub async fn label(
     CustomerAuth(c): CustomerAuth,
     Path(no): Path<String>,
 ) -> Result<Response, ApiError> {
-    Ok(pdf(&no, s.app.shipping_label(Some(&c), &no).await?))
+    Ok(pdf(&no, s.app.shipping_label(Viewer::Customer(&c), &no).await?))
 }
 
 // ------------------------------------------------------------------ staff
@@ -582,10 +582,10 @@ pub async fn label(
     responses((status = 200, description = "A page of orders", body = PageView<OutboundOrderView>)))]
 pub async fn ops_list(
     State(s): State<AppState>,
-    _: StaffAuth,
+    StaffAuth(staff): StaffAuth,
     params: Params,
 ) -> Result<Envelope<PageView<OutboundOrderView>>, ApiError> {
-    let page = s.app.list_outbound(None, &outbound_filter(&params)?, params.page()?).await?;
+    let page = s.app.list_outbound(Viewer::Staff(&staff), &outbound_filter(&params)?, params.page()?).await?;
     Ok(Envelope(PageView::from_page(page, OutboundOrderView::from)))
 }
 
@@ -593,10 +593,10 @@ pub async fn ops_list(
     params(("no" = String, Path)), responses((status = 200, description = "The order", body = OutboundDetailView)))]
 pub async fn ops_detail(
     State(s): State<AppState>,
-    _: StaffAuth,
+    StaffAuth(staff): StaffAuth,
     Path(no): Path<String>,
 ) -> Result<Envelope<OutboundDetailView>, ApiError> {
-    Ok(Envelope(s.app.outbound_detail(None, &no).await?.into()))
+    Ok(Envelope(s.app.outbound_detail(Viewer::Staff(&staff), &no).await?.into()))
 }
 
 /// Resolves a seller's interception request.
@@ -620,8 +620,12 @@ pub async fn interception(
 
 #[utoipa::path(get, path = "/api/v1/ops/outbound-orders/{no}/label.pdf", tag = "ops", security(("bearer" = [])),
     params(("no" = String, Path)), responses((status = 200, description = "PDF", content_type = "application/pdf")))]
-pub async fn ops_label(State(s): State<AppState>, _: StaffAuth, Path(no): Path<String>) -> Result<Response, ApiError> {
-    Ok(pdf(&no, s.app.shipping_label(None, &no).await?))
+pub async fn ops_label(
+    State(s): State<AppState>,
+    StaffAuth(staff): StaffAuth,
+    Path(no): Path<String>,
+) -> Result<Response, ApiError> {
+    Ok(pdf(&no, s.app.shipping_label(Viewer::Staff(&staff), &no).await?))
 }
 
 /// Releases orders to the floor: allocations, carts and routes.
@@ -671,16 +675,20 @@ pub async fn wave(
     params(("id" = i64, Path)), responses((status = 200, description = "The cart", body = BatchViewOut)))]
 pub async fn batch(
     State(s): State<AppState>,
-    _: StaffAuth,
+    StaffAuth(staff): StaffAuth,
     Path(id): Path<i64>,
 ) -> Result<Envelope<BatchViewOut>, ApiError> {
-    Ok(Envelope(s.app.pick_batch(id).await?.into()))
+    Ok(Envelope(s.app.pick_batch(&staff, id).await?.into()))
 }
 
 #[utoipa::path(get, path = "/api/v1/ops/pick-batches/{id}/pick-list.pdf", tag = "ops", security(("bearer" = [])),
     params(("id" = i64, Path)), responses((status = 200, description = "PDF", content_type = "application/pdf")))]
-pub async fn pick_list(State(s): State<AppState>, _: StaffAuth, Path(id): Path<i64>) -> Result<Response, ApiError> {
-    Ok(pdf(&format!("pick-list-{id}"), s.app.pick_list_pdf(id).await?))
+pub async fn pick_list(
+    State(s): State<AppState>,
+    StaffAuth(staff): StaffAuth,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    Ok(pdf(&format!("pick-list-{id}"), s.app.pick_list_pdf(&staff, id).await?))
 }
 
 /// A pick scan (`short: true` when the location holds no more).
@@ -748,7 +756,7 @@ pub async fn ship(
     responses((status = 200, description = "Recorded", body = CreatedView)))]
 pub async fn shipment_event(
     State(s): State<AppState>,
-    _: StaffAuth,
+    StaffAuth(staff): StaffAuth,
     Path(tracking_no): Path<String>,
     JsonBody(input): JsonBody<ShipmentEventInput>,
 ) -> Result<Envelope<TrackingEventView>, ApiError> {
@@ -758,7 +766,9 @@ pub async fn shipment_event(
             .map_err(|_| AppError::InvalidParam { field: "occurredAt", reason: "ISO 8601".into() })?
             .timestamp_millis(),
     };
-    s.app.add_shipment_event(&tracking_no, &input.code, &input.description, input.location.as_deref(), at).await?;
+    s.app
+        .add_shipment_event(&staff, &tracking_no, &input.code, &input.description, input.location.as_deref(), at)
+        .await?;
     Ok(Envelope(TrackingEventView {
         code: input.code.trim().to_ascii_uppercase(),
         description: input.description,
@@ -784,11 +794,11 @@ pub struct CountTaskView {
     params(("warehouseCode" = String, Query)), responses((status = 200, description = "Open tasks", body = [CountTaskView])))]
 pub async fn count_tasks(
     State(s): State<AppState>,
-    _: StaffAuth,
+    StaffAuth(staff): StaffAuth,
     params: Params,
 ) -> Result<Envelope<Vec<CountTaskView>>, ApiError> {
     let warehouse = params.text("warehouseCode").ok_or(AppError::MissingParam { field: "warehouseCode" })?;
-    let rows = s.app.open_count_tasks(&warehouse).await?;
+    let rows = s.app.open_count_tasks(&staff, &warehouse).await?;
     Ok(Envelope(
         rows.into_iter()
             .map(|t| CountTaskView {

@@ -66,8 +66,11 @@ pub struct ItemsView<T: ToSchema> {
 /// Warehouses the caller may use.
 #[utoipa::path(get, path = "/api/v1/warehouses", tag = "warehouses", security(("bearer" = [])),
     responses((status = 200, description = "Warehouses", body = ItemsView<WarehouseView>)))]
-pub async fn list(State(s): State<AppState>, _: CustomerAuth) -> Result<Envelope<ItemsView<WarehouseView>>, ApiError> {
-    let items = s.app.list_warehouses().await?.into_iter().map(Into::into).collect();
+pub async fn list(
+    State(s): State<AppState>,
+    CustomerAuth(c): CustomerAuth,
+) -> Result<Envelope<ItemsView<WarehouseView>>, ApiError> {
+    let items = s.app.list_warehouses(&c).await?.into_iter().map(Into::into).collect();
     Ok(Envelope(ItemsView { items }))
 }
 
@@ -78,9 +81,9 @@ pub async fn list(State(s): State<AppState>, _: CustomerAuth) -> Result<Envelope
               (status = 404, description = "10051 unknown warehouse")))]
 pub async fn shipping_services(
     State(s): State<AppState>,
-    _: CustomerAuth,
+    CustomerAuth(c): CustomerAuth,
     Path(code): Path<String>,
 ) -> Result<Envelope<ItemsView<ShippingServiceView>>, ApiError> {
-    let items = s.app.list_shipping_services(&code).await?.into_iter().map(Into::into).collect();
+    let items = s.app.list_shipping_services(&c, &code).await?.into_iter().map(Into::into).collect();
     Ok(Envelope(ItemsView { items }))
 }

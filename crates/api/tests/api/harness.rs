@@ -161,6 +161,9 @@ impl Server {
     /// A token of a new customer with its own app.
     pub async fn other_customer(&self, code: &str) -> String {
         self.app.create_customer(code, code).await.unwrap();
+        for warehouse in ["US-LA01", "DE-FRA01"] {
+            self.app.grant_warehouse(code, warehouse).await.unwrap();
+        }
         let creds = self.app.create_app(code, "test", None).await.unwrap();
         self.token_pair(&creds.app_id, &creds.app_secret).await["accessToken"].as_str().unwrap().to_owned()
     }

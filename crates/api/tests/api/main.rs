@@ -19,6 +19,7 @@ mod outbound;
 mod outbound_states;
 mod product_errors;
 mod products;
+mod roles;
 mod signing;
 mod warehouses;
 mod webhook_network;

@@ -571,3 +571,19 @@ async fn sixty_four_clients_race_for_the_last_units() {
     assert_eq!(ok, 10, "exactly the units there were");
     assert_eq!(stock(&s, &seller, sku).await, (total, 0, 10));
 }
+
+#[tokio::test]
+async fn a_postcode_with_a_multibyte_character_is_a_clear_error_and_reserves_nothing() {
+    let s = start().await;
+    let seller = s.customer().await;
+    let before = stock(&s, &seller, "DEMO-0001").await;
+    for postcode in ["1234é6789", "1234é", "é", "12345-678é"] {
+        let mut body = order(&format!("PC-{postcode}"), json!([{"sku": "DEMO-0001", "quantity": 1}]));
+        body["recipient"]["postcode"] = json!(postcode);
+        let a = s.post("/api/v1/outbound-orders", &seller, &body).await;
+        a.err(50087, 400);
+        assert!(a.message().contains(postcode), "{}", a.message());
+    }
+    assert_eq!(stock(&s, &seller, "DEMO-0001").await, before);
+    assert_eq!(s.get("/api/v1/outbound-orders", &seller).await.ok()["total"], 0);
+}
