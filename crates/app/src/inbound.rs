@@ -29,7 +29,9 @@ use haicang_store::{WriteTx, sequence};
 
 use crate::events;
 use crate::warehouses::warehouse_for;
-use crate::{App, AppError, CustomerPrincipal, Page, PageRequest, StaffPrincipal, Viewer, day_code, now_ms};
+use crate::{
+    App, AppError, CustomerPrincipal, Page, PageRequest, StaffPrincipal, Viewer, day_code, idempotency, now_ms,
+};
 
 pub const INBOUND_PUTAWAY: &str = "inbound.putaway";
 
@@ -128,11 +130,6 @@ struct Waiting {
     quantity: i64,
 }
 
-fn request_hash(cmd: &CreateInbound) -> String {
-    let canonical = serde_json::to_string(cmd).unwrap_or_default();
-    hex::encode(Sha256::digest(canonical.as_bytes()))
-}
-
 fn trimmed(value: &Option<String>) -> Option<String> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
 }
@@ -183,7 +180,7 @@ impl App {
         cmd: &CreateInbound,
     ) -> Result<(String, bool), AppError> {
         let (kind, mode, contents) = cmd.check()?;
-        let hash = request_hash(cmd);
+        let hash = idempotency::fingerprint(cmd);
         self.retrying(|| self.create_inbound_once(customer, cmd, kind, mode, &contents, &hash)).await
     }
 
@@ -200,7 +197,7 @@ impl App {
         let reference = cmd.customer_reference.trim();
         let mut tx = self.store.begin_write().await?;
         if let Some(existing) = store::find_by_reference(&mut tx, customer.customer_id, reference).await? {
-            return if existing.request_hash == hash {
+            return if idempotency::same_request(&existing.request_hash, cmd) {
                 Ok((existing.order_no, false))
             } else {
                 Err(AppError::InboundReferenceConflict(reference.to_owned()))

@@ -14,6 +14,7 @@ pub mod catalog;
 pub mod demo;
 mod error;
 pub mod events;
+pub mod idempotency;
 pub mod inbound;
 pub mod inventory;
 pub mod outbound;

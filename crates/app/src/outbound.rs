@@ -26,7 +26,9 @@ use haicang_store::{StoreError, WriteTx, sequence};
 
 use crate::events;
 use crate::warehouses::warehouse_for;
-use crate::{App, AppError, CustomerPrincipal, Page, PageRequest, StaffPrincipal, Viewer, day_code, now_ms};
+use crate::{
+    App, AppError, CustomerPrincipal, Page, PageRequest, StaffPrincipal, Viewer, day_code, idempotency, now_ms,
+};
 
 pub const ORDER_CREATED: &str = "order.created";
 pub const ORDER_CANCELLED: &str = "order.cancelled";
@@ -163,10 +165,6 @@ pub struct OutboundDetail {
 /// A line of an order and the sources its units come from.
 type LinePlan = (OutboundLineRow, Vec<(Source, i64)>);
 
-fn request_hash(cmd: &CreateOutbound) -> String {
-    hex::encode(Sha256::digest(serde_json::to_string(cmd).unwrap_or_default().as_bytes()))
-}
-
 fn trimmed(value: &Option<String>) -> Option<String> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
 }
@@ -268,7 +266,7 @@ impl App {
         cmd: &CreateOutbound,
     ) -> Result<(String, bool), AppError> {
         let platform = cmd.check()?;
-        let hash = request_hash(cmd);
+        let hash = idempotency::fingerprint(cmd);
         self.retrying(|| self.create_outbound_once(customer, cmd, platform, &hash)).await
     }
 
@@ -285,7 +283,7 @@ impl App {
         let ahead = sequence::next_value_ahead(&self.store, DocumentType::Outbound.prefix(), &day).await?;
         let mut tx = self.store.begin_write().await?;
         if let Some(existing) = store::find_by_reference(&mut tx, customer.customer_id, reference).await? {
-            return if existing.request_hash == hash {
+            return if idempotency::same_request(&existing.request_hash, cmd) {
                 Ok((existing.order_no, false))
             } else {
                 Err(AppError::OutboundReferenceConflict(reference.to_owned()))
