@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use haicang_core::product::{BATCH_MAX, ProductDraft, ProductKind, ProductSpec};
+use haicang_core::product::{BATCH_MAX, ProductDraft, ProductKind, ProductSpec, ProductType};
 use haicang_store::product::{self as products, ProductFilter, ProductRow};
 use haicang_store::{StoreError, WriteTx};
 
@@ -133,7 +133,7 @@ impl App {
         {
             return Err(AppError::BarcodeExists(spec.barcode.clone()));
         }
-        let identity_changes = current.product_type != spec.kind.product_type().as_str()
+        let identity_changes = current.product_type != spec.kind.product_type()
             || (current.serial_managed != 0) != spec.flags.serial_managed
             || (current.batch_managed != 0) != spec.flags.batch_managed;
         if (current.barcode != spec.barcode || identity_changes)
@@ -169,7 +169,8 @@ impl App {
     ) -> Result<Page<ProductDetails>, AppError> {
         let mut conn = self.store.read().await?;
         let (rows, total) = products::list_products(&mut conn, customer.customer_id, filter, page).await?;
-        let ids: Vec<i64> = rows.iter().filter(|r| r.product_type == "SUITE").map(|r| r.product_id).collect();
+        let ids: Vec<i64> =
+            rows.iter().filter(|r| r.product_type == ProductType::Suite).map(|r| r.product_id).collect();
         let components = products::components_of(&mut conn, &ids).await?;
         let items = rows
             .into_iter()

@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 use haicang_core::document::{DocumentType, format_document_no};
 use haicang_core::inbound::{
@@ -16,6 +15,7 @@ use haicang_core::inbound::{
 use haicang_core::layout::LayoutLocation;
 use haicang_core::ledger::{Condition, Quantity, VirtualLocation};
 use haicang_core::location::{LocationType, Restriction};
+use haicang_core::product::ProductStatus;
 use haicang_core::putaway::{self, Content, Incoming, Reason, Slot};
 use haicang_print::{BoxLabel, LabelSize};
 use haicang_store::inbound::{
@@ -30,7 +30,7 @@ use haicang_store::{WriteTx, sequence};
 use crate::events;
 use crate::warehouses::warehouse_for;
 use crate::{
-    App, AppError, CustomerPrincipal, Page, PageRequest, StaffPrincipal, Viewer, day_code, idempotency, now_ms,
+    App, AppError, Created, CustomerPrincipal, Page, PageRequest, StaffPrincipal, Viewer, day_code, idempotency, now_ms,
 };
 
 pub const INBOUND_PUTAWAY: &str = "inbound.putaway";
@@ -135,13 +135,12 @@ fn trimmed(value: &Option<String>) -> Option<String> {
 }
 
 fn refused(order: &InboundOrderRow, action: InboundAction) -> AppError {
-    AppError::InboundStatus { order_no: order.order_no.clone(), status: order.status.clone(), action }
+    AppError::InboundStatus { order_no: order.order_no.clone(), status: order.status.as_str().to_owned(), action }
 }
 
 /// The status after `action`, or the refusal naming the status.
 fn step(order: &InboundOrderRow, action: InboundAction) -> Result<InboundStatus, AppError> {
-    let status = InboundStatus::parse(&order.status).ok_or_else(|| refused(order, action))?;
-    status.after(action).map_err(|_| refused(order, action))
+    order.status.after(action).map_err(|_| refused(order, action))
 }
 
 impl CreateInbound {
@@ -178,7 +177,7 @@ impl App {
         &self,
         customer: &CustomerPrincipal,
         cmd: &CreateInbound,
-    ) -> Result<(String, bool), AppError> {
+    ) -> Result<Created<InboundStatus>, AppError> {
         let (kind, mode, contents) = cmd.check()?;
         let hash = idempotency::fingerprint(cmd);
         self.retrying(|| self.create_inbound_once(customer, cmd, kind, mode, &contents, &hash)).await
@@ -192,13 +191,13 @@ impl App {
         mode: InboundMode,
         contents: &Contents,
         hash: &str,
-    ) -> Result<(String, bool), AppError> {
+    ) -> Result<Created<InboundStatus>, AppError> {
         let now = now_ms();
         let reference = cmd.customer_reference.trim();
         let mut tx = self.store.begin_write().await?;
         if let Some(existing) = store::find_by_reference(&mut tx, customer.customer_id, reference).await? {
             return if idempotency::same_request(&existing.request_hash, cmd) {
-                Ok((existing.order_no, false))
+                Ok(Created { order_no: existing.order_no, status: existing.status, created: false })
             } else {
                 Err(AppError::InboundReferenceConflict(reference.to_owned()))
             };
@@ -329,7 +328,7 @@ impl App {
             stock::ensure_summary(&mut tx, item, now).await?;
         }
         tx.commit().await?;
-        Ok((order_no, true))
+        Ok(Created { order_no, status, created: true })
     }
 
     /// Sends a DRAFT order to the warehouse.
@@ -388,7 +387,7 @@ impl App {
             store::change_status(
                 &mut tx,
                 order.inbound_order_id,
-                &order.status,
+                order.status.as_str(),
                 next.as_str(),
                 &change,
                 &operator,
@@ -398,7 +397,7 @@ impl App {
             .await?;
             // A step that keeps the status (a new tracking number) is
             // still history.
-            if next.as_str() == order.status {
+            if next == order.status {
                 store::add_history(&mut tx, order.inbound_order_id, next.as_str(), &operator, note, now).await?;
             }
             tx.commit().await?;
@@ -429,9 +428,8 @@ impl App {
             lines.iter().map(|l| (box_no(l.inbound_box_id), l.sku.as_str(), l.quantity)).collect();
         let counted: Vec<rules::Count<'_>> =
             receipts.iter().map(|r| (box_no(r.inbound_box_id), r.sku.as_str(), r.good, r.defective)).collect();
-        let status = InboundStatus::parse(&order.status);
         let closed =
-            matches!(status, Some(InboundStatus::Received | InboundStatus::PuttingAway | InboundStatus::PutawayDone));
+            matches!(order.status, InboundStatus::Received | InboundStatus::PuttingAway | InboundStatus::PutawayDone);
         let discrepancies = rules::discrepancies(&expected, &counted, closed);
         let mut skus: BTreeMap<String, SkuProgress> = BTreeMap::new();
         for l in &lines {
@@ -533,7 +531,7 @@ impl App {
                     .await?
                     .ok_or_else(|| AppError::LocationNotFound("RECEIVING".into()))?,
             };
-            if dock.location_type != LocationType::Receiving.as_str() {
+            if dock.location_type != LocationType::Receiving {
                 return Err(AppError::LocationNotAllowed {
                     location: dock.code,
                     reason: "received goods wait in a RECEIVING location".into(),
@@ -547,7 +545,7 @@ impl App {
             store::change_status(
                 &mut tx,
                 order.inbound_order_id,
-                &order.status,
+                order.status.as_str(),
                 next.as_str(),
                 &change,
                 &staff.operator(),
@@ -720,7 +718,7 @@ impl App {
         store::change_status(
             &mut tx,
             order.inbound_order_id,
-            &order.status,
+            order.status.as_str(),
             next.as_str(),
             &StatusChange::default(),
             &staff.operator(),
@@ -742,7 +740,8 @@ impl App {
             let change = StatusChange { received_at: Some(now), ..Default::default() };
             let operator = staff.operator();
             let id = order.inbound_order_id;
-            store::change_status(&mut tx, id, &order.status, next.as_str(), &change, &operator, None, now).await?;
+            store::change_status(&mut tx, id, order.status.as_str(), next.as_str(), &change, &operator, None, now)
+                .await?;
             // Nothing came at all: nothing will be put away either, so the
             // order ends here (and the seller hears so).
             if store::receipts(tx.conn(), id).await?.is_empty() {
@@ -962,7 +961,7 @@ impl App {
         store::change_status(
             &mut tx,
             order.inbound_order_id,
-            &order.status,
+            order.status.as_str(),
             next.as_str(),
             &change,
             &staff.operator(),
@@ -1059,7 +1058,7 @@ async fn known_products<'a>(
     for sku in &wanted {
         match by_sku.get(sku) {
             None => return Err(AppError::SkuNotFound(sku.clone())),
-            Some(p) if p.status != "ACTIVE" => return Err(AppError::SkuInactive(sku.clone())),
+            Some(p) if p.status != ProductStatus::Active => return Err(AppError::SkuInactive(sku.clone())),
             Some(_) => {}
         }
     }
@@ -1088,7 +1087,7 @@ fn waiting_from(receipts: &[ReceiptRow], putaways: &[PutawayRow]) -> Vec<Waiting
         add(r.product_id, &r.sku, r.lot_id, &r.lot_code, Condition::Defective, r.defective);
     }
     for a in putaways {
-        let condition = Condition::parse(&a.condition).unwrap_or(Condition::Good);
+        let condition = a.condition;
         add(a.product_id, &a.sku, 0, &a.lot_code, condition, -a.quantity);
     }
     out.retain(|w| w.quantity > 0);
@@ -1143,7 +1142,7 @@ fn slots_from(locations: &[LocationRow], occupancy: &[haicang_store::inbound::Oc
                 aisle: l.aisle,
                 bay: l.bay,
                 level: l.level,
-                kind: LocationType::parse(&l.location_type).unwrap_or(LocationType::Storage),
+                kind: l.location_type,
                 x_mm: l.x_mm,
                 y_mm: l.y_mm,
                 block: l.block,
@@ -1164,12 +1163,8 @@ fn slots_from(locations: &[LocationRow], occupancy: &[haicang_store::inbound::Oc
         };
         slot.used_volume_cm3 += volume.saturating_mul(o.quantity);
         slot.used_weight_g += o.weight_mg.map(|mg| (mg + 999) / 1000).unwrap_or(0).saturating_mul(o.quantity);
-        let content = Content {
-            customer_id: o.customer_id,
-            product_id: o.product_id,
-            lot_id: o.lot_id,
-            condition: Condition::parse(&o.condition).unwrap_or(Condition::Good),
-        };
+        let content =
+            Content { customer_id: o.customer_id, product_id: o.product_id, lot_id: o.lot_id, condition: o.condition };
         if !slot.contents.contains(&content) {
             slot.contents.push(content);
         }
@@ -1182,7 +1177,7 @@ fn slots_from(locations: &[LocationRow], occupancy: &[haicang_store::inbound::Oc
 /// hazardous goods only in their zone. (Room is the operator's call: they
 /// see the shelf.)
 fn location_allows(l: &LocationRow, p: &ProductRow, condition: Condition) -> Result<(), AppError> {
-    let kind = LocationType::parse(&l.location_type).unwrap_or(LocationType::Receiving);
+    let kind = l.location_type;
     let refuse = |reason: &str| Err(AppError::LocationNotAllowed { location: l.code.clone(), reason: reason.into() });
     let good_places = [LocationType::Storage, LocationType::PickFace, LocationType::Overflow];
     match condition {

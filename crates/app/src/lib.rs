@@ -203,6 +203,15 @@ pub fn page_request(page: Option<i64>, page_size: Option<i64>) -> Result<PageReq
     Ok(PageRequest { page, page_size })
 }
 
+/// What a creating command answers: the document, its status, and whether
+/// this request created it (`false`: the same request came before).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Created<S> {
+    pub order_no: String,
+    pub status: S,
+    pub created: bool,
+}
+
 /// One page of a list and the total across all pages.
 #[derive(Debug, Clone)]
 pub struct Page<T> {

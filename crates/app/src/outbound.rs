@@ -6,13 +6,15 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 use haicang_core::document::{DocumentType, format_document_no};
 use haicang_core::ledger::{Condition, LedgerError, Quantity};
+use haicang_core::location::LocationType;
 use haicang_core::outbound::{
-    self as rules, CancelKind, OrderError, OutboundAction, OutboundStatus, Platform, Recipient, Source,
+    self as rules, AllocationStatus, CancelKind, InterceptStatus, OrderError, OutboundAction, OutboundStatus, Platform,
+    Recipient, Source, StepRefused,
 };
+use haicang_core::product::{ProductStatus, ProductType};
 use haicang_core::routing::batching::{self, BatchMethod};
 use haicang_core::routing::{self, Layout, Method, Pick as RoutePick};
 use haicang_store::outbound::{
@@ -27,7 +29,7 @@ use haicang_store::{StoreError, WriteTx, sequence};
 use crate::events;
 use crate::warehouses::warehouse_for;
 use crate::{
-    App, AppError, CustomerPrincipal, Page, PageRequest, StaffPrincipal, Viewer, day_code, idempotency, now_ms,
+    App, AppError, Created, CustomerPrincipal, Page, PageRequest, StaffPrincipal, Viewer, day_code, idempotency, now_ms,
 };
 
 pub const ORDER_CREATED: &str = "order.created";
@@ -169,38 +171,29 @@ fn trimmed(value: &Option<String>) -> Option<String> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
 }
 
-fn status_of(order: &OutboundOrderRow) -> OutboundStatus {
-    parse_status(&order.status)
-}
-
-fn parse_status(status: &str) -> OutboundStatus {
-    OutboundStatus::parse(status).unwrap_or(OutboundStatus::Cancelled)
-}
-
 fn refused(order: &OutboundOrderRow, action: OutboundAction) -> AppError {
-    status_refuses(&order.order_no, &order.status, action)
+    status_refuses(&order.order_no, order.status, action)
 }
 
-fn status_refuses(order_no: &str, status: &str, action: OutboundAction) -> AppError {
-    AppError::OutboundStatus { order_no: order_no.to_owned(), status: status.to_owned(), action }
+fn status_refuses(order_no: &str, status: OutboundStatus, action: OutboundAction) -> AppError {
+    AppError::OutboundStatus { order_no: order_no.to_owned(), status: status.as_str().to_owned(), action }
 }
 
 fn step(order: &OutboundOrderRow, action: OutboundAction) -> Result<OutboundStatus, AppError> {
-    step_of(&order.order_no, &order.status, order.intercept_status.as_deref(), action)
+    step_of(&order.order_no, order.status, order.intercept_status.0, action)
 }
 
-/// The order's next status after `action`, or why not: an interception
-/// waiting for the warehouse blocks everything but its resolution.
+/// The order's next status after `action`, or why not (core decides).
 fn step_of(
     order_no: &str,
-    status: &str,
-    intercept_status: Option<&str>,
+    status: OutboundStatus,
+    intercept: Option<InterceptStatus>,
     action: OutboundAction,
 ) -> Result<OutboundStatus, AppError> {
-    if intercept_status == Some("REQUESTED") && action != OutboundAction::Intercept {
-        return Err(AppError::InterceptPending(order_no.to_owned()));
-    }
-    parse_status(status).after(action).map_err(|_| status_refuses(order_no, status, action))
+    rules::step(status, intercept, action).map_err(|e| match e {
+        StepRefused::InterceptPending => AppError::InterceptPending(order_no.to_owned()),
+        StepRefused::Status(_) => status_refuses(order_no, status, action),
+    })
 }
 
 fn doc(order: &OutboundOrderRow, line: i64, operator: String, reason: Option<&str>) -> DocumentRef {
@@ -264,7 +257,7 @@ impl App {
         &self,
         customer: &CustomerPrincipal,
         cmd: &CreateOutbound,
-    ) -> Result<(String, bool), AppError> {
+    ) -> Result<Created<OutboundStatus>, AppError> {
         let platform = cmd.check()?;
         let hash = idempotency::fingerprint(cmd);
         self.retrying(|| self.create_outbound_once(customer, cmd, platform, &hash)).await
@@ -276,7 +269,7 @@ impl App {
         cmd: &CreateOutbound,
         platform: Platform,
         hash: &str,
-    ) -> Result<(String, bool), AppError> {
+    ) -> Result<Created<OutboundStatus>, AppError> {
         let now = now_ms();
         let reference = cmd.customer_reference.trim();
         let day = day_code(now);
@@ -284,7 +277,7 @@ impl App {
         let mut tx = self.store.begin_write().await?;
         if let Some(existing) = store::find_by_reference(&mut tx, customer.customer_id, reference).await? {
             return if idempotency::same_request(&existing.request_hash, cmd) {
-                Ok((existing.order_no, false))
+                Ok(Created { order_no: existing.order_no, status: existing.status, created: false })
             } else {
                 Err(AppError::OutboundReferenceConflict(reference.to_owned()))
             };
@@ -311,10 +304,10 @@ impl App {
         for (sku, quantity) in &cmd.items {
             let p =
                 found.iter().find(|p| p.sku == sku.trim()).ok_or_else(|| AppError::OutboundSkuMissing(sku.clone()))?;
-            if p.status != "ACTIVE" {
+            if p.status != ProductStatus::Active {
                 return Err(AppError::OutboundSkuBanned(p.sku.clone()));
             }
-            if p.product_type == "SUITE" {
+            if p.product_type == ProductType::Suite {
                 let parts = products::components_of(tx.conn(), &[p.product_id]).await?;
                 let part_skus: Vec<String> = parts.iter().map(|c| c.sku.clone()).collect();
                 let part_rows = products::products_by_sku(tx.conn(), customer.customer_id, &part_skus).await?;
@@ -403,7 +396,7 @@ impl App {
         events::emit(&mut tx, (customer.customer_id, &customer.customer_code), ORDER_CREATED, &w.code, data, now)
             .await?;
         tx.commit().await?;
-        Ok((order_no, true))
+        Ok(Created { order_no, status: OutboundStatus::Created, created: true })
     }
 
     pub async fn outbound_detail(&self, viewer: Viewer<'_>, order_no: &str) -> Result<OutboundDetail, AppError> {
@@ -464,11 +457,11 @@ impl App {
             let mut tx = self.store.begin_write().await?;
             let order = locked(&mut tx, order_no, Viewer::Customer(customer)).await?;
             let operator = format!("customer:{}", customer.customer_code);
-            match status_of(&order).cancel_kind() {
+            match order.status.cancel_kind() {
                 CancelKind::TooLate => return Err(AppError::OutboundShipped(order.order_no.clone())),
                 CancelKind::AlreadyCancelled => return Err(AppError::OutboundCancelled(order.order_no.clone())),
                 CancelKind::Interception => {
-                    if order.intercept_status.as_deref() == Some("REQUESTED") {
+                    if order.intercept_status.0 == Some(InterceptStatus::Requested) {
                         return Err(AppError::InterceptPending(order.order_no.clone()));
                     }
                     let change = OrderChange {
@@ -476,7 +469,7 @@ impl App {
                         intercept_reason: Some(reason.unwrap_or("cancelled by the seller")),
                         ..Default::default()
                     };
-                    store::change_order(&mut tx, &order, &order.status, &change, now).await?;
+                    store::change_order(&mut tx, &order, order.status.as_str(), &change, now).await?;
                 }
                 CancelKind::AtOnce => {
                     unwind(&mut tx, &order, operator, "cancelled", now).await?;
@@ -516,10 +509,10 @@ impl App {
             let now = now_ms();
             let mut tx = self.store.begin_write().await?;
             let order = locked(&mut tx, order_no, Viewer::Staff(staff)).await?;
-            if order.intercept_status.as_deref() != Some("REQUESTED") {
+            if order.intercept_status.0 != Some(InterceptStatus::Requested) {
                 return Err(AppError::NoInterception(order.order_no.clone()));
             }
-            let next = if success { step(&order, OutboundAction::Intercept)? } else { status_of(&order) };
+            let next = if success { step(&order, OutboundAction::Intercept)? } else { order.status };
             if success {
                 unwind(&mut tx, &order, staff.operator(), "intercepted", now).await?;
             }
@@ -626,7 +619,7 @@ impl App {
                         reason: format!("{no} is not in {}", w.code),
                     });
                 }
-                step_of(&order.order_no, &order.status, order.intercept_status.as_deref(), OutboundAction::Wave)?;
+                step_of(&order.order_no, order.status, order.intercept_status.0, OutboundAction::Wave)?;
                 let lines = lines_of.remove(&order.outbound_order_id).unwrap_or_default();
                 if !cmd.profile.admits(&lines) {
                     continue;
@@ -648,7 +641,7 @@ impl App {
                     let sources: Vec<Source> = stock_of[&line.product_id]
                         .iter()
                         .map(|r| Source {
-                            pick_face: r.location_type == "PICK_FACE",
+                            pick_face: r.location_type == LocationType::PickFace,
                             free: r.quantity - r.allocated - promised((r.location_id, r.lot_id)),
                             location_id: r.location_id,
                             location_code: r.location_code.clone(),
@@ -831,7 +824,11 @@ impl App {
         let here: Vec<AllocationRow> = store::allocations_of_batch(tx.conn(), batch_id)
             .await?
             .into_iter()
-            .filter(|a| a.status == "OPEN" && a.location_code == code && (a.sku == scanned || a.barcode == scanned))
+            .filter(|a| {
+                a.status == AllocationStatus::Open
+                    && a.location_code == code
+                    && (a.sku == scanned || a.barcode == scanned)
+            })
             .collect();
         if here.is_empty() {
             return Err(AppError::PickMismatch(format!("nothing of {scanned} to pick at {code} in this cart")));
@@ -875,22 +872,15 @@ impl App {
                 .await
                 .map_err(|e| AppError::from_store_for_sku(e, &a.sku))?;
             }
-            let done = a.picked + n == a.quantity;
-            let status = if done {
-                "DONE"
-            } else if cmd.short {
-                "SHORT"
-            } else {
-                "OPEN"
-            };
+            let status = AllocationStatus::after_pick(a.picked + n, a.quantity, cmd.short);
             let tote = cmd.tote.as_deref().map(str::trim).filter(|t| !t.is_empty());
             // A short allocation keeps what was picked as its quantity.
-            if status == "SHORT" {
+            if status == AllocationStatus::Short {
                 shrink_allocation(&mut tx, a, a.picked + n, tote, now).await?;
             } else {
-                store::update_allocation(&mut tx, a, a.picked + n, status, tote, now).await?;
+                store::update_allocation(&mut tx, a, a.picked + n, status.as_str(), tote, now).await?;
             }
-            if status == "SHORT" {
+            if status == AllocationStatus::Short {
                 let missing = want - n;
                 store::insert_count_task(
                     &mut tx,
@@ -917,20 +907,16 @@ impl App {
             }
             touched.retain(|id| *id != a.outbound_order_id);
             let order = locked(&mut tx, &a.order_no, Viewer::Staff(staff)).await?;
-            if status_of(&order) == OutboundStatus::Exception {
+            if order.status == OutboundStatus::Exception {
                 continue;
             }
             let all = store::allocations_of_order(tx.conn(), order.outbound_order_id).await?;
-            let complete = all.iter().all(|x| x.status == "DONE" || x.status == "SHORT" || x.status == "RELEASED");
-            let any_picked = all.iter().any(|x| x.picked > 0);
-            let next = if complete {
-                step(&order, OutboundAction::PickLast)?
-            } else if any_picked {
-                step(&order, OutboundAction::Pick)?
-            } else {
-                status_of(&order)
+            let progress: Vec<(AllocationStatus, i64)> = all.iter().map(|x| (x.status, x.picked)).collect();
+            let next = match rules::pick_progress(&progress) {
+                Some(action) => step(&order, action)?,
+                None => order.status,
             };
-            if next.as_str() != order.status {
+            if next != order.status {
                 store::change_order(&mut tx, &order, next.as_str(), &OrderChange::default(), now).await?;
             }
             if next == OutboundStatus::Picked {
@@ -971,7 +957,7 @@ impl App {
             .into_iter()
             .filter(|r| r.location_id != short.location_id)
             .map(|r| Source {
-                pick_face: r.location_type == "PICK_FACE",
+                pick_face: r.location_type == LocationType::PickFace,
                 free: r.quantity - r.allocated,
                 location_id: r.location_id,
                 location_code: r.location_code,
@@ -994,8 +980,8 @@ impl App {
             // Pickers skip what is left of it; picked units wait at the
             // bench until the order is cancelled (and put back).
             for a in store::allocations_of_order(tx.conn(), order.outbound_order_id).await? {
-                if a.status == "OPEN" {
-                    store::update_allocation(tx, &a, a.picked, "RELEASED", None, now).await?;
+                if a.status == AllocationStatus::Open {
+                    store::update_allocation(tx, &a, a.picked, AllocationStatus::Released.as_str(), None, now).await?;
                 }
             }
             return Ok(());
@@ -1333,7 +1319,7 @@ fn batch_view(batch: BatchRow, allocations: &[AllocationRow]) -> BatchView {
             picked: a.picked,
             order_no: a.order_no.clone(),
             tote: totes.iter().find(|(o, _)| *o == a.order_no).map(|(_, t)| t.clone()),
-            status: a.status.clone(),
+            status: a.status.as_str().to_owned(),
         })
         .collect();
     BatchView { batch, route, totes }
@@ -1388,8 +1374,8 @@ async fn unwind(
                 .await
                 .map_err(|e| AppError::from_store_for_sku(e, &a.sku))?;
             }
-            if a.status != "RELEASED" {
-                store::update_allocation(tx, a, a.picked, "RELEASED", None, now).await?;
+            if a.status != AllocationStatus::Released {
+                store::update_allocation(tx, a, a.picked, AllocationStatus::Released.as_str(), None, now).await?;
             }
         }
     }
@@ -1408,7 +1394,7 @@ async fn stock_after(tx: &mut WriteTx, warehouse_id: i64, product_id: i64) -> Re
 /// them, a cross aisle at each block boundary plus front and back.
 fn layout_of<'a>(locations: impl Iterator<Item = &'a LocationRow>) -> Result<Layout, AppError> {
     let racks: Vec<&LocationRow> =
-        locations.filter(|l| l.location_type == "STORAGE" || l.location_type == "PICK_FACE").collect();
+        locations.filter(|l| matches!(l.location_type, LocationType::Storage | LocationType::PickFace)).collect();
     let aisles = racks.iter().map(|l| l.aisle).max().unwrap_or(1).max(1) as u32;
     let length_mm = racks.iter().map(|l| l.y_mm).max().unwrap_or(0) + 1200;
     let blocks = racks.iter().map(|l| l.block).max().unwrap_or(0) as u32;

@@ -83,7 +83,11 @@ async fn admin_commands_create_customers_apps_staff_and_import_locations() {
         ..Default::default()
     };
     let page = app.list_locations(&admin, &filter, page_request(None, None).unwrap()).await.unwrap();
-    assert_eq!(page.items[0].location_type, "QUARANTINE", "an existing code is updated");
+    assert_eq!(
+        page.items[0].location_type,
+        haicang_core::location::LocationType::Quarantine,
+        "an existing code is updated"
+    );
 
     std::fs::write(&csv, "code,zone,aisle,bay,level,type\nBAD CODE!,E,1,1,1,STORAGE\n").unwrap();
     let (ok, _, err) = haicang(&url, &["admin", "location", "import", "--warehouse", "US-LA01", csv.to_str().unwrap()]);

@@ -58,6 +58,18 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// A seller's request to stop an order that is already being picked,
+    /// and how staff answered it.
+    InterceptStatus { Requested => "REQUESTED", Succeeded => "SUCCEEDED", Failed => "FAILED" }
+);
+
+text_enum!(
+    /// A location allocation of a wave: OPEN until picked (DONE), shrunk
+    /// to what was found (SHORT), or given up (RELEASED).
+    AllocationStatus { Open => "OPEN", Done => "DONE", Short => "SHORT", Released => "RELEASED" }
+);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
 #[error("an outbound order in status {status:?} does not allow {action:?}")]
 pub struct Refused {
@@ -95,6 +107,62 @@ impl OutboundStatus {
             OutboundStatus::Shipped => CancelKind::TooLate,
             OutboundStatus::Cancelled => CancelKind::AlreadyCancelled,
         }
+    }
+}
+
+/// Why an order may not take a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum StepRefused {
+    /// A seller's interception waits for the warehouse's answer: nothing
+    /// but that answer moves the order.
+    #[error("an interception is pending")]
+    InterceptPending,
+    #[error(transparent)]
+    Status(#[from] Refused),
+}
+
+/// The order's next status after `action`, given its interception state.
+pub fn step(
+    status: OutboundStatus,
+    intercept: Option<InterceptStatus>,
+    action: OutboundAction,
+) -> Result<OutboundStatus, StepRefused> {
+    if intercept == Some(InterceptStatus::Requested) && action != OutboundAction::Intercept {
+        return Err(StepRefused::InterceptPending);
+    }
+    Ok(status.after(action)?)
+}
+
+impl AllocationStatus {
+    /// After a pick scan brought the allocation to `picked` of `quantity`
+    /// units: DONE when all are picked, SHORT when the picker reported the
+    /// rest missing, else still OPEN.
+    pub fn after_pick(picked: i64, quantity: i64, short: bool) -> AllocationStatus {
+        if picked >= quantity {
+            AllocationStatus::Done
+        } else if short {
+            AllocationStatus::Short
+        } else {
+            AllocationStatus::Open
+        }
+    }
+
+    /// Nothing more will be picked for it.
+    pub fn is_settled(self) -> bool {
+        self != AllocationStatus::Open
+    }
+}
+
+/// What the picks so far mean for the order, from its allocations
+/// (status, units picked): PICK_LAST once every allocation is settled,
+/// PICK once anything was picked, nothing before.
+pub fn pick_progress(allocations: &[(AllocationStatus, i64)]) -> Option<OutboundAction> {
+    if allocations.iter().all(|(status, _)| status.is_settled()) {
+        Some(OutboundAction::PickLast)
+    } else if allocations.iter().any(|(_, picked)| *picked > 0) {
+        Some(OutboundAction::Pick)
+    } else {
+        None
     }
 }
 

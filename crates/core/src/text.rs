@@ -22,6 +22,18 @@ pub struct UnknownText {
     pub value: String,
 }
 
+/// An optional closed value as a nullable column decodes it (NULL: none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Maybe<T>(pub Option<T>);
+
+impl<T: TryFrom<String, Error = UnknownText>> TryFrom<Option<String>> for Maybe<T> {
+    type Error = UnknownText;
+
+    fn try_from(value: Option<String>) -> Result<Maybe<T>, UnknownText> {
+        value.map(T::try_from).transpose().map(Maybe)
+    }
+}
+
 /// A closed set of values with one upper-case text each: `as_str`,
 /// case-insensitive `parse`, `ALL`, and `TryFrom<String>` (what the store
 /// decodes columns with). Extra attributes (docs, derives) pass through.

@@ -3,6 +3,9 @@
 
 use sqlx::{AnyConnection, FromRow};
 
+use haicang_core::inbound::{InboundMode, InboundStatus, InboundType};
+use haicang_core::ledger::Condition;
+
 use crate::db::lock_clause;
 use crate::{Arg, Filter, ListScope, PageRequest, StoreError, WriteTx};
 
@@ -16,10 +19,13 @@ pub struct InboundOrderRow {
     pub warehouse_code: String,
     pub customer_reference: String,
     pub request_hash: String,
-    pub inbound_type: String,
-    pub mode: String,
+    #[sqlx(try_from = "String")]
+    pub inbound_type: InboundType,
+    #[sqlx(try_from = "String")]
+    pub mode: InboundMode,
     pub forecast: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: InboundStatus,
     pub expected_arrival: Option<String>,
     pub carrier: Option<String>,
     pub tracking_no: Option<String>,
@@ -464,7 +470,8 @@ pub struct PutawayRow {
     pub product_id: i64,
     pub sku: String,
     pub lot_code: String,
-    pub condition: String,
+    #[sqlx(try_from = "String")]
+    pub condition: Condition,
     pub location_code: String,
     pub proposed_location_code: Option<String>,
     pub quantity: i64,
@@ -487,7 +494,8 @@ pub async fn putaways(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<Put
 
 #[derive(Debug, Clone, FromRow)]
 pub struct HistoryRow {
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: InboundStatus,
     pub operator: String,
     pub note: Option<String>,
     pub created_at: i64,
@@ -556,7 +564,8 @@ pub struct OccupancyRow {
     pub customer_id: i64,
     pub product_id: i64,
     pub lot_id: i64,
-    pub condition: String,
+    #[sqlx(try_from = "String")]
+    pub condition: Condition,
     pub quantity: i64,
     pub length_um: Option<i64>,
     pub width_um: Option<i64>,

@@ -5,6 +5,10 @@ use std::collections::HashMap;
 
 use sqlx::{AnyConnection, FromRow};
 
+use haicang_core::location::LocationType;
+use haicang_core::outbound::{AllocationStatus, InterceptStatus, OutboundStatus, Platform};
+use haicang_core::text::Maybe;
+
 use crate::db::lock_clause;
 use crate::{Arg, Filter, ListScope, PageRequest, StoreError, WriteTx};
 
@@ -20,15 +24,18 @@ pub struct OutboundOrderRow {
     pub carrier_default: String,
     pub customer_reference: String,
     pub request_hash: String,
-    pub platform: String,
+    #[sqlx(try_from = "String")]
+    pub platform: Platform,
     pub platform_order_no: Option<String>,
     pub recipient: String,
     pub note: Option<String>,
     pub seller_label: Option<String>,
     pub tracking_no: Option<String>,
     pub carrier: Option<String>,
-    pub status: String,
-    pub intercept_status: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub status: OutboundStatus,
+    #[sqlx(try_from = "Option<String>")]
+    pub intercept_status: Maybe<InterceptStatus>,
     pub intercept_reason: Option<String>,
     pub exception_reason: Option<String>,
     pub wave_id: Option<i64>,
@@ -169,8 +176,10 @@ pub struct WaveOrderRow {
     pub outbound_order_id: i64,
     pub order_no: String,
     pub warehouse_id: i64,
-    pub status: String,
-    pub intercept_status: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub status: OutboundStatus,
+    #[sqlx(try_from = "Option<String>")]
+    pub intercept_status: Maybe<InterceptStatus>,
 }
 
 /// Orders by number for a wave, locked (PostgreSQL) in id order so that
@@ -342,8 +351,8 @@ pub async fn change_order(
     .bind(change.shipped_at)
     .bind(now)
     .bind(order.outbound_order_id)
-    .bind(&order.status)
-    .bind(order.intercept_status.as_deref().unwrap_or(""))
+    .bind(order.status.as_str())
+    .bind(order.intercept_status.0.map(|s| s.as_str()).unwrap_or(""))
     .execute(tx.conn())
     .await?;
     if done.rows_affected() != 1 {
@@ -432,7 +441,8 @@ pub async fn waveable_orders(
 pub struct SourceRow {
     pub location_id: i64,
     pub location_code: String,
-    pub location_type: String,
+    #[sqlx(try_from = "String")]
+    pub location_type: LocationType,
     pub aisle: i64,
     pub y_mm: i64,
     pub lot_id: i64,
@@ -622,7 +632,8 @@ pub struct AllocationRow {
     pub lot_code: String,
     pub quantity: i64,
     pub picked: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: AllocationStatus,
     pub route_seq: i64,
     pub tote: Option<String>,
 }
@@ -673,7 +684,7 @@ pub async fn update_allocation(
     .bind(now)
     .bind(a.allocation_id)
     .bind(a.picked)
-    .bind(&a.status)
+    .bind(a.status.as_str())
     .execute(tx.conn())
     .await?;
     if done.rows_affected() != 1 {
@@ -810,7 +821,7 @@ pub async fn shorten_allocation(
     .bind(now)
     .bind(a.allocation_id)
     .bind(a.picked)
-    .bind(&a.status)
+    .bind(a.status.as_str())
     .execute(tx.conn())
     .await?;
     if done.rows_affected() != 1 {

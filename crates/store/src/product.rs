@@ -2,6 +2,8 @@
 
 use sqlx::{AnyConnection, FromRow};
 
+use haicang_core::product::{ProductStatus, ProductType};
+
 use haicang_core::product::{ProductKind, ProductSpec};
 
 use crate::{Arg, Filter, PageRequest, StoreError};
@@ -12,7 +14,8 @@ pub struct ProductRow {
     pub sku: String,
     pub name: String,
     pub barcode: String,
-    pub product_type: String,
+    #[sqlx(try_from = "String")]
+    pub product_type: ProductType,
     pub units_per_box: Option<i64>,
     pub length_um: Option<i64>,
     pub width_um: Option<i64>,
@@ -31,7 +34,8 @@ pub struct ProductRow {
     pub is_fragile: i64,
     pub serial_managed: i64,
     pub batch_managed: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ProductStatus,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -96,7 +100,7 @@ type ProductQuery<'q> = sqlx::query::QueryAs<'q, sqlx::Any, (i64,), sqlx::any::A
 fn bind_written<'q>(q: ProductQuery<'q>, r: &'q ProductRow) -> ProductQuery<'q> {
     q.bind(&r.name)
         .bind(&r.barcode)
-        .bind(&r.product_type)
+        .bind(r.product_type.as_str())
         .bind(r.units_per_box)
         .bind(r.length_um)
         .bind(r.width_um)
@@ -115,7 +119,7 @@ fn bind_written<'q>(q: ProductQuery<'q>, r: &'q ProductRow) -> ProductQuery<'q> 
         .bind(r.is_fragile)
         .bind(r.serial_managed)
         .bind(r.batch_managed)
-        .bind(&r.status)
+        .bind(r.status.as_str())
         .bind(r.updated_at)
 }
 
@@ -310,7 +314,7 @@ pub fn row_from_spec(product_id: i64, spec: &ProductSpec, now: i64) -> ProductRo
         sku: spec.sku.as_str().to_owned(),
         name: spec.name.clone(),
         barcode: spec.barcode.clone(),
-        product_type: spec.kind.product_type().as_str().to_owned(),
+        product_type: spec.kind.product_type(),
         units_per_box: units_per_box(spec),
         length_um: spec.dimensions.map(|d| d.length_um),
         width_um: spec.dimensions.map(|d| d.width_um),
@@ -329,7 +333,7 @@ pub fn row_from_spec(product_id: i64, spec: &ProductSpec, now: i64) -> ProductRo
         is_fragile: flag(spec.flags.fragile),
         serial_managed: flag(spec.flags.serial_managed),
         batch_managed: flag(spec.flags.batch_managed),
-        status: spec.status.as_str().to_owned(),
+        status: spec.status,
         created_at: now,
         updated_at: now,
     }

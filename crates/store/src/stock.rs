@@ -665,7 +665,8 @@ pub struct InventoryRow {
     pub warehouse_code: String,
     pub sku: String,
     pub product_name: String,
-    pub condition: String,
+    #[sqlx(try_from = "String")]
+    pub condition: Condition,
     pub on_hand: i64,
     pub reserved: i64,
     /// GOOD rows: units announced on inbound orders not yet counted.
@@ -733,7 +734,8 @@ pub struct LotRow {
     pub sku: String,
     pub location_code: String,
     pub lot_code: String,
-    pub condition: String,
+    #[sqlx(try_from = "String")]
+    pub condition: Condition,
     pub quantity: i64,
     pub inbound_at: i64,
     pub batch_no: Option<String>,
@@ -770,7 +772,8 @@ pub struct SerialRow {
     pub serial: String,
     pub warehouse_code: Option<String>,
     pub location_code: Option<String>,
-    pub condition: String,
+    #[sqlx(try_from = "String")]
+    pub condition: Condition,
     pub status: String,
     pub document_no: String,
     pub updated_at: i64,
@@ -816,7 +819,8 @@ pub struct MovementRow {
     pub warehouse_code: String,
     pub sku: String,
     pub lot_code: String,
-    pub condition: String,
+    #[sqlx(try_from = "String")]
+    pub condition: Condition,
     pub source: String,
     pub target: String,
     pub quantity: i64,

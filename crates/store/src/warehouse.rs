@@ -2,6 +2,8 @@
 
 use sqlx::{AnyConnection, FromRow};
 
+use haicang_core::location::LocationType;
+
 use crate::{Arg, Filter, ListScope, PageRequest, StoreError};
 
 #[derive(Debug, Clone, FromRow)]
@@ -33,7 +35,8 @@ pub struct LocationRow {
     pub aisle: i64,
     pub bay: i64,
     pub level: i64,
-    pub location_type: String,
+    #[sqlx(try_from = "String")]
+    pub location_type: LocationType,
     pub x_mm: i64,
     pub y_mm: i64,
     pub block: i64,

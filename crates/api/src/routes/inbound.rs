@@ -246,10 +246,10 @@ impl From<InboundOrderRow> for InboundOrderView {
             order_no: o.order_no,
             customer_reference: o.customer_reference,
             warehouse_code: o.warehouse_code,
-            inbound_type: o.inbound_type,
-            mode: o.mode,
+            inbound_type: o.inbound_type.to_string(),
+            mode: o.mode.to_string(),
             forecast: o.forecast != 0,
-            status: o.status,
+            status: o.status.to_string(),
             expected_arrival: o.expected_arrival,
             carrier: o.carrier,
             tracking_no: o.tracking_no,
@@ -431,7 +431,7 @@ impl From<InboundDetail> for InboundDetailView {
                 .map(|a| PutawayView {
                     sku: a.sku.clone(),
                     lot_no: a.lot_code.clone(),
-                    condition: a.condition.clone(),
+                    condition: a.condition.to_string(),
                     location_code: a.location_code.clone(),
                     proposed_location_code: a.proposed_location_code.clone(),
                     quantity: a.quantity,
@@ -455,7 +455,7 @@ impl From<InboundDetail> for InboundDetailView {
                 .history
                 .iter()
                 .map(|h| HistoryView {
-                    status: h.status.clone(),
+                    status: h.status.to_string(),
                     operator: h.operator.clone(),
                     note: h.note.clone(),
                     at: iso(h.created_at),
@@ -518,9 +518,8 @@ pub async fn create(
     JsonBody(input): JsonBody<InboundInput>,
 ) -> Result<Envelope<CreatedView>, ApiError> {
     let cmd: CreateInbound = input.into();
-    let (order_no, created) = s.app.create_inbound(&c, &cmd).await?;
-    let detail = s.app.inbound_detail(Viewer::Customer(&c), &order_no).await?;
-    Ok(Envelope(CreatedView { order_no, status: detail.order.status, created }))
+    let done = s.app.create_inbound(&c, &cmd).await?;
+    Ok(Envelope(CreatedView { order_no: done.order_no, status: done.status.to_string(), created: done.created }))
 }
 
 /// The caller's inbound orders, newest first.
@@ -599,7 +598,7 @@ pub async fn detail(
 
 async fn status_of(s: &AppState, viewer: Viewer<'_>, no: &str) -> Result<StatusView, ApiError> {
     let d = s.app.inbound_detail(viewer, no).await?;
-    Ok(StatusView { order_no: d.order.order_no, status: d.order.status })
+    Ok(StatusView { order_no: d.order.order_no, status: d.order.status.to_string() })
 }
 
 /// Sends a DRAFT order to the warehouse.

@@ -52,7 +52,7 @@ impl From<LocationRow> for LocationView {
             aisle: l.aisle,
             bay: l.bay,
             level: l.level,
-            location_type: l.location_type,
+            location_type: l.location_type.to_string(),
             x_mm: l.x_mm,
             y_mm: l.y_mm,
             block: l.block,

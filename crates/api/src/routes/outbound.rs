@@ -257,10 +257,10 @@ impl From<OutboundOrderRow> for OutboundOrderView {
             customer_reference: o.customer_reference,
             warehouse_code: o.warehouse_code,
             shipping_service_code: o.shipping_service_code,
-            platform: o.platform,
+            platform: o.platform.to_string(),
             platform_order_no: o.platform_order_no,
-            status: o.status,
-            intercept_status: o.intercept_status,
+            status: o.status.to_string(),
+            intercept_status: o.intercept_status.0.map(|s| s.to_string()),
             intercept_reason: o.intercept_reason,
             exception_reason: o.exception_reason,
             tracking_no: o.tracking_no,
@@ -322,7 +322,7 @@ impl From<OutboundDetail> for OutboundDetailView {
                     lot_no: a.lot_code.clone(),
                     quantity: a.quantity,
                     picked: a.picked,
-                    status: a.status.clone(),
+                    status: a.status.to_string(),
                     tote: a.tote.clone(),
                 })
                 .collect(),
@@ -440,9 +440,8 @@ pub async fn create(
     CustomerAuth(c): CustomerAuth,
     JsonBody(input): JsonBody<OutboundInput>,
 ) -> Result<Envelope<CreatedView>, ApiError> {
-    let (order_no, created) = s.app.create_outbound(&c, &input.into()).await?;
-    let status = s.app.outbound_detail(Viewer::Customer(&c), &order_no).await?.order.status;
-    Ok(Envelope(CreatedView { order_no, status, created }))
+    let done = s.app.create_outbound(&c, &input.into()).await?;
+    Ok(Envelope(CreatedView { order_no: done.order_no, status: done.status.to_string(), created: done.created }))
 }
 
 fn outbound_filter(params: &Params) -> Result<OutboundFilter, ApiError> {
@@ -535,7 +534,7 @@ pub async fn tracking(
     let d = s.app.outbound_detail(Viewer::Customer(&c), &no).await?;
     Ok(Envelope(TrackingView {
         order_no: d.order.order_no,
-        status: d.order.status,
+        status: d.order.status.to_string(),
         tracking_no: d.order.tracking_no,
         carrier: d.order.carrier,
         events: d

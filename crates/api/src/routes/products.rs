@@ -196,7 +196,7 @@ impl From<ProductDetails> for ProductView {
             sku: r.sku,
             name: r.name,
             barcode: r.barcode,
-            product_type: r.product_type,
+            product_type: r.product_type.to_string(),
             units_per_box: r.units_per_box,
             components: d.components.into_iter().map(|(sku, quantity)| ComponentInput { sku, quantity }).collect(),
             length_cm: number(r.length_um, 4),
@@ -210,7 +210,7 @@ impl From<ProductDetails> for ProductView {
             fragile: r.is_fragile != 0,
             serial_managed: r.serial_managed != 0,
             batch_managed: r.batch_managed != 0,
-            status: r.status,
+            status: r.status.to_string(),
             created_at: iso(r.created_at),
             updated_at: iso(r.updated_at),
         }

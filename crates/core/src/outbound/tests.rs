@@ -102,3 +102,32 @@ fn packing_refuses_wrong_extra_and_missing_items() {
     assert!(matches!(check_pack(&picked, &scan(&[("A", 3), ("B", 1)])), Err(PackError::Extra { .. })));
     assert!(matches!(check_pack(&picked, &scan(&[("A", 2)])), Err(PackError::Missing { .. })));
 }
+
+#[test]
+fn a_pending_interception_blocks_every_step_but_its_answer() {
+    let requested = Some(InterceptStatus::Requested);
+    assert_eq!(step(OutboundStatus::Picked, requested, OutboundAction::Pack), Err(StepRefused::InterceptPending));
+    assert_eq!(step(OutboundStatus::Picked, requested, OutboundAction::Intercept), Ok(OutboundStatus::Cancelled));
+    assert_eq!(
+        step(OutboundStatus::Picked, Some(InterceptStatus::Failed), OutboundAction::Pack),
+        Ok(OutboundStatus::Packed)
+    );
+    assert!(matches!(step(OutboundStatus::Shipped, None, OutboundAction::Cancel), Err(StepRefused::Status(_))));
+}
+
+#[test]
+fn an_allocation_is_done_short_or_open_after_a_pick() {
+    assert_eq!(AllocationStatus::after_pick(3, 3, false), AllocationStatus::Done);
+    assert_eq!(AllocationStatus::after_pick(3, 3, true), AllocationStatus::Done, "all found: not short");
+    assert_eq!(AllocationStatus::after_pick(1, 3, true), AllocationStatus::Short);
+    assert_eq!(AllocationStatus::after_pick(1, 3, false), AllocationStatus::Open);
+}
+
+#[test]
+fn an_order_is_picked_when_every_allocation_is_settled() {
+    use AllocationStatus::*;
+    assert_eq!(pick_progress(&[(Open, 0), (Open, 0)]), None);
+    assert_eq!(pick_progress(&[(Done, 2), (Open, 0)]), Some(OutboundAction::Pick));
+    assert_eq!(pick_progress(&[(Open, 1)]), Some(OutboundAction::Pick));
+    assert_eq!(pick_progress(&[(Done, 2), (Short, 1), (Released, 0)]), Some(OutboundAction::PickLast));
+}
