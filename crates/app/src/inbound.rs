@@ -898,7 +898,22 @@ impl App {
             let code = line.location_code.trim().to_ascii_uppercase();
             let target =
                 locations.iter().find(|l| l.code == code).ok_or_else(|| AppError::LocationNotFound(code.clone()))?;
-            location_allows(target, p, line.condition)?;
+            // The planner's own rule, on what the location holds now.
+            let held = store::occupancy_of_location(tx.conn(), target.location_id).await?;
+            let slot = &slots_from(std::slice::from_ref(target), &held)[0];
+            let item = Incoming {
+                customer_id: order.customer_id,
+                product_id: p.product_id,
+                lot_id: w.lot_id,
+                condition: line.condition,
+                quantity: line.quantity,
+                unit_volume_cm3: 0,
+                unit_weight_g: 0,
+                restriction: Restriction::required(p.is_battery != 0, p.is_liquid != 0),
+            };
+            putaway::check(slot, &item, putaway::holds_same_lot(slot, &item)).map_err(|reason| {
+                AppError::LocationNotAllowed { location: target.code.clone(), reason: reason.to_string() }
+            })?;
             let to = Place { location_id: target.location_id, code: target.code.clone() };
             let item = Item {
                 customer_id: order.customer_id,
@@ -1170,33 +1185,4 @@ fn slots_from(locations: &[LocationRow], occupancy: &[haicang_store::inbound::Oc
         }
     }
     slots
-}
-
-/// The hard rules a confirmed putaway must keep, wherever staff put the
-/// goods: racks for good goods, the defective area for defective ones, and
-/// hazardous goods only in their zone. (Room is the operator's call: they
-/// see the shelf.)
-fn location_allows(l: &LocationRow, p: &ProductRow, condition: Condition) -> Result<(), AppError> {
-    let kind = l.location_type;
-    let refuse = |reason: &str| Err(AppError::LocationNotAllowed { location: l.code.clone(), reason: reason.into() });
-    let good_places = [LocationType::Storage, LocationType::PickFace, LocationType::Overflow];
-    match condition {
-        Condition::Good if !good_places.contains(&kind) => {
-            return refuse("good units go to STORAGE, PICK_FACE or OVERFLOW locations");
-        }
-        Condition::Good => {}
-        _ if kind != LocationType::Defective && kind != LocationType::Quarantine => {
-            return refuse("defective units go to DEFECTIVE or QUARANTINE locations");
-        }
-        _ => {}
-    }
-    let needed = Restriction::required(p.is_battery != 0, p.is_liquid != 0);
-    let zone = l.restriction.as_deref().and_then(Restriction::parse);
-    if kind != LocationType::Defective && kind != LocationType::Quarantine && needed != zone {
-        return match needed {
-            Some(r) => refuse(&format!("{} goods go to {} locations", r.as_str(), r.as_str())),
-            None => refuse(&format!("the location is reserved for {} goods", zone.map(|z| z.as_str()).unwrap_or(""))),
-        };
-    }
-    Ok(())
 }

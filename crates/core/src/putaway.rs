@@ -120,20 +120,61 @@ pub struct Proposal {
     pub reason: Reason,
 }
 
+/// Why a location may not take goods: the one rule the planner proposes
+/// by and the confirmation checks staff's choice against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Incompatible {
+    #[error("good units go to STORAGE or OVERFLOW locations (a PICK_FACE only to join the same lot)")]
+    GoodGoodsPlace,
+    #[error("defective units go to DEFECTIVE locations")]
+    DefectiveGoodsPlace,
+    #[error("{} goods go to {} locations", .0.as_str(), .0.as_str())]
+    NeedsZone(Restriction),
+    #[error("the location is reserved for {} goods", .0.as_str())]
+    ZoneReserved(Restriction),
+    #[error("the location holds another seller's goods")]
+    OtherSeller,
+    #[error("the location holds one SKU and has another")]
+    SingleSkuTaken,
+}
+
+/// Whether `slot` may take `item` at all, ignoring room; `consolidating`:
+/// the slot already holds the same product and lot.
+pub fn check(slot: &Slot, item: &Incoming, consolidating: bool) -> Result<(), Incompatible> {
+    match item.condition {
+        Condition::Good => {
+            let rack = matches!(slot.kind, LocationType::Storage | LocationType::Overflow);
+            if !rack && !(consolidating && slot.kind == LocationType::PickFace) {
+                return Err(Incompatible::GoodGoodsPlace);
+            }
+        }
+        _ if slot.kind != LocationType::Defective => return Err(Incompatible::DefectiveGoodsPlace),
+        _ => {}
+    }
+    match (item.restriction, slot.restriction) {
+        (Some(needed), zone) if zone != Some(needed) => return Err(Incompatible::NeedsZone(needed)),
+        (None, Some(zone)) => return Err(Incompatible::ZoneReserved(zone)),
+        _ => {}
+    }
+    if slot.contents.iter().any(|c| c.customer_id != item.customer_id) {
+        return Err(Incompatible::OtherSeller);
+    }
+    if slot.single_sku && slot.contents.iter().any(|c| c.product_id != item.product_id) {
+        return Err(Incompatible::SingleSkuTaken);
+    }
+    Ok(())
+}
+
 /// Whether `slot` may take `item` at all, ignoring room.
 pub fn compatible(slot: &Slot, item: &Incoming, consolidating: bool) -> bool {
-    let kind_ok = match item.condition {
-        Condition::Good => {
-            slot.kind == LocationType::Storage
-                || slot.kind == LocationType::Overflow
-                || (consolidating && slot.kind == LocationType::PickFace)
-        }
-        _ => slot.kind == LocationType::Defective,
-    };
-    kind_ok
-        && slot.restriction == item.restriction
-        && slot.contents.iter().all(|c| c.customer_id == item.customer_id)
-        && (!slot.single_sku || slot.contents.iter().all(|c| c.product_id == item.product_id))
+    check(slot, item, consolidating).is_ok()
+}
+
+/// Whether `slot` already holds `item`'s product and lot in its condition.
+pub fn holds_same_lot(slot: &Slot, item: &Incoming) -> bool {
+    slot.contents
+        .iter()
+        .any(|c| c.product_id == item.product_id && c.lot_id == item.lot_id && c.condition == item.condition)
 }
 
 /// How many units of `item` fit in the room left in `slot`.
@@ -200,11 +241,7 @@ pub fn plan(mut slots: Vec<Slot>, lines: &[Incoming]) -> Vec<Proposal> {
                 break;
             }
             let slot = &slots[i];
-            let same_lot = slot
-                .contents
-                .iter()
-                .any(|c| c.product_id == item.product_id && c.lot_id == item.lot_id && c.condition == item.condition);
-            if same_lot && slot.kind != LocationType::Overflow && compatible(slot, item, true) {
+            if holds_same_lot(slot, item) && slot.kind != LocationType::Overflow && compatible(slot, item, true) {
                 let n = units_that_fit(slot, item).min(left);
                 if n > 0 {
                     place(&mut slots[i], item, n);

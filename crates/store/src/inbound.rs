@@ -573,13 +573,24 @@ pub struct OccupancyRow {
     pub weight_mg: Option<i64>,
 }
 
+const OCCUPANCY_SELECT: &str = "SELECT b.location_id, b.customer_id, b.product_id, b.lot_id, b.condition, \
+     b.quantity, p.length_um, p.width_um, p.height_um, p.weight_mg FROM stock_balance b \
+     JOIN product p ON p.product_id = b.product_id";
+
 pub async fn occupancy(conn: &mut AnyConnection, warehouse_id: i64) -> Result<Vec<OccupancyRow>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT b.location_id, b.customer_id, b.product_id, b.lot_id, b.condition, b.quantity, p.length_um, \
-         p.width_um, p.height_um, p.weight_mg FROM stock_balance b JOIN product p ON p.product_id = b.product_id \
-         WHERE b.warehouse_id = $1 AND b.quantity > 0",
-    )
-    .bind(warehouse_id)
-    .fetch_all(conn)
-    .await?)
+    Ok(sqlx::query_as(&format!("{OCCUPANCY_SELECT} WHERE b.warehouse_id = $1 AND b.quantity > 0"))
+        .bind(warehouse_id)
+        .fetch_all(conn)
+        .await?)
+}
+
+/// What one location holds now (inside a transaction: with its own moves).
+pub async fn occupancy_of_location(
+    conn: &mut AnyConnection,
+    location_id: i64,
+) -> Result<Vec<OccupancyRow>, StoreError> {
+    Ok(sqlx::query_as(&format!("{OCCUPANCY_SELECT} WHERE b.location_id = $1 AND b.quantity > 0"))
+        .bind(location_id)
+        .fetch_all(conn)
+        .await?)
 }

@@ -468,8 +468,11 @@ async fn putaway_keeps_the_hard_rules() {
     let unchanged = s.get(&format!("/api/v1/ops/inbound-orders/{no}"), &staff).await.ok().clone();
     assert_eq!(unchanged["status"], "RECEIVED");
     assert_eq!(unchanged["putaways"], json!([]));
+    // Defective units from receiving go to the defective area, the one
+    // rule the planner and the confirmation share (quarantine is for holds).
+    s.post("/api/v1/ops/putaway", &staff, &line("DEFECTIVE", "QC-01", 1)).await.err(40111, 400);
     s.post("/api/v1/ops/putaway", &staff, &line("GOOD", "A-01-01-1", 5)).await.ok();
-    s.post("/api/v1/ops/putaway", &staff, &line("DEFECTIVE", "QC-01", 1)).await.ok();
+    s.post("/api/v1/ops/putaway", &staff, &line("DEFECTIVE", "DEF-01", 1)).await.ok();
     let done = s.get(&format!("/api/v1/ops/inbound-orders/{no}"), &staff).await.ok().clone();
     assert_eq!(done["status"], "PUTAWAY_DONE");
     // Boxes 2 and 3 never came: short, and marked missing.
@@ -554,4 +557,45 @@ async fn serial_and_batch_managed_goods_are_received_with_their_numbers() {
         .map(|x| (x["serial"].as_str().unwrap(), x["locationCode"].as_str().unwrap()))
         .collect();
     assert_eq!(at, [("SN-1", "A-04-04-4"), ("SN-2", "A-04-04-4")], "serials follow their units");
+}
+
+#[tokio::test]
+async fn confirmation_refuses_what_the_planner_never_proposes_another_seller_or_a_second_sku() {
+    let s = start().await;
+    let staff = s.staff().await;
+    // DEMO's stock in A-01-05-1; a single-SKU storage location beside it.
+    s.adjust(&staff, "DEMO", json!([{"sku": "DEMO-0001", "locationCode": "A-01-05-1", "quantity": 3}])).await;
+    let single = haicang_app::admin::LocationImportRow {
+        code: "S-01-01-1".into(),
+        zone: "S".into(),
+        aisle: 30,
+        bay: 1,
+        level: 1,
+        location_type: "STORAGE".into(),
+        single_sku: true,
+        ..Default::default()
+    };
+    s.app.import_locations("US-LA01", vec![single], |_| {}).await.unwrap();
+    let other = s.other_customer("ACME").await;
+    create_products(&s, &other).await;
+    let no =
+        s.post("/api/v1/inbound-orders", &other, &asn("ACME-ASN")).await.ok()["orderNo"].as_str().unwrap().to_owned();
+    s.post(&format!("/api/v1/ops/inbound-orders/{no}/arrive"), &staff, &json!({})).await.ok();
+    for (box_no, sku, good) in [("1", "BAR-TEST-1", 6), ("3", "BAR-TEST-2", 4)] {
+        let body = json!({"boxNo": box_no, "lines": [{"sku": sku, "good": good}]});
+        s.post(&format!("/api/v1/ops/inbound-orders/{no}/receive"), &staff, &body).await.ok();
+    }
+    s.post(&format!("/api/v1/ops/inbound-orders/{no}/close-receipt"), &staff, &json!({})).await.ok();
+    let line = |sku: &str, location: &str, quantity: i64| json!({"inboundOrderNo": no, "lines": [{"sku": sku, "lotNo": no, "locationCode": location, "quantity": quantity}]});
+    let mixed = s.post("/api/v1/ops/putaway", &staff, &line("BAR-TEST-1", "A-01-05-1", 6)).await;
+    mixed.err(40111, 400);
+    assert!(mixed.message().contains("another seller"), "{}", mixed.message());
+    // The planner never proposed it either.
+    let plan = s.get(&format!("/api/v1/ops/inbound-orders/{no}/putaway-plan"), &staff).await;
+    assert!(plan.ok()["items"].as_array().unwrap().iter().all(|i| i["locationCode"] != "A-01-05-1"));
+    s.post("/api/v1/ops/putaway", &staff, &line("BAR-TEST-1", "S-01-01-1", 6)).await.ok();
+    let second = s.post("/api/v1/ops/putaway", &staff, &line("BAR-TEST-2", "S-01-01-1", 4)).await;
+    second.err(40111, 400);
+    assert!(second.message().contains("one SKU"), "{}", second.message());
+    s.post("/api/v1/ops/putaway", &staff, &line("BAR-TEST-2", "A-01-06-1", 4)).await.ok();
 }
