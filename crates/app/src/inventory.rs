@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use haicang_core::document::{DocumentType, format_document_no};
 use haicang_core::ledger::{Condition, MOVEMENT_QUANTITY_MAX, Quantity, VirtualLocation};
+use haicang_core::lots;
 use haicang_store::stock::{
     self, AdjustmentLineRow, DocumentRef, InventoryRow, Item, LotRow, MovementFilter, MovementRow, Place, SerialRow,
     StockFilter,
@@ -363,7 +364,7 @@ impl App {
     }
 
     /// Which lots units leave from: the named lot, the serials' lots, or
-    /// the oldest lots at the location first.
+    /// core's issue order (first to expire, then oldest inbound).
     async fn lots_for_issue(
         &self,
         tx: &mut WriteTx,
@@ -395,21 +396,11 @@ impl App {
             }
             return Ok(by_lot);
         }
-        let mut takes = Vec::new();
-        let mut left = wanted;
-        for (lot_id, units) in available.iter().copied() {
-            if left == 0 {
-                break;
-            }
-            let n = units.min(left);
-            takes.push((lot_id, n));
-            left -= n;
-        }
-        if left > 0 {
-            let on_hand: i64 = available.iter().map(|(_, n)| n).sum();
-            return Err(AppError::InsufficientStock { sku: sku.to_owned(), requested: wanted, available: on_hand });
-        }
-        Ok(takes)
+        lots::take(&available, wanted).map_err(|on_hand| AppError::InsufficientStock {
+            sku: sku.to_owned(),
+            requested: wanted,
+            available: on_hand,
+        })
     }
 
     /// Reserves `quantity` GOOD units for a document (the outbound flow

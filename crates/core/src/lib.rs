@@ -13,6 +13,7 @@ pub mod inbound;
 pub mod layout;
 pub mod ledger;
 pub mod location;
+pub mod lots;
 pub mod network;
 pub mod outbound;
 pub mod product;

@@ -355,14 +355,12 @@ pub fn allocate(sources: &[Source], quantity: i64) -> Vec<(usize, i64)> {
     let mut order: Vec<usize> = (0..sources.len()).filter(|&i| sources[i].free > 0).collect();
     order.sort_by(|&a, &b| {
         let (x, y) = (&sources[a], &sources[b]);
-        // Lots without expiry go after lots with one (FEFO first).
-        let expiry = |s: &Source| (s.expiry_date.is_none(), s.expiry_date.clone());
-        expiry(x)
-            .cmp(&expiry(y))
-            .then(x.inbound_at.cmp(&y.inbound_at))
-            .then(x.lot_id.cmp(&y.lot_id))
-            .then(y.pick_face.cmp(&x.pick_face))
-            .then(x.location_code.cmp(&y.location_code))
+        crate::lots::issue_order(
+            (x.expiry_date.as_deref(), x.inbound_at, x.lot_id),
+            (y.expiry_date.as_deref(), y.inbound_at, y.lot_id),
+        )
+        .then(y.pick_face.cmp(&x.pick_face))
+        .then(x.location_code.cmp(&y.location_code))
     });
     let mut left = quantity;
     let mut out = Vec::new();

@@ -245,11 +245,12 @@ pub async fn order_no_by_scan(
     // order not yet arrived wins.
     Ok(sqlx::query_scalar(
         "SELECT o.order_no FROM inbound_order o JOIN warehouse w ON w.warehouse_id = o.warehouse_id \
-         WHERE ($1 = '' OR w.code = $1) AND o.tracking_no = $2 AND o.status = 'SUBMITTED' \
+         WHERE ($1 = '' OR w.code = $1) AND o.tracking_no = $2 AND o.status = $3 \
          ORDER BY o.created_at DESC LIMIT 1",
     )
     .bind(warehouse_code)
     .bind(code)
+    .bind(InboundStatus::Submitted.as_str())
     .fetch_optional(tx.conn())
     .await?)
 }

@@ -11,10 +11,12 @@
 
 use sqlx::{AnyConnection, FromRow};
 
+use haicang_core::inbound::InboundStatus;
 use haicang_core::ledger::{
     Condition, LedgerError, Quantity, Reservation, ReservationStatus, Summary, VirtualLocation, put_to_location,
     take_from_location,
 };
+use haicang_core::lots::LotStock;
 
 use crate::db::lock_clause;
 use crate::{Arg, Filter, PageRequest, StoreError, WriteTx};
@@ -635,11 +637,12 @@ pub async fn serials_moved(
     Ok(())
 }
 
-/// Lots of an item at one location with units, oldest inbound first:
-/// (lot_id, quantity).
-pub async fn lots_at(tx: &mut WriteTx, item: Item, location_id: i64) -> Result<Vec<(i64, i64)>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT b.lot_id, b.quantity FROM stock_balance b JOIN lot ON lot.lot_id = b.lot_id \
+/// Lots of an item at one location with units (core's `lots::take`
+/// decides which leave first).
+pub async fn lots_at(tx: &mut WriteTx, item: Item, location_id: i64) -> Result<Vec<LotStock>, StoreError> {
+    let rows: Vec<(i64, i64, i64, Option<String>)> = sqlx::query_as(
+        "SELECT b.lot_id, b.quantity, lot.inbound_at, lot.expiry_date FROM stock_balance b \
+         JOIN lot ON lot.lot_id = b.lot_id \
          WHERE b.product_id = $1 AND b.warehouse_id = $2 AND b.location_id = $3 AND b.condition = $4 \
          AND b.quantity > 0 ORDER BY lot.inbound_at, b.lot_id",
     )
@@ -648,7 +651,11 @@ pub async fn lots_at(tx: &mut WriteTx, item: Item, location_id: i64) -> Result<V
     .bind(location_id)
     .bind(item.condition.as_str())
     .fetch_all(tx.conn())
-    .await?)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(lot_id, quantity, inbound_at, expiry_date)| LotStock { lot_id, quantity, inbound_at, expiry_date })
+        .collect())
 }
 
 // ---------------------------------------------------------------- queries
@@ -693,17 +700,24 @@ fn stock_filter(customer_id: i64, filter: &StockFilter, alias: &str) -> Filter {
 }
 
 /// Announced minus counted on the warehouse's open inbound orders (never
-/// below zero: an over-receipt is not negative transit).
+/// below zero: an over-receipt is not negative transit). Which statuses
+/// are "in transit" is core's rule (`InboundStatus::in_transit`); the
+/// list is spliced from those constants, never from input.
 /// (PostgreSQL sums BIGINT into NUMERIC, which the Any driver cannot read:
 /// hence the cast.)
-const IN_TRANSIT: &str = "(SELECT CAST(CASE WHEN SUM(t.units) > 0 THEN SUM(t.units) ELSE 0 END AS BIGINT) FROM (\
-     SELECT l.quantity AS units FROM inbound_line l JOIN inbound_order o ON o.inbound_order_id = l.inbound_order_id \
-     WHERE l.product_id = s.product_id AND o.warehouse_id = s.warehouse_id \
-     AND o.status IN ('SUBMITTED', 'ARRIVED', 'RECEIVING') \
-     UNION ALL SELECT -(r.good + r.defective) AS units FROM inbound_receipt r \
-     JOIN inbound_order o ON o.inbound_order_id = r.inbound_order_id \
-     WHERE r.product_id = s.product_id AND o.warehouse_id = s.warehouse_id \
-     AND o.status IN ('SUBMITTED', 'ARRIVED', 'RECEIVING')) t)";
+static IN_TRANSIT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let statuses: Vec<String> =
+        InboundStatus::ALL.iter().filter(|s| s.in_transit()).map(|s| format!("'{}'", s.as_str())).collect();
+    let statuses = statuses.join(", ");
+    format!(
+        "(SELECT CAST(CASE WHEN SUM(t.units) > 0 THEN SUM(t.units) ELSE 0 END AS BIGINT) FROM (\
+         SELECT l.quantity AS units FROM inbound_line l JOIN inbound_order o ON o.inbound_order_id = l.inbound_order_id \
+         WHERE l.product_id = s.product_id AND o.warehouse_id = s.warehouse_id AND o.status IN ({statuses}) \
+         UNION ALL SELECT -(r.good + r.defective) AS units FROM inbound_receipt r \
+         JOIN inbound_order o ON o.inbound_order_id = r.inbound_order_id \
+         WHERE r.product_id = s.product_id AND o.warehouse_id = s.warehouse_id AND o.status IN ({statuses})) t)"
+    )
+});
 
 pub async fn list_inventory(
     conn: &mut AnyConnection,
@@ -717,7 +731,8 @@ pub async fn list_inventory(
             conn,
             &format!(
                 "w.code AS warehouse_code, p.sku, p.name AS product_name, s.condition, s.on_hand, s.reserved, \
-                 CASE WHEN s.condition = 'GOOD' THEN {IN_TRANSIT} ELSE NULL END AS inbound_in_transit, s.updated_at"
+                 CASE WHEN s.condition = 'GOOD' THEN {} ELSE NULL END AS inbound_in_transit, s.updated_at",
+                *IN_TRANSIT
             ),
             "stock_summary s JOIN product p ON p.product_id = s.product_id \
              JOIN warehouse w ON w.warehouse_id = s.warehouse_id",

@@ -313,3 +313,31 @@ async fn one_count_adjusts_the_stock_of_several_owners_each_in_its_own_books() {
         "lines": [{"sku": "DEMO-0001", "locationCode": loc, "quantity": 1, "customerCode": "GAMMA"}]});
     s.post("/api/v1/ops/adjustments", &staff, &body).await.err(30005, 404);
 }
+
+#[tokio::test]
+async fn an_adjustment_out_takes_the_first_lot_to_expire_not_the_first_in() {
+    let s = start().await;
+    let t = s.customer().await;
+    let staff = s.staff().await;
+    s.post("/api/v1/products", &t, &json!({"sku": "MILK-9", "name": "Milk powder", "batchManaged": true})).await.ok();
+    let loc = s.storage_location(&staff, 7).await;
+    // The late-expiring batch came in first.
+    for (batch, expiry) in [("LATE", "2027-12-31"), ("EARLY", "2027-03-31")] {
+        s.adjust(
+            &staff,
+            "DEMO",
+            json!([{"sku": "MILK-9", "locationCode": loc, "quantity": 5, "batchNo": batch, "expiryDate": expiry}]),
+        )
+        .await;
+    }
+    s.adjust(&staff, "DEMO", json!([{"sku": "MILK-9", "locationCode": loc, "quantity": -7}])).await;
+    let lots = s.get("/api/v1/inventory/lots?sku=MILK-9", &t).await;
+    let left: Vec<(String, i64)> = lots.ok()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["batchNo"].as_str().unwrap().to_owned(), l["quantity"].as_i64().unwrap()))
+        .filter(|(_, q)| *q > 0)
+        .collect();
+    assert_eq!(left, vec![("LATE".to_owned(), 3)], "EARLY (5) leaves first, then 2 of LATE");
+}
