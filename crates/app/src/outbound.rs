@@ -2,7 +2,7 @@
 //! and ships. Each command is one transaction: order state, reservations
 //! and ledger movements, shipment events and outbox events together.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 use serde_json::json;
@@ -144,12 +144,16 @@ pub struct PickCommand {
     pub tote: Option<String>,
     /// The location holds no more than `quantity`: the rest is short.
     pub short: bool,
+    /// One per unit, for serial-managed SKUs.
+    pub serials: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct PackCommand {
     pub order_no: String,
     pub items: Vec<(String, i64)>,
+    /// Serial numbers scanned per SKU (or barcode), for serial-managed SKUs.
+    pub serials: BTreeMap<String, Vec<String>>,
     pub weight_g: i64,
     pub length_mm: i64,
     pub width_mm: i64,
@@ -841,6 +845,7 @@ impl App {
             )));
         }
         let packing = Place { location_id: batch.packing_location_id, code: batch.packing_location_code.clone() };
+        let mut serials = picked_serials(&mut tx, &here[0], cmd).await?;
         let mut left = cmd.quantity;
         let mut touched: Vec<i64> = Vec::new();
         for a in &here {
@@ -871,6 +876,11 @@ impl App {
                 )
                 .await
                 .map_err(|e| AppError::from_store_for_sku(e, &a.sku))?;
+                if a.serial_managed != 0 {
+                    let these = take_serials_of_lot(&mut serials, a, n)?;
+                    stock::serials_moved(&mut tx, a.product_id, &these, packing.location_id, &order.order_no, now)
+                        .await?;
+                }
             }
             let status = AllocationStatus::after_pick(a.picked + n, a.quantity, cmd.short);
             let tote = cmd.tote.as_deref().map(str::trim).filter(|t| !t.is_empty());
@@ -1045,6 +1055,25 @@ impl App {
                 })
                 .collect();
             rules::check_pack(&picked, &scanned)?;
+            let mut picked_serials: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+            for a in allocations.iter().filter(|a| a.serial_managed != 0 && a.picked > 0) {
+                if picked_serials.contains_key(&a.sku) {
+                    continue;
+                }
+                let (bench, _) = packing_place(&mut tx, &order).await?;
+                let at_bench = stock::serials_of_document(&mut tx, a.product_id, &order.order_no, bench).await?;
+                picked_serials.insert(a.sku.clone(), at_bench.into_iter().map(|(serial, _)| serial).collect());
+            }
+            let scanned_serials: BTreeMap<String, Vec<String>> = cmd
+                .serials
+                .iter()
+                .map(|(code, serials)| {
+                    let sku =
+                        allocations.iter().find(|a| a.barcode == *code).map(|a| a.sku.clone()).unwrap_or(code.clone());
+                    (sku, serials.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
+                })
+                .collect();
+            rules::check_pack_serials(&picked_serials, &scanned_serials)?;
             let change = OrderChange {
                 weight_g: Some(cmd.weight_g),
                 length_mm: Some(cmd.length_mm),
@@ -1093,10 +1122,7 @@ impl App {
             }
             let lines = store::lines(tx.conn(), order.outbound_order_id).await?;
             let allocations = store::allocations_of_order(tx.conn(), order.outbound_order_id).await?;
-            let wave = order.wave_id.ok_or_else(|| refused(&order, OutboundAction::Ship))?;
-            let (packing_id, packing_code) = store::packing_place_of_wave(tx.conn(), wave)
-                .await?
-                .ok_or_else(|| AppError::LocationNotFound("PACKING".into()))?;
+            let (packing_id, packing_code) = packing_place(&mut tx, &order).await?;
             let reference = doc(&order, 0, staff.operator(), Some("shipped"));
             for line in &lines {
                 let picks: Vec<stock::Pick> = allocations
@@ -1114,6 +1140,16 @@ impl App {
                 stock::post(&mut tx, line.reservation_id, &picks, &line_doc, now)
                     .await
                     .map_err(|e| AppError::from_store_for_sku(e, &line.sku))?;
+            }
+            // Serial numbers leave with the order that carried them.
+            let mut serial_products: Vec<i64> =
+                allocations.iter().filter(|a| a.serial_managed != 0).map(|a| a.product_id).collect();
+            serial_products.sort_unstable();
+            serial_products.dedup();
+            for product_id in serial_products {
+                let gone = stock::serials_of_document(&mut tx, product_id, &order.order_no, packing_id).await?;
+                let gone: Vec<String> = gone.into_iter().map(|(serial, _)| serial).collect();
+                stock::serials_out(&mut tx, product_id, &gone, &order.order_no, now).await?;
             }
             let carrier = carrier.map(str::to_owned).or(order.carrier.clone()).unwrap_or(order.carrier_default.clone());
             let change = OrderChange {
@@ -1280,6 +1316,62 @@ impl App {
     }
 }
 
+/// The wave's packing bench, where the order's picked units wait.
+async fn packing_place(tx: &mut WriteTx, order: &OutboundOrderRow) -> Result<(i64, String), AppError> {
+    let wave = order.wave_id.ok_or_else(|| refused(order, OutboundAction::Ship))?;
+    store::packing_place_of_wave(tx.conn(), wave).await?.ok_or_else(|| AppError::LocationNotFound("PACKING".into()))
+}
+
+/// The serials a pick scanned, checked: one per unit, in stock at the
+/// scanned location; none for SKUs that are not serial-managed.
+/// (serial, lot_id) pairs.
+async fn picked_serials(
+    tx: &mut WriteTx,
+    a: &AllocationRow,
+    cmd: &PickCommand,
+) -> Result<Vec<(String, i64)>, AppError> {
+    let serials: Vec<String> = cmd.serials.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
+    if a.serial_managed == 0 {
+        return if serials.is_empty() {
+            Ok(Vec::new())
+        } else {
+            Err(AppError::PickMismatch(format!("{} is not serial-managed: scan no serial numbers", a.sku)))
+        };
+    }
+    rules::check_unit_serials(&a.sku, cmd.quantity, &serials).map_err(|e| AppError::PickMismatch(e.to_string()))?;
+    let states = stock::serial_states(tx, a.product_id, &serials).await?;
+    let mut out = Vec::with_capacity(serials.len());
+    for serial in &serials {
+        match states.iter().find(|s| &s.0 == serial) {
+            Some((_, status, _, Some(location), Some(lot))) if status == "IN_STOCK" && *location == a.location_id => {
+                out.push((serial.clone(), *lot));
+            }
+            _ => {
+                return Err(AppError::PickMismatch(format!(
+                    "serial number {serial} of {} is not in stock at {}",
+                    a.sku, a.location_code
+                )));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `n` of the scanned serials from the allocation's lot.
+fn take_serials_of_lot(pool: &mut Vec<(String, i64)>, a: &AllocationRow, n: i64) -> Result<Vec<String>, AppError> {
+    let mut taken = Vec::new();
+    while (taken.len() as i64) < n {
+        let Some(i) = pool.iter().position(|(_, lot)| *lot == a.lot_id) else {
+            return Err(AppError::PickMismatch(format!(
+                "{n} serial numbers of {} lot {} are to be picked at {}",
+                a.sku, a.lot_code, a.location_code
+            )));
+        };
+        taken.push(pool.remove(i).0);
+    }
+    Ok(taken)
+}
+
 fn base64_decode(text: &str) -> Option<Vec<u8>> {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.decode(text.trim()).ok()
@@ -1373,6 +1465,17 @@ async fn unwind(
                 )
                 .await
                 .map_err(|e| AppError::from_store_for_sku(e, &a.sku))?;
+                if a.serial_managed != 0 {
+                    // The serials of this lot go back with their units.
+                    let at_bench = stock::serials_of_document(tx, a.product_id, &order.order_no, packing_id).await?;
+                    let back_serials: Vec<String> = at_bench
+                        .into_iter()
+                        .filter(|(_, lot)| *lot == a.lot_id)
+                        .take(a.picked as usize)
+                        .map(|(serial, _)| serial)
+                        .collect();
+                    stock::serials_moved(tx, a.product_id, &back_serials, a.location_id, &order.order_no, now).await?;
+                }
             }
             if a.status != AllocationStatus::Released {
                 store::update_allocation(tx, a, a.picked, AllocationStatus::Released.as_str(), None, now).await?;

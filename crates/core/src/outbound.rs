@@ -1,7 +1,7 @@
 //! Outbound orders: what a seller may send, the life of an order, where
 //! its units are taken from, and what a packer may scan.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use thiserror::Error;
 
@@ -384,6 +384,8 @@ pub enum PackError {
     Extra { sku: String, scanned: i64, picked: i64 },
     #[error("{sku}: {picked} picked but {scanned} scanned")]
     Missing { sku: String, scanned: i64, picked: i64 },
+    #[error("{sku}: serial numbers {reason}")]
+    Serials { sku: String, reason: String },
 }
 
 /// Every picked unit must be scanned, and nothing else.
@@ -403,6 +405,49 @@ pub fn check_pack(picked: &BTreeMap<String, i64>, scanned: &[(String, i64)]) -> 
         if s < p {
             return Err(PackError::Missing { sku: sku.clone(), scanned: s, picked: p });
         }
+    }
+    Ok(())
+}
+
+/// Serial scans for `units` units of a serial-managed SKU: one per unit,
+/// none twice.
+pub fn check_unit_serials(sku: &str, units: i64, serials: &[String]) -> Result<(), PackError> {
+    let distinct: BTreeSet<&str> = serials.iter().map(String::as_str).collect();
+    if distinct.len() != serials.len() {
+        return Err(PackError::Serials { sku: sku.to_owned(), reason: "scanned twice".into() });
+    }
+    if serials.len() as i64 != units {
+        return Err(PackError::Serials {
+            sku: sku.to_owned(),
+            reason: format!("{} scanned for {units} units", serials.len()),
+        });
+    }
+    Ok(())
+}
+
+/// The serials scanned at packing are exactly those picked for the order,
+/// SKU by SKU (only serial-managed SKUs are in `picked`).
+pub fn check_pack_serials(
+    picked: &BTreeMap<String, BTreeSet<String>>,
+    scanned: &BTreeMap<String, Vec<String>>,
+) -> Result<(), PackError> {
+    for (sku, expected) in picked {
+        let got = scanned.get(sku).map(Vec::as_slice).unwrap_or(&[]);
+        check_unit_serials(sku, expected.len() as i64, got)?;
+        if let Some(stranger) = got.iter().find(|s| !expected.contains(*s)) {
+            return Err(PackError::Serials {
+                sku: sku.clone(),
+                reason: format!("{stranger} was not picked for this order"),
+            });
+        }
+    }
+    if let Some(sku) =
+        scanned.iter().find(|(sku, serials)| !serials.is_empty() && !picked.contains_key(*sku)).map(|x| x.0)
+    {
+        return Err(PackError::Serials {
+            sku: sku.clone(),
+            reason: "given for a SKU that is not serial-managed".into(),
+        });
     }
     Ok(())
 }

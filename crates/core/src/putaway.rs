@@ -144,7 +144,8 @@ pub fn check(slot: &Slot, item: &Incoming, consolidating: bool) -> Result<(), In
     match item.condition {
         Condition::Good => {
             let rack = matches!(slot.kind, LocationType::Storage | LocationType::Overflow);
-            if !rack && !(consolidating && slot.kind == LocationType::PickFace) {
+            let joins_pick_face = consolidating && slot.kind == LocationType::PickFace;
+            if !(rack || joins_pick_face) {
                 return Err(Incompatible::GoodGoodsPlace);
             }
         }

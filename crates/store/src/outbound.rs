@@ -636,11 +636,13 @@ pub struct AllocationRow {
     pub status: AllocationStatus,
     pub route_seq: i64,
     pub tote: Option<String>,
+    /// 1: picks and packs scan a serial number per unit.
+    pub serial_managed: i64,
 }
 
 const ALLOCATION_COLUMNS: &str = "a.allocation_id, a.outbound_order_id, o.order_no, a.outbound_line_id, \
      a.pick_batch_id, a.product_id, p.sku, p.barcode, a.location_id, l.code AS location_code, l.aisle, l.y_mm, \
-     a.lot_id, lot.lot_code, a.quantity, a.picked, a.status, a.route_seq, a.tote";
+     a.lot_id, lot.lot_code, a.quantity, a.picked, a.status, a.route_seq, a.tote, p.serial_managed";
 const ALLOCATION_FROM: &str = "allocation a JOIN outbound_order o ON o.outbound_order_id = a.outbound_order_id \
      JOIN product p ON p.product_id = a.product_id JOIN location l ON l.location_id = a.location_id \
      JOIN lot ON lot.lot_id = a.lot_id";

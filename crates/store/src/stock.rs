@@ -612,6 +612,26 @@ pub async fn serials_at(
     .await?)
 }
 
+/// Serials in stock that a document moved to a location (an order's
+/// picked serials at the packing bench): (serial, lot_id).
+pub async fn serials_of_document(
+    tx: &mut WriteTx,
+    product_id: i64,
+    document_no: &str,
+    location_id: i64,
+) -> Result<Vec<(String, i64)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT serial, COALESCE(lot_id, 0) FROM serial_number WHERE product_id = $1 AND document_no = $2 \
+         AND location_id = $3 \
+         AND status = 'IN_STOCK' ORDER BY serial",
+    )
+    .bind(product_id)
+    .bind(document_no)
+    .bind(location_id)
+    .fetch_all(tx.conn())
+    .await?)
+}
+
 /// Serials follow their units to another location.
 pub async fn serials_moved(
     tx: &mut WriteTx,

@@ -2,6 +2,8 @@
 //! warehouse's (`/ops/waves`, `/ops/pick-batches`, `/ops/pack`, `/ops/ship`,
 //! `/ops/outbound-orders`, `/ops/shipments`).
 
+use std::collections::BTreeMap;
+
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::header;
@@ -182,16 +184,32 @@ pub struct PickInput {
     pub sku: String,
     pub quantity: i64,
     pub tote: Option<String>,
+    /// For serial-managed SKUs: one serial number per unit picked.
+    #[serde(default)]
+    pub serials: Vec<String>,
     /// The location holds no more than `quantity`: the rest is short.
     #[serde(default)]
     pub short: bool,
+}
+
+/// A packed line as scanned at the bench.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PackLineInput {
+    /// SKU or product barcode.
+    pub sku: String,
+    pub quantity: i64,
+    /// For serial-managed SKUs: the serial number of every unit, exactly
+    /// those picked for the order.
+    #[serde(default)]
+    pub serials: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PackInput {
     pub order_no: String,
-    pub items: Vec<LineInput>,
+    pub items: Vec<PackLineInput>,
     #[schema(value_type = f64)]
     pub weight_kg: DecimalText,
     #[schema(value_type = f64)]
@@ -706,6 +724,7 @@ pub async fn pick(
         quantity: input.quantity,
         tote: input.tote,
         short: input.short,
+        serials: input.serials,
     };
     Ok(Envelope(s.app.pick(&staff, id, &cmd).await?.into()))
 }
@@ -725,9 +744,14 @@ pub async fn pack(
     StaffAuth(staff): StaffAuth,
     JsonBody(input): JsonBody<PackInput>,
 ) -> Result<Envelope<OutboundOrderView>, ApiError> {
+    let mut serials: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for l in &input.items {
+        serials.entry(l.sku.trim().to_owned()).or_default().extend(l.serials.iter().cloned());
+    }
     let cmd = PackCommand {
         order_no: input.order_no.trim().to_owned(),
         items: input.items.into_iter().map(|l| (l.sku.trim().to_owned(), l.quantity)).collect(),
+        serials,
         weight_g: measure("weightKg", &input.weight_kg, 3)?,
         length_mm: measure("lengthCm", &input.length_cm, 1)?,
         width_mm: measure("widthCm", &input.width_cm, 1)?,

@@ -587,3 +587,82 @@ async fn a_postcode_with_a_multibyte_character_is_a_clear_error_and_reserves_not
     assert_eq!(stock(&s, &seller, "DEMO-0001").await, before);
     assert_eq!(s.get("/api/v1/outbound-orders", &seller).await.ok()["total"], 0);
 }
+
+#[tokio::test]
+async fn serial_numbers_are_scanned_at_pick_and_pack_and_leave_with_the_order() {
+    let s = start().await;
+    let seller = s.customer().await;
+    let staff = s.staff().await;
+    s.post("/api/v1/products", &seller, &json!({"sku": "PHONE-7", "name": "Phone", "serialManaged": true})).await.ok();
+    let loc = s.storage_location(&staff, 3).await;
+    s.adjust(
+        &staff,
+        "DEMO",
+        json!([{"sku": "PHONE-7", "locationCode": loc, "quantity": 3,
+                                      "serials": ["SN-A", "SN-B", "SN-C"]}]),
+    )
+    .await;
+    let body = order("SER-1", json!([{"sku": "PHONE-7", "quantity": 2}]));
+    let no = s.post("/api/v1/outbound-orders", &seller, &body).await.ok()["orderNo"].as_str().unwrap().to_owned();
+    let wave = s.post("/api/v1/ops/waves", &staff, &json!({"warehouseCode": "US-LA01", "orderNos": [no]})).await;
+    let batch = wave.ok()["batches"][0]["batchId"].as_i64().unwrap();
+    let picks = format!("/api/v1/ops/pick-batches/{batch}/picks");
+    let pick = |serials: Value| json!({"locationCode": loc, "sku": "PHONE-7", "quantity": 2, "serials": serials});
+    s.post(&picks, &staff, &pick(json!([]))).await.err(50091, 400);
+    s.post(&picks, &staff, &pick(json!(["SN-A", "SN-A"]))).await.err(50091, 400);
+    let unknown = s.post(&picks, &staff, &pick(json!(["SN-A", "SN-Z"]))).await;
+    unknown.err(50091, 400);
+    assert!(unknown.message().contains("SN-Z"), "{}", unknown.message());
+    s.post(&picks, &staff, &pick(json!(["SN-A", "SN-B"]))).await.ok();
+
+    let pack = |serials: Value| {
+        json!({"orderNo": no, "items": [{"sku": "PHONE-7", "quantity": 2, "serials": serials}],
+               "weightKg": 0.4, "lengthCm": 20, "widthCm": 10, "heightCm": 5})
+    };
+    s.post("/api/v1/ops/pack", &staff, &pack(json!([]))).await.err(50092, 400);
+    let wrong = s.post("/api/v1/ops/pack", &staff, &pack(json!(["SN-A", "SN-C"]))).await;
+    wrong.err(50092, 400);
+    assert!(wrong.message().contains("SN-C"), "{}", wrong.message());
+    s.post("/api/v1/ops/pack", &staff, &pack(json!(["SN-B", "SN-A"]))).await.ok();
+    s.post("/api/v1/ops/ship", &staff, &json!({"orderNo": no})).await.ok();
+
+    let serials = s.get("/api/v1/inventory/serials?sku=PHONE-7", &seller).await;
+    let states: Vec<(String, String, String)> = serials.ok()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            let text = |k: &str| x[k].as_str().unwrap_or_default().to_owned();
+            (text("serial"), text("status"), text("documentNo"))
+        })
+        .collect();
+    assert_eq!(states[0], ("SN-A".into(), "OUT".into(), no.clone()));
+    assert_eq!(states[1], ("SN-B".into(), "OUT".into(), no.clone()));
+    assert_eq!((states[2].0.as_str(), states[2].1.as_str()), ("SN-C", "IN_STOCK"));
+}
+
+#[tokio::test]
+async fn a_cancelled_pick_puts_serial_numbers_back_where_they_were() {
+    let s = start().await;
+    let seller = s.customer().await;
+    let staff = s.staff().await;
+    s.post("/api/v1/products", &seller, &json!({"sku": "PHONE-8", "name": "Phone", "serialManaged": true})).await.ok();
+    let loc = s.storage_location(&staff, 4).await;
+    s.adjust(&staff, "DEMO", json!([{"sku": "PHONE-8", "locationCode": loc, "quantity": 1, "serials": ["SN-Q"]}]))
+        .await;
+    let body = order("SER-2", json!([{"sku": "PHONE-8", "quantity": 1}]));
+    let no = s.post("/api/v1/outbound-orders", &seller, &body).await.ok()["orderNo"].as_str().unwrap().to_owned();
+    let wave = s.post("/api/v1/ops/waves", &staff, &json!({"warehouseCode": "US-LA01", "orderNos": [no]})).await;
+    let batch = wave.ok()["batches"][0]["batchId"].as_i64().unwrap();
+    let body = json!({"locationCode": loc, "sku": "PHONE-8", "quantity": 1, "serials": ["SN-Q"]});
+    s.post(&format!("/api/v1/ops/pick-batches/{batch}/picks"), &staff, &body).await.ok();
+    let serial = s.get("/api/v1/inventory/serials?serial=SN-Q", &seller).await;
+    assert_ne!(serial.ok()["items"][0]["locationCode"], json!(loc), "picked: at the bench");
+    // The seller cancels: an interception staff accept; the unit and its
+    // serial go back to the shelf.
+    s.post(&format!("/api/v1/outbound-orders/{no}/cancel"), &seller, &json!({})).await.ok();
+    s.post(&format!("/api/v1/ops/outbound-orders/{no}/interception"), &staff, &json!({"result": "SUCCESS"})).await.ok();
+    let serial = s.get("/api/v1/inventory/serials?serial=SN-Q", &seller).await;
+    assert_eq!(serial.ok()["items"][0]["locationCode"], json!(loc));
+    assert_eq!(serial.ok()["items"][0]["status"], "IN_STOCK");
+}

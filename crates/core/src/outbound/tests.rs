@@ -131,3 +131,19 @@ fn an_order_is_picked_when_every_allocation_is_settled() {
     assert_eq!(pick_progress(&[(Open, 1)]), Some(OutboundAction::Pick));
     assert_eq!(pick_progress(&[(Done, 2), (Short, 1), (Released, 0)]), Some(OutboundAction::PickLast));
 }
+
+#[test]
+fn packing_a_serial_managed_sku_needs_exactly_the_picked_serials() {
+    let picked: BTreeMap<String, BTreeSet<String>> =
+        [("PHONE".to_owned(), ["SN1".to_owned(), "SN2".to_owned()].into())].into();
+    let scan = |serials: &[&str]| -> BTreeMap<String, Vec<String>> {
+        [("PHONE".to_owned(), serials.iter().map(|s| s.to_string()).collect())].into()
+    };
+    assert_eq!(check_pack_serials(&picked, &scan(&["SN2", "SN1"])), Ok(()));
+    assert!(matches!(check_pack_serials(&picked, &scan(&["SN1"])), Err(PackError::Serials { .. })));
+    assert!(matches!(check_pack_serials(&picked, &scan(&["SN1", "SN1"])), Err(PackError::Serials { .. })));
+    assert!(matches!(check_pack_serials(&picked, &scan(&["SN1", "SN9"])), Err(PackError::Serials { .. })));
+    let mut extra = scan(&["SN1", "SN2"]);
+    extra.insert("CASE".into(), vec!["X1".into()]);
+    assert!(matches!(check_pack_serials(&picked, &extra), Err(PackError::Serials { .. })));
+}
