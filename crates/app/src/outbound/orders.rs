@@ -1,0 +1,339 @@
+//! A seller's orders: creation with its reservation (idempotent by
+//! reference), reads, cancel and interception, and the shipping label.
+
+use super::*;
+
+impl App {
+    /// Creates an order and reserves its units, all lines or none; the
+    /// same request again answers the same order (`false`).
+    pub async fn create_outbound(
+        &self,
+        customer: &CustomerPrincipal,
+        cmd: &CreateOutbound,
+    ) -> Result<Created<OutboundStatus>, AppError> {
+        let platform = cmd.check()?;
+        let hash = idempotency::fingerprint(cmd);
+        self.retrying(|| self.create_outbound_once(customer, cmd, platform, &hash)).await
+    }
+
+    async fn create_outbound_once(
+        &self,
+        customer: &CustomerPrincipal,
+        cmd: &CreateOutbound,
+        platform: Platform,
+        hash: &str,
+    ) -> Result<Created<OutboundStatus>, AppError> {
+        let now = now_ms();
+        let reference = cmd.customer_reference.trim();
+        let day = day_code(now);
+        let ahead = sequence::next_value_ahead(&self.store, DocumentType::Outbound.prefix(), &day).await?;
+        let mut tx = self.store.begin_write().await?;
+        if let Some(existing) = store::find_by_reference(&mut tx, customer.customer_id, reference).await? {
+            return if idempotency::same_request(&existing.request_hash, cmd) {
+                Ok(Created { order_no: existing.order_no, status: existing.status, created: false })
+            } else {
+                Err(AppError::OutboundReferenceConflict(reference.to_owned()))
+            };
+        }
+        let w = warehouse_for(tx.conn(), Viewer::Customer(customer), &cmd.warehouse_code).await?;
+        if w.status != "ENABLED" {
+            return Err(AppError::WarehouseNotFound(cmd.warehouse_code.clone()));
+        }
+        if w.accepting_orders == 0 {
+            return Err(AppError::WarehouseNotAccepting(w.code));
+        }
+        let service_code = cmd.shipping_service_code.trim();
+        let (service_id, service_status, _) = warehouse::find_shipping_service(tx.conn(), w.warehouse_id, service_code)
+            .await?
+            .ok_or_else(|| AppError::ShippingServiceUnknown(service_code.to_owned()))?;
+        if service_status != "ENABLED" {
+            return Err(AppError::ShippingServiceDisabled(service_code.to_owned()));
+        }
+        cmd.recipient.check(&w.country)?;
+        // Kits ship as their components.
+        let skus: Vec<String> = cmd.items.iter().map(|(s, _)| s.trim().to_owned()).collect();
+        let found = products::products_by_sku(tx.conn(), customer.customer_id, &skus).await?;
+        let mut lines: Vec<(ProductRow, i64, Option<String>)> = Vec::new();
+        for (sku, quantity) in &cmd.items {
+            let p =
+                found.iter().find(|p| p.sku == sku.trim()).ok_or_else(|| AppError::OutboundSkuMissing(sku.clone()))?;
+            if p.status != ProductStatus::Active {
+                return Err(AppError::OutboundSkuBanned(p.sku.clone()));
+            }
+            if p.product_type == ProductType::Suite {
+                let parts = products::components_of(tx.conn(), &[p.product_id]).await?;
+                let part_skus: Vec<String> = parts.iter().map(|c| c.sku.clone()).collect();
+                let part_rows = products::products_by_sku(tx.conn(), customer.customer_id, &part_skus).await?;
+                for c in &parts {
+                    let row = part_rows
+                        .iter()
+                        .find(|r| r.sku == c.sku)
+                        .ok_or_else(|| AppError::OutboundSkuMissing(c.sku.clone()))?;
+                    lines.push((row.clone(), c.quantity * quantity, Some(p.sku.clone())));
+                }
+            } else {
+                lines.push((p.clone(), *quantity, None));
+            }
+        }
+        let seq = match ahead {
+            Some(n) => n,
+            None => sequence::next_value(tx.conn(), DocumentType::Outbound.prefix(), &day).await?,
+        };
+        let order_no = format_document_no(DocumentType::Outbound, &day, seq);
+        let recipient = serde_json::to_string(&cmd.recipient).unwrap_or_default();
+        let label = trimmed(&cmd.label);
+        let tracking = trimmed(&cmd.tracking_no);
+        let order_id = store::insert_order(
+            &mut tx,
+            &NewOutboundOrder {
+                order_no: &order_no,
+                customer_id: customer.customer_id,
+                warehouse_id: w.warehouse_id,
+                shipping_service_id: service_id,
+                customer_reference: reference,
+                request_hash: hash,
+                platform: platform.as_str(),
+                platform_order_no: trimmed(&cmd.platform_order_no).as_deref(),
+                recipient: &recipient,
+                note: trimmed(&cmd.note).as_deref(),
+                seller_label: label.as_deref(),
+                tracking_no: tracking.as_deref(),
+                status: OutboundStatus::Created.as_str(),
+            },
+            now,
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Duplicate(m) => AppError::Store(StoreError::Conflict(m)),
+            other => AppError::Store(other),
+        })?;
+        let operator = format!("customer:{}", customer.customer_code);
+        // Reserve in product order: concurrent orders then lock stock rows
+        // in the same order and never deadlock on PostgreSQL.
+        let mut by_product: Vec<usize> = (0..lines.len()).collect();
+        by_product.sort_by_key(|&i| (lines[i].0.product_id, i));
+        for i in by_product {
+            let (p, quantity, kit) = &lines[i];
+            let item = Item {
+                customer_id: customer.customer_id,
+                warehouse_id: w.warehouse_id,
+                product_id: p.product_id,
+                condition: Condition::Good,
+            };
+            let q = Quantity::new(*quantity).ok_or(OrderError::Quantity(p.sku.clone()))?;
+            let reference = DocumentRef {
+                document_type: DocumentType::Outbound.as_str().to_owned(),
+                document_no: order_no.clone(),
+                line: i as i64 + 1,
+                operator: operator.clone(),
+                reason: None,
+            };
+            let reservation = stock::reserve(&mut tx, item, q, &reference, now).await.map_err(|e| match e {
+                StoreError::Ledger(LedgerError::InsufficientAvailable { requested, available }) => {
+                    AppError::OutboundInsufficient { sku: p.sku.clone(), requested, available }
+                }
+                other => AppError::Store(other),
+            })?;
+            store::insert_line(&mut tx, order_id, i as i64 + 1, p.product_id, *quantity, kit.as_deref(), reservation)
+                .await?;
+        }
+        if label.is_some() {
+            store::add_event(&mut tx, order_id, "LABEL_CREATED", "Seller label received", None, now, now).await?;
+        }
+        let data = json!({
+            "orderNo": order_no,
+            "erpNo": reference,
+            "status": OutboundStatus::Created.as_str(),
+            "skuList": lines.iter().map(|(p, q, kit)| json!({"sku": p.sku, "quantity": q, "kitSku": kit})).collect::<Vec<_>>(),
+        });
+        events::emit(&mut tx, (customer.customer_id, &customer.customer_code), ORDER_CREATED, &w.code, data, now)
+            .await?;
+        tx.commit().await?;
+        Ok(Created { order_no, status: OutboundStatus::Created, created: true })
+    }
+
+    pub async fn outbound_detail(&self, viewer: Viewer<'_>, order_no: &str) -> Result<OutboundDetail, AppError> {
+        let mut conn = self.store.read().await?;
+        let order = store::find_order(&mut conn, order_no.trim(), viewer.customer_id())
+            .await?
+            .ok_or_else(|| AppError::OutboundNotFound(order_no.trim().to_owned()))?;
+        viewer.check_warehouse(order.warehouse_id, &order.warehouse_code)?;
+        let lines = store::lines(&mut conn, order.outbound_order_id).await?;
+        let allocations = store::allocations_of_order(&mut conn, order.outbound_order_id).await?;
+        let events = store::events(&mut conn, order.outbound_order_id).await?;
+        Ok(OutboundDetail { order, lines, allocations, events })
+    }
+
+    pub async fn list_outbound(
+        &self,
+        viewer: Viewer<'_>,
+        filter: &OutboundFilter,
+        page: PageRequest,
+    ) -> Result<Page<OutboundOrderRow>, AppError> {
+        self.check_named_warehouse(viewer, filter.warehouse_code.as_deref()).await?;
+        let scope = viewer.list_scope();
+        let (rows, total) = store::list_orders(&mut *self.store.read().await?, &scope, filter, page).await?;
+        Ok(Page::new(rows, page, total))
+    }
+
+    /// Up to 100 orders by number; unknown numbers are simply absent.
+    pub async fn batch_get_outbound(
+        &self,
+        customer: &CustomerPrincipal,
+        order_nos: &[String],
+    ) -> Result<Vec<OutboundOrderRow>, AppError> {
+        if order_nos.len() > rules::BATCH_GET_MAX {
+            return Err(AppError::TooManyQueried);
+        }
+        if order_nos.is_empty() {
+            return Ok(Vec::new());
+        }
+        let filter = OutboundFilter { order_nos: order_nos.to_vec(), ..Default::default() };
+        let page = PageRequest { page: 1, page_size: rules::BATCH_GET_MAX as i64 };
+        Ok(self.list_outbound(Viewer::Customer(customer), &filter, page).await?.items)
+    }
+
+    /// A seller's cancel: at once before picking (the reservation is
+    /// released); an interception request once picking started; refused
+    /// once shipped (50018).
+    pub async fn cancel_outbound(
+        &self,
+        customer: &CustomerPrincipal,
+        order_no: &str,
+        reason: Option<&str>,
+    ) -> Result<OutboundOrderRow, AppError> {
+        if reason.is_some_and(|r| r.chars().count() > rules::NOTE_CHARS_MAX) {
+            return Err(OrderError::TooLong { field: "reason", max: rules::NOTE_CHARS_MAX }.into());
+        }
+        self.retrying(|| async {
+            let now = now_ms();
+            let mut tx = self.store.begin_write().await?;
+            let order = locked(&mut tx, order_no, Viewer::Customer(customer)).await?;
+            let operator = format!("customer:{}", customer.customer_code);
+            match order.status.cancel_kind() {
+                CancelKind::TooLate => return Err(AppError::OutboundShipped(order.order_no.clone())),
+                CancelKind::AlreadyCancelled => return Err(AppError::OutboundCancelled(order.order_no.clone())),
+                CancelKind::Interception => {
+                    if order.intercept_status.0 == Some(InterceptStatus::Requested) {
+                        return Err(AppError::InterceptPending(order.order_no.clone()));
+                    }
+                    let change = OrderChange {
+                        intercept_status: Some("REQUESTED"),
+                        intercept_reason: Some(reason.unwrap_or("cancelled by the seller")),
+                        ..Default::default()
+                    };
+                    store::change_order(&mut tx, &order, order.status.as_str(), &change, now).await?;
+                }
+                CancelKind::AtOnce => {
+                    unwind(&mut tx, &order, operator, "cancelled", now).await?;
+                    let change = OrderChange { intercept_reason: reason, ..Default::default() };
+                    store::change_order(&mut tx, &order, OutboundStatus::Cancelled.as_str(), &change, now).await?;
+                    let data = json!({"orderNo": order.order_no, "erpNo": order.customer_reference,
+                                      "status": "CANCELLED", "reason": reason});
+                    events::emit(
+                        &mut tx,
+                        (order.customer_id, &order.customer_code),
+                        ORDER_CANCELLED,
+                        &order.warehouse_code,
+                        data,
+                        now,
+                    )
+                    .await?;
+                }
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+        .await?;
+        Ok(self.outbound_detail(Viewer::Customer(customer), order_no).await?.order)
+    }
+
+    /// Staff resolve an interception: success stops the order (picked units
+    /// go back where they came from, the reservation is released); failure
+    /// lets it ship. Either way the seller hears `order.intercepted`.
+    pub async fn resolve_interception(
+        &self,
+        staff: &StaffPrincipal,
+        order_no: &str,
+        success: bool,
+        note: Option<&str>,
+    ) -> Result<OutboundOrderRow, AppError> {
+        self.retrying(|| async {
+            let now = now_ms();
+            let mut tx = self.store.begin_write().await?;
+            let order = locked(&mut tx, order_no, Viewer::Staff(staff)).await?;
+            if order.intercept_status.0 != Some(InterceptStatus::Requested) {
+                return Err(AppError::NoInterception(order.order_no.clone()));
+            }
+            let next = if success { step(&order, OutboundAction::Intercept)? } else { order.status };
+            if success {
+                unwind(&mut tx, &order, staff.operator(), "intercepted", now).await?;
+            }
+            let change = OrderChange {
+                intercept_status: Some(if success { "SUCCEEDED" } else { "FAILED" }),
+                intercept_reason: note,
+                ..Default::default()
+            };
+            store::change_order(&mut tx, &order, next.as_str(), &change, now).await?;
+            let data = json!({"orderNo": order.order_no, "erpNo": order.customer_reference,
+                              "status": if success { "success" } else { "fail" }, "reason": note});
+            events::emit(
+                &mut tx,
+                (order.customer_id, &order.customer_code),
+                ORDER_INTERCEPTED,
+                &order.warehouse_code,
+                data,
+                now,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await?;
+        Ok(self.outbound_detail(Viewer::Staff(staff), order_no).await?.order)
+    }
+
+    /// The shipping label: the seller's own, or a generated 4×6 in label.
+    pub async fn shipping_label(&self, viewer: Viewer<'_>, order_no: &str) -> Result<Vec<u8>, AppError> {
+        let d = self.outbound_detail(viewer, order_no).await?;
+        if let Some(label) = d.order.seller_label.as_deref().filter(|l| l.starts_with("JVBERi")) {
+            return base64_decode(label).ok_or(AppError::InvalidParam { field: "label", reason: "not base64".into() });
+        }
+        let tracking = d.order.tracking_no.clone().ok_or_else(|| refused(&d.order, OutboundAction::Ship))?;
+        let recipient: Recipient = serde_json::from_str(&d.order.recipient).unwrap_or_default();
+        let mut conn = self.store.read().await?;
+        let w = warehouse::find_warehouse(&mut conn, &d.order.warehouse_code).await?;
+        drop(conn);
+        let sender = w.map(|w| vec![w.name, w.address]).unwrap_or_default();
+        let to = vec![
+            recipient.name.clone(),
+            recipient.company.clone().unwrap_or_default(),
+            recipient.address_line1.clone(),
+            recipient.address_line2.clone().unwrap_or_default(),
+            format!("{}, {} {}", recipient.city, recipient.state.clone().unwrap_or_default(), recipient.postcode),
+            recipient.country.clone(),
+        ]
+        .into_iter()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+        let label = haicang_print::ShippingLabel {
+            tracking_no: tracking,
+            carrier: d.order.carrier.clone().unwrap_or(d.order.carrier_default.clone()),
+            service: d.order.shipping_service_code.clone(),
+            order_no: d.order.order_no.clone(),
+            reference: d.order.customer_reference.clone(),
+            sender,
+            recipient: to,
+            weight_g: d.order.weight_g,
+        };
+        tokio::task::spawn_blocking(move || haicang_print::shipping_label(&label))
+            .await
+            .map_err(|e| AppError::Print(e.to_string()))?
+            .map_err(|e| AppError::Print(e.to_string()))
+    }
+}
+
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.decode(text.trim()).ok()
+}

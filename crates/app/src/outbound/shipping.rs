@@ -1,0 +1,227 @@
+//! Packing checks, hand-over to the carrier, and carrier events.
+
+use super::*;
+
+impl App {
+    /// Packing: every picked unit scanned, nothing else; weight and size.
+    pub async fn pack(&self, staff: &StaffPrincipal, cmd: &PackCommand) -> Result<OutboundOrderRow, AppError> {
+        if cmd.weight_g <= 0 || cmd.length_mm <= 0 || cmd.width_mm <= 0 || cmd.height_mm <= 0 {
+            return Err(AppError::InvalidParam { field: "weightKg", reason: "weight and sizes are required".into() });
+        }
+        self.retrying(|| async {
+            let now = now_ms();
+            let mut tx = self.store.begin_write().await?;
+            let order = locked(&mut tx, &cmd.order_no, Viewer::Staff(staff)).await?;
+            let next = step(&order, OutboundAction::Pack)?;
+            let allocations = store::allocations_of_order(tx.conn(), order.outbound_order_id).await?;
+            let mut picked: BTreeMap<String, i64> = BTreeMap::new();
+            for a in allocations.iter().filter(|a| a.picked > 0) {
+                *picked.entry(a.sku.clone()).or_default() += a.picked;
+            }
+            // Scans may be barcodes: read them as SKUs.
+            let scanned: Vec<(String, i64)> = cmd
+                .items
+                .iter()
+                .map(|(code, q)| {
+                    let sku =
+                        allocations.iter().find(|a| a.barcode == *code).map(|a| a.sku.clone()).unwrap_or(code.clone());
+                    (sku, *q)
+                })
+                .collect();
+            rules::check_pack(&picked, &scanned)?;
+            let mut picked_serials: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+            for a in allocations.iter().filter(|a| a.serial_managed != 0 && a.picked > 0) {
+                if picked_serials.contains_key(&a.sku) {
+                    continue;
+                }
+                let (bench, _) = packing_place(&mut tx, &order).await?;
+                let at_bench = stock::serials_of_document(&mut tx, a.product_id, &order.order_no, bench).await?;
+                picked_serials.insert(a.sku.clone(), at_bench.into_iter().map(|(serial, _)| serial).collect());
+            }
+            let scanned_serials: BTreeMap<String, Vec<String>> = cmd
+                .serials
+                .iter()
+                .map(|(code, serials)| {
+                    let sku =
+                        allocations.iter().find(|a| a.barcode == *code).map(|a| a.sku.clone()).unwrap_or(code.clone());
+                    (sku, serials.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
+                })
+                .collect();
+            rules::check_pack_serials(&picked_serials, &scanned_serials)?;
+            let change = OrderChange {
+                weight_g: Some(cmd.weight_g),
+                length_mm: Some(cmd.length_mm),
+                width_mm: Some(cmd.width_mm),
+                height_mm: Some(cmd.height_mm),
+                ..Default::default()
+            };
+            store::change_order(&mut tx, &order, next.as_str(), &change, now).await?;
+            let text = format!("Packed by {}", staff.username);
+            store::add_event(&mut tx, order.outbound_order_id, "PACKED", &text, Some(&order.warehouse_code), now, now)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await?;
+        Ok(self.outbound_detail(Viewer::Staff(staff), &cmd.order_no).await?.order)
+    }
+
+    /// Hand-over to the carrier: the reservation is posted (units leave to
+    /// `@CUSTOMER_SHIPPED` from the packing location) and `order.shipped`
+    /// reports the stock after, per SKU.
+    pub async fn ship(
+        &self,
+        staff: &StaffPrincipal,
+        order_no: &str,
+        tracking_no: Option<&str>,
+        carrier: Option<&str>,
+    ) -> Result<OutboundOrderRow, AppError> {
+        if tracking_no.is_some_and(|t| t.chars().count() > rules::TRACKING_CHARS_MAX) {
+            return Err(OrderError::TooLong { field: "trackingNo", max: rules::TRACKING_CHARS_MAX }.into());
+        }
+        self.retrying(|| async {
+            let now = now_ms();
+            let mut tx = self.store.begin_write().await?;
+            let order = locked(&mut tx, order_no, Viewer::Staff(staff)).await?;
+            let next = step(&order, OutboundAction::Ship)?;
+            let tracking = match (tracking_no.map(str::trim).filter(|t| !t.is_empty()), &order.tracking_no) {
+                (Some(t), _) => t.to_owned(),
+                (None, Some(t)) => t.clone(),
+                (None, None) => format!("HC{}{:010}", day_code(now), order.outbound_order_id),
+            };
+            if order.tracking_no.as_deref() != Some(tracking.as_str())
+                && store::order_no_by_tracking(&mut tx, &tracking).await?.is_some()
+            {
+                return Err(AppError::TrackingExists(tracking));
+            }
+            let lines = store::lines(tx.conn(), order.outbound_order_id).await?;
+            let allocations = store::allocations_of_order(tx.conn(), order.outbound_order_id).await?;
+            let (packing_id, packing_code) = packing_place(&mut tx, &order).await?;
+            let reference = doc(&order, 0, staff.operator(), Some("shipped"));
+            for line in &lines {
+                let picks: Vec<stock::Pick> = allocations
+                    .iter()
+                    .filter(|a| a.outbound_line_id == line.outbound_line_id && a.picked > 0)
+                    .filter_map(|a| {
+                        Quantity::new(a.picked).map(|q| stock::Pick {
+                            place: Place { location_id: packing_id, code: packing_code.clone() },
+                            lot_id: a.lot_id,
+                            quantity: q,
+                        })
+                    })
+                    .collect();
+                let line_doc = DocumentRef { line: line.line_no, ..reference.clone() };
+                stock::post(&mut tx, line.reservation_id, &picks, &line_doc, now)
+                    .await
+                    .map_err(|e| AppError::from_store_for_sku(e, &line.sku))?;
+            }
+            // Serial numbers leave with the order that carried them.
+            let mut serial_products: Vec<i64> =
+                allocations.iter().filter(|a| a.serial_managed != 0).map(|a| a.product_id).collect();
+            serial_products.sort_unstable();
+            serial_products.dedup();
+            for product_id in serial_products {
+                let gone = stock::serials_of_document(&mut tx, product_id, &order.order_no, packing_id).await?;
+                let gone: Vec<String> = gone.into_iter().map(|(serial, _)| serial).collect();
+                stock::serials_out(&mut tx, product_id, &gone, &order.order_no, now).await?;
+            }
+            let carrier = carrier.map(str::to_owned).or(order.carrier.clone()).unwrap_or(order.carrier_default.clone());
+            let change = OrderChange {
+                tracking_no: Some(&tracking),
+                carrier: Some(&carrier),
+                shipped_at: Some(now),
+                ..Default::default()
+            };
+            store::change_order(&mut tx, &order, next.as_str(), &change, now).await?;
+            if order.seller_label.is_none() {
+                store::add_event(
+                    &mut tx,
+                    order.outbound_order_id,
+                    "LABEL_CREATED",
+                    &format!("{carrier} label {tracking}"),
+                    None,
+                    now,
+                    now,
+                )
+                .await?;
+            }
+            let text = format!("Handed over to {carrier}");
+            store::add_event(&mut tx, order.outbound_order_id, "SHIPPED", &text, Some(&order.warehouse_code), now, now)
+                .await?;
+            // The JF WMS "order" webhook: per SKU the stock after the change.
+            let mut sku_list = Vec::new();
+            let mut by_product: BTreeMap<i64, (String, i64)> = BTreeMap::new();
+            for line in &lines {
+                by_product.entry(line.product_id).or_insert((line.sku.clone(), 0)).1 += line.quantity;
+            }
+            for (product_id, (sku, shipped)) in by_product {
+                let (total, locked_units, non_good) = stock_after(&mut tx, order.warehouse_id, product_id).await?;
+                sku_list.push(json!({"sku": sku, "total": total, "locked": locked_units,
+                    "available": total - locked_units, "nonGood": non_good, "totalChange": -shipped}));
+            }
+            let data = json!({"orderNo": order.order_no, "erpNo": order.customer_reference, "status": "Shipped",
+                              "trackingNo": tracking, "carrier": carrier, "skuList": sku_list});
+            events::emit(
+                &mut tx,
+                (order.customer_id, &order.customer_code),
+                ORDER_SHIPPED,
+                &order.warehouse_code,
+                data,
+                now,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await?;
+        Ok(self.outbound_detail(Viewer::Staff(staff), order_no).await?.order)
+    }
+
+    /// A carrier event for a shipped parcel.
+    pub async fn add_shipment_event(
+        &self,
+        staff: &StaffPrincipal,
+        tracking_no: &str,
+        code: &str,
+        description: &str,
+        location: Option<&str>,
+        occurred_at: i64,
+    ) -> Result<String, AppError> {
+        if code.trim().is_empty() || code.len() > 50 || description.chars().count() > 300 {
+            return Err(AppError::InvalidParam {
+                field: "code", reason: "1-50 characters, description ≤ 300".into()
+            });
+        }
+        self.retrying(|| async {
+            let mut tx = self.store.begin_write().await?;
+            let order_no = store::order_no_by_tracking(&mut tx, tracking_no.trim())
+                .await?
+                .ok_or_else(|| AppError::OutboundNotFound(tracking_no.to_owned()))?;
+            let order = locked(&mut tx, &order_no, Viewer::Staff(staff)).await?;
+            store::add_event(
+                &mut tx,
+                order.outbound_order_id,
+                &code.trim().to_ascii_uppercase(),
+                description,
+                location,
+                occurred_at,
+                now_ms(),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(order_no)
+        })
+        .await
+    }
+}
+
+/// The wave's packing bench, where the order's picked units wait.
+async fn packing_place(tx: &mut WriteTx, order: &OutboundOrderRow) -> Result<(i64, String), AppError> {
+    let wave = order.wave_id.ok_or_else(|| refused(order, OutboundAction::Ship))?;
+    store::packing_place_of_wave(tx.conn(), wave).await?.ok_or_else(|| AppError::LocationNotFound("PACKING".into()))
+}
+
+/// (total, reserved, not-good) units of a product in a warehouse.
+async fn stock_after(tx: &mut WriteTx, warehouse_id: i64, product_id: i64) -> Result<(i64, i64, i64), AppError> {
+    Ok(haicang_store::outbound::stock_totals(tx, warehouse_id, product_id).await?)
+}

@@ -1,0 +1,257 @@
+//! Wave release: reservations become location allocations, orders are
+//! batched into carts and each cart gets its route.
+
+use super::*;
+
+impl App {
+    /// Releases orders to the floor: each order's reservation becomes
+    /// location allocations (FEFO/FIFO, pick faces first); orders are
+    /// grouped into carts by the batching planner and each cart gets its
+    /// optimal route. Orders whose units are not on the racks are skipped
+    /// with the reason.
+    pub async fn create_wave(&self, staff: &StaffPrincipal, cmd: &WaveCommand) -> Result<WaveResult, AppError> {
+        if cmd.totes == 0 || cmd.totes > 64 {
+            return Err(AppError::InvalidParam { field: "totes", reason: "1 to 64 orders per cart".into() });
+        }
+        if cmd.order_nos.len() > WAVE_ORDERS_MAX || cmd.max_orders > WAVE_ORDERS_MAX {
+            return Err(AppError::InvalidParam { field: "orderNos", reason: format!("at most {WAVE_ORDERS_MAX}") });
+        }
+        let created = self.retrying(|| self.create_wave_once(staff, cmd)).await?;
+        self.wave_result(&created).await
+    }
+
+    async fn create_wave_once(
+        &self,
+        staff: &StaffPrincipal,
+        cmd: &WaveCommand,
+    ) -> Result<(String, Vec<(String, String)>, Vec<String>), AppError> {
+        let now = now_ms();
+        let started = std::time::Instant::now();
+        let mut tx = self.store.begin_write().await?;
+        let w = warehouse_for(tx.conn(), Viewer::Staff(staff), &cmd.warehouse_code).await?;
+        store::lock_warehouse(&mut tx, w.warehouse_id).await?;
+        let candidates = if cmd.order_nos.is_empty() {
+            let selection = WaveSelection {
+                shipping_service_codes: cmd.shipping_service_codes.clone(),
+                created_before: cmd.created_before,
+                limit: (cmd.max_orders.max(1) * 4).min(WAVE_ORDERS_MAX * 4) as i64,
+            };
+            store::waveable_orders(&mut tx, w.warehouse_id, &selection).await?
+        } else {
+            cmd.order_nos.iter().map(|n| n.trim().to_owned()).collect()
+        };
+        let packing = warehouse::first_of_type(tx.conn(), w.warehouse_id, "PACKING")
+            .await?
+            .ok_or_else(|| AppError::LocationNotFound("PACKING".into()))?;
+        let locations: HashMap<i64, LocationRow> = warehouse::enabled_locations(tx.conn(), w.warehouse_id)
+            .await?
+            .into_iter()
+            .map(|l| (l.location_id, l))
+            .collect();
+        // Each order's allocations, decided in memory against what earlier
+        // orders of this wave already took.
+        let mut taken: HashMap<(i64, i64), i64> = HashMap::new();
+        let mut accepted: Vec<(store::WaveOrderRow, Vec<LinePlan>)> = Vec::new();
+        let mut skipped: Vec<(String, String)> = Vec::new();
+        let mut lines_total = 0usize;
+        // Stock of each product at the racks, read once per wave: orders
+        // repeat products, and `taken` tracks what this wave promised.
+        let mut stock_of: HashMap<i64, Vec<haicang_store::outbound::SourceRow>> = HashMap::new();
+        let max_orders = if cmd.order_nos.is_empty() { cmd.max_orders.max(1) } else { usize::MAX };
+        // Orders and their lines are read a chunk at a time (a few
+        // statements per chunk, not per order), and only as far as the
+        // wave needs.
+        let mut seen: HashSet<i64> = HashSet::new();
+        'chunks: for chunk in candidates.chunks(WAVE_READ_CHUNK) {
+            let rows: HashMap<String, store::WaveOrderRow> =
+                store::lock_wave_orders(&mut tx, chunk).await?.into_iter().map(|o| (o.order_no.clone(), o)).collect();
+            let ids: Vec<i64> = rows.values().map(|o| o.outbound_order_id).collect();
+            let mut lines_of = store::lines_of_orders(tx.conn(), &ids).await?;
+            for no in chunk {
+                if accepted.len() >= max_orders {
+                    break 'chunks;
+                }
+                let order = rows.get(no).cloned().ok_or_else(|| AppError::OutboundNotFound(no.clone()))?;
+                if !seen.insert(order.outbound_order_id) {
+                    continue;
+                }
+                if order.warehouse_id != w.warehouse_id {
+                    return Err(AppError::InvalidParam {
+                        field: "orderNos",
+                        reason: format!("{no} is not in {}", w.code),
+                    });
+                }
+                step_of(&order.order_no, order.status, order.intercept_status.0, OutboundAction::Wave)?;
+                let lines = lines_of.remove(&order.outbound_order_id).unwrap_or_default();
+                if !cmd.profile.admits(&lines) {
+                    continue;
+                }
+                if cmd.max_lines.is_some_and(|m| lines_total + lines.len() > m) {
+                    continue;
+                }
+                let mut plan = Vec::new();
+                let mut missing = None;
+                // What this order takes, on top of what the wave already
+                // promised; kept apart so a skipped order leaves no trace.
+                let mut trial: HashMap<(i64, i64), i64> = HashMap::new();
+                for line in &lines {
+                    if let std::collections::hash_map::Entry::Vacant(slot) = stock_of.entry(line.product_id) {
+                        slot.insert(store::sources(&mut tx, w.warehouse_id, line.product_id).await?);
+                    }
+                    let promised =
+                        |key: (i64, i64)| taken.get(&key).copied().unwrap_or(0) + trial.get(&key).copied().unwrap_or(0);
+                    let sources: Vec<Source> = stock_of[&line.product_id]
+                        .iter()
+                        .map(|r| Source {
+                            pick_face: r.location_type == LocationType::PickFace,
+                            free: r.quantity - r.allocated - promised((r.location_id, r.lot_id)),
+                            location_id: r.location_id,
+                            location_code: r.location_code.clone(),
+                            lot_id: r.lot_id,
+                            inbound_at: r.inbound_at,
+                            expiry_date: r.expiry_date.clone(),
+                        })
+                        .collect();
+                    let picks = rules::allocate(&sources, line.quantity);
+                    let got: i64 = picks.iter().map(|(_, n)| n).sum();
+                    if got < line.quantity {
+                        missing = Some(format!("{}: {} on the racks, {} needed", line.sku, got, line.quantity));
+                        break;
+                    }
+                    for (i, n) in &picks {
+                        *trial.entry((sources[*i].location_id, sources[*i].lot_id)).or_default() += n;
+                    }
+                    plan.push((line.clone(), picks.into_iter().map(|(i, n)| (sources[i].clone(), n)).collect()));
+                }
+                match missing {
+                    Some(reason) => skipped.push((order.order_no.clone(), reason)),
+                    None => {
+                        for (key, n) in trial {
+                            *taken.entry(key).or_default() += n;
+                        }
+                        lines_total += lines.len();
+                        accepted.push((order, plan));
+                    }
+                }
+            }
+        }
+        if accepted.is_empty() {
+            return Err(AppError::WaveEmpty(
+                skipped.iter().map(|(n, r)| format!("{n} ({r})")).collect::<Vec<_>>().join("; "),
+            ));
+        }
+        let allocated_in = started.elapsed();
+        // Carts and routes from the planning engine.
+        let layout = layout_of(locations.values())?;
+        let picks_of = |plan: &[LinePlan]| -> Vec<RoutePick> {
+            plan.iter().flat_map(|(_, s)| s.iter().map(|(src, _)| route_pick(&locations[&src.location_id]))).collect()
+        };
+        let orders: Vec<Vec<RoutePick>> = accepted.iter().map(|(_, plan)| picks_of(plan)).collect();
+        // Planning a big wave takes most of a second of CPU: off the async
+        // workers, so other requests keep flowing meanwhile.
+        let (planner_layout, totes) = (layout.clone(), cmd.totes);
+        let batches =
+            tokio::task::spawn_blocking(move || batching::plan(&planner_layout, &orders, totes, BatchMethod::Best))
+                .await
+                .map_err(|e| match e.try_into_panic() {
+                    Ok(panic) => std::panic::resume_unwind(panic),
+                    Err(e) => AppError::Interrupted(e.to_string()),
+                })?
+                .map_err(|e| AppError::InvalidParam { field: "layout", reason: e.to_string() })?;
+        let batched_in = started.elapsed();
+        let day = day_code(now);
+        let seq = sequence::next_value(tx.conn(), "WV", &day).await?;
+        let wave_no = format!("WV{day}{seq:04}");
+        let wave_id = store::insert_wave(
+            &mut tx,
+            &wave_no,
+            w.warehouse_id,
+            packing.location_id,
+            cmd.totes as i64,
+            &staff.operator(),
+            now,
+        )
+        .await?;
+        // Route each cart's stops; a stop is (order, line, source).
+        let mut carts: Vec<(Vec<Stop>, routing::Route)> = Vec::with_capacity(batches.batches.len());
+        for batch in &batches.batches {
+            let mut stops: Vec<Stop> = Vec::new();
+            for &o in &batch.orders {
+                for (l, (_, sources)) in accepted[o].1.iter().enumerate() {
+                    for s in 0..sources.len() {
+                        stops.push((o, l, s));
+                    }
+                }
+            }
+            let points: Vec<RoutePick> =
+                stops.iter().map(|&(o, l, s)| route_pick(&locations[&accepted[o].1[l].1[s].0.location_id])).collect();
+            let r = routing::route(&layout, &points, Method::Optimal)
+                .map_err(|e| AppError::InvalidParam { field: "layout", reason: e.to_string() })?;
+            carts.push((stops, r));
+        }
+        let numbered: Vec<(i64, i64)> = carts
+            .iter()
+            .enumerate()
+            .map(|(b, (_, r))| (b as i64 + 1, (r.distance_m * 1000.0).round() as i64))
+            .collect();
+        let batch_ids = store::insert_batches(&mut tx, wave_id, &numbered, now).await?;
+        let mut rows: Vec<NewAllocation> = Vec::new();
+        for ((stops, r), batch_id) in carts.iter().zip(batch_ids) {
+            for (rank, &stop) in r.sequence.iter().enumerate() {
+                let (o, l, s) = stops[stop];
+                let (order, plan) = &accepted[o];
+                let (line, sources) = &plan[l];
+                let (src, n) = &sources[s];
+                rows.push(NewAllocation {
+                    order_id: order.outbound_order_id,
+                    line_id: line.outbound_line_id,
+                    batch_id,
+                    product_id: line.product_id,
+                    location_id: src.location_id,
+                    lot_id: src.lot_id,
+                    quantity: *n,
+                    route_seq: rank as i64 + 1,
+                });
+            }
+        }
+        store::insert_allocations(&mut tx, &rows, now).await?;
+        let ids: Vec<i64> = accepted.iter().map(|(o, _)| o.outbound_order_id).collect();
+        store::mark_waved(&mut tx, &ids, wave_id, now).await?;
+        let waved = accepted.iter().map(|(o, _)| o.order_no.clone()).collect();
+        tx.commit().await?;
+        // Where a wave's time goes, for whoever tunes big waves.
+        tracing::info!(
+            wave = %wave_no,
+            orders = accepted.len(),
+            carts = batches.batches.len(),
+            allocate_ms = allocated_in.as_millis() as u64,
+            plan_ms = (batched_in - allocated_in).as_millis() as u64,
+            total_ms = started.elapsed().as_millis() as u64,
+            "wave released"
+        );
+        Ok((wave_no, skipped, waved))
+    }
+
+    async fn wave_result(
+        &self,
+        created: &(String, Vec<(String, String)>, Vec<String>),
+    ) -> Result<WaveResult, AppError> {
+        let (wave_no, skipped, order_nos) = created;
+        let mut conn = self.store.read().await?;
+        let rows = store::batches_of_wave(&mut conn, wave_no).await?;
+        let mut allocations: HashMap<i64, Vec<AllocationRow>> = HashMap::new();
+        if let Some(batch) = rows.first() {
+            for a in store::allocations_of_wave(&mut conn, batch.wave_id).await? {
+                allocations.entry(a.pick_batch_id).or_default().push(a);
+            }
+        }
+        let batches = rows
+            .into_iter()
+            .map(|batch| {
+                let of_batch = allocations.remove(&batch.pick_batch_id).unwrap_or_default();
+                batch_view(batch, &of_batch)
+            })
+            .collect();
+        Ok(WaveResult { wave_no: wave_no.clone(), order_nos: order_nos.clone(), skipped: skipped.clone(), batches })
+    }
+}
