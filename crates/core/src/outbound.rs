@@ -375,6 +375,53 @@ pub fn allocate(sources: &[Source], quantity: i64) -> Vec<(usize, i64)> {
     out
 }
 
+/// What a wave has promised so far, per (location, lot). Orders are tried
+/// one by one: an order is accepted only when every line can be
+/// allocated from what is still free after the orders accepted before it,
+/// and an order that is refused leaves no trace.
+#[derive(Debug, Clone, Default)]
+pub struct Promises {
+    taken: BTreeMap<(i64, i64), i64>,
+}
+
+/// The line of an order that cannot be allocated, and how many of its
+/// units are free.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShortLine {
+    pub line: usize,
+    pub free: i64,
+}
+
+impl Promises {
+    /// Tries an order whose lines are (the sources of the line's product,
+    /// units wanted); a source's `free` is before this wave's promises.
+    /// Accepted: per line, (source index, units), and the promises grow.
+    pub fn try_order(&mut self, lines: &[(&[Source], i64)]) -> Result<Vec<Vec<(usize, i64)>>, ShortLine> {
+        let mut trial: BTreeMap<(i64, i64), i64> = BTreeMap::new();
+        let mut plans = Vec::with_capacity(lines.len());
+        for (line, (sources, quantity)) in lines.iter().enumerate() {
+            let promised = |key: &(i64, i64)| self.taken.get(key).unwrap_or(&0) + trial.get(key).unwrap_or(&0);
+            let free: Vec<Source> = sources
+                .iter()
+                .map(|s| Source { free: s.free - promised(&(s.location_id, s.lot_id)), ..s.clone() })
+                .collect();
+            let picks = allocate(&free, *quantity);
+            let got: i64 = picks.iter().map(|(_, n)| n).sum();
+            if got < *quantity {
+                return Err(ShortLine { line, free: got });
+            }
+            for (i, n) in &picks {
+                *trial.entry((sources[*i].location_id, sources[*i].lot_id)).or_default() += n;
+            }
+            plans.push(picks);
+        }
+        for (key, n) in trial {
+            *self.taken.entry(key).or_default() += n;
+        }
+        Ok(plans)
+    }
+}
+
 /// What a packer scanned against what was picked for the order.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum PackError {

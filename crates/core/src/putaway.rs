@@ -178,6 +178,36 @@ pub fn holds_same_lot(slot: &Slot, item: &Incoming) -> bool {
         .any(|c| c.product_id == item.product_id && c.lot_id == item.lot_id && c.condition == item.condition)
 }
 
+/// A carton an item came in: its volume and weight and the units in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Carton {
+    pub volume_cm3: i64,
+    pub weight_g: i64,
+    pub units: i64,
+}
+
+/// µm³ → cm³, rounded up: a unit never takes less room than it needs.
+pub fn cm3_from_um(length_um: i64, width_um: i64, height_um: i64) -> i64 {
+    let v = i128::from(length_um) * i128::from(width_um) * i128::from(height_um);
+    i64::try_from((v + 999_999_999_999) / 1_000_000_000_000).unwrap_or(i64::MAX)
+}
+
+/// mg → g, rounded up.
+pub fn grams_from_mg(mg: i64) -> i64 {
+    mg.saturating_add(999) / 1000
+}
+
+/// Volume (cm³) and weight (g) of one unit: the product's own measure
+/// where it has one, else its share of the carton it came in (rounded
+/// up), else 0 (unknown: only the other measure limits).
+pub fn unit_measures(own_volume_cm3: Option<i64>, own_weight_g: Option<i64>, carton: Option<Carton>) -> (i64, i64) {
+    let share = carton.filter(|c| c.units > 0).map(|c| {
+        let per = |total: i64| (total.max(0) + c.units - 1) / c.units;
+        (per(c.volume_cm3), per(c.weight_g))
+    });
+    (own_volume_cm3.or(share.map(|s| s.0)).unwrap_or(0), own_weight_g.or(share.map(|s| s.1)).unwrap_or(0))
+}
+
 /// How many units of `item` fit in the room left in `slot`.
 pub fn units_that_fit(slot: &Slot, item: &Incoming) -> i64 {
     fn by(capacity: Option<i64>, used: i64, unit: i64) -> i64 {

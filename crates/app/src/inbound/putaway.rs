@@ -264,31 +264,18 @@ fn waiting_units(receipts: &[ReceiptRow], putaways: &[PutawayRow], product_id: i
         .unwrap_or(0)
 }
 
-fn cm3(length_um: i64, width_um: i64, height_um: i64) -> i64 {
-    let v = i128::from(length_um) * i128::from(width_um) * i128::from(height_um);
-    // µm³ → cm³, rounded up: a unit never takes less room than it needs.
-    i64::try_from((v + 999_999_999_999) / 1_000_000_000_000).unwrap_or(i64::MAX)
-}
-
-/// Volume (cm³) and weight (g) of one unit: the product's own measures,
-/// else the share of a carton it came in, else unknown (0).
+/// Volume (cm³) and weight (g) of one unit (core's rule), from the
+/// product and the carton it came in.
 fn unit_measures(p: Option<&ProductRow>, product_id: i64, boxes: &[BoxRow], lines: &[LineRow]) -> (i64, i64) {
-    let own_volume = p.and_then(|p| Some(cm3(p.length_um?, p.width_um?, p.height_um?)));
-    let own_weight = p.and_then(|p| p.weight_mg).map(|mg| (mg + 999) / 1000);
-    let carton_share = || {
+    let own_volume = p.and_then(|p| Some(planner::cm3_from_um(p.length_um?, p.width_um?, p.height_um?)));
+    let own_weight = p.and_then(|p| p.weight_mg).map(planner::grams_from_mg);
+    let carton = || {
         let line = lines.iter().find(|l| l.product_id == product_id && l.inbound_box_id.is_some())?;
         let b = boxes.iter().find(|b| Some(b.inbound_box_id) == line.inbound_box_id)?;
         let units: i64 = lines.iter().filter(|l| l.inbound_box_id == line.inbound_box_id).map(|l| l.quantity).sum();
-        let volume = b.length_mm * b.width_mm * b.height_mm / 1000;
-        Some(((volume + units - 1) / units.max(1), (b.weight_g + units - 1) / units.max(1)))
+        Some(planner::Carton { volume_cm3: b.length_mm * b.width_mm * b.height_mm / 1000, weight_g: b.weight_g, units })
     };
-    match (own_volume, own_weight) {
-        (Some(v), Some(w)) => (v, w),
-        (v, w) => {
-            let share = carton_share();
-            (v.or(share.map(|s| s.0)).unwrap_or(0), w.or(share.map(|s| s.1)).unwrap_or(0))
-        }
-    }
+    planner::unit_measures(own_volume, own_weight, carton())
 }
 
 /// The warehouse's locations with what they hold, for the planner.
@@ -319,11 +306,11 @@ fn slots_from(locations: &[LocationRow], occupancy: &[haicang_store::inbound::Oc
         let Some(&i) = index.get(&o.location_id) else { continue };
         let slot = &mut slots[i];
         let volume = match (o.length_um, o.width_um, o.height_um) {
-            (Some(l), Some(w), Some(h)) => cm3(l, w, h),
+            (Some(l), Some(w), Some(h)) => planner::cm3_from_um(l, w, h),
             _ => 0,
         };
         slot.used_volume_cm3 += volume.saturating_mul(o.quantity);
-        slot.used_weight_g += o.weight_mg.map(|mg| (mg + 999) / 1000).unwrap_or(0).saturating_mul(o.quantity);
+        slot.used_weight_g += o.weight_mg.map(planner::grams_from_mg).unwrap_or(0).saturating_mul(o.quantity);
         let content =
             Content { customer_id: o.customer_id, product_id: o.product_id, lot_id: o.lot_id, condition: o.condition };
         if !slot.contents.contains(&content) {

@@ -374,3 +374,17 @@ fn layout_of<'a>(locations: impl Iterator<Item = &'a LocationRow>) -> Result<Lay
 fn route_pick(l: &LocationRow) -> RoutePick {
     RoutePick { aisle: l.aisle.max(1) as u32, y_m: l.y_mm as f64 / 1000.0 }
 }
+
+/// A rack source of a product as allocation sees it: free = on hand minus
+/// what open allocations of earlier waves hold.
+fn rack_source(r: &haicang_store::outbound::SourceRow) -> Source {
+    Source {
+        pick_face: r.location_type == LocationType::PickFace,
+        free: r.quantity - r.allocated,
+        location_id: r.location_id,
+        location_code: r.location_code.clone(),
+        lot_id: r.lot_id,
+        inbound_at: r.inbound_at,
+        expiry_date: r.expiry_date.clone(),
+    }
+}

@@ -173,15 +173,7 @@ impl App {
             .await?
             .into_iter()
             .filter(|r| r.location_id != short.location_id)
-            .map(|r| Source {
-                pick_face: r.location_type == LocationType::PickFace,
-                free: r.quantity - r.allocated,
-                location_id: r.location_id,
-                location_code: r.location_code,
-                lot_id: r.lot_id,
-                inbound_at: r.inbound_at,
-                expiry_date: r.expiry_date,
-            })
+            .map(|r| rack_source(&r))
             .collect();
         let picks = rules::allocate(&sources, missing);
         let got: i64 = picks.iter().map(|(_, n)| n).sum();

@@ -48,9 +48,9 @@ impl App {
             .into_iter()
             .map(|l| (l.location_id, l))
             .collect();
-        // Each order's allocations, decided in memory against what earlier
-        // orders of this wave already took.
-        let mut taken: HashMap<(i64, i64), i64> = HashMap::new();
+        // Each order's allocations, decided in core against what earlier
+        // orders of this wave already promised.
+        let mut promises = rules::Promises::default();
         let mut accepted: Vec<(store::WaveOrderRow, Vec<LinePlan>)> = Vec::new();
         let mut skipped: Vec<(String, String)> = Vec::new();
         let mut lines_total = 0usize;
@@ -89,46 +89,30 @@ impl App {
                 if cmd.max_lines.is_some_and(|m| lines_total + lines.len() > m) {
                     continue;
                 }
-                let mut plan = Vec::new();
-                let mut missing = None;
-                // What this order takes, on top of what the wave already
-                // promised; kept apart so a skipped order leaves no trace.
-                let mut trial: HashMap<(i64, i64), i64> = HashMap::new();
+                let mut sources_of: Vec<Vec<Source>> = Vec::with_capacity(lines.len());
                 for line in &lines {
                     if let std::collections::hash_map::Entry::Vacant(slot) = stock_of.entry(line.product_id) {
                         slot.insert(store::sources(&mut tx, w.warehouse_id, line.product_id).await?);
                     }
-                    let promised =
-                        |key: (i64, i64)| taken.get(&key).copied().unwrap_or(0) + trial.get(&key).copied().unwrap_or(0);
-                    let sources: Vec<Source> = stock_of[&line.product_id]
-                        .iter()
-                        .map(|r| Source {
-                            pick_face: r.location_type == LocationType::PickFace,
-                            free: r.quantity - r.allocated - promised((r.location_id, r.lot_id)),
-                            location_id: r.location_id,
-                            location_code: r.location_code.clone(),
-                            lot_id: r.lot_id,
-                            inbound_at: r.inbound_at,
-                            expiry_date: r.expiry_date.clone(),
-                        })
-                        .collect();
-                    let picks = rules::allocate(&sources, line.quantity);
-                    let got: i64 = picks.iter().map(|(_, n)| n).sum();
-                    if got < line.quantity {
-                        missing = Some(format!("{}: {} on the racks, {} needed", line.sku, got, line.quantity));
-                        break;
-                    }
-                    for (i, n) in &picks {
-                        *trial.entry((sources[*i].location_id, sources[*i].lot_id)).or_default() += n;
-                    }
-                    plan.push((line.clone(), picks.into_iter().map(|(i, n)| (sources[i].clone(), n)).collect()));
+                    sources_of.push(stock_of[&line.product_id].iter().map(rack_source).collect());
                 }
-                match missing {
-                    Some(reason) => skipped.push((order.order_no.clone(), reason)),
-                    None => {
-                        for (key, n) in trial {
-                            *taken.entry(key).or_default() += n;
-                        }
+                let wanted: Vec<(&[Source], i64)> =
+                    sources_of.iter().zip(&lines).map(|(s, l)| (s.as_slice(), l.quantity)).collect();
+                match promises.try_order(&wanted) {
+                    Err(short) => {
+                        let l = &lines[short.line];
+                        let reason = format!("{}: {} on the racks, {} needed", l.sku, short.free, l.quantity);
+                        skipped.push((order.order_no.clone(), reason));
+                    }
+                    Ok(picks) => {
+                        let plan: Vec<LinePlan> = lines
+                            .iter()
+                            .zip(picks)
+                            .zip(&sources_of)
+                            .map(|((line, p), s)| {
+                                (line.clone(), p.into_iter().map(|(i, n)| (s[i].clone(), n)).collect())
+                            })
+                            .collect();
                         lines_total += lines.len();
                         accepted.push((order, plan));
                     }

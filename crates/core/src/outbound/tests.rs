@@ -147,3 +147,24 @@ fn packing_a_serial_managed_sku_needs_exactly_the_picked_serials() {
     extra.insert("CASE".into(), vec!["X1".into()]);
     assert!(matches!(check_pack_serials(&picked, &extra), Err(PackError::Serials { .. })));
 }
+
+#[test]
+fn a_wave_never_promises_the_same_units_twice() {
+    let shelf = [source(1, 10, 10, None, false, 5), source(2, 11, 11, None, false, 3)];
+    let mut promises = Promises::default();
+    assert_eq!(promises.try_order(&[(&shelf, 4)]), Ok(vec![vec![(0, 4)]]));
+    // 1 left at L1 (oldest lot first), then L2.
+    assert_eq!(promises.try_order(&[(&shelf, 3)]), Ok(vec![vec![(0, 1), (1, 2)]]));
+    // 1 unit is left: an order for 2 is refused and leaves no trace.
+    assert_eq!(promises.try_order(&[(&shelf, 1), (&shelf, 2)]), Err(ShortLine { line: 1, free: 0 }));
+    assert_eq!(promises.try_order(&[(&shelf, 1)]), Ok(vec![vec![(1, 1)]]));
+    assert_eq!(promises.try_order(&[(&shelf, 1)]), Err(ShortLine { line: 0, free: 0 }));
+}
+
+#[test]
+fn two_lines_of_one_order_share_the_same_shelf() {
+    let shelf = [source(1, 10, 10, None, false, 3)];
+    let mut promises = Promises::default();
+    assert_eq!(promises.try_order(&[(&shelf, 2), (&shelf, 2)]), Err(ShortLine { line: 1, free: 1 }));
+    assert_eq!(promises.try_order(&[(&shelf, 2), (&shelf, 1)]), Ok(vec![vec![(0, 2)], vec![(0, 1)]]));
+}

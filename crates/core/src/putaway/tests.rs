@@ -214,3 +214,17 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_unit_measures_itself_else_its_share_of_the_carton() {
+    let carton = Some(Carton { volume_cm3: 36_000, weight_g: 8_000, units: 7 });
+    assert_eq!(unit_measures(Some(500), Some(250), carton), (500, 250));
+    // 36,000 / 7 = 5,142.9 → 5,143; 8,000 / 7 = 1,142.9 → 1,143 (rounded up).
+    assert_eq!(unit_measures(None, None, carton), (5_143, 1_143));
+    assert_eq!(unit_measures(Some(500), None, carton), (500, 1_143));
+    assert_eq!(unit_measures(None, None, None), (0, 0));
+    assert_eq!(unit_measures(None, None, Some(Carton { volume_cm3: 10, weight_g: 10, units: 0 })), (0, 0));
+    assert_eq!(cm3_from_um(200_000, 150_000, 100_000), 3_000);
+    assert_eq!(cm3_from_um(1, 1, 1), 1, "never less room than needed");
+    assert_eq!(grams_from_mg(800_001), 801);
+}
