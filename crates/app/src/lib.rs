@@ -212,6 +212,13 @@ pub struct Created<S> {
     pub created: bool,
 }
 
+/// What a status-changing command answers: the document and its status now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stepped<S> {
+    pub order_no: String,
+    pub status: S,
+}
+
 /// One page of a list and the total across all pages.
 #[derive(Debug, Clone)]
 pub struct Page<T> {

@@ -13,7 +13,7 @@ use haicang_app::inbound::{
     CreateInbound, InboundDetail, PlanItem, PutawayCommand, PutawayLine, ReceiveCommand, ReceiveLine,
 };
 use haicang_app::query::{InboundFilter, InboundOrderRow};
-use haicang_app::{AppError, Viewer};
+use haicang_app::{AppError, Stepped, Viewer};
 use haicang_core::decimal::format_fixed;
 use haicang_core::inbound::{BoxDraft, InboundStatus, ItemDraft};
 use haicang_core::ledger::Condition;
@@ -596,9 +596,10 @@ pub async fn detail(
     Ok(Envelope(s.app.inbound_detail(Viewer::Customer(&c), &no).await?.into()))
 }
 
-async fn status_of(s: &AppState, viewer: Viewer<'_>, no: &str) -> Result<StatusView, ApiError> {
-    let d = s.app.inbound_detail(viewer, no).await?;
-    Ok(StatusView { order_no: d.order.order_no, status: d.order.status.to_string() })
+impl From<Stepped<InboundStatus>> for StatusView {
+    fn from(done: Stepped<InboundStatus>) -> Self {
+        StatusView { order_no: done.order_no, status: done.status.to_string() }
+    }
 }
 
 /// Sends a DRAFT order to the warehouse.
@@ -609,8 +610,7 @@ pub async fn submit(
     CustomerAuth(c): CustomerAuth,
     Path(no): Path<String>,
 ) -> Result<Envelope<StatusView>, ApiError> {
-    s.app.submit_inbound(&c, &no).await?;
-    Ok(Envelope(status_of(&s, Viewer::Customer(&c), &no).await?))
+    Ok(Envelope(s.app.submit_inbound(&c, &no).await?.into()))
 }
 
 /// Cancels an order before it arrives (40005 after).
@@ -624,8 +624,8 @@ pub async fn cancel(
     BodyBytes(body): BodyBytes,
 ) -> Result<Envelope<StatusView>, ApiError> {
     let input: CancelInput = optional_body(&body)?;
-    s.app.cancel_inbound(&c, &no, input.reason.as_deref().map(str::trim).filter(|r| !r.is_empty())).await?;
-    Ok(Envelope(status_of(&s, Viewer::Customer(&c), &no).await?))
+    let reason = input.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    Ok(Envelope(s.app.cancel_inbound(&c, &no, reason).await?.into()))
 }
 
 /// Sets carrier and tracking number while the goods are on the way.
@@ -715,9 +715,8 @@ pub async fn arrive(
     BodyBytes(body): BodyBytes,
 ) -> Result<Envelope<StatusView>, ApiError> {
     let input: ArriveInput = optional_body(&body)?;
-    let order_no =
-        s.app.arrive_inbound(&staff, input.warehouse_code.as_deref(), &code, input.dock_code.as_deref()).await?;
-    Ok(Envelope(status_of(&s, Viewer::Staff(&staff), &order_no).await?))
+    let done = s.app.arrive_inbound(&staff, input.warehouse_code.as_deref(), &code, input.dock_code.as_deref()).await?;
+    Ok(Envelope(done.into()))
 }
 
 /// Records the count of one box: good and defective per SKU.
@@ -758,8 +757,7 @@ pub async fn close_receipt(
     StaffAuth(staff): StaffAuth,
     Path(no): Path<String>,
 ) -> Result<Envelope<StatusView>, ApiError> {
-    s.app.close_inbound_receipt(&staff, &no).await?;
-    Ok(Envelope(status_of(&s, Viewer::Staff(&staff), &no).await?))
+    Ok(Envelope(s.app.close_inbound_receipt(&staff, &no).await?.into()))
 }
 
 /// Proposed locations for what waits at the dock, with the reason.

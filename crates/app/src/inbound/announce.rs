@@ -165,7 +165,11 @@ impl App {
     }
 
     /// Sends a DRAFT order to the warehouse.
-    pub async fn submit_inbound(&self, customer: &CustomerPrincipal, order_no: &str) -> Result<(), AppError> {
+    pub async fn submit_inbound(
+        &self,
+        customer: &CustomerPrincipal,
+        order_no: &str,
+    ) -> Result<Stepped<InboundStatus>, AppError> {
         self.seller_step(customer, order_no, InboundAction::Submit, None, StatusChange::default()).await
     }
 
@@ -175,7 +179,7 @@ impl App {
         customer: &CustomerPrincipal,
         order_no: &str,
         reason: Option<&str>,
-    ) -> Result<(), AppError> {
+    ) -> Result<Stepped<InboundStatus>, AppError> {
         if reason.is_some_and(|r| r.chars().count() > rules::NOTE_CHARS_MAX) {
             return Err(AppError::Inbound(InboundError::TooLong { field: "reason", max: rules::NOTE_CHARS_MAX }));
         }
@@ -189,7 +193,7 @@ impl App {
         order_no: &str,
         carrier: Option<&str>,
         tracking_no: &str,
-    ) -> Result<(), AppError> {
+    ) -> Result<Stepped<InboundStatus>, AppError> {
         let tracking_no = tracking_no.trim();
         if tracking_no.is_empty() {
             return Err(AppError::MissingParam { field: "trackingNo" });
@@ -210,7 +214,7 @@ impl App {
         action: InboundAction,
         note: Option<&str>,
         change: StatusChange<'_>,
-    ) -> Result<(), AppError> {
+    ) -> Result<Stepped<InboundStatus>, AppError> {
         self.retrying(|| async {
             let now = now_ms();
             let mut tx = self.store.begin_write().await?;
@@ -234,7 +238,7 @@ impl App {
                 store::add_history(&mut tx, order.inbound_order_id, next.as_str(), &operator, note, now).await?;
             }
             tx.commit().await?;
-            Ok(())
+            Ok(Stepped { order_no: order.order_no, status: next })
         })
         .await
     }

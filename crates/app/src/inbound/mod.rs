@@ -30,7 +30,8 @@ use haicang_store::{WriteTx, sequence};
 use crate::events;
 use crate::warehouses::warehouse_for;
 use crate::{
-    App, AppError, Created, CustomerPrincipal, Page, PageRequest, StaffPrincipal, Viewer, day_code, idempotency, now_ms,
+    App, AppError, Created, CustomerPrincipal, Page, PageRequest, StaffPrincipal, Stepped, Viewer, day_code,
+    idempotency, now_ms,
 };
 
 mod announce;

@@ -13,7 +13,7 @@ impl App {
         warehouse_code: Option<&str>,
         code: &str,
         dock_code: Option<&str>,
-    ) -> Result<String, AppError> {
+    ) -> Result<Stepped<InboundStatus>, AppError> {
         self.retrying(|| async {
             let now = now_ms();
             let mut tx = self.store.begin_write().await?;
@@ -57,7 +57,7 @@ impl App {
             )
             .await?;
             tx.commit().await?;
-            Ok(order.order_no)
+            Ok(Stepped { order_no: order.order_no, status: next })
         })
         .await
     }
@@ -234,7 +234,11 @@ impl App {
     }
 
     /// Ends counting: the order is RECEIVED; boxes never counted are short.
-    pub async fn close_inbound_receipt(&self, staff: &StaffPrincipal, order_no: &str) -> Result<(), AppError> {
+    pub async fn close_inbound_receipt(
+        &self,
+        staff: &StaffPrincipal,
+        order_no: &str,
+    ) -> Result<Stepped<InboundStatus>, AppError> {
         self.retrying(|| async {
             let now = now_ms();
             let mut tx = self.store.begin_write().await?;
@@ -247,6 +251,7 @@ impl App {
                 .await?;
             // Nothing came at all: nothing will be put away either, so the
             // order ends here (and the seller hears so).
+            let mut now_status = next;
             if store::receipts(tx.conn(), id).await?.is_empty() {
                 let done =
                     next.after(InboundAction::PutawayLast).map_err(|_| refused(&order, InboundAction::PutawayLast))?;
@@ -256,9 +261,10 @@ impl App {
                 let data = putaway_event_data(&order, true, Vec::new(), now);
                 let owner = (order.customer_id, order.customer_code.as_str());
                 events::emit(&mut tx, owner, INBOUND_PUTAWAY, &order.warehouse_code, data, now).await?;
+                now_status = done;
             }
             tx.commit().await?;
-            Ok(())
+            Ok(Stepped { order_no: order.order_no, status: now_status })
         })
         .await
     }

@@ -164,6 +164,15 @@ impl App {
         Ok(OutboundDetail { order, lines, allocations, events })
     }
 
+    /// The order alone (one read), for commands that answer it.
+    pub async fn outbound_order(&self, viewer: Viewer<'_>, order_no: &str) -> Result<OutboundOrderRow, AppError> {
+        let order = store::find_order(&mut *self.store.read().await?, order_no.trim(), viewer.customer_id())
+            .await?
+            .ok_or_else(|| AppError::OutboundNotFound(order_no.trim().to_owned()))?;
+        viewer.check_warehouse(order.warehouse_id, &order.warehouse_code)?;
+        Ok(order)
+    }
+
     pub async fn list_outbound(
         &self,
         viewer: Viewer<'_>,
@@ -245,7 +254,7 @@ impl App {
             Ok(())
         })
         .await?;
-        Ok(self.outbound_detail(Viewer::Customer(customer), order_no).await?.order)
+        self.outbound_order(Viewer::Customer(customer), order_no).await
     }
 
     /// Staff resolve an interception: success stops the order (picked units
@@ -290,7 +299,7 @@ impl App {
             Ok(())
         })
         .await?;
-        Ok(self.outbound_detail(Viewer::Staff(staff), order_no).await?.order)
+        self.outbound_order(Viewer::Staff(staff), order_no).await
     }
 
     /// The shipping label: the seller's own, or a generated 4×6 in label.

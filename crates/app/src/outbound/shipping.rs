@@ -63,7 +63,7 @@ impl App {
             Ok(())
         })
         .await?;
-        Ok(self.outbound_detail(Viewer::Staff(staff), &cmd.order_no).await?.order)
+        self.outbound_order(Viewer::Staff(staff), &cmd.order_no).await
     }
 
     /// Hand-over to the carrier: the reservation is posted (units leave to
@@ -174,7 +174,7 @@ impl App {
             Ok(())
         })
         .await?;
-        Ok(self.outbound_detail(Viewer::Staff(staff), order_no).await?.order)
+        self.outbound_order(Viewer::Staff(staff), order_no).await
     }
 
     /// A carrier event for a shipped parcel.
