@@ -139,10 +139,6 @@ impl SkuCode {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-
-    pub fn into_string(self) -> String {
-        self.0
-    }
 }
 
 text_enum!(ProductType { Single => "SINGLE", Suite => "SUITE", Box => "BOX" });
