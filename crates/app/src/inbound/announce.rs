@@ -221,17 +221,7 @@ impl App {
             let order = locked_order(&mut tx, order_no, Viewer::Customer(customer)).await?;
             let next = step(&order, action)?;
             let operator = customer_operator(customer);
-            store::change_status(
-                &mut tx,
-                order.inbound_order_id,
-                order.status.as_str(),
-                next.as_str(),
-                &change,
-                &operator,
-                note,
-                now,
-            )
-            .await?;
+            change_status(&mut tx, &order, next, &change, &operator, note, now).await?;
             // A step that keeps the status (a new tracking number) is
             // still history.
             if next == order.status {

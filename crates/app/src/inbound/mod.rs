@@ -197,6 +197,22 @@ fn putaway_event_data(
     })
 }
 
+/// Moves the order from its status to `next` (compare-and-set) with a
+/// history row.
+async fn change_status(
+    tx: &mut WriteTx,
+    order: &InboundOrderRow,
+    next: InboundStatus,
+    change: &StatusChange<'_>,
+    operator: &str,
+    note: Option<&str>,
+    now: i64,
+) -> Result<(), AppError> {
+    let (id, from) = (order.inbound_order_id, order.status.as_str());
+    store::change_status(tx, id, from, next.as_str(), change, operator, note, now).await?;
+    Ok(())
+}
+
 /// The order, locked for the transaction: a seller's own, or one in a
 /// warehouse of the staff member's scope.
 async fn locked_order(tx: &mut WriteTx, order_no: &str, viewer: Viewer<'_>) -> Result<InboundOrderRow, AppError> {

@@ -217,17 +217,7 @@ impl App {
         let action = if done { InboundAction::PutawayLast } else { InboundAction::PutawayPart };
         let next = step(&order, action)?;
         let change = StatusChange { putaway_at: done.then_some(now), ..Default::default() };
-        store::change_status(
-            &mut tx,
-            order.inbound_order_id,
-            order.status.as_str(),
-            next.as_str(),
-            &change,
-            &staff.operator(),
-            None,
-            now,
-        )
-        .await?;
+        change_status(&mut tx, &order, next, &change, &staff.operator(), None, now).await?;
         let mut totals: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
         for r in &receipts {
             let t = totals.entry(r.sku.as_str()).or_default();

@@ -45,17 +45,8 @@ impl App {
                 receiving_location_id: Some(dock.location_id),
                 ..Default::default()
             };
-            store::change_status(
-                &mut tx,
-                order.inbound_order_id,
-                order.status.as_str(),
-                next.as_str(),
-                &change,
-                &staff.operator(),
-                Some(&format!("at {}", dock.code)),
-                now,
-            )
-            .await?;
+            change_status(&mut tx, &order, next, &change, &staff.operator(), Some(&format!("at {}", dock.code)), now)
+                .await?;
             tx.commit().await?;
             Ok(Stepped { order_no: order.order_no, status: next })
         })
@@ -247,8 +238,7 @@ impl App {
             let change = StatusChange { received_at: Some(now), ..Default::default() };
             let operator = staff.operator();
             let id = order.inbound_order_id;
-            store::change_status(&mut tx, id, order.status.as_str(), next.as_str(), &change, &operator, None, now)
-                .await?;
+            change_status(&mut tx, &order, next, &change, &operator, None, now).await?;
             // Nothing came at all: nothing will be put away either, so the
             // order ends here (and the seller hears so).
             let mut now_status = next;

@@ -259,6 +259,18 @@ impl CreateOutbound {
     }
 }
 
+/// Writes an event about an order to the outbox, in the order's transaction.
+async fn emit(
+    tx: &mut WriteTx,
+    order: &OutboundOrderRow,
+    event_type: &str,
+    data: serde_json::Value,
+    now: i64,
+) -> Result<(), AppError> {
+    events::emit(tx, (order.customer_id, &order.customer_code), event_type, &order.warehouse_code, data, now).await?;
+    Ok(())
+}
+
 /// The order, locked for the transaction: a seller's own, or one in a
 /// warehouse of the staff member's scope.
 async fn locked(tx: &mut WriteTx, order_no: &str, viewer: Viewer<'_>) -> Result<OutboundOrderRow, AppError> {

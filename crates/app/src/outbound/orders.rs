@@ -239,15 +239,7 @@ impl App {
                     store::change_order(&mut tx, &order, OutboundStatus::Cancelled.as_str(), &change, now).await?;
                     let data = json!({"orderNo": order.order_no, "erpNo": order.customer_reference,
                                       "status": "CANCELLED", "reason": reason});
-                    events::emit(
-                        &mut tx,
-                        (order.customer_id, &order.customer_code),
-                        ORDER_CANCELLED,
-                        &order.warehouse_code,
-                        data,
-                        now,
-                    )
-                    .await?;
+                    emit(&mut tx, &order, ORDER_CANCELLED, data, now).await?;
                 }
             }
             tx.commit().await?;
@@ -286,15 +278,7 @@ impl App {
             store::change_order(&mut tx, &order, next.as_str(), &change, now).await?;
             let data = json!({"orderNo": order.order_no, "erpNo": order.customer_reference,
                               "status": if success { "success" } else { "fail" }, "reason": note});
-            events::emit(
-                &mut tx,
-                (order.customer_id, &order.customer_code),
-                ORDER_INTERCEPTED,
-                &order.warehouse_code,
-                data,
-                now,
-            )
-            .await?;
+            emit(&mut tx, &order, ORDER_INTERCEPTED, data, now).await?;
             tx.commit().await?;
             Ok(())
         })

@@ -161,15 +161,7 @@ impl App {
             }
             let data = json!({"orderNo": order.order_no, "erpNo": order.customer_reference, "status": "Shipped",
                               "trackingNo": tracking, "carrier": carrier, "skuList": sku_list});
-            events::emit(
-                &mut tx,
-                (order.customer_id, &order.customer_code),
-                ORDER_SHIPPED,
-                &order.warehouse_code,
-                data,
-                now,
-            )
-            .await?;
+            emit(&mut tx, &order, ORDER_SHIPPED, data, now).await?;
             tx.commit().await?;
             Ok(())
         })
