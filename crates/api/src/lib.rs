@@ -143,13 +143,13 @@ async fn openapi_json() -> impl IntoResponse {
 }
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
-    tracing::error!("a request handler panicked");
-    envelope::error_body(
-        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-        1,
-        "server error, please try again later".into(),
-        "",
-    )
+    let ctx = context::RequestContext::current();
+    tracing::error!(request_id = %ctx.request_id, "a request handler panicked");
+    let message = match ctx.lang {
+        context::Lang::Zh => "服务异常,请重试!",
+        context::Lang::En => "server error, please try again later",
+    };
+    envelope::error_body(axum::http::StatusCode::INTERNAL_SERVER_ERROR, 1, message.into(), &ctx.request_id)
 }
 
 async fn no_such_route() -> ApiError {
@@ -177,9 +177,10 @@ pub fn router(app: App) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_BYTES_MAX))
         .layer(middleware::from_fn_with_state(state.clone(), signing::verify))
-        .layer(middleware::from_fn(context::with_context))
-        // A bug must cost one request a 500, not the connection.
+        // A bug must cost one request a 500, not the connection; inside the
+        // context, so the 500 carries the request id and language.
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_response))
+        .layer(middleware::from_fn(context::with_context))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -356,6 +356,17 @@ fn box_numbers(given: &[Option<String>]) -> Result<Vec<String>, InboundError> {
     Ok(out)
 }
 
+/// The units of a counted line — good plus defective — when the count is
+/// one the warehouse can record: neither negative, at least one unit, at
+/// most [`LINE_QUANTITY_MAX`] together (checked arithmetic: any `i64` in,
+/// never an overflow).
+pub fn counted_units(good: i64, defective: i64) -> Option<i64> {
+    if good < 0 || defective < 0 {
+        return None;
+    }
+    good.checked_add(defective).filter(|units| (1..=LINE_QUANTITY_MAX).contains(units))
+}
+
 /// Checks the optional header texts.
 pub fn check_header(
     reference: &str,

@@ -171,9 +171,31 @@ proptest! {
     }
 
     #[test]
+    fn pack_scans_of_any_size_never_overflow(scans in vec(("[AB]", any::<i64>()), 0..4), picked in 0i64..10) {
+        let picked: std::collections::BTreeMap<String, i64> = [("A".to_owned(), picked)].into();
+        let _ = crate::outbound::check_pack(&picked, &scans);
+    }
+
+    #[test]
+    fn receipt_counts_of_any_size_never_overflow(good in any::<i64>(), defective in any::<i64>()) {
+        if let Some(units) = crate::inbound::counted_units(good, defective) {
+            prop_assert!(units >= 1 && units == good + defective);
+        }
+    }
+
+    #[test]
     fn decimal_parsing_never_panics(text in text(), scale in 0u32..10) {
         let _ = parse_fixed(&text, scale);
     }
+}
+
+#[test]
+fn a_count_that_would_overflow_is_refused() {
+    use crate::inbound::counted_units;
+    assert_eq!(counted_units(i64::MAX, 1), None);
+    assert_eq!(counted_units(5, 1), Some(6));
+    assert_eq!(counted_units(0, 0), None);
+    assert_eq!(counted_units(-1, 2), None);
 }
 
 #[test]

@@ -442,7 +442,9 @@ pub fn check_pack(picked: &BTreeMap<String, i64>, scanned: &[(String, i64)]) -> 
         if !picked.contains_key(sku) {
             return Err(PackError::WrongItem(sku.clone()));
         }
-        *counts.entry(sku.as_str()).or_default() += q;
+        // Scanned quantities are a client's numbers: saturate, never overflow.
+        let n = counts.entry(sku.as_str()).or_default();
+        *n = n.saturating_add(*q);
     }
     for (sku, &p) in picked {
         let s = counts.get(sku.as_str()).copied().unwrap_or(0);

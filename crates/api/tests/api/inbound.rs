@@ -599,3 +599,23 @@ async fn confirmation_refuses_what_the_planner_never_proposes_another_seller_or_
     assert!(second.message().contains("one SKU"), "{}", second.message());
     s.post("/api/v1/ops/putaway", &staff, &line("BAR-TEST-2", "A-01-06-1", 4)).await.ok();
 }
+
+#[tokio::test]
+async fn a_count_that_would_overflow_is_a_clear_error_and_counts_nothing() {
+    let s = start().await;
+    let seller = s.customer().await;
+    let staff = s.staff().await;
+    create_products(&s, &seller).await;
+    let no =
+        s.post("/api/v1/inbound-orders", &seller, &asn("ASN-BIG")).await.ok()["orderNo"].as_str().unwrap().to_owned();
+    s.post(&format!("/api/v1/ops/inbound-orders/{no}/arrive"), &staff, &json!({})).await.ok();
+    let path = format!("/api/v1/ops/inbound-orders/{no}/receive");
+    for (good, defective) in [(i64::MAX, 1), (i64::MAX, i64::MAX), (-1, 2), (0, 0)] {
+        let body = json!({"boxNo": "1", "lines": [{"sku": "BAR-TEST-1", "good": good, "defective": defective}]});
+        let a = s.post(&path, &staff, &body).await;
+        assert_eq!(a.status.as_u16(), 400, "{good}+{defective}: {}", a.body);
+    }
+    let detail = s.get(&format!("/api/v1/ops/inbound-orders/{no}"), &staff).await;
+    assert_eq!(detail.ok()["receipts"], json!([]));
+    assert_eq!(detail.ok()["status"], "ARRIVED");
+}

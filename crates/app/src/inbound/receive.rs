@@ -66,17 +66,12 @@ impl App {
             return Err(AppError::Inbound(InboundError::NoItems));
         }
         for l in &cmd.lines {
-            if l.good < 0
-                || l.defective < 0
-                || l.good + l.defective == 0
-                || l.good + l.defective > rules::LINE_QUANTITY_MAX
-            {
-                return Err(AppError::Inbound(InboundError::QuantityInvalid { sku: l.sku.clone() }));
-            }
-            if !l.serials.is_empty() && l.serials.len() as i64 != l.good + l.defective {
+            let units = rules::counted_units(l.good, l.defective)
+                .ok_or_else(|| AppError::Inbound(InboundError::QuantityInvalid { sku: l.sku.clone() }))?;
+            if !l.serials.is_empty() && l.serials.len() as i64 != units {
                 return Err(AppError::SerialMismatch {
                     sku: l.sku.clone(),
-                    reason: format!("{} units, {} serial numbers", l.good + l.defective, l.serials.len()),
+                    reason: format!("{units} units, {} serial numbers", l.serials.len()),
                 });
             }
         }
