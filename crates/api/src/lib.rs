@@ -12,6 +12,7 @@ pub mod envelope;
 pub mod error;
 pub mod extract;
 pub mod limit;
+pub mod openapi;
 pub mod routes;
 pub mod signing;
 
@@ -23,7 +24,6 @@ use axum::middleware;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use utoipa::OpenApi;
-use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 
 use haicang_app::App;
 
@@ -44,7 +44,8 @@ pub struct AppState {
         title = "haicang native API",
         description = "Overseas-warehouse WMS. Every response is wrapped in the envelope \
             {code, message, data, requestId}; `code` 0 is success, any other value is an error from the \
-            catalogue (English or Chinese by Accept-Language). The schemas below describe `data`."
+            catalogue (English or Chinese by Accept-Language). Every response documents the whole envelope; errors \
+            answer the ErrorEnvelope with data null."
     ),
     paths(
         routes::auth::token,
@@ -106,40 +107,12 @@ pub struct AppState {
         routes::webhooks::redeliver,
         routes::webhooks::feed,
     ),
-    components(schemas(routes::products::BatchView)),
-    modifiers(&BearerAuth),
+    components(schemas(routes::products::BatchView))
 )]
 pub struct ApiDoc;
 
-struct BearerAuth;
-
-impl utoipa::Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
-    }
-}
-
-/// The OpenAPI document, with each staff operation's least role as
-/// `x-min-role` (from `routes::STAFF_ROUTES`, the table the extractor
-/// enforces).
-pub fn openapi_document() -> serde_json::Value {
-    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
-    for (method, path, role) in routes::STAFF_ROUTES {
-        if let Some(operation) = doc
-            .get_mut("paths")
-            .and_then(|p| p.get_mut(*path))
-            .and_then(|p| p.get_mut(method.to_ascii_lowercase()))
-            .and_then(|o| o.as_object_mut())
-        {
-            operation.insert("x-min-role".into(), role.as_str().into());
-        }
-    }
-    doc
-}
-
 async fn openapi_json() -> impl IntoResponse {
-    axum::Json(openapi_document())
+    axum::Json(openapi::document())
 }
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {

@@ -32,5 +32,6 @@ async fn the_openapi_document_lists_every_route_of_the_api() {
     for name in ["ProductInput", "ProductView", "InventoryView", "MovementView", "AdjustmentInput", "TokenView"] {
         assert!(schemas[name].is_object(), "schema {name} is missing");
     }
-    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    assert!(doc["components"]["securitySchemes"]["sellerToken"].is_object());
+    assert!(doc["components"]["securitySchemes"]["staffToken"].is_object());
 }

@@ -1,0 +1,262 @@
+//! The OpenAPI document as clients need it. utoipa describes each route's
+//! `data` and parameters from the Rust types; this module adds what every
+//! operation shares, in one place so that it cannot differ by route:
+//! the envelope around each answer, the error answers, operationIds,
+//! which token an operation needs (seller or staff, and the least staff
+//! role), optional bodies, binary PDFs, servers and tags.
+
+use serde_json::{Map, Value, json};
+use utoipa::OpenApi;
+
+use crate::ApiDoc;
+use crate::routes::STAFF_ROUTES;
+
+/// Each operation's id: unique, and what a generated client calls it.
+const OPERATION_IDS: &[(&str, &str, &str)] = &[
+    ("post", "/api/v1/auth/token", "issueToken"),
+    ("post", "/api/v1/auth/refresh", "refreshToken"),
+    ("post", "/api/v1/staff/login", "staffLogin"),
+    ("post", "/api/v1/inbound-orders", "createInboundOrder"),
+    ("get", "/api/v1/inbound-orders", "listInboundOrders"),
+    ("get", "/api/v1/inbound-orders/{no}", "getInboundOrder"),
+    ("post", "/api/v1/inbound-orders/{no}/submit", "submitInboundOrder"),
+    ("post", "/api/v1/inbound-orders/{no}/cancel", "cancelInboundOrder"),
+    ("put", "/api/v1/inbound-orders/{no}/tracking", "updateInboundOrderTracking"),
+    ("get", "/api/v1/inbound-orders/{no}/labels.pdf", "getInboundOrderLabels"),
+    ("get", "/api/v1/ops/inbound-orders", "listOpsInboundOrders"),
+    ("get", "/api/v1/ops/inbound-orders/{no}", "getOpsInboundOrder"),
+    ("get", "/api/v1/ops/inbound-orders/{no}/labels.pdf", "getOpsInboundOrderLabels"),
+    ("post", "/api/v1/ops/inbound-orders/{code}/arrive", "arriveInboundOrder"),
+    ("post", "/api/v1/ops/inbound-orders/{no}/receive", "receiveInboundBox"),
+    ("post", "/api/v1/ops/inbound-orders/{no}/close-receipt", "closeInboundReceipt"),
+    ("get", "/api/v1/ops/inbound-orders/{no}/putaway-plan", "getPutawayPlan"),
+    ("post", "/api/v1/ops/putaway", "confirmPutaway"),
+    ("get", "/api/v1/inventory", "listInventory"),
+    ("get", "/api/v1/inventory/lots", "listInventoryLots"),
+    ("get", "/api/v1/inventory/serials", "listInventorySerials"),
+    ("get", "/api/v1/inventory/log", "listInventoryLog"),
+    ("get", "/api/v1/ops/locations", "listLocations"),
+    ("post", "/api/v1/ops/adjustments", "createAdjustment"),
+    ("post", "/api/v1/outbound-orders", "createOutboundOrder"),
+    ("get", "/api/v1/outbound-orders", "listOutboundOrders"),
+    ("post", "/api/v1/outbound-orders/batch-get", "batchGetOutboundOrders"),
+    ("get", "/api/v1/outbound-orders/{no}", "getOutboundOrder"),
+    ("post", "/api/v1/outbound-orders/{no}/cancel", "cancelOutboundOrder"),
+    ("get", "/api/v1/outbound-orders/{no}/tracking", "getOutboundOrderTracking"),
+    ("get", "/api/v1/outbound-orders/{no}/label.pdf", "getOutboundOrderLabel"),
+    ("get", "/api/v1/ops/outbound-orders", "listOpsOutboundOrders"),
+    ("get", "/api/v1/ops/outbound-orders/{no}", "getOpsOutboundOrder"),
+    ("post", "/api/v1/ops/outbound-orders/{no}/interception", "resolveInterception"),
+    ("get", "/api/v1/ops/outbound-orders/{no}/label.pdf", "getOpsOutboundOrderLabel"),
+    ("post", "/api/v1/ops/waves", "releaseWave"),
+    ("get", "/api/v1/ops/pick-batches/{id}", "getPickBatch"),
+    ("get", "/api/v1/ops/pick-batches/{id}/pick-list.pdf", "getPickList"),
+    ("post", "/api/v1/ops/pick-batches/{id}/picks", "pick"),
+    ("post", "/api/v1/ops/pack", "pack"),
+    ("post", "/api/v1/ops/ship", "ship"),
+    ("post", "/api/v1/ops/shipments/{tracking_no}/events", "addShipmentEvent"),
+    ("get", "/api/v1/ops/count-tasks", "listCountTasks"),
+    ("post", "/api/v1/products", "createProducts"),
+    ("put", "/api/v1/products/{sku}", "updateProduct"),
+    ("get", "/api/v1/products/{sku}", "getProduct"),
+    ("get", "/api/v1/products", "listProducts"),
+    ("get", "/api/v1/warehouses", "listWarehouses"),
+    ("get", "/api/v1/warehouses/{code}/shipping-services", "listShippingServices"),
+    ("post", "/api/v1/webhooks", "createWebhook"),
+    ("get", "/api/v1/webhooks", "listWebhooks"),
+    ("get", "/api/v1/webhooks/{id}", "getWebhook"),
+    ("put", "/api/v1/webhooks/{id}", "updateWebhook"),
+    ("delete", "/api/v1/webhooks/{id}", "deleteWebhook"),
+    ("post", "/api/v1/webhooks/{id}/rotate-secret", "rotateWebhookSecret"),
+    ("get", "/api/v1/webhooks/deliveries", "listWebhookDeliveries"),
+    ("post", "/api/v1/webhooks/deliveries/{id}/redeliver", "redeliverWebhook"),
+    ("get", "/api/v1/events", "listEvents"),
+];
+
+const TAGS: &[(&str, &str)] = &[
+    ("auth", "Tokens for a seller's app and staff logins."),
+    ("warehouses", "Warehouses granted to the seller and their shipping services."),
+    ("products", "The seller's products (SKUs)."),
+    ("inventory", "Stock by warehouse, lot and serial, and the inventory log."),
+    ("inbound", "Inbound orders (ASN) as the seller sends them."),
+    ("outbound", "Outbound orders as the seller sends them."),
+    ("webhooks", "Webhook subscriptions, deliveries and the event feed."),
+    ("ops", "Warehouse staff: receiving, putaway, waves, picking, packing, shipping (staff token)."),
+];
+
+/// Statuses every authenticated operation may answer with the error
+/// envelope, and what they mean.
+const ERRORS: &[(&str, &str)] = &[
+    ("400", "Invalid input (10000–10031, the route's own validation codes)"),
+    ("401", "Missing, invalid or expired token (10002–10008), bad request signature (10026, 10028)"),
+    (
+        "403",
+        "Wrong kind of token (10060), role too low (10068), warehouse not granted (10050) or outside scope (10069), IP not allowed (10010)",
+    ),
+    ("404", "No such document, or not the caller's (the route's not-found code)"),
+    ("409", "Conflict: status does not allow it, stock, duplicates (the route's codes)"),
+    ("429", "Rate limit (10017); see Retry-After"),
+];
+
+/// The served document.
+pub fn document() -> Value {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    shared_components(&mut doc);
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in paths.iter_mut() {
+            let Some(item) = item.as_object_mut() else { continue };
+            for (method, operation) in item.iter_mut() {
+                if let Some(operation) = operation.as_object_mut() {
+                    shape_operation(method, path, operation);
+                }
+            }
+        }
+    }
+    doc
+}
+
+fn shared_components(doc: &mut Value) {
+    doc["servers"] = json!([{"url": "/", "description": "this server"}]);
+    doc["tags"] = TAGS.iter().map(|(name, description)| json!({"name": name, "description": description})).collect();
+    let components = &mut doc["components"];
+    components["securitySchemes"] = json!({
+        "sellerToken": {"type": "http", "scheme": "bearer",
+            "description": "An app's access token (POST /api/v1/auth/token). Apps set to signed requests also send \
+                X-Haicang-Timestamp (ms), X-Haicang-Nonce and X-Haicang-Signature = hex HMAC-SHA256 over \
+                METHOD\\npath?query\\ntimestamp\\nnonce\\nhex(SHA-256(body)), keyed by hex SHA-256 of the app secret."},
+        "staffToken": {"type": "http", "scheme": "bearer",
+            "description": "A staff member's access token (POST /api/v1/staff/login); each operation's least role \
+                is its x-min-role."},
+    });
+    components["schemas"]["ErrorEnvelope"] = json!({
+        "type": "object",
+        "required": ["code", "message", "data", "requestId"],
+        "properties": {
+            "code": {"type": "integer", "format": "int64", "description": "Not 0: the error's stable code"},
+            "message": {"type": "string", "description": "English or Chinese by Accept-Language"},
+            "data": {"type": "null"},
+            "requestId": {"type": "string"},
+        },
+    });
+}
+
+fn shape_operation(method: &str, path: &str, operation: &mut Map<String, Value>) {
+    if let Some((_, _, id)) = OPERATION_IDS.iter().find(|(m, p, _)| *m == method && *p == path) {
+        operation.insert("operationId".into(), json!(id));
+    }
+    let staff_role = STAFF_ROUTES
+        .iter()
+        .find(|(m, p, _)| m.eq_ignore_ascii_case(method) && *p == path)
+        .map(|(_, _, role)| role.as_str());
+    if let Some(role) = staff_role {
+        operation.insert("x-min-role".into(), json!(role));
+    }
+    let public = path.starts_with("/api/v1/auth/") || path == "/api/v1/staff/login";
+    let scheme = if staff_role.is_some() { "staffToken" } else { "sellerToken" };
+    operation.insert("security".into(), if public { json!([]) } else { json!([{ scheme: [] }]) });
+    optional_body(operation);
+    let responses = operation.entry("responses").or_insert_with(|| json!({}));
+    if let Some(responses) = responses.as_object_mut() {
+        for (status, response) in responses.iter_mut() {
+            if status.starts_with('2') {
+                envelope_or_binary(response);
+            }
+        }
+        for (status, description) in ERRORS {
+            if public && (*status == "403" || *status == "404") {
+                continue;
+            }
+            let documented = responses.entry(status.to_string()).or_insert_with(|| json!({"description": description}));
+            documented["content"] =
+                json!({"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}});
+        }
+        responses.insert(
+            "500".into(),
+            json!({"description": "Server error (code 1), with the request id to quote",
+                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}}),
+        );
+    }
+}
+
+/// `{code: 0, message, data: <the route's schema>, requestId}`; PDFs as
+/// binary.
+fn envelope_or_binary(response: &mut Value) {
+    let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) else {
+        // An answer without a documented body still answers the envelope.
+        response["content"] = json!({"application/json": {"schema": envelope(json!({"type": "null"}))}});
+        return;
+    };
+    if let Some(pdf) = content.get_mut("application/pdf") {
+        *pdf = json!({"schema": {"type": "string", "format": "binary"}});
+    }
+    if let Some(body) = content.get_mut("application/json") {
+        let data = body.get("schema").cloned().unwrap_or(json!({}));
+        body["schema"] = envelope(data);
+    }
+}
+
+fn envelope(data: Value) -> Value {
+    json!({
+        "type": "object",
+        "required": ["code", "message", "data", "requestId"],
+        "properties": {
+            "code": {"type": "integer", "format": "int64", "enum": [0]},
+            "message": {"type": "string"},
+            "data": data,
+            "requestId": {"type": "string"},
+        },
+    })
+}
+
+/// utoipa writes an optional body as `oneOf: [null, X]`; the server takes
+/// no body at all (or X), so it is an optional request body of X.
+fn optional_body(operation: &mut Map<String, Value>) {
+    let Some(body) = operation.get_mut("requestBody") else { return };
+    let Some(schema) = body.pointer_mut("/content/application~1json/schema") else { return };
+    let inner = schema.get("oneOf").and_then(Value::as_array).and_then(|options| {
+        let not_null: Vec<&Value> = options.iter().filter(|o| o.get("type") != Some(&json!("null"))).collect();
+        (options.len() == 2 && not_null.len() == 1).then(|| not_null[0].clone())
+    });
+    if let Some(inner) = inner {
+        *schema = inner;
+        body["required"] = json!(false);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_has_a_unique_id_and_every_id_names_a_route() {
+        let doc = document();
+        let mut seen = std::collections::BTreeSet::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                let id = operation["operationId"].as_str().unwrap_or_default().to_owned();
+                assert!(OPERATION_IDS.iter().any(|(m, p, i)| m == method && p == path && *i == id), "{method} {path}");
+                assert!(seen.insert(id.clone()), "operationId {id} twice");
+            }
+        }
+        assert_eq!(seen.len(), OPERATION_IDS.len(), "an id for a route that is not in the document");
+    }
+
+    #[test]
+    fn answers_are_enveloped_and_errors_documented() {
+        let doc = document();
+        let token = &doc["paths"]["/api/v1/auth/token"]["post"]["responses"]["200"]["content"]["application/json"];
+        let props = &token["schema"]["properties"];
+        for field in ["code", "message", "data", "requestId"] {
+            assert!(props[field].is_object(), "{field} missing from {token}");
+        }
+        let adjust = &doc["paths"]["/api/v1/ops/adjustments"]["post"];
+        assert_eq!(adjust["x-min-role"], "SUPERVISOR");
+        assert_eq!(adjust["security"], json!([{"staffToken": []}]));
+        assert!(adjust["responses"]["403"]["content"].is_object());
+        let arrive = &doc["paths"]["/api/v1/ops/inbound-orders/{code}/arrive"]["post"]["requestBody"];
+        assert_eq!(arrive["required"], false);
+        assert!(arrive["content"]["application/json"]["schema"].get("oneOf").is_none());
+        let pdf = &doc["paths"]["/api/v1/outbound-orders/{no}/label.pdf"]["get"]["responses"]["200"]["content"];
+        assert_eq!(pdf["application/pdf"]["schema"]["format"], "binary");
+    }
+}
