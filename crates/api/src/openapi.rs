@@ -155,6 +155,10 @@ fn shape_operation(method: &str, path: &str, operation: &mut Map<String, Value>)
     let scheme = if staff_role.is_some() { "staffToken" } else { "sellerToken" };
     operation.insert("security".into(), if public { json!([]) } else { json!([{ scheme: [] }]) });
     optional_body(operation);
+    constrain_parameters(path, operation);
+    if method == "post" && path == "/api/v1/products" {
+        one_or_many_products(operation);
+    }
     let responses = operation.entry("responses").or_insert_with(|| json!({}));
     if let Some(responses) = responses.as_object_mut() {
         for (status, response) in responses.iter_mut() {
@@ -206,6 +210,58 @@ fn envelope(data: Value) -> Value {
             "requestId": {"type": "string"},
         },
     })
+}
+
+fn names(values: impl IntoIterator<Item = &'static str>) -> Value {
+    json!({"type": "string", "enum": values.into_iter().collect::<Vec<_>>()})
+}
+
+/// The query parameters' ranges and value sets, from the constants and
+/// enums the server checks them against (so the document cannot drift).
+fn constrain_parameters(path: &str, operation: &mut Map<String, Value>) {
+    use haicang_core::{inbound, ledger, location, outbound, product};
+    let Some(parameters) = operation.get_mut("parameters").and_then(Value::as_array_mut) else { return };
+    for parameter in parameters.iter_mut().filter(|p| p["in"] == "query") {
+        let name = parameter["name"].as_str().unwrap_or_default().to_owned();
+        let schema = match name.as_str() {
+            "page" => json!({"type": "integer", "format": "int64", "minimum": 1, "maximum": 1_000_000}),
+            "pageSize" => {
+                json!({"type": "integer", "format": "int64", "minimum": 1, "maximum": haicang_app::PAGE_SIZE_MAX})
+            }
+            "limit" => json!({"type": "integer", "format": "int64", "minimum": 1,
+                              "maximum": haicang_app::webhooks::FEED_LIMIT_MAX}),
+            "size" => names(["100x100", "100x150"]),
+            "condition" => names(ledger::Condition::ALL.iter().map(|c| c.as_str())),
+            "type" => names(location::LocationType::ALL.iter().map(|t| t.as_str())),
+            "eventType" => names(haicang_app::webhooks::EVENT_TYPES.iter().copied()),
+            "createdFrom" | "createdTo" | "from" | "to" => json!({"type": "string", "format": "date-time"}),
+            "status" if path.contains("inbound-orders") => {
+                names(inbound::InboundStatus::ALL.iter().map(|s| s.as_str()))
+            }
+            "status" if path.contains("outbound-orders") => {
+                names(outbound::OutboundStatus::ALL.iter().map(|s| s.as_str()))
+            }
+            "status" if path.contains("products") => names(product::ProductStatus::ALL.iter().map(|s| s.as_str())),
+            "status" if path.contains("deliveries") => names(["PENDING", "DELIVERED", "FAILED"]),
+            _ => continue,
+        };
+        parameter["schema"] = schema;
+    }
+}
+
+/// `POST /products` takes one product or an array of up to
+/// [`BATCH_MAX`](haicang_core::product::BATCH_MAX), and answers the product
+/// or a result per item.
+fn one_or_many_products(operation: &mut Map<String, Value>) {
+    let one = json!({"$ref": "#/components/schemas/ProductInput"});
+    operation["requestBody"]["content"]["application/json"]["schema"] = json!({"oneOf": [
+        one,
+        {"type": "array", "items": one, "minItems": 1, "maxItems": haicang_core::product::BATCH_MAX},
+    ]});
+    operation["responses"]["200"]["content"]["application/json"]["schema"] = json!({"oneOf": [
+        {"$ref": "#/components/schemas/ProductView"},
+        {"$ref": "#/components/schemas/BatchView"},
+    ]});
 }
 
 /// utoipa writes an optional body as `oneOf: [null, X]`; the server takes
