@@ -188,6 +188,19 @@ async fn twenty_orders_wave_pick_pack_ship_and_everything_agrees() {
         );
     }
     assert_eq!(shorted.len(), 2, "{shorted:?}");
+    // The cart that took the re-allocated unit walks on to B-01-10-2: its
+    // distance is the route as now walked, longer than planned.
+    let mut grew = false;
+    for b in &batches {
+        let now = s.get(&format!("/api/v1/ops/pick-batches/{}", b["batchId"]), &staff).await.ok().clone();
+        let extended = now["route"].as_array().unwrap().iter().any(|r| r["locationCode"] == "B-01-10-2");
+        let (planned, walked) = (b["distanceM"].as_f64().unwrap(), now["distanceM"].as_f64().unwrap());
+        if extended {
+            assert!(walked > planned, "cart {}: {planned} m planned, {walked} m now", b["batchId"]);
+            grew = true;
+        }
+    }
+    assert!(grew, "no cart took the re-allocated unit");
     let tasks = s.get("/api/v1/ops/count-tasks?warehouseCode=US-LA01", &staff).await.ok().clone();
     let task_locations: Vec<&str> =
         tasks.as_array().unwrap().iter().map(|t| t["locationCode"].as_str().unwrap()).collect();
