@@ -65,7 +65,7 @@ pub async fn start_configured(configure: impl FnOnce(&mut Settings)) -> Server {
     let db = fresh_store().await.expect("a fresh database");
     let mut settings = Settings {
         listen: "127.0.0.1:0".into(),
-        webhook_networks: NetworkPolicy::parse(["127.0.0.0/8"]).expect("a range"),
+        webhook_networks: NetworkPolicy::parse(["127.0.0.0/8", "::1/128"]).expect("a range"),
         run_webhook_worker: false,
         ..Settings::default()
     };

@@ -18,7 +18,7 @@ use crate::outbound::order;
 
 #[tokio::test]
 async fn internal_addresses_are_refused_even_when_loopback_is_open() {
-    // The harness opens 127.0.0.0/8 (its receivers live there); nothing else.
+    // The harness opens loopback (its receivers live there); nothing else.
     let s = start().await;
     let t = s.customer().await;
     for url in [
