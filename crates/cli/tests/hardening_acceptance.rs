@@ -16,8 +16,22 @@ fn haicang(url: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-async fn call(http: &reqwest::Client, method: reqwest::Method, url: String, token: &str, body: &Value) -> (u16, Value) {
-    let response = http.request(method, url).bearer_auth(token).json(body).send().await.unwrap();
+/// One JSON call: HTTP status and the envelope.
+async fn call(
+    http: &reqwest::Client,
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+) -> (u16, Value) {
+    let mut request = http.request(method.parse().unwrap(), url);
+    if let Some(t) = token {
+        request = request.bearer_auth(t);
+    }
+    if let Some(b) = body {
+        request = request.json(b);
+    }
+    let response = request.send().await.unwrap();
     (response.status().as_u16(), response.json().await.unwrap())
 }
 
@@ -46,86 +60,55 @@ async fn an_operator_is_refused_adjustments_and_webhooks_and_postcodes_cannot_hu
         }
     };
     let http = reqwest::Client::new();
-    let login = |who: &'static str, password: &'static str| {
-        let (http, base) = (http.clone(), base.clone());
+    let token = |path: &str, body: Value| {
+        let (http, url) = (http.clone(), format!("{base}{path}"));
         async move {
-            let answer: Value = http
-                .post(format!("{base}/staff/login"))
-                .json(&json!({"username": who, "password": password}))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            answer["data"]["accessToken"].as_str().expect("logged in").to_owned()
+            let (_, answer) = call(&http, "POST", &url, None, Some(&body)).await;
+            answer["data"]["accessToken"].as_str().expect("a token").to_owned()
         }
     };
-    let (op, admin) = (login("op1", "op1-pass-123").await, login("admin", "admin").await);
-    let seller: Value = http
-        .post(format!("{base}/auth/token"))
-        .json(&json!({"appId": "demo-app", "appSecret": "demo-secret"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let seller = seller["data"]["accessToken"].as_str().unwrap().to_owned();
+    let op = token("/staff/login", json!({"username": "op1", "password": "op1-pass-123"})).await;
+    let admin = token("/staff/login", json!({"username": "admin", "password": "admin"})).await;
+    let seller = token("/auth/token", json!({"appId": "demo-app", "appSecret": "demo-secret"})).await;
+    // (total, reserved) of DEMO-0001 in US-LA01.
     let stock = || {
-        let (http, base, seller) = (http.clone(), base.clone(), seller.clone());
+        let (http, url, seller) =
+            (http.clone(), format!("{base}/inventory?warehouseCode=US-LA01&sku=DEMO-0001"), seller.clone());
         async move {
-            let url = format!("{base}/inventory?warehouseCode=US-LA01&sku=DEMO-0001");
-            let page: Value = http.get(url).bearer_auth(&seller).send().await.unwrap().json().await.unwrap();
-            page["data"]["items"][0]["total"].as_i64().unwrap()
+            let (_, page) = call(&http, "GET", &url, Some(&seller), None).await;
+            let row = &page["data"]["items"][0];
+            (row["total"].as_i64().unwrap(), row["reserved"].as_i64().unwrap())
         }
     };
 
-    let locations: Value = http
-        .get(format!("{base}/ops/locations?warehouseCode=US-LA01&type=STORAGE&pageSize=1"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let url = format!("{base}/ops/locations?warehouseCode=US-LA01&type=STORAGE&pageSize=1");
+    let (_, locations) = call(&http, "GET", &url, Some(&admin), None).await;
     let location = locations["data"]["items"][0]["code"].as_str().unwrap().to_owned();
     let adjustment = json!({"warehouseCode": "US-LA01", "customerCode": "DEMO", "reason": "found",
                             "lines": [{"sku": "DEMO-0001", "locationCode": location, "quantity": 1000}]});
+    let adjust = format!("{base}/ops/adjustments");
     let before = stock().await;
-    let (status, answer) =
-        call(&http, reqwest::Method::POST, format!("{base}/ops/adjustments"), &op, &adjustment).await;
+    let (status, answer) = call(&http, "POST", &adjust, Some(&op), Some(&adjustment)).await;
     assert_eq!((status, answer["code"].as_i64()), (403, Some(10068)), "{answer}");
     assert_eq!(stock().await, before, "nothing changes");
-    let (status, answer) =
-        call(&http, reqwest::Method::POST, format!("{base}/ops/adjustments"), &admin, &adjustment).await;
+    let (status, answer) = call(&http, "POST", &adjust, Some(&admin), Some(&adjustment)).await;
     assert_eq!((status, answer["code"].as_i64()), (200, Some(0)), "{answer}");
-    assert_eq!(stock().await, before + 1000);
+    assert_eq!(stock().await.0, before.0 + 1000);
 
     for hook in ["http://169.254.169.254/latest/meta-data/", "http://127.0.0.1:9/hook"] {
         let body = json!({"url": hook, "events": ["*"]});
-        let (status, answer) = call(&http, reqwest::Method::POST, format!("{base}/webhooks"), &seller, &body).await;
-        assert_eq!(status, 400, "{hook}: {answer}");
-        assert_eq!(answer["code"], 10066, "{hook}: {answer}");
+        let (status, answer) = call(&http, "POST", &format!("{base}/webhooks"), Some(&seller), Some(&body)).await;
+        assert_eq!((status, answer["code"].as_i64()), (400, Some(10066)), "{hook}: {answer}");
     }
 
     let order = json!({"warehouseCode": "US-LA01", "shippingServiceCode": "USPS-GA", "customerReference": "PC-1",
         "platform": "SHOPIFY", "recipient": {"name": "Jane Doe", "country": "US", "state": "CA",
         "city": "Los Angeles", "addressLine1": "100 Main St", "postcode": "1234é6789"},
         "items": [{"sku": "DEMO-0001", "quantity": 1}]});
-    let reserved_now = || {
-        let (http, base, seller) = (http.clone(), base.clone(), seller.clone());
-        async move {
-            let url = format!("{base}/inventory?warehouseCode=US-LA01&sku=DEMO-0001");
-            let page: Value = http.get(url).bearer_auth(&seller).send().await.unwrap().json().await.unwrap();
-            page["data"]["items"][0]["reserved"].as_i64().unwrap()
-        }
-    };
-    let reserved = reserved_now().await;
-    let (status, answer) = call(&http, reqwest::Method::POST, format!("{base}/outbound-orders"), &seller, &order).await;
+    let before = stock().await;
+    let (status, answer) = call(&http, "POST", &format!("{base}/outbound-orders"), Some(&seller), Some(&order)).await;
     assert_eq!((status, answer["code"].as_i64()), (400, Some(50087)), "{answer}");
-    assert_eq!(reserved_now().await, reserved, "nothing reserved");
+    assert_eq!(stock().await, before, "nothing reserved");
     let _ = server.kill();
     let _ = server.wait();
 }
