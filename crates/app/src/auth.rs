@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 
 use haicang_store::party::{self, NewToken, TokenRow};
 
+use haicang_core::status::AccountStatus;
 use haicang_store::StoreError;
 
 use crate::{App, AppError, CustomerPrincipal, Principal, StaffPrincipal, StaffRole, WarehouseScope, now_ms};
@@ -101,7 +102,7 @@ impl App {
         let hash = app.as_ref().map(|a| a.secret_hash.as_str()).unwrap_or_else(|| dummy_hash());
         let verified = verify_secret(secret, hash).await;
         let app = app.filter(|_| verified).ok_or(AppError::InvalidClient)?;
-        if app.status != "ACTIVE" || app.customer_status != "ACTIVE" {
+        if app.status != AccountStatus::Active || app.customer_status != AccountStatus::Active {
             return Err(AppError::AccountDisabled);
         }
         let holder = Holder::Customer { customer_id: app.customer_id, app_id: Some(app.app_id) };
@@ -120,7 +121,7 @@ impl App {
         let hash = staff.as_ref().map(|s| s.password_hash.as_str()).unwrap_or_else(|| dummy_hash());
         let verified = verify_secret(password, hash).await;
         let staff = staff.filter(|_| verified).ok_or(AppError::WrongCredentials)?;
-        if staff.status != "ACTIVE" {
+        if staff.status != AccountStatus::Active {
             return Err(AppError::AccountDisabled);
         }
         self.retrying(|| self.new_pair(Holder::Staff { staff_id: staff.staff_id }, random_token())).await
@@ -243,8 +244,8 @@ impl App {
 }
 
 fn check_holder_active(row: &TokenRow) -> Result<(), AppError> {
-    let status = row.customer_status.as_deref().or(row.staff_status.as_deref());
-    if status != Some("ACTIVE") {
+    let status = row.customer_status.0.or(row.staff_status.0);
+    if status != Some(AccountStatus::Active) {
         return Err(AppError::AccountDisabled);
     }
     Ok(())

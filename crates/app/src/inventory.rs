@@ -8,6 +8,7 @@ use std::collections::{BTreeSet, HashMap};
 use haicang_core::document::{DocumentType, format_document_no};
 use haicang_core::ledger::{Condition, MOVEMENT_QUANTITY_MAX, Quantity, VirtualLocation};
 use haicang_core::lots;
+use haicang_core::status::{Availability, SerialStatus};
 use haicang_store::stock::{
     self, AdjustmentLineRow, DocumentRef, InventoryRow, Item, LotRow, MovementFilter, MovementRow, Place, SerialRow,
     StockFilter,
@@ -502,7 +503,7 @@ fn quantity(value: i64) -> Result<Quantity, AppError> {
 async fn find_warehouse(tx: &mut WriteTx, code: &str) -> Result<WarehouseRow, AppError> {
     warehouse::find_warehouse(tx.conn(), code)
         .await?
-        .filter(|w| w.status == "ENABLED")
+        .filter(|w| w.status == Availability::Enabled)
         .ok_or_else(|| AppError::WarehouseNotFound(code.to_owned()))
 }
 
@@ -513,7 +514,7 @@ async fn check_serials_absent(
     serials: &[String],
 ) -> Result<(), AppError> {
     let states = stock::serial_states(tx, product_id, serials).await?;
-    if let Some((serial, ..)) = states.iter().find(|(_, status, ..)| status == "IN_STOCK") {
+    if let Some((serial, ..)) = states.iter().find(|(_, status, ..)| *status == SerialStatus::InStock) {
         return Err(AppError::SerialMismatch { sku: sku.to_owned(), reason: format!("{serial} is already in stock") });
     }
     Ok(())
@@ -529,7 +530,10 @@ async fn check_serials_at(
     let states = stock::serial_states(tx, item.product_id, serials).await?;
     for serial in serials {
         let here = states.iter().any(|(s, status, w, l, _)| {
-            s == serial && status == "IN_STOCK" && *w == Some(item.warehouse_id) && *l == Some(place.location_id)
+            s == serial
+                && *status == SerialStatus::InStock
+                && *w == Some(item.warehouse_id)
+                && *l == Some(place.location_id)
         });
         if !here {
             return Err(AppError::SerialMismatch {

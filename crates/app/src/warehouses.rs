@@ -2,6 +2,7 @@
 //! who may use which warehouse: a seller only those granted to it (JF
 //! 10050 otherwise), a staff member only those of their scope.
 
+use haicang_core::status::Availability;
 use haicang_store::warehouse::{self, LocationFilter, LocationRow, ShippingServiceRow, WarehouseRow};
 use haicang_store::{Conn, party};
 
@@ -38,7 +39,10 @@ impl App {
         let mut conn = self.store.read().await?;
         let granted = party::customer_warehouse_ids(&mut conn, customer.customer_id).await?;
         let rows = warehouse::list_warehouses(&mut conn).await?;
-        Ok(rows.into_iter().filter(|w| w.status == "ENABLED" && granted.contains(&w.warehouse_id)).collect())
+        Ok(rows
+            .into_iter()
+            .filter(|w| w.status == Availability::Enabled && granted.contains(&w.warehouse_id))
+            .collect())
     }
 
     pub async fn list_shipping_services(
@@ -48,7 +52,7 @@ impl App {
     ) -> Result<Vec<ShippingServiceRow>, AppError> {
         let mut conn = self.store.read().await?;
         let w = warehouse_for(&mut conn, Viewer::Customer(customer), warehouse_code).await?;
-        if w.status != "ENABLED" {
+        if w.status != Availability::Enabled {
             return Err(AppError::WarehouseNotFound(warehouse_code.to_owned()));
         }
         Ok(warehouse::list_shipping_services(&mut conn, w.warehouse_id).await?)

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
+use haicang_core::status::DeliveryStatus;
 use haicang_store::outbox::{self, Cursor, OutboxRow};
 use haicang_store::webhook::{
     self as store, Attempt, AttemptRow, Claimed, DeliveryFilter, DeliveryRow, SubscriptionRow,
@@ -364,13 +365,13 @@ impl App {
         let end = now_ms();
         let attempts = c.attempts + 1;
         let (outcome, retry_at) = if ok {
-            ("DELIVERED", end)
+            (DeliveryStatus::Delivered.as_str(), end)
         } else {
             let next = end + policy.retry_in(attempts).as_millis() as i64;
             if next - c.created_at > policy.give_up_after.as_millis() as i64 {
-                ("FAILED", end)
+                (DeliveryStatus::Failed.as_str(), end)
             } else {
-                ("PENDING", next)
+                (DeliveryStatus::Pending.as_str(), next)
             }
         };
         let attempt =

@@ -20,6 +20,7 @@ pub mod product;
 pub mod putaway;
 pub mod routing;
 pub mod staff;
+pub mod status;
 pub mod text;
 
 #[cfg(test)]

@@ -5,6 +5,8 @@ use std::collections::HashMap;
 
 use sqlx::{AnyConnection, FromRow};
 
+use haicang_core::status::CountTaskStatus;
+
 use haicang_core::location::LocationType;
 use haicang_core::outbound::{AllocationStatus, InterceptStatus, OutboundStatus, Platform};
 use haicang_core::text::Maybe;
@@ -770,7 +772,8 @@ pub struct CountTaskRow {
     pub expected: i64,
     pub found: i64,
     pub document_no: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: CountTaskStatus,
 }
 
 pub async fn open_count_tasks(conn: &mut AnyConnection, warehouse_id: i64) -> Result<Vec<CountTaskRow>, StoreError> {

@@ -1,6 +1,8 @@
 //! Customers, their API apps, staff users and bearer tokens.
 
 use haicang_core::staff::StaffRole;
+use haicang_core::status::AccountStatus;
+use haicang_core::text::Maybe;
 use sqlx::{AnyConnection, FromRow};
 
 use crate::StoreError;
@@ -10,7 +12,8 @@ pub struct CustomerRow {
     pub customer_id: i64,
     pub code: String,
     pub name: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: AccountStatus,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -19,9 +22,11 @@ pub struct AppRow {
     pub customer_id: i64,
     pub client_id: String,
     pub secret_hash: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: AccountStatus,
     pub customer_code: String,
-    pub customer_status: String,
+    #[sqlx(try_from = "String")]
+    pub customer_status: AccountStatus,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -32,7 +37,8 @@ pub struct StaffRow {
     pub password_hash: String,
     #[sqlx(try_from = "String")]
     pub role: StaffRole,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: AccountStatus,
 }
 
 /// A token as found by its hash, with who it speaks for.
@@ -47,10 +53,12 @@ pub struct TokenRow {
     pub expires_at: i64,
     pub revoked_at: Option<i64>,
     pub customer_code: Option<String>,
-    pub customer_status: Option<String>,
+    #[sqlx(try_from = "Option<String>")]
+    pub customer_status: Maybe<AccountStatus>,
     pub staff_username: Option<String>,
     pub staff_role: Option<String>,
-    pub staff_status: Option<String>,
+    #[sqlx(try_from = "Option<String>")]
+    pub staff_status: Maybe<AccountStatus>,
 }
 
 pub struct NewToken<'a> {

@@ -11,6 +11,8 @@
 
 use sqlx::{AnyConnection, FromRow};
 
+use haicang_core::status::SerialStatus;
+
 use haicang_core::inbound::InboundStatus;
 use haicang_core::ledger::{
     Condition, LedgerError, Quantity, Reservation, ReservationStatus, Summary, VirtualLocation, put_to_location,
@@ -500,7 +502,7 @@ pub async fn find_lot(tx: &mut WriteTx, product_id: i64, lot_code: &str) -> Resu
 
 /// A serial number as it stands: (serial, status, warehouse_id,
 /// location_id, lot_id).
-pub type SerialState = (String, String, Option<i64>, Option<i64>, Option<i64>);
+pub type SerialState = (String, SerialStatus, Option<i64>, Option<i64>, Option<i64>);
 
 pub async fn serial_states(
     tx: &mut WriteTx,
@@ -514,7 +516,14 @@ pub async fn serial_states(
     f.and("product_id = ?", [Arg::Int(product_id)]);
     f.and_in_texts("serial", serials);
     let sql = format!("SELECT serial, status, warehouse_id, location_id, lot_id FROM serial_number {}", f.where_sql());
-    Ok(f.bind_as(sqlx::query_as(&sql)).fetch_all(tx.conn()).await?)
+    type Stored = (String, String, Option<i64>, Option<i64>, Option<i64>);
+    let rows: Vec<Stored> = f.bind_as(sqlx::query_as(&sql)).fetch_all(tx.conn()).await?;
+    rows.into_iter()
+        .map(|(serial, status, w, l, lot)| {
+            let status = SerialStatus::try_from(status).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            Ok((serial, status, w, l, lot))
+        })
+        .collect()
 }
 
 /// Records serials as in stock at a location (new or returning serials).
@@ -809,7 +818,8 @@ pub struct SerialRow {
     pub location_code: Option<String>,
     #[sqlx(try_from = "String")]
     pub condition: Condition,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: SerialStatus,
     pub document_no: String,
     pub updated_at: i64,
 }

@@ -2,6 +2,8 @@
 
 use sqlx::{AnyConnection, FromRow};
 
+use haicang_core::status::Availability;
+
 use haicang_core::location::LocationType;
 
 use crate::{Arg, Filter, ListScope, PageRequest, StoreError};
@@ -14,7 +16,8 @@ pub struct WarehouseRow {
     pub country: String,
     pub timezone: String,
     pub address: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: Availability,
     pub accepting_orders: i64,
 }
 
@@ -23,7 +26,8 @@ pub struct ShippingServiceRow {
     pub code: String,
     pub name: String,
     pub carrier: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: Availability,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -44,7 +48,8 @@ pub struct LocationRow {
     pub capacity_weight_g: Option<i64>,
     pub restriction: Option<String>,
     pub single_sku: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: Availability,
 }
 
 pub struct NewWarehouse<'a> {

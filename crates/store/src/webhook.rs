@@ -2,6 +2,7 @@
 //! restarts, and a worker claims one with a lease (compare-and-set) so two
 //! workers or two processes never send the same attempt.
 
+use haicang_core::status::DeliveryStatus;
 use sqlx::{AnyConnection, FromRow};
 
 use crate::outbox::{self, Cursor};
@@ -332,7 +333,8 @@ pub struct DeliveryRow {
     pub subscription_public_id: String,
     pub event_id: String,
     pub event_type: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: DeliveryStatus,
     pub attempts: i64,
     pub next_attempt_at: i64,
     pub last_http_status: Option<i64>,

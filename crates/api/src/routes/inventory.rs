@@ -171,7 +171,7 @@ pub async fn serials(
         warehouse_code: r.warehouse_code,
         location_code: r.location_code,
         condition: r.condition.to_string(),
-        status: r.status,
+        status: r.status.to_string(),
         document_no: r.document_no,
         updated_at: iso(r.updated_at),
     })))

@@ -60,7 +60,7 @@ impl From<LocationRow> for LocationView {
             capacity_weight_g: l.capacity_weight_g,
             restriction: l.restriction,
             single_sku: l.single_sku != 0,
-            status: l.status,
+            status: l.status.to_string(),
         }
     }
 }

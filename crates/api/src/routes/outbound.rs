@@ -830,7 +830,7 @@ pub async fn count_tasks(
                 expected: t.expected,
                 found: t.found,
                 document_no: t.document_no,
-                status: t.status,
+                status: t.status.to_string(),
             })
             .collect(),
     ))

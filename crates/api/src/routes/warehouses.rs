@@ -54,7 +54,7 @@ pub struct ShippingServiceView {
 
 impl From<ShippingServiceRow> for ShippingServiceView {
     fn from(s: ShippingServiceRow) -> Self {
-        ShippingServiceView { code: s.code, name: s.name, carrier: s.carrier, status: s.status }
+        ShippingServiceView { code: s.code, name: s.name, carrier: s.carrier, status: s.status.to_string() }
     }
 }
 

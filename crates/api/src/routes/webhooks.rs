@@ -212,14 +212,14 @@ pub async fn deliveries(
                 at: iso(a.created_at),
             })
             .collect(),
-        next_attempt_at: (d.status == "PENDING").then(|| iso(d.next_attempt_at)),
+        next_attempt_at: (d.status == haicang_core::status::DeliveryStatus::Pending).then(|| iso(d.next_attempt_at)),
         delivered_at: d.delivered_at.map(iso),
         created_at: iso(d.created_at),
         id: d.public_id,
         webhook_id: d.subscription_public_id,
         event_id: d.event_id,
         event_type: d.event_type,
-        status: d.status,
+        status: d.status.to_string(),
     })))
 }
 

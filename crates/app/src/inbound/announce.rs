@@ -36,7 +36,7 @@ impl App {
             };
         }
         let w = warehouse_for(tx.conn(), Viewer::Customer(customer), &cmd.warehouse_code).await?;
-        if w.status != "ENABLED" {
+        if w.status != Availability::Enabled {
             return Err(AppError::WarehouseNotFound(cmd.warehouse_code.clone()));
         }
         if w.accepting_orders == 0 {

@@ -17,6 +17,7 @@ use haicang_core::ledger::{Condition, Quantity, VirtualLocation};
 use haicang_core::location::{LocationType, Restriction};
 use haicang_core::product::ProductStatus;
 use haicang_core::putaway::{self as planner, Content, Incoming, Reason, Slot};
+use haicang_core::status::{Availability, SerialStatus};
 use haicang_print::{BoxLabel, LabelSize};
 use haicang_store::inbound::{
     self as store, BoxRow, HistoryRow, InboundFilter, InboundOrderRow, LineRow, NewBox, NewInboundOrder, NewLine,

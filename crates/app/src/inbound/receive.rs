@@ -177,7 +177,7 @@ impl App {
                 if p.serial_managed != 0 {
                     let these: Vec<String> = serials.by_ref().take(units as usize).cloned().collect();
                     let states = stock::serial_states(&mut tx, p.product_id, &these).await?;
-                    if let Some((serial, ..)) = states.iter().find(|(_, status, ..)| status == "IN_STOCK") {
+                    if let Some((serial, ..)) = states.iter().find(|(_, status, ..)| *status == SerialStatus::InStock) {
                         return Err(AppError::SerialMismatch {
                             sku: p.sku.clone(),
                             reason: format!("{serial} is already in stock"),

@@ -17,6 +17,7 @@ use haicang_core::outbound::{
 use haicang_core::product::{ProductStatus, ProductType};
 use haicang_core::routing::batching::{self, BatchMethod};
 use haicang_core::routing::{self, Layout, Method, Pick as RoutePick};
+use haicang_core::status::{Availability, SerialStatus};
 use haicang_store::outbound::{
     self as store, AllocationRow, BatchRow, NewAllocation, NewOutboundOrder, OrderChange, OutboundFilter,
     OutboundLineRow, OutboundOrderRow, ShipmentEventRow, WaveSelection,

@@ -36,7 +36,7 @@ impl App {
             };
         }
         let w = warehouse_for(tx.conn(), Viewer::Customer(customer), &cmd.warehouse_code).await?;
-        if w.status != "ENABLED" {
+        if w.status != Availability::Enabled {
             return Err(AppError::WarehouseNotFound(cmd.warehouse_code.clone()));
         }
         if w.accepting_orders == 0 {
@@ -227,7 +227,7 @@ impl App {
                         return Err(AppError::InterceptPending(order.order_no.clone()));
                     }
                     let change = OrderChange {
-                        intercept_status: Some("REQUESTED"),
+                        intercept_status: Some(InterceptStatus::Requested.as_str()),
                         intercept_reason: Some(reason.unwrap_or("cancelled by the seller")),
                         ..Default::default()
                     };
@@ -271,7 +271,9 @@ impl App {
                 unwind(&mut tx, &order, staff.operator(), "intercepted", now).await?;
             }
             let change = OrderChange {
-                intercept_status: Some(if success { "SUCCEEDED" } else { "FAILED" }),
+                intercept_status: Some(
+                    if success { InterceptStatus::Succeeded } else { InterceptStatus::Failed }.as_str(),
+                ),
                 intercept_reason: note,
                 ..Default::default()
             };

@@ -286,7 +286,9 @@ async fn picked_serials(
     let mut out = Vec::with_capacity(serials.len());
     for serial in &serials {
         match states.iter().find(|s| &s.0 == serial) {
-            Some((_, status, _, Some(location), Some(lot))) if status == "IN_STOCK" && *location == a.location_id => {
+            Some((_, status, _, Some(location), Some(lot)))
+                if *status == SerialStatus::InStock && *location == a.location_id =>
+            {
                 out.push((serial.clone(), *lot));
             }
             _ => {

@@ -2,7 +2,8 @@
 -- the columns that decode into core enums (crates/core: StaffRole,
 -- LocationType, ProductType, ProductStatus, Condition, ReservationStatus,
 -- InboundType, InboundMode, InboundStatus, Platform, OutboundStatus,
--- InterceptStatus, AllocationStatus). The store decodes these columns
+-- InterceptStatus, AllocationStatus, and status::{AccountStatus,
+-- Availability, SerialStatus, DeliveryStatus, CountTaskStatus}). The store decodes these columns
 -- into the enums and fails loudly on anything else; the constraints keep
 -- anything else from being written in the first place.
 
@@ -47,3 +48,12 @@ ALTER TABLE outbound_order ADD CONSTRAINT outbound_order_platform_check CHECK (p
 ALTER TABLE outbound_order ADD CONSTRAINT outbound_order_status_check CHECK (status IN ('CREATED', 'WAVED', 'PICKING', 'PICKED', 'PACKED', 'SHIPPED', 'CANCELLED', 'EXCEPTION'));
 ALTER TABLE outbound_order ADD CONSTRAINT outbound_order_intercept_status_check CHECK (intercept_status IN ('REQUESTED', 'SUCCEEDED', 'FAILED'));
 ALTER TABLE allocation ADD CONSTRAINT allocation_status_check CHECK (status IN ('OPEN', 'DONE', 'SHORT', 'RELEASED'));
+ALTER TABLE customer ADD CONSTRAINT customer_status_check CHECK (status IN ('ACTIVE', 'DISABLED'));
+ALTER TABLE app ADD CONSTRAINT app_status_check CHECK (status IN ('ACTIVE', 'DISABLED'));
+ALTER TABLE staff ADD CONSTRAINT staff_status_check CHECK (status IN ('ACTIVE', 'DISABLED'));
+ALTER TABLE warehouse ADD CONSTRAINT warehouse_status_check CHECK (status IN ('ENABLED', 'DISABLED'));
+ALTER TABLE location ADD CONSTRAINT location_status_check CHECK (status IN ('ENABLED', 'DISABLED'));
+ALTER TABLE shipping_service ADD CONSTRAINT shipping_service_status_check CHECK (status IN ('ENABLED', 'DISABLED'));
+ALTER TABLE serial_number ADD CONSTRAINT serial_number_status_check CHECK (status IN ('IN_STOCK', 'OUT'));
+ALTER TABLE webhook_delivery ADD CONSTRAINT webhook_delivery_status_check CHECK (status IN ('PENDING', 'DELIVERED', 'FAILED'));
+ALTER TABLE count_task ADD CONSTRAINT count_task_status_check CHECK (status IN ('OPEN', 'DONE'));

@@ -2,7 +2,8 @@
 -- the columns that decode into core enums (crates/core: StaffRole,
 -- LocationType, ProductType, ProductStatus, Condition, ReservationStatus,
 -- InboundType, InboundMode, InboundStatus, Platform, OutboundStatus,
--- InterceptStatus, AllocationStatus). The store decodes these columns
+-- InterceptStatus, AllocationStatus, and status::{AccountStatus,
+-- Availability, SerialStatus, DeliveryStatus, CountTaskStatus}). The store decodes these columns
 -- into the enums and fails loudly on anything else; the constraints keep
 -- anything else from being written in the first place.
 
@@ -142,3 +143,57 @@ CREATE TRIGGER allocation_status_check_insert BEFORE INSERT ON allocation
 CREATE TRIGGER allocation_status_check_update BEFORE UPDATE OF status ON allocation
     WHEN NEW.status IS NOT NULL AND NEW.status NOT IN ('OPEN', 'DONE', 'SHORT', 'RELEASED')
     BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: allocation_status_check'); END;
+CREATE TRIGGER customer_status_check_insert BEFORE INSERT ON customer
+    WHEN NEW.status IS NOT NULL AND NEW.status NOT IN ('ACTIVE', 'DISABLED')
+    BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: customer_status_check'); END;
+CREATE TRIGGER customer_status_check_update BEFORE UPDATE OF status ON customer
+    WHEN NEW.status IS NOT NULL AND NEW.status NOT IN ('ACTIVE', 'DISABLED')
+    BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: customer_status_check'); END;
+CREATE TRIGGER app_status_check_insert BEFORE INSERT ON app
+    WHEN NEW.status IS NOT NULL AND NEW.status NOT IN ('ACTIVE', 'DISABLED')
+    BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: app_status_check'); END;
+CREATE TRIGGER app_status_check_update BEFORE UPDATE OF status ON app
+    WHEN NEW.status IS NOT NULL AND NEW.status NOT IN ('ACTIVE', 'DISABLED')
+    BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: app_status_check'); END;
+CREATE TRIGGER staff_status_check_insert BEFORE INSERT ON staff
+    WHEN NEW.status IS NOT NULL AND NEW.status NOT IN ('ACTIVE', 'DISABLED')
+    BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: staff_status_check'); END;
+CREATE TRIGGER staff_status_check_update BEFORE UPDATE OF status ON staff
+    WHEN NEW.status IS NOT NULL AND NEW.status NOT IN ('ACTIVE', 'DISABLED')
+    BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: staff_status_check'); END;
+CREATE TRIGGER warehouse_status_check_insert BEFORE INSERT ON warehouse
+    WHEN NEW.status IS NOT NULL AND NEW.status NOT IN ('ENABLED', 'DISABLED')
+    BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: warehouse_status_check'); END;
+CREATE TRIGGER warehouse_status_check_update BEFORE UPDATE OF status ON warehouse
+    WHEN NEW.status IS NOT NULL AND NEW.status NOT IN ('ENABLED', 'DISABLED')
+    BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: warehouse_status_check'); END;
+CREATE TRIGGER location_status_check_insert BEFORE INSERT ON location
+    WHEN NEW.status IS NOT NULL AND NEW.status NOT IN ('ENABLED', 'DISABLED')
+    BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: location_status_check'); END;
+CREATE TRIGGER location_status_check_update BEFORE UPDATE OF status ON location
+    WHEN NEW.status IS NOT NULL AND NEW.status NOT IN ('ENABLED', 'DISABLED')
+    BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: location_status_check'); END;
+CREATE TRIGGER shipping_service_status_check_insert BEFORE INSERT ON shipping_service
+    WHEN NEW.status IS NOT NULL AND NEW.status NOT IN ('ENABLED', 'DISABLED')
+    BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: shipping_service_status_check'); END;
+CREATE TRIGGER shipping_service_status_check_update BEFORE UPDATE OF status ON shipping_service
+    WHEN NEW.status IS NOT NULL AND NEW.status NOT IN ('ENABLED', 'DISABLED')
+    BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: shipping_service_status_check'); END;
+CREATE TRIGGER serial_number_status_check_insert BEFORE INSERT ON serial_number
+    WHEN NEW.status IS NOT NULL AND NEW.status NOT IN ('IN_STOCK', 'OUT')
+    BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: serial_number_status_check'); END;
+CREATE TRIGGER serial_number_status_check_update BEFORE UPDATE OF status ON serial_number
+    WHEN NEW.status IS NOT NULL AND NEW.status NOT IN ('IN_STOCK', 'OUT')
+    BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: serial_number_status_check'); END;
+CREATE TRIGGER webhook_delivery_status_check_insert BEFORE INSERT ON webhook_delivery
+    WHEN NEW.status IS NOT NULL AND NEW.status NOT IN ('PENDING', 'DELIVERED', 'FAILED')
+    BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: webhook_delivery_status_check'); END;
+CREATE TRIGGER webhook_delivery_status_check_update BEFORE UPDATE OF status ON webhook_delivery
+    WHEN NEW.status IS NOT NULL AND NEW.status NOT IN ('PENDING', 'DELIVERED', 'FAILED')
+    BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: webhook_delivery_status_check'); END;
+CREATE TRIGGER count_task_status_check_insert BEFORE INSERT ON count_task
+    WHEN NEW.status IS NOT NULL AND NEW.status NOT IN ('OPEN', 'DONE')
+    BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: count_task_status_check'); END;
+CREATE TRIGGER count_task_status_check_update BEFORE UPDATE OF status ON count_task
+    WHEN NEW.status IS NOT NULL AND NEW.status NOT IN ('OPEN', 'DONE')
+    BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: count_task_status_check'); END;
