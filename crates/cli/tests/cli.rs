@@ -56,6 +56,36 @@ async fn admin_commands_create_customers_apps_staff_and_import_locations() {
     assert!(ok, "{out}{err}");
     app.staff_login("picker1", "s3cret!").await.expect("the new staff can log in");
 
+    // Warehouse scopes and grants.
+    let (ok, out, err) = haicang(
+        &url,
+        &["admin", "staff", "create", "--username", "fra1", "--password", "s3cret!", "--warehouse", "DE-FRA01"],
+    );
+    assert!(ok && out.contains("DE-FRA01"), "{out}{err}");
+    let fra = app.authenticate(&app.staff_login("fra1", "s3cret!").await.unwrap().access_token).await.unwrap();
+    match fra {
+        haicang_app::Principal::Staff(s) => {
+            assert_eq!(s.role, haicang_app::StaffRole::Operator, "the default role");
+            assert!(matches!(s.warehouses, haicang_app::WarehouseScope::Only(ids) if ids.len() == 1));
+        }
+        other => panic!("{other:?}"),
+    }
+    let (ok, _, err) = haicang(
+        &url,
+        &["admin", "staff", "create", "--username", "x1", "--password", "s3cret!", "--warehouse", "XX-NONE"],
+    );
+    assert!(!ok && err.contains("XX-NONE"), "{err}");
+    let acme = app.issue_token(&app_id, &secret).await.unwrap();
+    let acme = match app.authenticate(&acme.access_token).await.unwrap() {
+        haicang_app::Principal::Customer(c) => c,
+        other => panic!("{other:?}"),
+    };
+    assert!(app.list_warehouses(&acme).await.unwrap().is_empty(), "a new customer has no warehouse");
+    let (ok, out, err) = haicang(&url, &["admin", "customer", "grant", "--customer", "ACME", "--warehouse", "US-LA01"]);
+    assert!(ok, "{out}{err}");
+    let granted: Vec<String> = app.list_warehouses(&acme).await.unwrap().into_iter().map(|w| w.code).collect();
+    assert_eq!(granted, ["US-LA01"]);
+
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("locations.csv");
     std::fs::write(
