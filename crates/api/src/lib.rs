@@ -135,8 +135,15 @@ async fn method_not_allowed() -> ApiError {
 
 /// Every route of the native API.
 pub fn router(app: App) -> Router {
+    router_with(app, Router::new())
+}
+
+/// The API with `extra` routes under the same layers (tests add routes
+/// that no release serves).
+fn router_with(app: App, extra: Router<AppState>) -> Router {
     let state = AppState { app, limiter: Default::default() };
     Router::new()
+        .merge(extra)
         .merge(routes::auth::router())
         .merge(routes::warehouses::router())
         .merge(routes::products::router())
@@ -174,4 +181,39 @@ pub async fn bind(addr: &str) -> std::io::Result<(tokio::net::TcpListener, Socke
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     Ok((listener, local))
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    async fn boom() -> &'static str {
+        panic!("a bug in a handler")
+    }
+
+    /// A handler that panics costs its request a 500 envelope in the
+    /// caller's language with the same request id as the header, and the
+    /// server goes on.
+    #[tokio::test]
+    async fn a_panic_answers_500_with_the_request_id() {
+        let db = haicang_store::testing::fresh_store().await.unwrap();
+        let router = router_with(App::new(db.store.clone()), Router::new().route("/api/v1/boom", get(boom)));
+        for lang in ["en", "zh-CN"] {
+            let request = Request::get("/api/v1/boom").header("accept-language", lang).body(Body::empty()).unwrap();
+            let response = router.clone().oneshot(request).await.unwrap();
+            assert_eq!(response.status(), axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+            let header = response.headers().get("x-request-id").unwrap().to_str().unwrap().to_owned();
+            let bytes = axum::body::to_bytes(response.into_body(), 1 << 16).await.unwrap();
+            let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            assert_eq!(body["code"], 1);
+            assert_eq!(body["requestId"], header.as_str(), "{body}");
+            assert!(!header.is_empty());
+            let chinese = body["message"].as_str().unwrap().chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+            assert_eq!(chinese, lang == "zh-CN", "{body}");
+        }
+    }
 }
