@@ -55,6 +55,22 @@ pub fn optional_body<T: Default + DeserializeOwned>(body: &[u8]) -> Result<T, Ap
     if body.iter().all(u8::is_ascii_whitespace) { Ok(T::default()) } else { parse_json(body) }
 }
 
+/// A path parameter; one that does not parse (a number out of range,
+/// bytes that are not UTF-8) is 10031 in the envelope like any other bad
+/// input, not axum's plain-text rejection.
+pub struct Path<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| Path(value))
+            .map_err(|e| ApiError::BadField(e.body_text()))
+    }
+}
+
 /// The query string as ordered pairs; repeated keys are kept.
 pub struct Params(Vec<(String, String)>);
 

@@ -2,7 +2,7 @@
 //! warehouse's side (`/ops/inbound-orders`, `/ops/putaway`).
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -22,7 +22,7 @@ use haicang_print::LabelSize;
 use crate::AppState;
 use crate::envelope::{Envelope, PageView};
 use crate::error::ApiError;
-use crate::extract::{BodyBytes, CustomerAuth, JsonBody, Params, StaffAuth, optional_body};
+use crate::extract::{BodyBytes, CustomerAuth, JsonBody, Params, Path, StaffAuth, optional_body};
 use crate::routes::iso;
 use crate::routes::products::DecimalText;
 

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -23,7 +23,7 @@ use haicang_core::outbound::{OutboundStatus, Recipient};
 use crate::AppState;
 use crate::envelope::{Envelope, PageView};
 use crate::error::ApiError;
-use crate::extract::{BodyBytes, CustomerAuth, JsonBody, Params, StaffAuth, optional_body};
+use crate::extract::{BodyBytes, CustomerAuth, JsonBody, Params, Path, StaffAuth, optional_body};
 use crate::routes::iso;
 use crate::routes::products::DecimalText;
 

@@ -1,7 +1,7 @@
 //! Products of the calling customer.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -16,7 +16,7 @@ use haicang_core::product::{ComponentDraft, DeclarationDraft, ProductDraft, Prod
 use crate::AppState;
 use crate::envelope::{Envelope, PageView};
 use crate::error::ApiError;
-use crate::extract::{BodyBytes, CustomerAuth, JsonBody, Params, parse_json};
+use crate::extract::{BodyBytes, CustomerAuth, JsonBody, Params, Path, parse_json};
 use crate::routes::iso;
 
 pub fn router() -> Router<AppState> {

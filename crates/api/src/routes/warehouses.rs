@@ -1,7 +1,7 @@
 //! Warehouses and their shipping services, for customers.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::get;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -11,7 +11,7 @@ use haicang_app::query::{ShippingServiceRow, WarehouseRow};
 use crate::AppState;
 use crate::envelope::Envelope;
 use crate::error::ApiError;
-use crate::extract::CustomerAuth;
+use crate::extract::{CustomerAuth, Path};
 
 pub fn router() -> Router<AppState> {
     Router::new()

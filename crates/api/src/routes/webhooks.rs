@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -15,7 +15,7 @@ use haicang_app::webhooks::parse_cursor;
 use crate::AppState;
 use crate::envelope::{Envelope, PageView};
 use crate::error::ApiError;
-use crate::extract::{BodyBytes, CustomerAuth, JsonBody, Params, optional_body};
+use crate::extract::{BodyBytes, CustomerAuth, JsonBody, Params, Path, optional_body};
 use crate::routes::iso;
 
 pub fn router() -> Router<AppState> {

@@ -89,3 +89,19 @@ async fn extreme_numbers_are_refused_not_overflowed() {
     let pack = serde_json::json!({"orderNo": "OB1", "items": [], "weightKg": 1e16, "lengthCm": 1, "widthCm": 1, "heightCm": 1});
     s.post("/api/v1/ops/pack", &staff, &pack).await.err(10031, 400);
 }
+
+#[tokio::test]
+async fn a_path_parameter_that_does_not_parse_answers_the_envelope() {
+    let s = crate::harness::start().await;
+    let staff = s.staff().await;
+    let seller = s.customer().await;
+    for (path, token) in [
+        ("/api/v1/ops/pick-batches/9223372036854775808", &staff),
+        ("/api/v1/ops/pick-batches/abc/pick-list.pdf", &staff),
+        ("/api/v1/outbound-orders/%FF%FE", &seller),
+    ] {
+        let a = s.get(path, token).await;
+        a.err(10031, 400);
+        assert!(a.body["requestId"].as_str().is_some_and(|id| !id.is_empty()), "{path}: {}", a.body);
+    }
+}
