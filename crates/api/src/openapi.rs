@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 use utoipa::OpenApi;
 
 use crate::ApiDoc;
-use crate::routes::STAFF_ROUTES;
+use crate::routes::min_role;
 
 /// Each operation's id: unique, and what a generated client calls it.
 const OPERATION_IDS: &[(&str, &str, &str)] = &[
@@ -144,10 +144,7 @@ fn shape_operation(method: &str, path: &str, operation: &mut Map<String, Value>)
     if let Some((_, _, id)) = OPERATION_IDS.iter().find(|(m, p, _)| *m == method && *p == path) {
         operation.insert("operationId".into(), json!(id));
     }
-    let staff_role = STAFF_ROUTES
-        .iter()
-        .find(|(m, p, _)| m.eq_ignore_ascii_case(method) && *p == path)
-        .map(|(_, _, role)| role.as_str());
+    let staff_role = min_role(&method.to_ascii_uppercase(), path).map(|role| role.as_str());
     if let Some(role) = staff_role {
         operation.insert("x-min-role".into(), json!(role));
     }
@@ -242,7 +239,9 @@ fn constrain_parameters(path: &str, operation: &mut Map<String, Value>) {
                 names(outbound::OutboundStatus::ALL.iter().map(|s| s.as_str()))
             }
             "status" if path.contains("products") => names(product::ProductStatus::ALL.iter().map(|s| s.as_str())),
-            "status" if path.contains("deliveries") => names(["PENDING", "DELIVERED", "FAILED"]),
+            "status" if path.contains("deliveries") => {
+                names(haicang_core::status::DeliveryStatus::ALL.iter().map(|s| s.as_str()))
+            }
             _ => continue,
         };
         parameter["schema"] = schema;

@@ -15,9 +15,8 @@ use sha2::{Digest, Sha256};
 use haicang_store::party::{self, NewToken, TokenRow};
 
 use haicang_core::status::AccountStatus;
-use haicang_store::StoreError;
 
-use crate::{App, AppError, CustomerPrincipal, Principal, StaffPrincipal, StaffRole, WarehouseScope, now_ms};
+use crate::{App, AppError, CustomerPrincipal, Principal, StaffPrincipal, WarehouseScope, now_ms};
 
 /// How long tokens live.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -226,14 +225,11 @@ impl App {
             return Err(AppError::AccessTokenExpired);
         }
         check_holder_active(&row)?;
-        match (row.customer_id, row.customer_code, row.staff_id, row.staff_username, row.staff_role) {
+        match (row.customer_id, row.customer_code, row.staff_id, row.staff_username, row.staff_role.0) {
             (Some(customer_id), Some(customer_code), _, _, _) => {
                 Ok(Principal::Customer(CustomerPrincipal { customer_id, customer_code, app_id: row.app_id }))
             }
             (None, _, Some(staff_id), Some(username), Some(role)) => {
-                // A stored role the code does not know is a bug, not a
-                // guess at the least privilege.
-                let role = StaffRole::try_from(role).map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 let ids = party::staff_warehouse_ids(&mut *self.store.read().await?, staff_id).await?;
                 let warehouses = WarehouseScope::from_ids(ids);
                 Ok(Principal::Staff(StaffPrincipal { staff_id, username, role, warehouses }))

@@ -8,16 +8,16 @@ use std::collections::{BTreeSet, HashMap};
 use haicang_core::document::{DocumentType, format_document_no};
 use haicang_core::ledger::{Condition, MOVEMENT_QUANTITY_MAX, Quantity, VirtualLocation};
 use haicang_core::lots;
-use haicang_core::status::{Availability, SerialStatus};
+use haicang_core::status::SerialStatus;
 use haicang_store::stock::{
     self, AdjustmentLineRow, DocumentRef, InventoryRow, Item, LotRow, MovementFilter, MovementRow, Place, SerialRow,
     StockFilter,
 };
-use haicang_store::warehouse::{self, WarehouseRow};
+use haicang_store::warehouse;
 use haicang_store::{WriteTx, party, product as products, sequence};
 
 use crate::events;
-use crate::warehouses::warehouse_for;
+use crate::warehouses::{enabled_warehouse_for, warehouse_for};
 use crate::{App, AppError, CustomerPrincipal, Page, PageRequest, StaffPrincipal, Viewer, day_code, now_ms};
 
 pub const ADJUSTMENT_LINES_MAX: usize = 500;
@@ -146,8 +146,7 @@ impl App {
     async fn adjust_once(&self, staff: &StaffPrincipal, cmd: &AdjustmentCommand) -> Result<AdjustmentResult, AppError> {
         let now = now_ms();
         let mut tx = self.store.begin_write().await?;
-        let w = find_warehouse(&mut tx, &cmd.warehouse_code).await?;
-        staff.check_warehouse(w.warehouse_id, &w.code)?;
+        let w = enabled_warehouse_for(tx.conn(), Viewer::Staff(staff), &cmd.warehouse_code).await?;
         let customer = party::find_customer(tx.conn(), &cmd.customer_code)
             .await?
             .ok_or_else(|| AppError::CustomerNotFound(cmd.customer_code.clone()))?;
@@ -498,13 +497,6 @@ fn quantity(value: i64) -> Result<Quantity, AppError> {
         field: "quantity",
         reason: format!("a positive whole number of at most {MOVEMENT_QUANTITY_MAX}"),
     })
-}
-
-async fn find_warehouse(tx: &mut WriteTx, code: &str) -> Result<WarehouseRow, AppError> {
-    warehouse::find_warehouse(tx.conn(), code)
-        .await?
-        .filter(|w| w.status == Availability::Enabled)
-        .ok_or_else(|| AppError::WarehouseNotFound(code.to_owned()))
 }
 
 async fn check_serials_absent(

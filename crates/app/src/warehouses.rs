@@ -25,6 +25,33 @@ pub(crate) async fn warehouse_for(conn: &mut Conn, viewer: Viewer<'_>, code: &st
     Ok(w)
 }
 
+/// The same, for new work: a disabled warehouse is as unknown (10051).
+pub(crate) async fn enabled_warehouse_for(
+    conn: &mut Conn,
+    viewer: Viewer<'_>,
+    code: &str,
+) -> Result<WarehouseRow, AppError> {
+    let w = warehouse_for(conn, viewer, code).await?;
+    if w.status != Availability::Enabled {
+        return Err(AppError::WarehouseNotFound(code.trim().to_owned()));
+    }
+    Ok(w)
+}
+
+/// A customer's orders need a warehouse that is enabled, granted and
+/// accepting orders (40108 / 50000-range refusal otherwise).
+pub(crate) async fn ordering_warehouse(
+    conn: &mut Conn,
+    customer: &CustomerPrincipal,
+    code: &str,
+) -> Result<WarehouseRow, AppError> {
+    let w = enabled_warehouse_for(conn, Viewer::Customer(customer), code).await?;
+    if w.accepting_orders == 0 {
+        return Err(AppError::WarehouseNotAccepting(w.code));
+    }
+    Ok(w)
+}
+
 impl App {
     /// Checks a warehouse named in a query (none named: nothing to check).
     pub(crate) async fn check_named_warehouse(&self, viewer: Viewer<'_>, code: Option<&str>) -> Result<(), AppError> {
@@ -51,10 +78,7 @@ impl App {
         warehouse_code: &str,
     ) -> Result<Vec<ShippingServiceRow>, AppError> {
         let mut conn = self.store.read().await?;
-        let w = warehouse_for(&mut conn, Viewer::Customer(customer), warehouse_code).await?;
-        if w.status != Availability::Enabled {
-            return Err(AppError::WarehouseNotFound(warehouse_code.to_owned()));
-        }
+        let w = enabled_warehouse_for(&mut conn, Viewer::Customer(customer), warehouse_code).await?;
         Ok(warehouse::list_shipping_services(&mut conn, w.warehouse_id).await?)
     }
 
@@ -66,8 +90,9 @@ impl App {
         page: PageRequest,
     ) -> Result<Page<LocationRow>, AppError> {
         self.check_named_warehouse(Viewer::Staff(staff), filter.warehouse_code.as_deref()).await?;
-        let filter = LocationFilter { warehouse_ids: staff.warehouses.ids(), ..filter.clone() };
-        let (rows, total) = warehouse::list_locations(&mut *self.store.read().await?, &filter, page).await?;
+        let scope = staff.warehouses.ids();
+        let (rows, total) =
+            warehouse::list_locations(&mut *self.store.read().await?, scope.as_deref(), filter, page).await?;
         Ok(Page::new(rows, page, total))
     }
 }

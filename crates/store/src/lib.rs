@@ -96,16 +96,16 @@ impl Filter {
         if let Some(id) = scope.customer_id {
             self.and(&format!("{customer_column} = ?"), [Arg::Int(id)]);
         }
-        match scope.warehouse_ids.as_deref() {
-            None => {}
-            Some([]) => {
-                self.and("1 = 0", []);
-            }
-            Some(ids) => {
-                self.and_in_ints(warehouse_column, ids);
-            }
+        self.and_warehouses(warehouse_column, scope.warehouse_ids.as_deref())
+    }
+
+    /// Limits rows to these warehouses (`None`: any).
+    pub(crate) fn and_warehouses(&mut self, column: &str, ids: Option<&[i64]>) -> &mut Self {
+        match ids {
+            None => self,
+            Some([]) => self.and("1 = 0", []),
+            Some(ids) => self.and_in_ints(column, ids),
         }
-        self
     }
 
     pub(crate) fn where_sql(&self) -> String {

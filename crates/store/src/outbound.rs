@@ -5,10 +5,9 @@ use std::collections::HashMap;
 
 use sqlx::{AnyConnection, FromRow};
 
-use haicang_core::status::CountTaskStatus;
-
 use haicang_core::location::LocationType;
 use haicang_core::outbound::{AllocationStatus, InterceptStatus, OutboundStatus, Platform};
+use haicang_core::status::CountTaskStatus;
 use haicang_core::text::Maybe;
 
 use crate::db::lock_clause;

@@ -56,7 +56,8 @@ pub struct TokenRow {
     #[sqlx(try_from = "Option<String>")]
     pub customer_status: Maybe<AccountStatus>,
     pub staff_username: Option<String>,
-    pub staff_role: Option<String>,
+    #[sqlx(try_from = "Option<String>")]
+    pub staff_role: Maybe<StaffRole>,
     #[sqlx(try_from = "Option<String>")]
     pub staff_status: Maybe<AccountStatus>,
 }
@@ -272,6 +273,46 @@ pub async fn insert_nonce(conn: &mut AnyConnection, app_id: i64, nonce: &str, no
     Ok(done.rows_affected() == 1)
 }
 
+/// The two kinds of party ↔ warehouse rows: a staff member's limits and a
+/// customer's grants. Same shape, so one pair of statements serves both.
+#[derive(Debug, Clone, Copy)]
+enum WarehouseLink {
+    Staff,
+    Customer,
+}
+
+impl WarehouseLink {
+    /// (table, owner column): constants, never input.
+    fn table(self) -> (&'static str, &'static str) {
+        match self {
+            WarehouseLink::Staff => ("staff_warehouse", "staff_id"),
+            WarehouseLink::Customer => ("customer_warehouse", "customer_id"),
+        }
+    }
+
+    async fn add(self, conn: &mut AnyConnection, owner_id: i64, warehouse_id: i64, now: i64) -> Result<(), StoreError> {
+        let (table, owner) = self.table();
+        sqlx::query(&format!(
+            "INSERT INTO {table} ({owner}, warehouse_id, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT ({owner}, warehouse_id) DO NOTHING"
+        ))
+        .bind(owner_id)
+        .bind(warehouse_id)
+        .bind(now)
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+
+    async fn ids(self, conn: &mut AnyConnection, owner_id: i64) -> Result<Vec<i64>, StoreError> {
+        let (table, owner) = self.table();
+        Ok(sqlx::query_scalar(&format!("SELECT warehouse_id FROM {table} WHERE {owner} = $1 ORDER BY warehouse_id"))
+            .bind(owner_id)
+            .fetch_all(conn)
+            .await?)
+    }
+}
+
 /// Limits a staff member to a warehouse (rows present: only those).
 pub async fn add_staff_warehouse(
     conn: &mut AnyConnection,
@@ -279,24 +320,12 @@ pub async fn add_staff_warehouse(
     warehouse_id: i64,
     now: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO staff_warehouse (staff_id, warehouse_id, created_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (staff_id, warehouse_id) DO NOTHING",
-    )
-    .bind(staff_id)
-    .bind(warehouse_id)
-    .bind(now)
-    .execute(conn)
-    .await?;
-    Ok(())
+    WarehouseLink::Staff.add(conn, staff_id, warehouse_id, now).await
 }
 
 /// The warehouses a staff member is limited to; empty: all.
 pub async fn staff_warehouse_ids(conn: &mut AnyConnection, staff_id: i64) -> Result<Vec<i64>, StoreError> {
-    Ok(sqlx::query_scalar("SELECT warehouse_id FROM staff_warehouse WHERE staff_id = $1 ORDER BY warehouse_id")
-        .bind(staff_id)
-        .fetch_all(conn)
-        .await?)
+    WarehouseLink::Staff.ids(conn, staff_id).await
 }
 
 /// Grants a customer a warehouse; granting twice is one grant.
@@ -306,22 +335,10 @@ pub async fn grant_warehouse(
     warehouse_id: i64,
     now: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO customer_warehouse (customer_id, warehouse_id, created_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (customer_id, warehouse_id) DO NOTHING",
-    )
-    .bind(customer_id)
-    .bind(warehouse_id)
-    .bind(now)
-    .execute(conn)
-    .await?;
-    Ok(())
+    WarehouseLink::Customer.add(conn, customer_id, warehouse_id, now).await
 }
 
 /// The warehouses a customer was granted.
 pub async fn customer_warehouse_ids(conn: &mut AnyConnection, customer_id: i64) -> Result<Vec<i64>, StoreError> {
-    Ok(sqlx::query_scalar("SELECT warehouse_id FROM customer_warehouse WHERE customer_id = $1 ORDER BY warehouse_id")
-        .bind(customer_id)
-        .fetch_all(conn)
-        .await?)
+    WarehouseLink::Customer.ids(conn, customer_id).await
 }

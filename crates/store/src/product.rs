@@ -2,9 +2,7 @@
 
 use sqlx::{AnyConnection, FromRow};
 
-use haicang_core::product::{ProductStatus, ProductType};
-
-use haicang_core::product::{ProductKind, ProductSpec};
+use haicang_core::product::{ProductKind, ProductSpec, ProductStatus, ProductType};
 
 use crate::{Arg, Filter, PageRequest, StoreError};
 

@@ -11,14 +11,13 @@
 
 use sqlx::{AnyConnection, FromRow};
 
-use haicang_core::status::SerialStatus;
-
 use haicang_core::inbound::InboundStatus;
 use haicang_core::ledger::{
     Condition, LedgerError, Quantity, Reservation, ReservationStatus, Summary, VirtualLocation, put_to_location,
     take_from_location,
 };
 use haicang_core::lots::LotStock;
+use haicang_core::status::SerialStatus;
 
 use crate::db::lock_clause;
 use crate::{Arg, Filter, PageRequest, StoreError, WriteTx};
@@ -358,10 +357,12 @@ struct ReservationRow {
     customer_id: i64,
     warehouse_id: i64,
     product_id: i64,
-    condition: String,
+    #[sqlx(try_from = "String")]
+    condition: Condition,
     quantity: i64,
     posted: i64,
-    status: String,
+    #[sqlx(try_from = "String")]
+    status: ReservationStatus,
 }
 
 async fn reservation_for_update(tx: &mut WriteTx, reservation_id: i64) -> Result<(Item, Reservation), StoreError> {
@@ -375,13 +376,13 @@ async fn reservation_for_update(tx: &mut WriteTx, reservation_id: i64) -> Result
         .fetch_optional(tx.conn())
         .await?
         .ok_or_else(|| StoreError::Database(sqlx::Error::RowNotFound))?;
-    let condition = Condition::parse(&row.condition)
-        .ok_or_else(|| StoreError::Database(sqlx::Error::Decode("unknown condition".into())))?;
-    let status = ReservationStatus::parse(&row.status)
-        .ok_or_else(|| StoreError::Database(sqlx::Error::Decode("unknown reservation status".into())))?;
-    let item =
-        Item { customer_id: row.customer_id, warehouse_id: row.warehouse_id, product_id: row.product_id, condition };
-    Ok((item, Reservation { quantity: row.quantity, posted: row.posted, status }))
+    let item = Item {
+        customer_id: row.customer_id,
+        warehouse_id: row.warehouse_id,
+        product_id: row.product_id,
+        condition: row.condition,
+    };
+    Ok((item, Reservation { quantity: row.quantity, posted: row.posted, status: row.status }))
 }
 
 async fn write_reservation(tx: &mut WriteTx, reservation_id: i64, r: Reservation, now: i64) -> Result<(), StoreError> {

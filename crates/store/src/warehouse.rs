@@ -2,11 +2,10 @@
 
 use sqlx::{AnyConnection, FromRow};
 
+use haicang_core::location::LocationType;
 use haicang_core::status::Availability;
 
-use haicang_core::location::LocationType;
-
-use crate::{Arg, Filter, ListScope, PageRequest, StoreError};
+use crate::{Arg, Filter, PageRequest, StoreError};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct WarehouseRow {
@@ -80,8 +79,6 @@ pub struct NewLocation {
 
 #[derive(Debug, Clone, Default)]
 pub struct LocationFilter {
-    /// Staff limited to warehouses see only theirs.
-    pub warehouse_ids: Option<Vec<i64>>,
     pub warehouse_code: Option<String>,
     pub zone: Option<String>,
     pub location_type: Option<String>,
@@ -203,13 +200,16 @@ pub async fn find_location(
     .await?)
 }
 
+/// Locations, limited to `warehouse_ids` when given (staff limited to
+/// warehouses).
 pub async fn list_locations(
     conn: &mut AnyConnection,
+    warehouse_ids: Option<&[i64]>,
     filter: &LocationFilter,
     page: PageRequest,
 ) -> Result<(Vec<LocationRow>, i64), StoreError> {
     let mut f = Filter::default();
-    f.scope(&ListScope { customer_id: None, warehouse_ids: filter.warehouse_ids.clone() }, "", "l.warehouse_id");
+    f.and_warehouses("l.warehouse_id", warehouse_ids);
     if let Some(w) = &filter.warehouse_code {
         f.and("w.code = ?", [Arg::Text(w.clone())]);
     }

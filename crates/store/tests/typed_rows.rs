@@ -50,7 +50,8 @@ async fn an_unknown_location_type_is_refused_and_never_read_as_a_default() {
     drop(tx);
 
     let page = PageRequest { page: 1, page_size: 10 };
-    let rows = warehouse::list_locations(&mut store.read().await.unwrap(), &LocationFilter::default(), page).await;
+    let rows =
+        warehouse::list_locations(&mut store.read().await.unwrap(), None, &LocationFilter::default(), page).await;
     assert_eq!(rows.unwrap().0[0].location_type, LocationType::Storage);
 
     // Past the guard (a hand edit, a newer release's value): reading fails
@@ -63,7 +64,8 @@ async fn an_unknown_location_type_is_refused_and_never_read_as_a_default() {
     sqlx::query(unguard).execute(tx.conn()).await.unwrap();
     sqlx::query("UPDATE location SET location_type = 'SHELF'").execute(tx.conn()).await.unwrap();
     tx.commit().await.unwrap();
-    let read = warehouse::list_locations(&mut store.read().await.unwrap(), &LocationFilter::default(), page).await;
+    let read =
+        warehouse::list_locations(&mut store.read().await.unwrap(), None, &LocationFilter::default(), page).await;
     match read {
         Err(StoreError::Database(e)) => assert!(e.to_string().contains("location_type"), "{e}"),
         other => panic!("an unknown stored type was read as {other:?}"),

@@ -86,7 +86,6 @@ pub async fn locations(
         ),
     };
     let filter = LocationFilter {
-        warehouse_ids: None,
         warehouse_code: params.text("warehouseCode"),
         zone: params.text("zone").map(|z| z.to_ascii_uppercase()),
         location_type,

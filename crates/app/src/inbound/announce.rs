@@ -35,13 +35,7 @@ impl App {
                 Err(AppError::InboundReferenceConflict(reference.to_owned()))
             };
         }
-        let w = warehouse_for(tx.conn(), Viewer::Customer(customer), &cmd.warehouse_code).await?;
-        if w.status != Availability::Enabled {
-            return Err(AppError::WarehouseNotFound(cmd.warehouse_code.clone()));
-        }
-        if w.accepting_orders == 0 {
-            return Err(AppError::WarehouseNotAccepting(w.code));
-        }
+        let w = ordering_warehouse(tx.conn(), customer, &cmd.warehouse_code).await?;
         let items: Vec<&ItemDraft> = match contents {
             Contents::Boxes(boxes) => boxes.iter().flat_map(|b| &b.items).collect(),
             Contents::Forecast(lines) => lines.iter().collect(),

@@ -17,7 +17,7 @@ use haicang_core::ledger::{Condition, Quantity, VirtualLocation};
 use haicang_core::location::{LocationType, Restriction};
 use haicang_core::product::ProductStatus;
 use haicang_core::putaway::{self as planner, Content, Incoming, Reason, Slot};
-use haicang_core::status::{Availability, SerialStatus};
+use haicang_core::status::SerialStatus;
 use haicang_print::{BoxLabel, LabelSize};
 use haicang_store::inbound::{
     self as store, BoxRow, HistoryRow, InboundFilter, InboundOrderRow, LineRow, NewBox, NewInboundOrder, NewLine,
@@ -29,7 +29,7 @@ use haicang_store::warehouse::{self, LocationRow};
 use haicang_store::{WriteTx, sequence};
 
 use crate::events;
-use crate::warehouses::warehouse_for;
+use crate::warehouses::ordering_warehouse;
 use crate::{
     App, AppError, Created, CustomerPrincipal, Page, PageRequest, StaffPrincipal, Stepped, Viewer, day_code,
     idempotency, now_ms,

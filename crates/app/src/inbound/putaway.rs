@@ -92,6 +92,8 @@ impl App {
             .await?
             .ok_or_else(|| AppError::InboundNotFound(cmd.inbound_order_no.clone()))?;
         drop(conn);
+        // Outside the staff member's warehouses nothing is planned either.
+        staff.check_warehouse(order.warehouse_id, &order.warehouse_code)?;
         // The plan says what would have been proposed, for the record.
         let proposals = self.plan_for(&order, &self.waiting(&order).await?).await?;
         self.retrying(|| self.putaway_once(staff, cmd, &proposals)).await

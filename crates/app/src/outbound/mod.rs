@@ -28,7 +28,7 @@ use haicang_store::warehouse::{self, LocationRow};
 use haicang_store::{StoreError, WriteTx, sequence};
 
 use crate::events;
-use crate::warehouses::warehouse_for;
+use crate::warehouses::{ordering_warehouse, warehouse_for};
 use crate::{
     App, AppError, Created, CustomerPrincipal, Page, PageRequest, StaffPrincipal, Viewer, day_code, idempotency, now_ms,
 };
@@ -323,10 +323,8 @@ async fn unwind(
     now: i64,
 ) -> Result<(), AppError> {
     let allocations = store::allocations_of_order(tx.conn(), order.outbound_order_id).await?;
-    if let Some(wave) = order.wave_id {
-        let (packing_id, packing_code) = store::packing_place_of_wave(tx.conn(), wave)
-            .await?
-            .ok_or_else(|| AppError::LocationNotFound("PACKING".into()))?;
+    if order.wave_id.is_some() {
+        let (packing_id, packing_code) = packing_place(tx, order).await?;
         let packing = Place { location_id: packing_id, code: packing_code };
         for a in &allocations {
             if let Some(q) = Quantity::new(a.picked) {
@@ -400,4 +398,10 @@ fn rack_source(r: &haicang_store::outbound::SourceRow) -> Source {
         inbound_at: r.inbound_at,
         expiry_date: r.expiry_date.clone(),
     }
+}
+
+/// The wave's packing bench, where the order's picked units wait.
+async fn packing_place(tx: &mut WriteTx, order: &OutboundOrderRow) -> Result<(i64, String), AppError> {
+    let wave = order.wave_id.ok_or_else(|| refused(order, OutboundAction::Ship))?;
+    store::packing_place_of_wave(tx.conn(), wave).await?.ok_or_else(|| AppError::LocationNotFound("PACKING".into()))
 }

@@ -35,18 +35,12 @@ impl App {
                 Err(AppError::OutboundReferenceConflict(reference.to_owned()))
             };
         }
-        let w = warehouse_for(tx.conn(), Viewer::Customer(customer), &cmd.warehouse_code).await?;
-        if w.status != Availability::Enabled {
-            return Err(AppError::WarehouseNotFound(cmd.warehouse_code.clone()));
-        }
-        if w.accepting_orders == 0 {
-            return Err(AppError::WarehouseNotAccepting(w.code));
-        }
+        let w = ordering_warehouse(tx.conn(), customer, &cmd.warehouse_code).await?;
         let service_code = cmd.shipping_service_code.trim();
         let (service_id, service_status, _) = warehouse::find_shipping_service(tx.conn(), w.warehouse_id, service_code)
             .await?
             .ok_or_else(|| AppError::ShippingServiceUnknown(service_code.to_owned()))?;
-        if service_status != "ENABLED" {
+        if service_status != Availability::Enabled.as_str() {
             return Err(AppError::ShippingServiceDisabled(service_code.to_owned()));
         }
         cmd.recipient.check(&w.country)?;

@@ -19,32 +19,29 @@ impl App {
                 *picked.entry(a.sku.clone()).or_default() += a.picked;
             }
             // Scans may be barcodes: read them as SKUs.
-            let scanned: Vec<(String, i64)> = cmd
-                .items
-                .iter()
-                .map(|(code, q)| {
-                    let sku =
-                        allocations.iter().find(|a| a.barcode == *code).map(|a| a.sku.clone()).unwrap_or(code.clone());
-                    (sku, *q)
-                })
-                .collect();
+            let sku_of = |code: &String| {
+                allocations.iter().find(|a| a.barcode == *code).map(|a| a.sku.clone()).unwrap_or(code.clone())
+            };
+            let scanned: Vec<(String, i64)> = cmd.items.iter().map(|(code, q)| (sku_of(code), *q)).collect();
             rules::check_pack(&picked, &scanned)?;
             let mut picked_serials: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-            for a in allocations.iter().filter(|a| a.serial_managed != 0 && a.picked > 0) {
-                if picked_serials.contains_key(&a.sku) {
-                    continue;
-                }
+            let serial_lines: Vec<&AllocationRow> =
+                allocations.iter().filter(|a| a.serial_managed != 0 && a.picked > 0).collect();
+            if !serial_lines.is_empty() {
                 let (bench, _) = packing_place(&mut tx, &order).await?;
-                let at_bench = stock::serials_of_document(&mut tx, a.product_id, &order.order_no, bench).await?;
-                picked_serials.insert(a.sku.clone(), at_bench.into_iter().map(|(serial, _)| serial).collect());
+                for a in serial_lines {
+                    if picked_serials.contains_key(&a.sku) {
+                        continue;
+                    }
+                    let at_bench = stock::serials_of_document(&mut tx, a.product_id, &order.order_no, bench).await?;
+                    picked_serials.insert(a.sku.clone(), at_bench.into_iter().map(|(serial, _)| serial).collect());
+                }
             }
             let scanned_serials: BTreeMap<String, Vec<String>> = cmd
                 .serials
                 .iter()
                 .map(|(code, serials)| {
-                    let sku =
-                        allocations.iter().find(|a| a.barcode == *code).map(|a| a.sku.clone()).unwrap_or(code.clone());
-                    (sku, serials.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
+                    (sku_of(code), serials.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
                 })
                 .collect();
             rules::check_pack_serials(&picked_serials, &scanned_serials)?;
@@ -205,12 +202,6 @@ impl App {
         })
         .await
     }
-}
-
-/// The wave's packing bench, where the order's picked units wait.
-async fn packing_place(tx: &mut WriteTx, order: &OutboundOrderRow) -> Result<(i64, String), AppError> {
-    let wave = order.wave_id.ok_or_else(|| refused(order, OutboundAction::Ship))?;
-    store::packing_place_of_wave(tx.conn(), wave).await?.ok_or_else(|| AppError::LocationNotFound("PACKING".into()))
 }
 
 /// (total, reserved, not-good) units of a product in a warehouse.
