@@ -13,7 +13,9 @@ from client.api.ops import (arrive_inbound_order, close_inbound_receipt, get_put
 from client.api.outbound import create_outbound_order
 from client.models import (BoxInput, ErrorEnvelope, InboundInput, ItemInput, LoginRequest, OutboundInput,
                            ReceiveInput, ReceiveLineInput, RecipientInput, TokenRequest, WaveInput)
+from client.models.inbound_input_type import InboundInputType
 from client.models.line_input import LineInput
+from client.models.outbound_input_platform import OutboundInputPlatform
 from client.models.list_locations_type import ListLocationsType
 
 base = sys.argv[1]
@@ -35,7 +37,7 @@ stock = ok(list_inventory.sync(client=seller, warehouse_code="US-LA01", sku="DEM
 assert stock.items[0].sku == "DEMO-0001" and stock.items[0].total >= 0, stock
 
 box = BoxInput(length_cm=40, width_cm=30, height_cm=30, weight_kg=8, items=[ItemInput(sku="DEMO-0001", quantity=6)])
-asn = InboundInput(warehouse_code="US-LA01", type_="CARTON", customer_reference="CLIENT-ASN-1", boxes=[box])
+asn = InboundInput(warehouse_code="US-LA01", type_=InboundInputType.CARTON, customer_reference="CLIENT-ASN-1", boxes=[box])
 created = ok(create_inbound_order.sync(client=seller, body=asn), "inbound create")
 no = created.order_no
 assert created.status == "SUBMITTED", created
@@ -51,7 +53,7 @@ assert ok(locations, "locations").items[0].type_ == "STORAGE", locations
 recipient = RecipientInput(name="Jane Doe", country="US", state="CA", city="Los Angeles",
                            address_line_1="100 Main St", postcode="90012")
 order = OutboundInput(warehouse_code="US-LA01", shipping_service_code="USPS-GA", customer_reference="CLIENT-ERP-1",
-                      platform="SHOPIFY", recipient=recipient, items=[LineInput(sku="DEMO-0004", quantity=3)])
+                      platform=OutboundInputPlatform.SHOPIFY, recipient=recipient, items=[LineInput(sku="DEMO-0004", quantity=3)])
 outbound = ok(create_outbound_order.sync(client=seller, body=order), "outbound create")
 wave = ok(release_wave.sync(client=staff, body=WaveInput(warehouse_code="US-LA01", order_nos=[outbound.order_no])),
           "wave")

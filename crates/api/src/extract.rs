@@ -39,7 +39,7 @@ impl<S: Send + Sync> FromRequest<S> for BodyBytes {
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = T::deserialize(&mut de).and_then(|v| de.end().map(|_| v));
-    value.map_err(|e| match e.classify() {
+    value.or_else(|e| whole_floats(bytes, e)).map_err(|e| match e.classify() {
         // A shape error may be reported before a syntax error further on:
         // malformed JSON must win, so the body is checked once more.
         serde_json::error::Category::Data => match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
@@ -48,6 +48,33 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         },
         _ => ApiError::MalformedJson(e.to_string()),
     })
+}
+
+/// JSON has one number type: `2.0` is the whole number 2 (JSON Schema
+/// says so, and some ERPs' encoders write every number with a point). A
+/// body refused only for a float where a whole number belongs is read
+/// again with such floats as integers; `2.5` still fails.
+fn whole_floats<T: DeserializeOwned>(bytes: &[u8], first: serde_json::Error) -> Result<T, serde_json::Error> {
+    if !first.to_string().starts_with("invalid type: floating point") {
+        return Err(first);
+    }
+    fn whole(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Number(n) => {
+                if let Some(f) =
+                    n.as_f64().filter(|f| n.is_f64() && f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0)
+                {
+                    *n = serde_json::Number::from(f as i64);
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(whole),
+            serde_json::Value::Object(fields) => fields.values_mut().for_each(whole),
+            _ => {}
+        }
+    }
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(|_| first)?;
+    whole(&mut value);
+    serde_json::from_value(value)
 }
 
 /// A JSON body that may be left out (then the type's default).
@@ -99,8 +126,14 @@ impl Params {
             .collect()
     }
 
+    /// A key that is present, even with a blank value: a number, a time or
+    /// a choice sent blank (`page=`) is malformed, not absent.
+    fn given(&self, key: &str) -> Option<String> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_owned())
+    }
+
     pub fn int(&self, key: &'static str) -> Result<Option<i64>, ApiError> {
-        self.text(key)
+        self.given(key)
             .map(|v| {
                 v.parse::<i64>()
                     .map_err(|_| AppError::InvalidParam { field: key, reason: "expected a whole number".into() }.into())
@@ -110,13 +143,26 @@ impl Params {
 
     /// An ISO 8601 / RFC 3339 time, as unix milliseconds.
     pub fn time(&self, key: &'static str) -> Result<Option<i64>, ApiError> {
-        self.text(key)
+        self.given(key)
             .map(|v| {
                 chrono::DateTime::parse_from_rfc3339(&v).map(|t| t.timestamp_millis()).map_err(|_| {
                     AppError::InvalidParam { field: key, reason: "expected ISO 8601, e.g. 2026-11-23T00:00:00Z".into() }
                         .into()
                 })
             })
+            .transpose()
+    }
+
+    /// One value of a closed set (a status, a condition…), parsed by
+    /// `parse`; `expected` names the set in the error.
+    pub fn choice<T>(
+        &self,
+        key: &'static str,
+        parse: impl Fn(&str) -> Option<T>,
+        expected: &str,
+    ) -> Result<Option<T>, ApiError> {
+        self.given(key)
+            .map(|v| parse(&v).ok_or_else(|| AppError::InvalidParam { field: key, reason: expected.to_owned() }.into()))
             .transpose()
     }
 

@@ -38,6 +38,8 @@ pub const EVENT_TYPES: &[&str] = &[
 ];
 pub const SUBSCRIPTIONS_MAX: usize = 20;
 pub const FEED_LIMIT_MAX: i64 = 500;
+/// Longest a rotated-out secret may keep signing: a week.
+pub const GRACE_HOURS_MAX: i64 = 168;
 
 /// How deliveries are retried. Production: 1 min doubling to 12 h, for
 /// 48 h, 10 s timeout; tests shrink it.

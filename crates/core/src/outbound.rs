@@ -31,6 +31,30 @@ text_enum!(
 );
 
 text_enum!(
+    /// Which orders a wave takes, by their shape; any by default.
+    #[derive(Default)]
+    WaveProfile {
+        SingleUnit => "SINGLE_UNIT",
+        SingleSku => "SINGLE_SKU",
+        MultiSku => "MULTI_SKU",
+        #[default]
+        Any => "ANY",
+    }
+);
+
+impl WaveProfile {
+    /// Whether an order of `units` units of `skus` distinct SKUs fits.
+    pub fn admits(self, units: i64, skus: usize) -> bool {
+        match self {
+            WaveProfile::SingleUnit => units == 1,
+            WaveProfile::SingleSku => skus == 1,
+            WaveProfile::MultiSku => skus > 1,
+            WaveProfile::Any => true,
+        }
+    }
+}
+
+text_enum!(
     /// The life of an outbound order.
     OutboundStatus {
         Created => "CREATED",

@@ -558,15 +558,8 @@ pub async fn ops_list(
 }
 
 fn inbound_filter(params: &Params) -> Result<InboundFilter, ApiError> {
-    let status = match params.text("status") {
-        None => None,
-        Some(t) => Some(
-            InboundStatus::parse(&t)
-                .ok_or(AppError::InvalidParam { field: "status", reason: "unknown inbound status".into() })?
-                .as_str()
-                .to_owned(),
-        ),
-    };
+    let status =
+        params.choice("status", InboundStatus::parse, "unknown inbound status")?.map(|t| t.as_str().to_owned());
     let order_nos = params.all("orderNo");
     let references = params.all("customerReference");
     if order_nos.len() > 100 || references.len() > 100 {
@@ -644,11 +637,7 @@ pub async fn tracking(
 }
 
 fn label_size(params: &Params) -> Result<LabelSize, ApiError> {
-    match params.text("size") {
-        None => Ok(LabelSize::default()),
-        Some(t) => LabelSize::parse(&t)
-            .ok_or_else(|| AppError::InvalidParam { field: "size", reason: "100x100 or 100x150".into() }.into()),
-    }
+    Ok(params.choice("size", LabelSize::parse, "100x100 or 100x150")?.unwrap_or_default())
 }
 
 fn pdf(no: &str, bytes: Vec<u8>) -> Response {
@@ -782,9 +771,11 @@ pub async fn putaway(
 ) -> Result<Envelope<StatusView>, ApiError> {
     let mut lines = Vec::with_capacity(input.lines.len());
     for l in input.lines {
-        let condition = match l.condition.as_deref() {
+        // Goods come in good or defective; blank is good.
+        let condition = match l.condition.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
             None => Condition::Good,
             Some(c) => Condition::parse(c)
+                .filter(|c| matches!(c, Condition::Good | Condition::Defective))
                 .ok_or(AppError::InvalidParam { field: "lines.condition", reason: "GOOD or DEFECTIVE".into() })?,
         };
         lines.push(PutawayLine {

@@ -34,18 +34,9 @@ fn stock_filter(params: &Params) -> Result<StockFilter, ApiError> {
     if skus.len() > SKU_FILTER_MAX {
         return Err(AppError::InvalidParam { field: "sku", reason: format!("at most {SKU_FILTER_MAX} SKUs") }.into());
     }
-    let condition = match params.text("condition") {
-        None => None,
-        Some(c) => Some(
-            Condition::parse(&c)
-                .ok_or(AppError::InvalidParam {
-                    field: "condition",
-                    reason: "GOOD, DEFECTIVE, RETURNED, REFURBISHED, RECYCLE or REPAIRING".into(),
-                })?
-                .as_str()
-                .to_owned(),
-        ),
-    };
+    let condition = params
+        .choice("condition", Condition::parse, "GOOD, DEFECTIVE, RETURNED, REFURBISHED, RECYCLE or REPAIRING")?
+        .map(|c| c.as_str().to_owned());
     Ok(StockFilter { warehouse_code: params.text("warehouseCode"), skus, condition })
 }
 

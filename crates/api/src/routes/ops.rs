@@ -76,15 +76,8 @@ pub async fn locations(
     StaffAuth(staff): StaffAuth,
     params: Params,
 ) -> Result<Envelope<PageView<LocationView>>, ApiError> {
-    let location_type = match params.text("type") {
-        None => None,
-        Some(t) => Some(
-            LocationType::parse(&t)
-                .ok_or(AppError::InvalidParam { field: "type", reason: "unknown location type".into() })?
-                .as_str()
-                .to_owned(),
-        ),
-    };
+    let location_type =
+        params.choice("type", LocationType::parse, "unknown location type")?.map(|t| t.as_str().to_owned());
     let filter = LocationFilter {
         warehouse_code: params.text("warehouseCode"),
         zone: params.text("zone").map(|z| z.to_ascii_uppercase()),

@@ -13,12 +13,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use haicang_app::outbound::{
-    BatchView, CreateOutbound, OutboundDetail, PackCommand, PickCommand, TOTES_DEFAULT, WaveCommand, WaveProfile,
+    BatchView, CreateOutbound, OutboundDetail, PackCommand, PickCommand, TOTES_DEFAULT, WaveCommand,
 };
 use haicang_app::query::{OutboundFilter, OutboundOrderRow};
 use haicang_app::{AppError, Viewer};
 use haicang_core::decimal::{format_fixed, parse_fixed};
-use haicang_core::outbound::{OutboundStatus, Recipient};
+use haicang_core::inbound;
+use haicang_core::outbound::{OutboundStatus, Recipient, WaveProfile};
 
 use crate::AppState;
 use crate::envelope::{Envelope, PageView};
@@ -463,15 +464,7 @@ pub async fn create(
 }
 
 fn outbound_filter(params: &Params) -> Result<OutboundFilter, ApiError> {
-    let status = match params.text("status") {
-        None => None,
-        Some(t) => Some(
-            OutboundStatus::parse(&t)
-                .ok_or(AppError::InvalidParam { field: "status", reason: "unknown order status".into() })?
-                .as_str()
-                .to_owned(),
-        ),
-    };
+    let status = params.choice("status", OutboundStatus::parse, "unknown order status")?.map(|t| t.as_str().to_owned());
     let filter = OutboundFilter {
         order_nos: params.all("orderNo"),
         references: params.all("customerReference"),
@@ -729,11 +722,12 @@ pub async fn pick(
     Ok(Envelope(s.app.pick(&staff, id, &cmd).await?.into()))
 }
 
-fn measure(field: &'static str, value: &DecimalText, scale: u32) -> Result<i64, ApiError> {
-    parse_fixed(&value.0, scale)
-        .ok()
-        .filter(|v| *v > 0)
-        .ok_or_else(|| AppError::InvalidParam { field, reason: "a positive number".into() }.into())
+/// A parcel's weight or side, in thousandths (kg → g) or tenths (cm → mm),
+/// within what a box may measure on the way in.
+fn measure(field: &'static str, value: &DecimalText, scale: u32, max: i64) -> Result<i64, ApiError> {
+    parse_fixed(&value.0, scale).ok().filter(|v| (1..=max).contains(v)).ok_or_else(|| {
+        AppError::InvalidParam { field, reason: "a positive number within a box's limits".into() }.into()
+    })
 }
 
 /// Packing: every picked unit scanned (a wrong or extra one is refused).
@@ -752,10 +746,10 @@ pub async fn pack(
         order_no: input.order_no.trim().to_owned(),
         items: input.items.into_iter().map(|l| (l.sku.trim().to_owned(), l.quantity)).collect(),
         serials,
-        weight_g: measure("weightKg", &input.weight_kg, 3)?,
-        length_mm: measure("lengthCm", &input.length_cm, 1)?,
-        width_mm: measure("widthCm", &input.width_cm, 1)?,
-        height_mm: measure("heightCm", &input.height_cm, 1)?,
+        weight_g: measure("weightKg", &input.weight_kg, 3, inbound::WEIGHT_G_MAX)?,
+        length_mm: measure("lengthCm", &input.length_cm, 1, inbound::SIDE_MM_MAX)?,
+        width_mm: measure("widthCm", &input.width_cm, 1, inbound::SIDE_MM_MAX)?,
+        height_mm: measure("heightCm", &input.height_cm, 1, inbound::SIDE_MM_MAX)?,
     };
     Ok(Envelope(s.app.pack(&staff, &cmd).await?.into()))
 }

@@ -338,17 +338,12 @@ pub async fn list(
     CustomerAuth(c): CustomerAuth,
     params: Params,
 ) -> Result<Envelope<PageView<ProductView>>, ApiError> {
-    let status = params.text("status");
-    if let Some(st) = &status
-        && ProductStatus::parse(st).is_none()
-    {
-        return Err(AppError::InvalidParam { field: "status", reason: "ACTIVE or INACTIVE".into() }.into());
-    }
+    let status = params.choice("status", ProductStatus::parse, "ACTIVE or INACTIVE")?;
     let filter = ProductFilter {
         sku: params.text("sku"),
         name: params.text("name"),
         barcode: params.text("barcode"),
-        status: status.map(|s| s.to_ascii_uppercase()),
+        status: status.map(|s| s.as_str().to_owned()),
     };
     let page = s.app.list_products(&c, &filter, params.page()?).await?;
     Ok(Envelope(PageView::from_page(page, ProductView::from)))

@@ -10,7 +10,8 @@ use utoipa::ToSchema;
 
 use haicang_app::AppError;
 use haicang_app::query::{DeliveryFilter, SubscriptionRow};
-use haicang_app::webhooks::parse_cursor;
+use haicang_app::webhooks::{EVENT_TYPES, FEED_LIMIT_MAX, GRACE_HOURS_MAX, parse_cursor};
+use haicang_core::status::DeliveryStatus;
 
 use crate::AppState;
 use crate::envelope::{Envelope, PageView};
@@ -147,8 +148,8 @@ pub async fn rotate(
 ) -> Result<Envelope<WebhookView>, ApiError> {
     let input: RotateInput = optional_body(&body)?;
     let hours = input.grace_hours.unwrap_or(24);
-    if hours > 168 {
-        return Err(AppError::InvalidParam { field: "graceHours", reason: "at most 168".into() }.into());
+    if hours > GRACE_HOURS_MAX as u64 {
+        return Err(AppError::InvalidParam { field: "graceHours", reason: format!("at most {GRACE_HOURS_MAX}") }.into());
     }
     let secret = s.app.rotate_webhook_secret(&c, &id, Duration::from_secs(hours * 3600)).await?;
     Ok(Envelope(view(s.app.webhook(&c, &id).await?, Some(secret))))
@@ -193,8 +194,10 @@ pub async fn deliveries(
     params: Params,
 ) -> Result<Envelope<PageView<DeliveryView>>, ApiError> {
     let filter = DeliveryFilter {
-        status: params.text("status").map(|t| t.to_ascii_uppercase()),
-        event_type: params.text("eventType"),
+        status: params
+            .choice("status", DeliveryStatus::parse, "PENDING, DELIVERED or FAILED")?
+            .map(|t| t.as_str().to_owned()),
+        event_type: params.choice("eventType", known_event_type, "a known event type")?,
         created_from: params.time("createdFrom")?,
         created_to: params.time("createdTo")?,
     };
@@ -257,9 +260,16 @@ pub async fn feed(
     let after = parse_cursor(params.text("after").as_deref())?;
     let types = params.all("types");
     let limit = params.int("limit")?.unwrap_or(100);
+    if !(1..=FEED_LIMIT_MAX).contains(&limit) {
+        return Err(AppError::InvalidParam { field: "limit", reason: format!("1 to {FEED_LIMIT_MAX}") }.into());
+    }
     let page = s.app.event_feed(&c, after, &types, limit).await?;
     Ok(Envelope(FeedView {
         events: page.events.iter().map(|e| serde_json::from_str(&e.payload).unwrap_or_default()).collect(),
         next: page.next,
     }))
+}
+
+fn known_event_type(text: &str) -> Option<String> {
+    EVENT_TYPES.iter().find(|t| **t == text).map(|t| (*t).to_owned())
 }

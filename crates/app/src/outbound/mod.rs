@@ -12,7 +12,7 @@ use haicang_core::ledger::{Condition, LedgerError, Quantity};
 use haicang_core::location::LocationType;
 use haicang_core::outbound::{
     self as rules, AllocationStatus, CancelKind, InterceptStatus, OrderError, OutboundAction, OutboundStatus, Platform,
-    Recipient, Source, StepRefused,
+    Recipient, Source, StepRefused, WaveProfile,
 };
 use haicang_core::product::{ProductStatus, ProductType};
 use haicang_core::routing::batching::{self, BatchMethod};
@@ -47,6 +47,8 @@ pub const WAVE_ORDERS_MAX: usize = 10_000;
 /// Orders read (and locked) per statement while a wave is assembled.
 const WAVE_READ_CHUNK: usize = 500;
 pub const TOTES_DEFAULT: usize = 8;
+/// Orders on one cart: one tote each.
+pub const TOTES_MAX: usize = 64;
 
 /// `POST /outbound-orders` as the seller sends it.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -78,36 +80,11 @@ pub struct WaveCommand {
     pub totes: usize,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum WaveProfile {
-    SingleUnit,
-    SingleSku,
-    MultiSku,
-    #[default]
-    Any,
-}
-
-impl WaveProfile {
-    pub fn parse(text: &str) -> Option<WaveProfile> {
-        match text.trim().to_ascii_uppercase().as_str() {
-            "SINGLE_UNIT" => Some(WaveProfile::SingleUnit),
-            "SINGLE_SKU" => Some(WaveProfile::SingleSku),
-            "MULTI_SKU" => Some(WaveProfile::MultiSku),
-            "ANY" => Some(WaveProfile::Any),
-            _ => None,
-        }
-    }
-
-    fn admits(self, lines: &[OutboundLineRow]) -> bool {
-        let units: i64 = lines.iter().map(|l| l.quantity).sum();
-        let skus = lines.iter().map(|l| l.product_id).collect::<std::collections::BTreeSet<_>>().len();
-        match self {
-            WaveProfile::SingleUnit => units == 1,
-            WaveProfile::SingleSku => skus == 1,
-            WaveProfile::MultiSku => skus > 1,
-            WaveProfile::Any => true,
-        }
-    }
+/// Whether an order's lines fit a wave profile.
+pub(crate) fn admits(profile: WaveProfile, lines: &[OutboundLineRow]) -> bool {
+    let units: i64 = lines.iter().map(|l| l.quantity).sum();
+    let skus = lines.iter().map(|l| l.product_id).collect::<std::collections::BTreeSet<_>>().len();
+    profile.admits(units, skus)
 }
 
 #[derive(Debug, Clone, Serialize)]

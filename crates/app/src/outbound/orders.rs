@@ -189,7 +189,7 @@ impl App {
             return Err(AppError::TooManyQueried);
         }
         if order_nos.is_empty() {
-            return Ok(Vec::new());
+            return Err(AppError::MissingParam { field: "orderNos" });
         }
         let filter = OutboundFilter { order_nos: order_nos.to_vec(), ..Default::default() };
         let page = PageRequest { page: 1, page_size: rules::BATCH_GET_MAX as i64 };

@@ -176,7 +176,7 @@ impl App {
         location: Option<&str>,
         occurred_at: i64,
     ) -> Result<String, AppError> {
-        if code.trim().is_empty() || code.len() > 50 || description.chars().count() > 300 {
+        if code.trim().is_empty() || code.chars().count() > 50 || description.chars().count() > 300 {
             return Err(AppError::InvalidParam {
                 field: "code", reason: "1-50 characters, description ≤ 300".into()
             });

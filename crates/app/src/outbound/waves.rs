@@ -10,11 +10,14 @@ impl App {
     /// optimal route. Orders whose units are not on the racks are skipped
     /// with the reason.
     pub async fn create_wave(&self, staff: &StaffPrincipal, cmd: &WaveCommand) -> Result<WaveResult, AppError> {
-        if cmd.totes == 0 || cmd.totes > 64 {
-            return Err(AppError::InvalidParam { field: "totes", reason: "1 to 64 orders per cart".into() });
+        if cmd.totes == 0 || cmd.totes > TOTES_MAX {
+            return Err(AppError::InvalidParam { field: "totes", reason: format!("1 to {TOTES_MAX} orders per cart") });
         }
-        if cmd.order_nos.len() > WAVE_ORDERS_MAX || cmd.max_orders > WAVE_ORDERS_MAX {
+        if cmd.order_nos.len() > WAVE_ORDERS_MAX {
             return Err(AppError::InvalidParam { field: "orderNos", reason: format!("at most {WAVE_ORDERS_MAX}") });
+        }
+        if cmd.max_orders > WAVE_ORDERS_MAX {
+            return Err(AppError::InvalidParam { field: "maxOrders", reason: format!("at most {WAVE_ORDERS_MAX}") });
         }
         let created = self.retrying(|| self.create_wave_once(staff, cmd)).await?;
         self.wave_result(&created).await
@@ -83,7 +86,7 @@ impl App {
                 }
                 step_of(&order.order_no, order.status, order.intercept_status.0, OutboundAction::Wave)?;
                 let lines = lines_of.remove(&order.outbound_order_id).unwrap_or_default();
-                if !cmd.profile.admits(&lines) {
+                if !admits(cmd.profile, &lines) {
                     continue;
                 }
                 if cmd.max_lines.is_some_and(|m| lines_total + lines.len() > m) {

@@ -5,6 +5,8 @@
 //! which token an operation needs (seller or staff, and the least staff
 //! role), optional bodies, binary PDFs, servers and tags.
 
+mod bodies;
+
 use serde_json::{Map, Value, json};
 use utoipa::OpenApi;
 
@@ -95,6 +97,7 @@ const ERRORS: &[(&str, &str)] = &[
     ),
     ("404", "No such document, or not the caller's (the route's not-found code)"),
     ("409", "Conflict: status does not allow it, stock, duplicates (the route's codes)"),
+    ("413", "The body is over the size limit (10063)"),
     ("429", "Rate limit (10017); see Retry-After"),
 ];
 
@@ -128,6 +131,9 @@ fn shared_components(doc: &mut Value) {
             "description": "A staff member's access token (POST /api/v1/staff/login); each operation's least role \
                 is its x-min-role."},
     });
+    if let Some(schemas) = components["schemas"].as_object_mut() {
+        bodies::constrain(schemas);
+    }
     components["schemas"]["ErrorEnvelope"] = json!({
         "type": "object",
         "required": ["code", "message", "data", "requestId"],
@@ -156,6 +162,7 @@ fn shape_operation(method: &str, path: &str, operation: &mut Map<String, Value>)
     if method == "post" && path == "/api/v1/products" {
         one_or_many_products(operation);
     }
+    let has_body = operation.contains_key("requestBody");
     let responses = operation.entry("responses").or_insert_with(|| json!({}));
     if let Some(responses) = responses.as_object_mut() {
         for (status, response) in responses.iter_mut() {
@@ -164,7 +171,7 @@ fn shape_operation(method: &str, path: &str, operation: &mut Map<String, Value>)
             }
         }
         for (status, description) in ERRORS {
-            if public && (*status == "403" || *status == "404") {
+            if (public && (*status == "403" || *status == "404")) || (*status == "413" && !has_body) {
                 continue;
             }
             let documented = responses.entry(status.to_string()).or_insert_with(|| json!({"description": description}));
@@ -232,6 +239,7 @@ fn constrain_parameters(path: &str, operation: &mut Map<String, Value>) {
             "type" => names(location::LocationType::ALL.iter().map(|t| t.as_str())),
             "eventType" => names(haicang_app::webhooks::EVENT_TYPES.iter().copied()),
             "createdFrom" | "createdTo" | "from" | "to" => json!({"type": "string", "format": "date-time"}),
+            "after" => json!({"type": "string", "pattern": r"^\s*(0|\d{1,18}\.\d{1,18})?\s*$"}),
             "status" if path.contains("inbound-orders") => {
                 names(inbound::InboundStatus::ALL.iter().map(|s| s.as_str()))
             }
@@ -241,6 +249,10 @@ fn constrain_parameters(path: &str, operation: &mut Map<String, Value>) {
             "status" if path.contains("products") => names(product::ProductStatus::ALL.iter().map(|s| s.as_str())),
             "status" if path.contains("deliveries") => {
                 names(haicang_core::status::DeliveryStatus::ALL.iter().map(|s| s.as_str()))
+            }
+            // A required text (a warehouse to look in) may not be blank.
+            _ if parameter["required"] == json!(true) && parameter["schema"]["type"] == "string" => {
+                json!({"type": "string", "minLength": 1, "pattern": bodies::NOT_BLANK})
             }
             _ => continue,
         };

@@ -1,0 +1,406 @@
+//! What a request body may hold, in the schemas themselves: required
+//! fields, lengths, character sets, value sets, ranges and steps. utoipa's
+//! attributes take only literals, so the rules are written here from the
+//! same constants and enums the validators use (a limit changed there
+//! changes the document), and `tests` checks the patterns against the
+//! validators themselves.
+//!
+//! What no schema can say stays in the server alone and is listed in
+//! `scripts/schemathesis.toml`: references to data (a SKU, a warehouse, an
+//! order) and rules across fields (boxes or forecast lines, good +
+//! defective ≥ 1).
+
+use serde_json::{Value, json};
+
+use haicang_core::{inbound, ledger, outbound, product};
+
+/// Not blank: the server trims text and treats blank as missing.
+pub const NOT_BLANK: &str = r"\S";
+
+/// A SKU or barcode: 2–50 of JF's characters, not all spaces.
+pub const CODE_PATTERN: &str = r"^ *[A-Za-z0-9()_.*+#\\/%&-][A-Za-z0-9 ()_.*+#\\/%&-]*$";
+
+/// A location code as scanned (upper-cased by the server).
+pub const LOCATION_PATTERN: &str = r"^\s*[A-Za-z0-9_.-]{1,40}\s*$";
+
+/// A calendar date as the seeds send it.
+pub const DATE_PATTERN: &str = r"^\d{4}-\d{2}-\d{2}$";
+
+fn required_text(max: usize) -> Value {
+    json!({"type": "string", "minLength": 1, "maxLength": max, "pattern": NOT_BLANK})
+}
+
+fn text(max: usize) -> Value {
+    json!({"maxLength": max})
+}
+
+fn code() -> Value {
+    json!({"type": "string", "minLength": product::CODE_CHARS_MIN, "maxLength": product::CODE_CHARS_MAX,
+           "pattern": CODE_PATTERN})
+}
+
+fn count(min: i64, max: i64) -> Value {
+    json!({"minimum": min, "maximum": max})
+}
+
+/// A decimal in `step`s, more than 0 and at most `max`.
+fn positive(max: f64, step: f64) -> Value {
+    json!({"exclusiveMinimum": 0, "maximum": max, "multipleOf": step})
+}
+
+/// Allowed values; blank is allowed too where the server reads it as "the
+/// default" (an optional choice).
+fn choice<'a>(values: impl IntoIterator<Item = &'a str>, blank_is_default: bool) -> Value {
+    let mut values: Vec<Value> = values.into_iter().map(|v| json!(v)).collect();
+    if blank_is_default {
+        values.push(json!(""));
+    }
+    json!({"enum": values})
+}
+
+fn items(min: usize, max: usize) -> Value {
+    json!({"minItems": min, "maxItems": max})
+}
+
+fn at_most(max: usize) -> Value {
+    json!({"maxItems": max})
+}
+
+fn date() -> Value {
+    json!({"pattern": DATE_PATTERN, "format": "date"})
+}
+
+fn names<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|v| name(*v)).collect()
+}
+
+/// `(schema, property, constraint)`: merged into the property's schema. A
+/// required text or code is also listed in [`REQUIRED`].
+pub fn property_rules() -> Vec<(&'static str, &'static str, Value)> {
+    let side = (inbound::SIDE_MM_MAX as f64) / 10.0;
+    let weight = (inbound::WEIGHT_G_MAX as f64) / 1000.0;
+    let conditions = names(ledger::Condition::ALL, |c| c.as_str());
+    vec![
+        ("TokenRequest", "appId", required_text(100)),
+        ("TokenRequest", "appSecret", json!({"type": "string", "minLength": 1})),
+        ("RefreshRequest", "refreshToken", required_text(500)),
+        ("LoginRequest", "username", required_text(100)),
+        ("LoginRequest", "password", json!({"type": "string", "minLength": 1})),
+        // Inbound orders.
+        ("InboundInput", "warehouseCode", required_text(50)),
+        ("InboundInput", "type", choice(names(inbound::InboundType::ALL, |t| t.as_str()), false)),
+        ("InboundInput", "mode", choice(names(inbound::InboundMode::ALL, |t| t.as_str()), true)),
+        ("InboundInput", "customerReference", required_text(inbound::REFERENCE_CHARS_MAX)),
+        ("InboundInput", "expectedArrival", date()),
+        ("InboundInput", "carrier", text(inbound::CARRIER_CHARS_MAX)),
+        ("InboundInput", "trackingNo", tracking(false)),
+        ("InboundInput", "note", text(inbound::NOTE_CHARS_MAX)),
+        ("InboundInput", "boxes", at_most(inbound::BOXES_MAX)),
+        ("InboundInput", "forecastItems", at_most(inbound::FORECAST_LINES_MAX)),
+        ("BoxInput", "boxNo", json!({"maxLength": inbound::BOX_NO_CHARS_MAX, "pattern": r"^[\x20-\x7e]*$"})),
+        (
+            "BoxInput",
+            "barcode",
+            json!({"maxLength": inbound::BOX_BARCODE_CHARS_MAX, "pattern": r"^\s*[\x21-\x7e]*\s*$"}),
+        ),
+        ("BoxInput", "lengthCm", positive(side, 0.1)),
+        ("BoxInput", "widthCm", positive(side, 0.1)),
+        ("BoxInput", "heightCm", positive(side, 0.1)),
+        ("BoxInput", "weightKg", positive(weight, 0.001)),
+        ("BoxInput", "items", items(1, inbound::LINES_PER_BOX_MAX)),
+        ("ItemInput", "sku", code()),
+        ("ItemInput", "quantity", count(1, inbound::LINE_QUANTITY_MAX)),
+        ("ItemInput", "batchNo", text(50)),
+        ("ItemInput", "productionDate", date()),
+        ("ItemInput", "expiryDate", date()),
+        ("ItemInput", "serials", serials()),
+        ("TrackingInput", "trackingNo", tracking(true)),
+        ("TrackingInput", "carrier", text(inbound::CARRIER_CHARS_MAX)),
+        // Receiving and putaway.
+        ("ReceiveInput", "lines", items(1, inbound::LINES_PER_BOX_MAX)),
+        ("ReceiveLineInput", "sku", code()),
+        ("ReceiveLineInput", "good", count(0, inbound::LINE_QUANTITY_MAX)),
+        ("ReceiveLineInput", "defective", count(0, inbound::LINE_QUANTITY_MAX)),
+        ("ReceiveLineInput", "productionDate", date()),
+        ("ReceiveLineInput", "serials", serials()),
+        ("ReceiveLineInput", "expiryDate", date()),
+        ("PutawayInput", "inboundOrderNo", required_text(50)),
+        ("PutawayInput", "lines", items(1, inbound::FORECAST_LINES_MAX)),
+        ("PutawayLineInput", "sku", code()),
+        ("PutawayLineInput", "lotNo", required_text(50)),
+        ("PutawayLineInput", "locationCode", json!({"type": "string", "pattern": LOCATION_PATTERN})),
+        ("PutawayLineInput", "quantity", count(1, inbound::LINE_QUANTITY_MAX)),
+        ("PutawayLineInput", "condition", choice(["GOOD", "DEFECTIVE"], true)),
+        // Adjustments.
+        ("AdjustmentInput", "warehouseCode", required_text(50)),
+        ("AdjustmentInput", "customerCode", required_text(50)),
+        ("AdjustmentInput", "reason", required_text(200)),
+        ("AdjustmentInput", "lines", items(1, haicang_app::inventory::ADJUSTMENT_LINES_MAX)),
+        ("AdjustmentLineInput", "sku", code()),
+        ("AdjustmentLineInput", "locationCode", json!({"type": "string", "pattern": LOCATION_PATTERN})),
+        (
+            "AdjustmentLineInput",
+            "quantity",
+            json!({"minimum": -ledger::MOVEMENT_QUANTITY_MAX, "maximum": ledger::MOVEMENT_QUANTITY_MAX,
+                   "not": {"const": 0}}),
+        ),
+        ("AdjustmentLineInput", "condition", choice(conditions.iter().copied(), true)),
+        ("AdjustmentLineInput", "productionDate", date()),
+        ("AdjustmentLineInput", "serials", serials()),
+        ("AdjustmentLineInput", "expiryDate", date()),
+        // Outbound orders.
+        ("OutboundInput", "warehouseCode", required_text(50)),
+        ("OutboundInput", "shippingServiceCode", required_text(50)),
+        ("OutboundInput", "customerReference", required_text(outbound::REFERENCE_CHARS_MAX)),
+        ("OutboundInput", "platform", choice(names(outbound::Platform::ALL, |p| p.as_str()), false)),
+        ("OutboundInput", "platformOrderNo", text(outbound::PLATFORM_ORDER_CHARS_MAX)),
+        ("OutboundInput", "items", items(1, outbound::LINES_MAX)),
+        // A URL of at most LABEL_URL_CHARS_MAX, or a PDF of any length.
+        ("OutboundInput", "labelUrl", json!({"pattern": r"^\s*(https?://|JVBERi)"})),
+        ("OutboundInput", "trackingNo", text(outbound::TRACKING_CHARS_MAX)),
+        ("OutboundInput", "note", text(outbound::NOTE_CHARS_MAX)),
+        ("LineInput", "sku", code()),
+        ("LineInput", "quantity", count(1, outbound::LINE_QUANTITY_MAX)),
+        ("RecipientInput", "name", required_text(100)),
+        ("RecipientInput", "phone", text(100)),
+        ("RecipientInput", "email", text(100)),
+        ("RecipientInput", "company", text(100)),
+        ("RecipientInput", "country", json!({"type": "string", "pattern": "^[A-Za-z]{2}$"})),
+        ("RecipientInput", "state", text(100)),
+        ("RecipientInput", "city", required_text(100)),
+        ("RecipientInput", "district", text(150)),
+        ("RecipientInput", "addressLine1", required_text(300)),
+        ("RecipientInput", "addressLine2", text(300)),
+        ("RecipientInput", "houseNo", text(50)),
+        ("RecipientInput", "postcode", required_text(20)),
+        ("BatchGetInput", "orderNos", items(1, outbound::BATCH_GET_MAX)),
+        ("InterceptionInput", "result", choice(["SUCCESS", "FAIL"], false)),
+        // The floor.
+        ("WaveInput", "warehouseCode", required_text(50)),
+        ("WaveInput", "profile", choice(names(outbound::WaveProfile::ALL, |p| p.as_str()), false)),
+        ("WaveInput", "totes", count(1, haicang_app::outbound::TOTES_MAX as i64)),
+        ("WaveInput", "orderNos", at_most(haicang_app::outbound::WAVE_ORDERS_MAX)),
+        ("WaveInput", "maxOrders", count(0, haicang_app::outbound::WAVE_ORDERS_MAX as i64)),
+        ("WaveInput", "createdBefore", json!({"format": "date-time"})),
+        ("PickInput", "locationCode", json!({"type": "string", "pattern": LOCATION_PATTERN})),
+        ("PickInput", "sku", required_text(product::CODE_CHARS_MAX)),
+        ("PickInput", "quantity", count(0, outbound::LINE_QUANTITY_MAX)),
+        ("PickInput", "serials", serials()),
+        ("PackInput", "orderNo", required_text(50)),
+        ("PackInput", "items", items(1, outbound::LINES_MAX)),
+        ("PackInput", "weightKg", positive(weight, 0.001)),
+        ("PackInput", "lengthCm", positive(side, 0.1)),
+        ("PackInput", "widthCm", positive(side, 0.1)),
+        ("PackInput", "heightCm", positive(side, 0.1)),
+        ("PackLineInput", "sku", required_text(product::CODE_CHARS_MAX)),
+        ("PackLineInput", "quantity", count(1, outbound::LINE_QUANTITY_MAX)),
+        ("PackLineInput", "serials", serials()),
+        ("ShipInput", "orderNo", required_text(50)),
+        ("ShipInput", "trackingNo", text(outbound::TRACKING_CHARS_MAX)),
+        ("ShipmentEventInput", "code", required_text(50)),
+        ("ShipmentEventInput", "description", required_text(300)),
+        ("ShipmentEventInput", "occurredAt", json!({"format": "date-time"})),
+        // Products.
+        ("ProductInput", "sku", code()),
+        ("ProductInput", "name", required_text(product::NAME_CHARS_MAX)),
+        ("ProductInput", "type", choice(names(product::ProductType::ALL, |t| t.as_str()), true)),
+        ("ProductInput", "status", choice(names(product::ProductStatus::ALL, |t| t.as_str()), true)),
+        ("ProductInput", "unitsPerBox", count(1, product::UNITS_PER_BOX_MAX)),
+        ("ProductInput", "components", at_most(product::COMPONENTS_MAX)),
+        ("ProductInput", "lengthCm", json!({"minimum": 0, "maximum": 99_999, "multipleOf": 0.01})),
+        ("ProductInput", "widthCm", json!({"minimum": 0, "maximum": 99_999, "multipleOf": 0.01})),
+        ("ProductInput", "heightCm", json!({"minimum": 0, "maximum": 99_999, "multipleOf": 0.01})),
+        ("ProductInput", "weightKg", json!({"minimum": 0, "maximum": 999, "multipleOf": 0.00001})),
+        ("ComponentInput", "sku", code()),
+        ("ComponentInput", "quantity", count(1, product::COMPONENT_QUANTITY_MAX)),
+        ("DeclarationInput", "nameEn", text(product::DECLARED_NAME_CHARS_MAX)),
+        ("DeclarationInput", "nameZh", text(product::DECLARED_NAME_CHARS_MAX)),
+        // Webhooks.
+        ("WebhookInput", "url", json!({"type": "string", "format": "uri", "pattern": "^https?://", "maxLength": 2048})),
+        ("WebhookInput", "events", json!({"minItems": 1, "items": event_type()})),
+        ("WebhookUpdate", "url", json!({"format": "uri", "pattern": "^https?://", "maxLength": 2048})),
+        ("WebhookUpdate", "events", json!({"minItems": 1, "items": event_type()})),
+        ("RotateInput", "graceHours", count(0, haicang_app::webhooks::GRACE_HOURS_MAX)),
+    ]
+}
+
+/// Serial numbers: each 1–64 characters, none twice.
+fn serials() -> Value {
+    json!({"items": required_text(inbound::SERIAL_CHARS_MAX), "uniqueItems": true})
+}
+
+/// A carrier's tracking number: letters, digits and dashes.
+fn tracking(required: bool) -> Value {
+    let pattern = if required { r"^\s*[A-Za-z0-9-]+\s*$" } else { r"^\s*[A-Za-z0-9-]*\s*$" };
+    json!({"maxLength": inbound::TRACKING_NO_CHARS_MAX, "pattern": pattern})
+}
+
+fn event_type() -> Value {
+    let mut types: Vec<&str> = haicang_app::webhooks::EVENT_TYPES.to_vec();
+    types.push("*");
+    json!({"type": "string", "enum": types})
+}
+
+/// Fields a request must carry, beyond those utoipa already marks.
+pub const REQUIRED: &[(&str, &[&str])] = &[
+    ("TokenRequest", &["appId", "appSecret"]),
+    ("RefreshRequest", &["refreshToken"]),
+    ("LoginRequest", &["username", "password"]),
+    ("OutboundInput", &["customerReference", "shippingServiceCode", "platform", "items"]),
+    ("RecipientInput", &["name", "country", "city", "addressLine1", "postcode"]),
+    ("ProductInput", &["sku", "name"]),
+];
+
+/// Rules across the fields of one object, as `if`/`then` (which
+/// generated clients pass over: a `oneOf` here would split the model in
+/// two).
+pub fn object_rules() -> Vec<(&'static str, Value)> {
+    vec![
+        // Boxes or forecast lines: exactly one of them, not empty.
+        (
+            "InboundInput",
+            json!({
+                "if": {"required": ["boxes"], "properties": {"boxes": {"minItems": 1}}},
+                "then": {"properties": {"forecastItems": {"maxItems": 0}}},
+                "else": {"required": ["forecastItems"], "properties": {"forecastItems": {"minItems": 1}}},
+            }),
+        ),
+        // A seller's own label needs its tracking number.
+        (
+            "OutboundInput",
+            json!({"if": {"required": ["labelUrl"], "properties": {"labelUrl": {"type": "string", "pattern": NOT_BLANK}}},
+                   "then": {"required": ["trackingNo"],
+                            "properties": {"trackingNo": {"type": "string", "pattern": NOT_BLANK}}}}),
+        ),
+        // Nothing picked is only a report that the location is empty.
+        (
+            "PickInput",
+            json!({
+                "if": {"required": ["quantity"], "properties": {"quantity": {"const": 0}}},
+                "then": {"required": ["short"], "properties": {"short": {"const": true}}},
+            }),
+        ),
+    ]
+}
+
+/// Applies the rules to the document's schemas: every request schema also
+/// refuses properties it does not know (the server denies unknown fields).
+pub fn constrain(schemas: &mut serde_json::Map<String, Value>) {
+    // Required first: a required property is no longer nullable when its
+    // rule is merged.
+    for (schema, fields) in REQUIRED {
+        let Some(target) = schemas.get_mut(*schema) else { continue };
+        let mut names = target["required"].as_array().cloned().unwrap_or_default();
+        for field in *fields {
+            if !names.iter().any(|n| n == field) {
+                names.push(json!(field));
+            }
+            if let Some(property) = target["properties"].get_mut(*field) {
+                not_null(property);
+            }
+        }
+        target["required"] = Value::Array(names);
+    }
+    for (schema, property, rule) in property_rules() {
+        let Some(target) =
+            schemas.get_mut(schema).and_then(|s| s.get_mut("properties")).and_then(|p| p.get_mut(property))
+        else {
+            continue;
+        };
+        merge(target, &rule);
+    }
+    for (schema, rule) in object_rules() {
+        if let Some(target) = schemas.get_mut(schema)
+            && let (Some(target), Some(rule)) = (target.as_object_mut(), rule.as_object())
+        {
+            target.extend(rule.clone());
+        }
+    }
+    for (name, schema) in schemas.iter_mut() {
+        if name.ends_with("Input") || name.ends_with("Request") || name == "WebhookUpdate" {
+            schema["additionalProperties"] = json!(false);
+        }
+    }
+}
+
+/// Adds the rule's keywords to a property. A choice on a nullable property
+/// becomes `anyOf: [the choice, null]`, which generated clients read as an
+/// optional enum.
+fn merge(target: &mut Value, rule: &Value) {
+    let Some(rule) = rule.as_object() else { return };
+    if let Some(values) = rule.get("enum").filter(|_| is_nullable(target)) {
+        let description = target.get("description").cloned();
+        *target = json!({"anyOf": [{"type": "string", "enum": values}, {"type": "null"}]});
+        if let Some(description) = description {
+            target["description"] = description;
+        }
+        return;
+    }
+    let array = target.get("type") == Some(&json!("array")) || target.get("items").is_some();
+    for (key, value) in rule {
+        match key.as_str() {
+            // A rule on an array's items is merged into its item schema.
+            "items" if array => merge(&mut target["items"], value),
+            _ => {
+                target[key] = value.clone();
+            }
+        }
+    }
+}
+
+fn is_nullable(schema: &Value) -> bool {
+    schema["type"].as_array().is_some_and(|types| types.iter().any(|t| t == "null"))
+}
+
+/// A required property may not be null.
+fn not_null(property: &mut Value) {
+    if let Some(types) = property["type"].as_array() {
+        let rest: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
+        property["type"] = if rest.len() == 1 { rest[0].clone() } else { Value::Array(rest) };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use regex::Regex;
+
+    /// What the document allows of a code: its pattern and its lengths.
+    fn document_allows_code(text: &str) -> bool {
+        let length = text.chars().count();
+        Regex::new(CODE_PATTERN).unwrap().is_match(text)
+            && (product::CODE_CHARS_MIN..=product::CODE_CHARS_MAX).contains(&length)
+    }
+
+    proptest! {
+        /// A SKU the document allows is one the product rules take, and
+        /// the other way round (over JF's characters, a few others and
+        /// spaces, so both sides of every rule are tried).
+        #[test]
+        fn the_document_and_the_sku_rules_agree(text in r"[A-Za-z0-9 ()_.*+#%&/\\@!é-]{0,55}") {
+            prop_assert_eq!(document_allows_code(&text), product::SkuCode::parse(&text).is_ok(), "{:?}", text);
+        }
+
+        /// The same for location codes as scanned.
+        #[test]
+        fn the_document_and_the_location_rules_agree(text in "[ A-Za-z0-9_.@/-]{0,45}") {
+            let allowed = Regex::new(LOCATION_PATTERN).unwrap().is_match(&text);
+            prop_assert_eq!(allowed, haicang_core::location::LocationCode::parse(&text).is_ok(), "{:?}", text);
+        }
+    }
+
+    #[test]
+    fn every_rule_names_a_property_of_the_document() {
+        let doc = serde_json::to_value(<crate::ApiDoc as utoipa::OpenApi>::openapi()).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        for (schema, property, _) in property_rules() {
+            assert!(schemas[schema]["properties"][property].is_object(), "{schema}.{property}");
+        }
+        for (schema, fields) in REQUIRED {
+            for field in *fields {
+                assert!(schemas[*schema]["properties"][*field].is_object(), "{schema}.{field}");
+            }
+        }
+    }
+}
