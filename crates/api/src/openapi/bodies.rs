@@ -156,7 +156,7 @@ pub fn property_rules() -> Vec<(&'static str, &'static str, Value)> {
         ("OutboundInput", "platformOrderNo", text(outbound::PLATFORM_ORDER_CHARS_MAX)),
         ("OutboundInput", "items", items(1, outbound::LINES_MAX)),
         // A URL of at most LABEL_URL_CHARS_MAX, or a PDF of any length.
-        ("OutboundInput", "labelUrl", json!({"pattern": r"^\s*(https?://|JVBERi)"})),
+        ("OutboundInput", "labelUrl", json!({"pattern": r"^\s*$|^\s*(https?://|JVBERi)"})),
         ("OutboundInput", "trackingNo", text(outbound::TRACKING_CHARS_MAX)),
         ("OutboundInput", "note", text(outbound::NOTE_CHARS_MAX)),
         ("LineInput", "sku", code()),
@@ -207,10 +207,13 @@ pub fn property_rules() -> Vec<(&'static str, &'static str, Value)> {
         ("ProductInput", "status", choice(names(product::ProductStatus::ALL, |t| t.as_str()), true)),
         ("ProductInput", "unitsPerBox", count(1, product::UNITS_PER_BOX_MAX)),
         ("ProductInput", "components", at_most(product::COMPONENTS_MAX)),
-        ("ProductInput", "lengthCm", json!({"minimum": 0, "maximum": 99_999, "multipleOf": 0.01})),
-        ("ProductInput", "widthCm", json!({"minimum": 0, "maximum": 99_999, "multipleOf": 0.01})),
-        ("ProductInput", "heightCm", json!({"minimum": 0, "maximum": 99_999, "multipleOf": 0.01})),
-        ("ProductInput", "weightKg", json!({"minimum": 0, "maximum": 999, "multipleOf": 0.00001})),
+        // Sizes to the hundredth of a cm, weights to the hundredth of a
+        // gram: said in prose, since `multipleOf` on such small floats
+        // misjudges values like 0.5 in common validators.
+        ("ProductInput", "lengthCm", product_measure(product::SIZE_UM_MAX as f64 / 10_000.0, "0.01 cm")),
+        ("ProductInput", "widthCm", product_measure(product::SIZE_UM_MAX as f64 / 10_000.0, "0.01 cm")),
+        ("ProductInput", "heightCm", product_measure(product::SIZE_UM_MAX as f64 / 10_000.0, "0.01 cm")),
+        ("ProductInput", "weightKg", product_measure(product::WEIGHT_MG_MAX as f64 / 1_000_000.0, "0.00001 kg")),
         ("ComponentInput", "sku", code()),
         ("ComponentInput", "quantity", count(1, product::COMPONENT_QUANTITY_MAX)),
         ("DeclarationInput", "nameEn", text(product::DECLARED_NAME_CHARS_MAX)),
@@ -222,6 +225,10 @@ pub fn property_rules() -> Vec<(&'static str, &'static str, Value)> {
         ("WebhookUpdate", "events", json!({"minItems": 1, "items": event_type()})),
         ("RotateInput", "graceHours", count(0, haicang_app::webhooks::GRACE_HOURS_MAX)),
     ]
+}
+
+fn product_measure(max: f64, step: &str) -> Value {
+    json!({"minimum": 0, "maximum": max, "description": format!("At most {max}, in steps of {step}.")})
 }
 
 /// Serial numbers: each 1–64 characters, none twice.

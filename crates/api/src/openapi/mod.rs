@@ -6,6 +6,7 @@
 //! role), optional bodies, binary PDFs, servers and tags.
 
 mod bodies;
+mod examples;
 
 use serde_json::{Map, Value, json};
 use utoipa::OpenApi;
@@ -143,12 +144,20 @@ fn shared_components(doc: &mut Value) {
             "data": {"type": "null"},
             "requestId": {"type": "string"},
         },
+        "example": {"code": 40007, "message": "SKU DEMO-9999 does not exist", "data": null,
+                    "requestId": "4f1c2a9e0b7d4e6f8a3b5c7d9e1f2a3b"},
     });
 }
 
 fn shape_operation(method: &str, path: &str, operation: &mut Map<String, Value>) {
     if let Some((_, _, id)) = OPERATION_IDS.iter().find(|(m, p, _)| *m == method && *p == path) {
         operation.insert("operationId".into(), json!(id));
+        if let Some((_, example)) = examples::request_examples().into_iter().find(|(op, _)| op == id)
+            && let Some(body) =
+                operation.get_mut("requestBody").and_then(|b| b.pointer_mut("/content/application~1json"))
+        {
+            body["example"] = example;
+        }
     }
     let staff_role = min_role(&method.to_ascii_uppercase(), path).map(|role| role.as_str());
     if let Some(role) = staff_role {
@@ -325,5 +334,20 @@ mod tests {
         assert!(arrive["content"]["application/json"]["schema"].get("oneOf").is_none());
         let pdf = &doc["paths"]["/api/v1/outbound-orders/{no}/label.pdf"]["get"]["responses"]["200"]["content"];
         assert_eq!(pdf["application/pdf"]["schema"]["format"], "binary");
+    }
+
+    #[test]
+    fn every_body_has_an_example_and_every_example_an_operation() {
+        let doc = document();
+        let mut with_body = 0;
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                if let Some(body) = operation.get("requestBody") {
+                    with_body += 1;
+                    assert!(body["content"]["application/json"]["example"].is_object(), "{method} {path}");
+                }
+            }
+        }
+        assert_eq!(examples::request_examples().len(), with_body, "an example for an operation without a body");
     }
 }

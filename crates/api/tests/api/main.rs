@@ -8,6 +8,7 @@ mod harness;
 mod auth;
 mod bad_input;
 mod error_codes;
+mod extreme_numbers;
 mod inbound;
 mod inbound_states;
 mod inventory;

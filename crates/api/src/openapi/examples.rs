@@ -1,0 +1,82 @@
+//! An example body per operation that takes one, with the demo data of
+//! `serve --demo` (so that an integrator can paste it and get an answer).
+//! `scripts/fuzz-api` checks each against its schema, and schemathesis
+//! sends them in its examples phase.
+
+use serde_json::{Value, json};
+
+/// `operationId → example request body`.
+pub fn request_examples() -> Vec<(&'static str, Value)> {
+    let recipient = json!({"name": "Jane Doe", "phone": "+1 213 555 0100", "country": "US", "state": "CA",
+        "city": "Los Angeles", "addressLine1": "100 Main St", "postcode": "90012"});
+    vec![
+        ("issueToken", json!({"appId": "demo-app", "appSecret": "demo-secret"})),
+        ("refreshToken", json!({"refreshToken": "rt_0123456789abcdef"})),
+        ("staffLogin", json!({"username": "admin", "password": "admin"})),
+        (
+            "createInboundOrder",
+            json!({"warehouseCode": "US-LA01", "type": "CARTON", "customerReference": "ASN-20261130-01",
+                "expectedArrival": "2026-12-08", "carrier": "UPS", "trackingNo": "1Z999AA10123456784",
+                "boxes": [{"boxNo": "1", "lengthCm": 40, "widthCm": 30, "heightCm": 30, "weightKg": 8.5,
+                    "items": [{"sku": "DEMO-0001", "quantity": 24}, {"sku": "DEMO-0002", "quantity": 12}]}]}),
+        ),
+        ("cancelInboundOrder", json!({"reason": "shipment delayed"})),
+        ("updateInboundOrderTracking", json!({"carrier": "UPS", "trackingNo": "1Z999AA10123456784"})),
+        ("arriveInboundOrder", json!({"warehouseCode": "US-LA01"})),
+        (
+            "receiveInboundBox",
+            json!({"boxNo": "1", "lines": [{"sku": "DEMO-0001", "good": 23, "defective": 1},
+                                           {"sku": "DEMO-0002", "good": 12}]}),
+        ),
+        (
+            "confirmPutaway",
+            json!({"inboundOrderNo": "IB2611300001",
+                "lines": [{"sku": "DEMO-0001", "lotNo": "L261130", "locationCode": "A-01-02-1", "quantity": 23}]}),
+        ),
+        (
+            "createAdjustment",
+            json!({"warehouseCode": "US-LA01", "customerCode": "DEMO", "reason": "cycle count",
+                "lines": [{"sku": "DEMO-0001", "locationCode": "A-01-02-1", "quantity": -1}]}),
+        ),
+        (
+            "createOutboundOrder",
+            json!({"warehouseCode": "US-LA01", "shippingServiceCode": "USPS-GA", "customerReference": "ERP-100045",
+                "platform": "SHOPIFY", "platformOrderNo": "#1045", "recipient": recipient,
+                "items": [{"sku": "DEMO-0004", "quantity": 2}]}),
+        ),
+        ("batchGetOutboundOrders", json!({"orderNos": ["OB2611300001", "OB2611300002"]})),
+        ("cancelOutboundOrder", json!({"reason": "customer changed their mind"})),
+        ("resolveInterception", json!({"result": "SUCCESS", "note": "taken off the cart"})),
+        ("releaseWave", json!({"warehouseCode": "US-LA01", "profile": "ANY", "maxOrders": 200, "totes": 8})),
+        ("pick", json!({"locationCode": "A-01-02-1", "sku": "DEMO-0004", "quantity": 2, "tote": "T1"})),
+        (
+            "pack",
+            json!({"orderNo": "OB2611300001", "items": [{"sku": "DEMO-0004", "quantity": 2}],
+                "weightKg": 1.2, "lengthCm": 30, "widthCm": 20, "heightCm": 10}),
+        ),
+        ("ship", json!({"orderNo": "OB2611300001"})),
+        (
+            "addShipmentEvent",
+            json!({"code": "DELIVERED", "description": "Delivered, front door", "location": "Los Angeles, CA",
+                "occurredAt": "2026-12-02T15:04:05Z"}),
+        ),
+        (
+            "createProducts",
+            json!({"sku": "MUG-BLUE-350", "name": "Blue mug 350 ml", "barcode": "6901234567892",
+                "lengthCm": 12, "widthCm": 9, "heightCm": 10.5, "weightKg": 0.38, "fragile": true,
+                "declaration": {"nameEn": "ceramic mug", "nameZh": "陶瓷杯", "hsCode": "6912001000",
+                    "originCountry": "CN", "value": "3.50", "currency": "USD"}}),
+        ),
+        (
+            "updateProduct",
+            json!({"sku": "DEMO-0001", "name": "Demo product 1 (new name)", "lengthCm": 20, "widthCm": 15,
+                "heightCm": 10, "weightKg": 0.5}),
+        ),
+        (
+            "createWebhook",
+            json!({"url": "https://erp.example.com/haicang/events", "events": ["order.shipped", "inbound.putaway"]}),
+        ),
+        ("updateWebhook", json!({"events": ["*"], "active": true})),
+        ("rotateWebhookSecret", json!({"graceHours": 24})),
+    ]
+}
