@@ -295,6 +295,20 @@ pub fn describe_app(e: &AppError) -> Described {
             "账号已被停用,请联系仓库服务商!",
         ),
         WrongPrincipal => d(10060, FORBIDDEN, "This token may not call this API", "此令牌无权调用该接口"),
+        Throttled { retry_after_s } => d(
+            10070,
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("Too many failed attempts: retry in {retry_after_s} s"),
+            format!("失败次数过多,请 {retry_after_s} 秒后重试"),
+        ),
+        WeakPassword(why) => d(
+            10071,
+            BAD,
+            format!("The password is too weak: {why}"),
+            format!("密码强度不足: {}", weak_password_zh(*why)),
+        ),
+        StaffNotFound(u) => d(10072, NOT_FOUND, format!("Staff {u} not found"), format!("员工 {u} 不存在")),
+        AppNotFound(a) => d(10073, NOT_FOUND, format!("App {a} not found"), format!("应用 {a} 不存在")),
         Product(p) => describe_product(p),
         ProductBatchTooLarge => d(20012, BAD, "Up to 300 products can be pushed at one time", "一次最多推送300个商品"),
         SkuExists(sku) => {
@@ -532,6 +546,17 @@ pub fn describe_app(e: &AppError) -> Described {
     }
 }
 
+fn weak_password_zh(why: haicang_core::password::WeakPassword) -> String {
+    use haicang_core::password::{MAX_CHARS, MIN_CHARS, WeakPassword::*};
+    match why {
+        TooShort => format!("至少需要 {MIN_CHARS} 个字符"),
+        TooLong => format!("最多 {MAX_CHARS} 个字符"),
+        IsUsername => "不能与用户名相同".into(),
+        Common => "属于最常见的密码".into(),
+        Repeated => "不能由同一字符重复组成".into(),
+    }
+}
+
 pub fn describe(e: &ApiError) -> Described {
     match e {
         ApiError::App(a) => describe_app(a),
@@ -586,7 +611,12 @@ impl IntoResponse for ApiError {
             Lang::En => described.en,
         };
         let mut response = error_body(described.status, described.code, message, &ctx.request_id);
-        if let ApiError::RateLimited(wait) = self
+        let wait = match self {
+            ApiError::RateLimited(wait) => Some(wait),
+            ApiError::App(AppError::Throttled { retry_after_s }) => Some(retry_after_s.max(1) as u64),
+            _ => None,
+        };
+        if let Some(wait) = wait
             && let Ok(value) = axum::http::HeaderValue::from_str(&wait.to_string())
         {
             response.headers_mut().insert(axum::http::header::RETRY_AFTER, value);
@@ -618,6 +648,10 @@ mod tests {
             AppError::WrongCredentials,
             AppError::AccountDisabled,
             AppError::WrongPrincipal,
+            AppError::Throttled { retry_after_s: 3 },
+            AppError::WeakPassword(haicang_core::password::WeakPassword::Common),
+            AppError::StaffNotFound("u".into()),
+            AppError::AppNotFound("a".into()),
             AppError::Product(ProductError::SkuFormat),
             AppError::ProductBatchTooLarge,
             AppError::SkuExists("S".into()),

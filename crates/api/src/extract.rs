@@ -7,6 +7,7 @@ use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
+use haicang_app::audit::Origin;
 use haicang_app::{AppError, CustomerPrincipal, Principal, StaffPrincipal};
 
 use crate::AppState;
@@ -171,13 +172,54 @@ impl Params {
     }
 }
 
-async fn principal(parts: &Parts, state: &AppState) -> Result<Principal, ApiError> {
+/// The bearer token of a request ("" when none).
+pub fn bearer(parts: &Parts) -> &str {
     let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let token = header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer ")).unwrap_or("").trim();
+    header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer ")).unwrap_or("").trim()
+}
+
+/// The peer's address (the TCP connection's: a proxy in front must be
+/// the one that is throttled and audited until forwarded addresses are
+/// trusted by configuration) and this request's id.
+fn origin_of(parts: &Parts) -> Origin {
+    let address = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+    Origin { address, request_id: Some(crate::context::RequestContext::current().request_id) }
+}
+
+/// The raw bearer token (for logout, which ends any kind of session).
+pub struct Bearer(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Bearer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        match bearer(parts) {
+            "" => Err(AppError::AccessTokenRequired.into()),
+            token => Ok(Bearer(token.to_owned())),
+        }
+    }
+}
+
+/// Where the request came from, for logins (throttling) and the trail.
+pub struct CallerOrigin(pub Origin);
+
+impl<S: Send + Sync> FromRequestParts<S> for CallerOrigin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(CallerOrigin(origin_of(parts)))
+    }
+}
+
+async fn principal(parts: &Parts, state: &AppState) -> Result<Principal, ApiError> {
+    let token = bearer(parts);
     if token.is_empty() {
         return Err(AppError::AccessTokenRequired.into());
     }
-    Ok(state.app.authenticate(token).await?)
+    Ok(match state.app.authenticate(token).await? {
+        Principal::Customer(c) => Principal::Customer(CustomerPrincipal { origin: origin_of(parts), ..c }),
+        Principal::Staff(s) => Principal::Staff(StaffPrincipal { origin: origin_of(parts), ..s }),
+    })
 }
 
 /// A customer's app token.

@@ -51,6 +51,9 @@ pub struct AppState {
         routes::auth::token,
         routes::auth::refresh,
         routes::auth::staff_login,
+        routes::auth::logout,
+        routes::audit::ops_audit,
+        routes::audit::seller_audit,
         routes::warehouses::list,
         routes::warehouses::shipping_services,
         routes::products::create,
@@ -145,6 +148,7 @@ fn router_with(app: App, extra: Router<AppState>) -> Router {
     Router::new()
         .merge(extra)
         .merge(routes::auth::router())
+        .merge(routes::audit::router())
         .merge(routes::warehouses::router())
         .merge(routes::products::router())
         .merge(routes::inventory::router())

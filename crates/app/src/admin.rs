@@ -1,10 +1,20 @@
 //! Administration: customers, API apps, staff users, location import.
+//!
+//! These run from the command line (`haicang admin …`): each is recorded
+//! in the audit trail as the CLI's action, in its own transaction.
 
 use haicang_core::location::{LocationCode, LocationType, Restriction};
 use haicang_core::text::char_len;
 use haicang_store::warehouse::NewLocation;
 use haicang_store::{StoreError, party, warehouse};
 
+use serde_json::json;
+
+use haicang_core::password;
+use haicang_core::status::AccountStatus;
+use haicang_store::party::TokenHolder;
+
+use crate::audit::{self, Actor, Outcome, action};
 use crate::auth::{hash_secret, random_token};
 use crate::{App, AppError, StaffRole, now_ms};
 
@@ -44,6 +54,9 @@ impl App {
         let id = party::insert_customer(tx.conn(), &code, &name, now_ms())
             .await
             .map_err(duplicate_as(format!("customer {code}")))?;
+        let actor = Actor::cli().for_customer(id);
+        audit::record(tx.conn(), &actor, action::CUSTOMER_CREATE, &code, Outcome::Success, json!({"name": name}))
+            .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -69,12 +82,16 @@ impl App {
             .await
             .map_err(duplicate_as(format!("app {app_id}")))?;
         party::set_signing_key(tx.conn(), &app_id, &signing_key(&app_secret)).await?;
+        let actor = Actor::cli().for_customer(customer.customer_id);
+        let detail = json!({"customer": customer.code, "name": name});
+        audit::record(tx.conn(), &actor, action::APP_CREATE, &app_id, Outcome::Success, detail).await?;
         tx.commit().await?;
         Ok(AppCredentials { app_id, app_secret })
     }
 
     /// Creates a staff user; `warehouses` limits where they may work
-    /// (none: every warehouse).
+    /// (none: every warehouse). The password must pass the policy
+    /// (`core::password`).
     pub async fn create_staff(
         &self,
         username: &str,
@@ -83,9 +100,23 @@ impl App {
         role: &str,
         warehouses: &[String],
     ) -> Result<i64, AppError> {
+        password::check(username, password)?;
+        self.create_staff_unchecked(username, name, password, role, warehouses).await
+    }
+
+    /// The demo's `admin` / `admin`, which no policy would let through:
+    /// `serve --demo` only, and its banner says so.
+    pub(crate) async fn create_staff_unchecked(
+        &self,
+        username: &str,
+        name: &str,
+        password: &str,
+        role: &str,
+        warehouses: &[String],
+    ) -> Result<i64, AppError> {
         let username = code_field("username", username, 64)?;
-        if password.chars().count() < 5 {
-            return Err(AppError::InvalidParam { field: "password", reason: "at least 5 characters".into() });
+        if password.is_empty() {
+            return Err(AppError::MissingParam { field: "password" });
         }
         let role = StaffRole::parse(role)
             .ok_or_else(|| AppError::InvalidParam { field: "role", reason: "ADMIN, SUPERVISOR or OPERATOR".into() })?;
@@ -102,6 +133,8 @@ impl App {
                 .ok_or_else(|| AppError::WarehouseNotFound(code.trim().to_owned()))?;
             party::add_staff_warehouse(tx.conn(), id, w.warehouse_id, now).await?;
         }
+        let detail = json!({"role": role.as_str(), "warehouses": warehouses});
+        audit::record(tx.conn(), &Actor::cli(), action::STAFF_CREATE, &username, Outcome::Success, detail).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -116,6 +149,9 @@ impl App {
             .await?
             .ok_or_else(|| AppError::WarehouseNotFound(warehouse_code.trim().to_owned()))?;
         party::grant_warehouse(tx.conn(), customer.customer_id, w.warehouse_id, now_ms()).await?;
+        let actor = Actor::cli().for_customer(customer.customer_id);
+        let detail = json!({"warehouse": w.code});
+        audit::record(tx.conn(), &actor, action::CUSTOMER_GRANT, &customer.code, Outcome::Success, detail).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -147,6 +183,8 @@ impl App {
         for chunk in locations.chunks(IMPORT_CHUNK) {
             let mut tx = self.store.begin_write().await?;
             warehouse::upsert_locations(tx.conn(), w.warehouse_id, chunk, now_ms()).await?;
+            let detail = json!({"rows": chunk.len(), "first": chunk[0].code, "last": chunk[chunk.len() - 1].code});
+            audit::record(tx.conn(), &Actor::cli(), action::LOCATION_IMPORT, &w.code, Outcome::Success, detail).await?;
             tx.commit().await?;
             done += chunk.len();
             progress(done);
@@ -269,11 +307,13 @@ impl App {
             })?;
         }
         let list = (!ips.is_empty()).then(|| ips.join(","));
-        if !party::set_app_policy(&mut *self.store.read().await?, client_id, rate_limit_per_minute, list.as_deref())
-            .await?
-        {
+        let mut tx = self.store.begin_write().await?;
+        if !party::set_app_policy(tx.conn(), client_id, rate_limit_per_minute, list.as_deref()).await? {
             return Err(AppError::InvalidClient);
         }
+        let detail = json!({"rateLimitPerMinute": rate_limit_per_minute, "ipAllowlist": ips});
+        self.audit_app(&mut tx, client_id, action::APP_POLICY, detail).await?;
+        tx.commit().await?;
         if let Ok(mut cache) = self.policies.lock() {
             cache.clear();
         }
@@ -284,9 +324,12 @@ impl App {
 impl App {
     /// Requires (or stops requiring) signed requests of an app.
     pub async fn set_signing_required(&self, client_id: &str, required: bool) -> Result<(), AppError> {
-        if !party::set_signing_required(&mut *self.store.read().await?, client_id, required).await? {
+        let mut tx = self.store.begin_write().await?;
+        if !party::set_signing_required(tx.conn(), client_id, required).await? {
             return Err(AppError::InvalidClient);
         }
+        self.audit_app(&mut tx, client_id, action::APP_SIGNING, json!({"signingRequired": required})).await?;
+        tx.commit().await?;
         if let Ok(mut cache) = self.policies.lock() {
             cache.clear();
         }
@@ -307,5 +350,79 @@ impl App {
         let fresh = party::insert_nonce(tx.conn(), app_id, nonce, now).await?;
         tx.commit().await?;
         Ok(fresh)
+    }
+}
+
+impl App {
+    /// A CLI action on an app, readable by the app's customer too.
+    async fn audit_app(
+        &self,
+        tx: &mut haicang_store::WriteTx,
+        client_id: &str,
+        audit_action: &str,
+        detail: serde_json::Value,
+    ) -> Result<party::AppRow, AppError> {
+        let app =
+            party::find_app(tx.conn(), client_id).await?.ok_or_else(|| AppError::AppNotFound(client_id.to_owned()))?;
+        let actor = Actor::cli().for_customer(app.customer_id);
+        audit::record(tx.conn(), &actor, audit_action, client_id, Outcome::Success, detail).await?;
+        Ok(app)
+    }
+
+    /// Disables a staff member: their tokens stop working at once (and
+    /// stay revoked if the account is enabled again).
+    pub async fn disable_staff(&self, username: &str) -> Result<u64, AppError> {
+        let now = now_ms();
+        let mut tx = self.store.begin_write().await?;
+        let staff_id = party::set_staff_status(tx.conn(), username.trim(), AccountStatus::Disabled, now)
+            .await?
+            .ok_or_else(|| AppError::StaffNotFound(username.trim().to_owned()))?;
+        let revoked = party::revoke_tokens_of(tx.conn(), TokenHolder::Staff(staff_id), now).await?;
+        let detail = json!({"status": {"after": "DISABLED"}, "tokensRevoked": revoked});
+        audit::record(tx.conn(), &Actor::cli(), action::STAFF_DISABLE, username.trim(), Outcome::Success, detail)
+            .await?;
+        tx.commit().await?;
+        Ok(revoked)
+    }
+
+    /// Disables an app: its tokens stop working at once.
+    pub async fn disable_app(&self, client_id: &str) -> Result<u64, AppError> {
+        let now = now_ms();
+        let mut tx = self.store.begin_write().await?;
+        let app =
+            party::find_app(tx.conn(), client_id).await?.ok_or_else(|| AppError::AppNotFound(client_id.to_owned()))?;
+        party::set_app_status(tx.conn(), app.app_id, AccountStatus::Disabled, now).await?;
+        let revoked = party::revoke_tokens_of(tx.conn(), TokenHolder::App(app.app_id), now).await?;
+        let detail = json!({"status": {"before": app.status.as_str(), "after": "DISABLED"}, "tokensRevoked": revoked});
+        self.audit_app(&mut tx, client_id, action::APP_DISABLE, detail).await?;
+        tx.commit().await?;
+        if let Ok(mut cache) = self.policies.lock() {
+            cache.clear();
+        }
+        Ok(revoked)
+    }
+
+    /// A new secret for an app (shown once): the old one stops working at
+    /// once, and tokens issued with it live at most `grace` longer, so the
+    /// ERP can switch without a gap. The signing key follows the secret.
+    pub async fn rotate_app_secret(&self, client_id: &str, grace: std::time::Duration) -> Result<String, AppError> {
+        let secret = random_token();
+        let hash = hash_secret(&secret)?;
+        let now = now_ms();
+        let grace_ms = i64::try_from(grace.as_millis()).unwrap_or(i64::MAX);
+        let mut tx = self.store.begin_write().await?;
+        let app =
+            party::find_app(tx.conn(), client_id).await?.ok_or_else(|| AppError::AppNotFound(client_id.to_owned()))?;
+        party::set_app_secret(tx.conn(), app.app_id, &hash, now).await?;
+        party::set_signing_key(tx.conn(), client_id, &signing_key(&secret)).await?;
+        let cut =
+            party::expire_tokens_of(tx.conn(), TokenHolder::App(app.app_id), now.saturating_add(grace_ms)).await?;
+        let detail = json!({"graceSeconds": grace.as_secs(), "tokensShortened": cut});
+        self.audit_app(&mut tx, client_id, action::APP_ROTATE_SECRET, detail).await?;
+        tx.commit().await?;
+        if let Ok(mut cache) = self.policies.lock() {
+            cache.clear();
+        }
+        Ok(secret)
     }
 }

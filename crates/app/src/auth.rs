@@ -12,10 +12,14 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use haicang_store::party::{self, NewToken, TokenRow};
+use serde_json::json;
 
 use haicang_core::status::AccountStatus;
+use haicang_core::throttle::FailureScope;
+use haicang_store::audit as failures;
+use haicang_store::party::{self, NewToken, TokenRow};
 
+use crate::audit::{self, Actor, Origin, Outcome, action};
 use crate::{App, AppError, CustomerPrincipal, Principal, StaffPrincipal, WarehouseScope, now_ms};
 
 /// How long tokens live.
@@ -88,47 +92,170 @@ enum Holder {
     Staff { staff_id: i64 },
 }
 
+/// One credential check: the account it claims and where it comes from.
+struct Attempt<'a> {
+    /// `staff:<username>`, `app:<client id>` or `refresh`.
+    account: String,
+    origin: &'a Origin,
+}
+
+/// A refresh token names no account before it is found: its failures
+/// count against the address only (an account-wide "refresh" counter
+/// would let anyone lock everybody's refreshes).
+const REFRESH_ACCOUNT: &str = "refresh";
+
+impl Attempt<'_> {
+    fn counters(&self) -> Vec<(&'static str, String)> {
+        let address = self.origin.address_text();
+        FailureScope::ALL
+            .iter()
+            .filter(|scope| self.account != REFRESH_ACCOUNT || **scope == FailureScope::Address)
+            .map(|scope| (scope.as_str(), scope.subject(&self.account, &address)))
+            .collect()
+    }
+
+    /// The account's own counters (cleared by a success).
+    fn account_counters(&self) -> Vec<(&'static str, String)> {
+        let address = self.origin.address_text();
+        [FailureScope::AccountAddress, FailureScope::Account]
+            .iter()
+            .map(|scope| (scope.as_str(), scope.subject(&self.account, &address)))
+            .collect()
+    }
+}
+
 impl App {
+    /// Refuses an attempt while its account, its address or the pair must
+    /// wait (before any password hash is computed).
+    async fn check_throttle(&self, attempt: &Attempt<'_>) -> Result<(), AppError> {
+        let now = now_ms();
+        let rows = failures::failures(&mut *self.store.read().await?, &attempt.counters()).await?;
+        let until = rows
+            .iter()
+            .filter_map(|row| {
+                let scope = FailureScope::ALL.iter().find(|s| s.as_str() == row.scope)?;
+                scope.limit().blocked_until(row.failures, row.last_failure_at, now)
+            })
+            .max();
+        match until {
+            Some(until) => Err(AppError::Throttled { retry_after_s: ((until - now) + 999) / 1000 }),
+            None => Ok(()),
+        }
+    }
+
+    /// Counts a failed check on every counter and records it in the trail,
+    /// in one transaction; answers `error`.
+    async fn failed(
+        &self,
+        attempt: &Attempt<'_>,
+        audit_action: &str,
+        customer_id: Option<i64>,
+        error: AppError,
+    ) -> Result<TokenPair, AppError> {
+        let counted = self
+            .retrying(|| async {
+                let now = now_ms();
+                let mut tx = self.store.begin_write().await?;
+                for (scope, subject) in attempt.counters() {
+                    let forget =
+                        FailureScope::ALL.iter().find(|s| s.as_str() == scope).map_or(0, |s| s.limit().forget_after_ms);
+                    failures::count_failure(tx.conn(), scope, &subject, now, now - forget).await?;
+                }
+                let actor = Actor::claiming(&attempt.account, customer_id, attempt.origin);
+                let detail = json!({"error": error.to_string()});
+                audit::record(tx.conn(), &actor, audit_action, &attempt.account, Outcome::Failure, detail).await?;
+                tx.commit().await?;
+                Ok(())
+            })
+            .await;
+        counted.and(Err(error))
+    }
+
     /// `POST /auth/token`: an app's id and secret for a token pair.
-    pub async fn issue_token(&self, client_id: &str, secret: &str) -> Result<TokenPair, AppError> {
+    pub async fn issue_token(&self, client_id: &str, secret: &str, origin: &Origin) -> Result<TokenPair, AppError> {
         if client_id.is_empty() {
             return Err(AppError::ClientIdRequired);
         }
         if secret.is_empty() {
             return Err(AppError::ClientSecretRequired);
         }
+        let attempt = Attempt { account: format!("app:{client_id}"), origin };
+        self.check_throttle(&attempt).await?;
         let app = party::find_app(&mut *self.store.read().await?, client_id).await?;
         let hash = app.as_ref().map(|a| a.secret_hash.as_str()).unwrap_or_else(|| dummy_hash());
         let verified = verify_secret(secret, hash).await;
-        let app = app.filter(|_| verified).ok_or(AppError::InvalidClient)?;
+        let customer_id = app.as_ref().map(|a| a.customer_id);
+        let Some(app) = app.filter(|_| verified) else {
+            return self.failed(&attempt, action::APP_TOKEN, customer_id, AppError::InvalidClient).await;
+        };
         if app.status != AccountStatus::Active || app.customer_status != AccountStatus::Active {
-            return Err(AppError::AccountDisabled);
+            return self.failed(&attempt, action::APP_TOKEN, customer_id, AppError::AccountDisabled).await;
         }
         let holder = Holder::Customer { customer_id: app.customer_id, app_id: Some(app.app_id) };
-        self.retrying(|| self.new_pair(holder, random_token())).await
+        let actor = Actor::identified("APP", client_id, Some(app.customer_id), origin);
+        self.retrying(|| self.new_pair(holder, random_token(), &attempt, &actor, action::APP_TOKEN)).await
     }
 
     /// `POST /staff/login`.
-    pub async fn staff_login(&self, username: &str, password: &str) -> Result<TokenPair, AppError> {
+    pub async fn staff_login(&self, username: &str, password: &str, origin: &Origin) -> Result<TokenPair, AppError> {
         if username.is_empty() {
             return Err(AppError::MissingParam { field: "username" });
         }
         if password.is_empty() {
             return Err(AppError::MissingParam { field: "password" });
         }
+        let attempt = Attempt { account: format!("staff:{username}"), origin };
+        self.check_throttle(&attempt).await?;
         let staff = party::find_staff(&mut *self.store.read().await?, username).await?;
         let hash = staff.as_ref().map(|s| s.password_hash.as_str()).unwrap_or_else(|| dummy_hash());
         let verified = verify_secret(password, hash).await;
-        let staff = staff.filter(|_| verified).ok_or(AppError::WrongCredentials)?;
+        let Some(staff) = staff.filter(|_| verified) else {
+            return self.failed(&attempt, action::STAFF_LOGIN, None, AppError::WrongCredentials).await;
+        };
         if staff.status != AccountStatus::Active {
-            return Err(AppError::AccountDisabled);
+            return self.failed(&attempt, action::STAFF_LOGIN, None, AppError::AccountDisabled).await;
         }
-        self.retrying(|| self.new_pair(Holder::Staff { staff_id: staff.staff_id }, random_token())).await
+        let actor = Actor::identified("STAFF", username, None, origin);
+        let holder = Holder::Staff { staff_id: staff.staff_id };
+        self.retrying(|| self.new_pair(holder, random_token(), &attempt, &actor, action::STAFF_LOGIN)).await
     }
 
-    async fn new_pair(&self, holder: Holder, family: String) -> Result<TokenPair, AppError> {
+    /// `POST /auth/logout`: revokes the caller's token family (the access
+    /// token and the refresh token issued with it, and their successors).
+    pub async fn logout(&self, access_token: &str, origin: &Origin) -> Result<(), AppError> {
+        let principal = self.authenticate(access_token).await?;
+        self.retrying(|| async {
+            let now = now_ms();
+            let mut tx = self.store.begin_write().await?;
+            let row =
+                party::find_token(tx.conn(), &token_hash(access_token)).await?.ok_or(AppError::InvalidAccessToken)?;
+            party::revoke_family(tx.conn(), &row.family, now).await?;
+            let actor = match &principal {
+                Principal::Staff(s) => Actor::identified("STAFF", &s.username, None, origin),
+                Principal::Customer(c) => Actor::customer(c).for_customer(c.customer_id),
+            };
+            let family: String = row.family.chars().take(8).collect();
+            audit::record(tx.conn(), &actor, action::LOGOUT, &family, Outcome::Success, json!({})).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// A new token pair after a successful login: the account's failure
+    /// counters cleared and the login in the trail, in one transaction.
+    async fn new_pair(
+        &self,
+        holder: Holder,
+        family: String,
+        attempt: &Attempt<'_>,
+        actor: &Actor<'_>,
+        audit_action: &str,
+    ) -> Result<TokenPair, AppError> {
         let mut tx = self.store.begin_write().await?;
         let pair = self.write_pair(&mut tx, holder, &family).await?;
+        failures::clear_failures(tx.conn(), &attempt.account_counters()).await?;
+        audit::record(tx.conn(), actor, audit_action, &attempt.account, Outcome::Success, json!({})).await?;
         tx.commit().await?;
         Ok(pair)
     }
@@ -171,16 +298,25 @@ impl App {
         })
     }
 
-    /// `POST /auth/refresh`: rotates a refresh token.
-    pub async fn refresh(&self, refresh_token: &str) -> Result<TokenPair, AppError> {
+    /// `POST /auth/refresh`: rotates a refresh token. Failures count
+    /// against the address like failed logins (a refresh token is a
+    /// credential too).
+    pub async fn refresh(&self, refresh_token: &str, origin: &Origin) -> Result<TokenPair, AppError> {
         if refresh_token.is_empty() {
             return Err(AppError::RefreshTokenRequired);
         }
+        let attempt = Attempt { account: REFRESH_ACCOUNT.into(), origin };
+        self.check_throttle(&attempt).await?;
         let hash = token_hash(refresh_token);
-        self.retrying(|| self.refresh_once(&hash)).await
+        match self.retrying(|| self.refresh_once(&hash, origin)).await {
+            Err(e @ (AppError::InvalidRefreshToken | AppError::AccountDisabled)) => {
+                self.failed(&attempt, action::TOKEN_REFRESH, None, e).await
+            }
+            other => other,
+        }
     }
 
-    async fn refresh_once(&self, hash: &str) -> Result<TokenPair, AppError> {
+    async fn refresh_once(&self, hash: &str, origin: &Origin) -> Result<TokenPair, AppError> {
         let now = now_ms();
         let mut tx = self.store.begin_write().await?;
         let row = party::find_token(tx.conn(), hash).await?.ok_or(AppError::InvalidRefreshToken)?;
@@ -206,6 +342,15 @@ impl App {
             (None, None) => return Err(AppError::InvalidRefreshToken),
         };
         let pair = self.write_pair(&mut tx, holder, &row.family).await?;
+        let actor = match (&row.staff_username, &row.app_client_id) {
+            (Some(username), _) => Actor::identified("STAFF", username, None, origin),
+            (None, Some(client_id)) => Actor::identified("APP", client_id, row.customer_id, origin),
+            (None, None) => {
+                Actor::identified("CUSTOMER", row.customer_code.as_deref().unwrap_or(""), row.customer_id, origin)
+            }
+        };
+        let family: String = row.family.chars().take(8).collect();
+        audit::record(tx.conn(), &actor, action::TOKEN_REFRESH, &family, Outcome::Success, json!({})).await?;
         tx.commit().await?;
         Ok(pair)
     }
@@ -226,22 +371,29 @@ impl App {
         }
         check_holder_active(&row)?;
         match (row.customer_id, row.customer_code, row.staff_id, row.staff_username, row.staff_role.0) {
-            (Some(customer_id), Some(customer_code), _, _, _) => {
-                Ok(Principal::Customer(CustomerPrincipal { customer_id, customer_code, app_id: row.app_id }))
-            }
+            (Some(customer_id), Some(customer_code), _, _, _) => Ok(Principal::Customer(CustomerPrincipal {
+                customer_id,
+                customer_code,
+                app_id: row.app_id,
+                client_id: row.app_client_id,
+                origin: Origin::default(),
+            })),
             (None, _, Some(staff_id), Some(username), Some(role)) => {
                 let ids = party::staff_warehouse_ids(&mut *self.store.read().await?, staff_id).await?;
                 let warehouses = WarehouseScope::from_ids(ids);
-                Ok(Principal::Staff(StaffPrincipal { staff_id, username, role, warehouses }))
+                Ok(Principal::Staff(StaffPrincipal { staff_id, username, role, warehouses, origin: Origin::default() }))
             }
             _ => Err(AppError::InvalidAccessToken),
         }
     }
 }
 
+/// The token's holder — staff member, or customer and its app — is
+/// active: disabling any of them stops its tokens at the next request.
 fn check_holder_active(row: &TokenRow) -> Result<(), AppError> {
     let status = row.customer_status.0.or(row.staff_status.0);
-    if status != Some(AccountStatus::Active) {
+    let app_disabled = row.app_id.is_some() && row.app_status.0 != Some(AccountStatus::Active);
+    if status != Some(AccountStatus::Active) || app_disabled {
         return Err(AppError::AccountDisabled);
     }
     Ok(())

@@ -121,9 +121,15 @@ impl App {
             self.grant_warehouse(DEMO_CUSTOMER, warehouse).await?;
         }
         self.create_app(DEMO_CUSTOMER, "demo ERP", Some((DEMO_APP_ID, DEMO_APP_SECRET))).await?;
-        let staff_id = self.create_staff(DEMO_STAFF, "Demo Admin", DEMO_STAFF_PASSWORD, "ADMIN", &[]).await?;
+        let staff_id = self.create_staff_unchecked(DEMO_STAFF, "Demo Admin", DEMO_STAFF_PASSWORD, "ADMIN", &[]).await?;
 
-        let customer = CustomerPrincipal { customer_id, customer_code: DEMO_CUSTOMER.into(), app_id: None };
+        let customer = CustomerPrincipal {
+            customer_id,
+            customer_code: DEMO_CUSTOMER.into(),
+            app_id: None,
+            client_id: None,
+            origin: Default::default(),
+        };
         let drafts: Vec<ProductDraft> = (1..=50).map(demo_product).collect();
         for result in self.create_products(&customer, &drafts).await? {
             result?;
@@ -133,6 +139,7 @@ impl App {
             username: DEMO_STAFF.into(),
             role: StaffRole::Admin,
             warehouses: WarehouseScope::All,
+            origin: Default::default(),
         };
         let lines = (1..=30)
             .map(|i| {

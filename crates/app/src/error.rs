@@ -35,6 +35,15 @@ pub enum AppError {
     WrongCredentials,
     #[error("the account is disabled")]
     AccountDisabled,
+    /// Too many failed credential checks: wait before the next.
+    #[error("too many failed attempts: retry after {retry_after_s} s")]
+    Throttled { retry_after_s: i64 },
+    #[error("weak password: {0}")]
+    WeakPassword(#[from] haicang_core::password::WeakPassword),
+    #[error("staff {0} not found")]
+    StaffNotFound(String),
+    #[error("app {0} not found")]
+    AppNotFound(String),
     /// A customer token on a staff route or the other way round.
     #[error("this token may not call this API")]
     WrongPrincipal,

@@ -16,6 +16,7 @@ use haicang_store::stock::{
 use haicang_store::warehouse;
 use haicang_store::{WriteTx, party, product as products, sequence};
 
+use crate::audit;
 use crate::events;
 use crate::warehouses::{enabled_warehouse_for, warehouse_for};
 use crate::{App, AppError, CustomerPrincipal, Page, PageRequest, StaffPrincipal, Viewer, day_code, now_ms};
@@ -316,6 +317,11 @@ impl App {
             let data = serde_json::json!({"documentNo": document_no, "reason": cmd.reason, "lines": lines});
             events::emit(&mut tx, (owner, code), events::INVENTORY_ADJUSTED, &w.code, data, now).await?;
         }
+        let detail = serde_json::json!({"warehouse": w.code, "reason": cmd.reason, "lines": cmd.lines.len(),
+                                        "units": cmd.lines.iter().map(|l| l.quantity).sum::<i64>()});
+        let actor = audit::Actor::staff(staff);
+        audit::record(tx.conn(), &actor, audit::action::ADJUSTMENT, &document_no, audit::Outcome::Success, detail)
+            .await?;
         tx.commit().await?;
         Ok(AdjustmentResult { document_no, movements })
     }

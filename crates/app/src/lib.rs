@@ -9,6 +9,7 @@
 //! the caller's customer.
 
 pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod demo;
@@ -47,6 +48,9 @@ pub struct CustomerPrincipal {
     pub customer_id: i64,
     pub customer_code: String,
     pub app_id: Option<i64>,
+    /// The app's public id (what the audit trail names it by).
+    pub client_id: Option<String>,
+    pub origin: audit::Origin,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +59,7 @@ pub struct StaffPrincipal {
     pub username: String,
     pub role: StaffRole,
     pub warehouses: WarehouseScope,
+    pub origin: audit::Origin,
 }
 
 impl StaffPrincipal {

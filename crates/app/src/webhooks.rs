@@ -10,6 +10,7 @@
 use std::time::{Duration, Instant};
 
 use hmac::{Hmac, Mac};
+use serde_json::json;
 use sha2::Sha256;
 
 use haicang_core::status::DeliveryStatus;
@@ -20,6 +21,7 @@ use haicang_store::webhook::{
 
 pub mod transport;
 
+use crate::audit::{self, Actor, Outcome, action};
 use crate::auth::random_token;
 use crate::{App, AppError, CustomerPrincipal, Page, PageRequest, now_ms};
 
@@ -183,6 +185,16 @@ impl App {
             now,
         )
         .await?;
+        let detail = json!({"url": url.trim(), "events": events});
+        audit::record(
+            tx.conn(),
+            &Actor::customer(customer),
+            action::WEBHOOK_CREATE,
+            &public_id,
+            Outcome::Success,
+            detail,
+        )
+        .await?;
         tx.commit().await?;
         let row = self.webhook(customer, &public_id).await?;
         Ok((row, secret))
@@ -223,6 +235,12 @@ impl App {
             now_ms(),
         )
         .await?;
+        let detail = json!({
+            "before": {"url": current.url, "events": current.events, "active": current.active != 0},
+            "after": {"url": url, "events": events, "active": active.unwrap_or(current.active != 0)},
+        });
+        audit::record(tx.conn(), &Actor::customer(customer), action::WEBHOOK_UPDATE, id, Outcome::Success, detail)
+            .await?;
         tx.commit().await?;
         self.webhook(customer, id).await
     }
@@ -231,6 +249,9 @@ impl App {
         let current = self.webhook(customer, id).await?;
         let mut tx = self.store.begin_write().await?;
         store::delete_subscription(&mut tx, current.webhook_subscription_id, now_ms()).await?;
+        let detail = json!({"before": {"url": current.url, "events": current.events}});
+        audit::record(tx.conn(), &Actor::customer(customer), action::WEBHOOK_DELETE, id, Outcome::Success, detail)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -247,6 +268,9 @@ impl App {
         let now = now_ms();
         let mut tx = self.store.begin_write().await?;
         store::rotate_secret(&mut tx, &current, &secret, now + grace.as_millis() as i64, now).await?;
+        let detail = json!({"graceSeconds": grace.as_secs()});
+        let actor = Actor::customer(customer);
+        audit::record(tx.conn(), &actor, action::WEBHOOK_ROTATE_SECRET, id, Outcome::Success, detail).await?;
         tx.commit().await?;
         Ok(secret)
     }

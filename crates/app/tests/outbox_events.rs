@@ -10,7 +10,11 @@ fn line(customer: Option<&str>, sku: &str, quantity: i64) -> AdjustmentLine {
 }
 
 async fn customer(app: &App, app_id: &str, secret: &str) -> CustomerPrincipal {
-    match app.authenticate(&app.issue_token(app_id, secret).await.unwrap().access_token).await.unwrap() {
+    match app
+        .authenticate(&app.issue_token(app_id, secret, &Default::default()).await.unwrap().access_token)
+        .await
+        .unwrap()
+    {
         Principal::Customer(c) => c,
         other => panic!("{other:?}"),
     }
@@ -28,7 +32,11 @@ async fn an_adjustment_emits_one_event_per_owner_and_a_failed_one_none() {
     let draft =
         haicang_core::product::ProductDraft { sku: Some("B-1".into()), name: Some("b".into()), ..Default::default() };
     app.create_products(&beta, &[draft]).await.unwrap().pop().unwrap().unwrap();
-    let staff = match app.authenticate(&app.staff_login("admin", "admin").await.unwrap().access_token).await.unwrap() {
+    let staff = match app
+        .authenticate(&app.staff_login("admin", "admin", &Default::default()).await.unwrap().access_token)
+        .await
+        .unwrap()
+    {
         Principal::Staff(s) => s,
         other => panic!("{other:?}"),
     };

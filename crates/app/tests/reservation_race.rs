@@ -18,12 +18,16 @@ async fn sixty_four_racers_never_oversell_the_last_hundred_units() {
     let db = fresh_store().await.unwrap();
     let app = Arc::new(App::new(db.store.clone()));
     assert!(app.seed_demo().await.unwrap());
-    let staff = match app.authenticate(&app.staff_login("admin", "admin").await.unwrap().access_token).await.unwrap() {
+    let staff = match app
+        .authenticate(&app.staff_login("admin", "admin", &Default::default()).await.unwrap().access_token)
+        .await
+        .unwrap()
+    {
         Principal::Staff(s) => s,
         other => panic!("expected staff, got {other:?}"),
     };
     let customer = match app
-        .authenticate(&app.issue_token("demo-app", "demo-secret").await.unwrap().access_token)
+        .authenticate(&app.issue_token("demo-app", "demo-secret", &Default::default()).await.unwrap().access_token)
         .await
         .unwrap()
     {

@@ -112,10 +112,11 @@ async fn run_engine(label: &str, admin_url: Option<&str>, args: &BenchArgs) -> R
     );
 
     // 2. Stock for every SKU in both warehouses, through the ledger.
-    let staff = match app.authenticate(&app.staff_login("admin", "admin").await?.access_token).await? {
-        Principal::Staff(s) => s,
-        Principal::Customer(_) => bail!("admin logged in as a customer"),
-    };
+    let staff =
+        match app.authenticate(&app.staff_login("admin", "admin", &Default::default()).await?.access_token).await? {
+            Principal::Staff(s) => s,
+            Principal::Customer(_) => bail!("admin logged in as a customer"),
+        };
     let bar = progress(args.skus * 2, "stock lines");
     let started = Instant::now();
     for warehouse in ["US-LA01", "DE-FRA01"] {

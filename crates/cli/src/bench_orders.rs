@@ -57,10 +57,11 @@ async fn run_engine(label: &str, admin_url: Option<&str>, args: &BenchOrdersArgs
     let app = App::new(store.clone());
     app.seed_demo().await?;
     // Enough stock that no order is refused.
-    let staff = match app.authenticate(&app.staff_login("admin", "admin").await?.access_token).await? {
-        Principal::Staff(s) => s,
-        Principal::Customer(_) => anyhow::bail!("admin is not staff"),
-    };
+    let staff =
+        match app.authenticate(&app.staff_login("admin", "admin", &Default::default()).await?.access_token).await? {
+            Principal::Staff(s) => s,
+            Principal::Customer(_) => anyhow::bail!("admin is not staff"),
+        };
     let lines = (1..=SKUS)
         .map(|i| {
             let location = haicang_core::location::layout_code("A", 1 + i % 5, 1 + i % 30, 2);

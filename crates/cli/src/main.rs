@@ -196,6 +196,20 @@ enum AppCommand {
         #[arg(long)]
         allow_ip: Vec<String>,
     },
+    /// Disables an app: its tokens stop working at once.
+    Disable {
+        #[arg(long)]
+        app_id: String,
+    },
+    /// Prints a new secret once; the old one stops working now, and tokens
+    /// issued with it expire after the grace period.
+    RotateSecret {
+        #[arg(long)]
+        app_id: String,
+        /// Hours the app's current tokens keep working (default 1).
+        #[arg(long, default_value_t = 1)]
+        grace_hours: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -215,6 +229,11 @@ enum StaffCommand {
         /// every warehouse.
         #[arg(long)]
         warehouse: Vec<String>,
+    },
+    /// Disables a staff member: their sessions end at once.
+    Disable {
+        #[arg(long)]
+        username: String,
     },
 }
 
@@ -319,6 +338,20 @@ async fn admin(db: &DbArgs, command: AdminCommand) -> Result<()> {
         AdminCommand::App { command: AppCommand::Policy { app_id, rate_limit, allow_ip } } => {
             app.set_app_policy(&app_id, rate_limit, &allow_ip).await?;
             println!("app {app_id}: {rate_limit} requests/minute, allowlist {allow_ip:?}");
+        }
+        AdminCommand::App { command: AppCommand::Disable { app_id } } => {
+            let revoked = app.disable_app(&app_id).await?;
+            println!("app {app_id} disabled; {revoked} tokens revoked");
+        }
+        AdminCommand::App { command: AppCommand::RotateSecret { app_id, grace_hours } } => {
+            let grace = std::time::Duration::from_secs(grace_hours.saturating_mul(3600));
+            let secret = app.rotate_app_secret(&app_id, grace).await?;
+            println!("appSecret: {secret}");
+            println!("(shown only now; the old secret no longer works, its tokens end within {grace_hours} h)");
+        }
+        AdminCommand::Staff { command: StaffCommand::Disable { username } } => {
+            let revoked = app.disable_staff(&username).await?;
+            println!("staff {username} disabled; {revoked} tokens revoked");
         }
         AdminCommand::Customer { command: CustomerCommand::Grant { customer, warehouse } } => {
             for w in &warehouse {

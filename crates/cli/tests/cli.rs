@@ -39,7 +39,7 @@ async fn admin_commands_create_customers_apps_staff_and_import_locations() {
     let field = |name: &str| out.lines().find_map(|l| l.strip_prefix(name)).map(|v| v.trim().to_owned()).unwrap();
     let (app_id, secret) = (field("appId:"), field("appSecret:"));
     assert!(secret.len() >= 32);
-    app.issue_token(&app_id, &secret).await.expect("the printed credentials work");
+    app.issue_token(&app_id, &secret, &Default::default()).await.expect("the printed credentials work");
     let mut conn = store.read().await.unwrap();
     let stored: String = sqlx_scalar(&mut conn, &app_id).await;
     assert!(stored.starts_with("$argon2") && !stored.contains(&secret), "only a hash is kept");
@@ -51,18 +51,54 @@ async fn admin_commands_create_customers_apps_staff_and_import_locations() {
 
     let (ok, out, err) = haicang(
         &url,
-        &["admin", "staff", "create", "--username", "picker1", "--password", "s3cret!", "--role", "operator"],
+        &[
+            "admin",
+            "staff",
+            "create",
+            "--username",
+            "picker1",
+            "--password",
+            "Pick3r-Night-Shift",
+            "--role",
+            "operator",
+        ],
     );
     assert!(ok, "{out}{err}");
-    app.staff_login("picker1", "s3cret!").await.expect("the new staff can log in");
+    app.staff_login("picker1", "Pick3r-Night-Shift", &Default::default()).await.expect("the new staff can log in");
+
+    // A weak password is refused and creates nobody.
+    let (ok, _, err) = haicang(
+        &url,
+        &["admin", "staff", "create", "--username", "weak1", "--password", "12345", "--role", "operator"],
+    );
+    assert!(!ok && err.contains("12"), "{err}");
+    assert!(app.staff_login("weak1", "12345", &Default::default()).await.is_err(), "no account was created");
+    let (ok, _, err) = haicang(
+        &url,
+        &["admin", "staff", "create", "--username", "weak2", "--password", "Password2026!", "--role", "operator"],
+    );
+    assert!(!ok && err.contains("common"), "{err}");
 
     // Warehouse scopes and grants.
     let (ok, out, err) = haicang(
         &url,
-        &["admin", "staff", "create", "--username", "fra1", "--password", "s3cret!", "--warehouse", "DE-FRA01"],
+        &[
+            "admin",
+            "staff",
+            "create",
+            "--username",
+            "fra1",
+            "--password",
+            "Pick3r-Night-Shift",
+            "--warehouse",
+            "DE-FRA01",
+        ],
     );
     assert!(ok && out.contains("DE-FRA01"), "{out}{err}");
-    let fra = app.authenticate(&app.staff_login("fra1", "s3cret!").await.unwrap().access_token).await.unwrap();
+    let fra = app
+        .authenticate(&app.staff_login("fra1", "Pick3r-Night-Shift", &Default::default()).await.unwrap().access_token)
+        .await
+        .unwrap();
     match fra {
         haicang_app::Principal::Staff(s) => {
             assert_eq!(s.role, haicang_app::StaffRole::Operator, "the default role");
@@ -72,10 +108,10 @@ async fn admin_commands_create_customers_apps_staff_and_import_locations() {
     }
     let (ok, _, err) = haicang(
         &url,
-        &["admin", "staff", "create", "--username", "x1", "--password", "s3cret!", "--warehouse", "XX-NONE"],
+        &["admin", "staff", "create", "--username", "x1", "--password", "Pick3r-Night-Shift", "--warehouse", "XX-NONE"],
     );
     assert!(!ok && err.contains("XX-NONE"), "{err}");
-    let acme = app.issue_token(&app_id, &secret).await.unwrap();
+    let acme = app.issue_token(&app_id, &secret, &Default::default()).await.unwrap();
     let acme = match app.authenticate(&acme.access_token).await.unwrap() {
         haicang_app::Principal::Customer(c) => c,
         other => panic!("{other:?}"),
@@ -102,6 +138,7 @@ async fn admin_commands_create_customers_apps_staff_and_import_locations() {
         username: "admin".into(),
         role: haicang_app::StaffRole::Admin,
         warehouses: haicang_app::WarehouseScope::All,
+        origin: Default::default(),
     };
     let filter =
         LocationFilter { warehouse_code: Some("US-LA01".into()), zone: Some("E".into()), ..Default::default() };

@@ -16,12 +16,14 @@ pub mod location;
 pub mod lots;
 pub mod network;
 pub mod outbound;
+pub mod password;
 pub mod product;
 pub mod putaway;
 pub mod routing;
 pub mod staff;
 pub mod status;
 pub mod text;
+pub mod throttle;
 
 #[cfg(test)]
 mod no_panic;

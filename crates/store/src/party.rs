@@ -60,6 +60,9 @@ pub struct TokenRow {
     pub staff_role: Maybe<StaffRole>,
     #[sqlx(try_from = "Option<String>")]
     pub staff_status: Maybe<AccountStatus>,
+    pub app_client_id: Option<String>,
+    #[sqlx(try_from = "Option<String>")]
+    pub app_status: Maybe<AccountStatus>,
 }
 
 pub struct NewToken<'a> {
@@ -179,9 +182,10 @@ pub async fn find_token(conn: &mut AnyConnection, token_hash: &str) -> Result<Op
     Ok(sqlx::query_as(
         "SELECT t.auth_token_id, t.kind, t.app_id, t.customer_id, t.staff_id, t.family, t.expires_at, t.revoked_at, \
          c.code AS customer_code, c.status AS customer_status, s.username AS staff_username, s.role AS staff_role, \
-         s.status AS staff_status \
+         s.status AS staff_status, a.client_id AS app_client_id, a.status AS app_status \
          FROM auth_token t LEFT JOIN customer c ON c.customer_id = t.customer_id \
-         LEFT JOIN staff s ON s.staff_id = t.staff_id WHERE t.token_hash = $1",
+         LEFT JOIN staff s ON s.staff_id = t.staff_id LEFT JOIN app a ON a.app_id = t.app_id \
+         WHERE t.token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(conn)
@@ -341,4 +345,94 @@ pub async fn grant_warehouse(
 /// The warehouses a customer was granted.
 pub async fn customer_warehouse_ids(conn: &mut AnyConnection, customer_id: i64) -> Result<Vec<i64>, StoreError> {
     WarehouseLink::Customer.ids(conn, customer_id).await
+}
+
+/// Sets a staff member's status; their id, or `None` when there is no
+/// such username.
+pub async fn set_staff_status(
+    conn: &mut AnyConnection,
+    username: &str,
+    status: AccountStatus,
+    now: i64,
+) -> Result<Option<i64>, StoreError> {
+    Ok(sqlx::query_scalar("UPDATE staff SET status = $1, updated_at = $2 WHERE username = $3 RETURNING staff_id")
+        .bind(status.as_str())
+        .bind(now)
+        .bind(username)
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// Sets an app's status.
+pub async fn set_app_status(
+    conn: &mut AnyConnection,
+    app_id: i64,
+    status: AccountStatus,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE app SET status = $1, updated_at = $2 WHERE app_id = $3")
+        .bind(status.as_str())
+        .bind(now)
+        .bind(app_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Replaces an app's secret (its hash).
+pub async fn set_app_secret(
+    conn: &mut AnyConnection,
+    app_id: i64,
+    secret_hash: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE app SET secret_hash = $1, updated_at = $2 WHERE app_id = $3")
+        .bind(secret_hash)
+        .bind(now)
+        .bind(app_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Whose tokens a revocation covers.
+#[derive(Debug, Clone, Copy)]
+pub enum TokenHolder {
+    Staff(i64),
+    App(i64),
+}
+
+impl TokenHolder {
+    fn clause(self) -> (&'static str, i64) {
+        match self {
+            TokenHolder::Staff(id) => ("staff_id", id),
+            TokenHolder::App(id) => ("app_id", id),
+        }
+    }
+}
+
+/// Revokes every live token of a holder; how many.
+pub async fn revoke_tokens_of(conn: &mut AnyConnection, holder: TokenHolder, now: i64) -> Result<u64, StoreError> {
+    let (column, id) = holder.clause();
+    let done =
+        sqlx::query(&format!("UPDATE auth_token SET revoked_at = $1 WHERE {column} = $2 AND revoked_at IS NULL"))
+            .bind(now)
+            .bind(id)
+            .execute(conn)
+            .await?;
+    Ok(done.rows_affected())
+}
+
+/// Makes every live token of a holder expire by `until` at the latest (a
+/// rotated secret's grace period); how many were shortened.
+pub async fn expire_tokens_of(conn: &mut AnyConnection, holder: TokenHolder, until: i64) -> Result<u64, StoreError> {
+    let (column, id) = holder.clause();
+    let done = sqlx::query(&format!(
+        "UPDATE auth_token SET expires_at = $1 WHERE {column} = $2 AND revoked_at IS NULL AND expires_at > $1"
+    ))
+    .bind(until)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
 }

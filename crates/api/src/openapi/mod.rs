@@ -12,13 +12,16 @@ use serde_json::{Map, Value, json};
 use utoipa::OpenApi;
 
 use crate::ApiDoc;
-use crate::routes::min_role;
+use crate::routes::{audit_action, min_role};
 
 /// Each operation's id: unique, and what a generated client calls it.
 const OPERATION_IDS: &[(&str, &str, &str)] = &[
     ("post", "/api/v1/auth/token", "issueToken"),
     ("post", "/api/v1/auth/refresh", "refreshToken"),
     ("post", "/api/v1/staff/login", "staffLogin"),
+    ("post", "/api/v1/auth/logout", "logout"),
+    ("get", "/api/v1/ops/audit", "listAuditLog"),
+    ("get", "/api/v1/audit", "listOwnAuditLog"),
     ("post", "/api/v1/inbound-orders", "createInboundOrder"),
     ("get", "/api/v1/inbound-orders", "listInboundOrders"),
     ("get", "/api/v1/inbound-orders/{no}", "getInboundOrder"),
@@ -99,7 +102,7 @@ const ERRORS: &[(&str, &str)] = &[
     ("404", "No such document, or not the caller's (the route's not-found code)"),
     ("409", "Conflict: status does not allow it, stock, duplicates (the route's codes)"),
     ("413", "The body is over the size limit (10063)"),
-    ("429", "Rate limit (10017); see Retry-After"),
+    ("429", "Rate limit (10017), or too many failed logins (10070); see Retry-After"),
 ];
 
 /// The served document.
@@ -163,9 +166,19 @@ fn shape_operation(method: &str, path: &str, operation: &mut Map<String, Value>)
     if let Some(role) = staff_role {
         operation.insert("x-min-role".into(), json!(role));
     }
-    let public = path.starts_with("/api/v1/auth/") || path == "/api/v1/staff/login";
+    if let Some(action) = audit_action(&method.to_ascii_uppercase(), path) {
+        operation.insert("x-audit".into(), json!(action));
+    }
+    let logout = path == "/api/v1/auth/logout";
+    let public = !logout && (path.starts_with("/api/v1/auth/") || path == "/api/v1/staff/login");
     let scheme = if staff_role.is_some() { "staffToken" } else { "sellerToken" };
-    operation.insert("security".into(), if public { json!([]) } else { json!([{ scheme: [] }]) });
+    let security = match (public, logout) {
+        (true, _) => json!([]),
+        // Either kind of token ends its own session.
+        (false, true) => json!([{"sellerToken": []}, {"staffToken": []}]),
+        (false, false) => json!([{ scheme: [] }]),
+    };
+    operation.insert("security".into(), security);
     optional_body(operation);
     constrain_parameters(path, operation);
     if method == "post" && path == "/api/v1/products" {

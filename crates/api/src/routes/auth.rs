@@ -11,13 +11,14 @@ use haicang_app::auth::TokenPair;
 use crate::AppState;
 use crate::envelope::Envelope;
 use crate::error::ApiError;
-use crate::extract::JsonBody;
+use crate::extract::{Bearer, CallerOrigin, JsonBody};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/auth/token", post(token))
         .route("/api/v1/auth/refresh", post(refresh))
         .route("/api/v1/staff/login", post(staff_login))
+        .route("/api/v1/auth/logout", post(logout))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -74,9 +75,10 @@ impl From<TokenPair> for TokenView {
               (status = 401, description = "10008 invalid client")))]
 pub async fn token(
     State(s): State<AppState>,
+    CallerOrigin(origin): CallerOrigin,
     JsonBody(r): JsonBody<TokenRequest>,
 ) -> Result<Envelope<TokenView>, ApiError> {
-    Ok(Envelope(s.app.issue_token(r.app_id.trim(), &r.app_secret).await?.into()))
+    Ok(Envelope(s.app.issue_token(r.app_id.trim(), &r.app_secret, &origin).await?.into()))
 }
 
 /// Rotate a refresh token: the old one stops working.
@@ -85,9 +87,10 @@ pub async fn token(
               (status = 401, description = "10003 invalid refresh token")))]
 pub async fn refresh(
     State(s): State<AppState>,
+    CallerOrigin(origin): CallerOrigin,
     JsonBody(r): JsonBody<RefreshRequest>,
 ) -> Result<Envelope<TokenView>, ApiError> {
-    Ok(Envelope(s.app.refresh(r.refresh_token.trim()).await?.into()))
+    Ok(Envelope(s.app.refresh(r.refresh_token.trim(), &origin).await?.into()))
 }
 
 /// Staff log in with username and password.
@@ -96,7 +99,21 @@ pub async fn refresh(
               (status = 401, description = "10012 wrong username or password")))]
 pub async fn staff_login(
     State(s): State<AppState>,
+    CallerOrigin(origin): CallerOrigin,
     JsonBody(r): JsonBody<LoginRequest>,
 ) -> Result<Envelope<TokenView>, ApiError> {
-    Ok(Envelope(s.app.staff_login(r.username.trim(), &r.password).await?.into()))
+    Ok(Envelope(s.app.staff_login(r.username.trim(), &r.password, &origin).await?.into()))
+}
+
+/// Ends the caller's session: the access token, its refresh token and
+/// their successors stop working at once (a seller's or a staff token).
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
+    responses((status = 200, description = "Logged out")))]
+pub async fn logout(
+    State(s): State<AppState>,
+    CallerOrigin(origin): CallerOrigin,
+    Bearer(token): Bearer,
+) -> Result<Envelope<()>, ApiError> {
+    s.app.logout(&token, &origin).await?;
+    Ok(Envelope(()))
 }

@@ -1,5 +1,6 @@
 //! One module per feature; each exposes `router()`, merged in `crate::router`.
 
+pub mod audit;
 pub mod auth;
 pub mod inbound;
 pub mod inventory;
@@ -9,7 +10,8 @@ pub mod products;
 pub mod warehouses;
 pub mod webhooks;
 
-use haicang_app::StaffRole::{self, Operator, Supervisor};
+use haicang_app::StaffRole::{self, Admin, Operator, Supervisor};
+use haicang_app::audit::action;
 
 /// Every staff route and the least role that may call it: the one place
 /// this is decided (docs/ARCHITECTURE.md lists it; the OpenAPI document
@@ -20,7 +22,8 @@ use haicang_app::StaffRole::{self, Operator, Supervisor};
 /// OPERATOR: scan work (arrive, receive, putaway, pick, pack, ship,
 /// carrier events, reading what the floor needs). SUPERVISOR: decisions
 /// (adjustments, wave release, interceptions on behalf of sellers).
-/// ADMIN: the operator's business (no HTTP route yet: `haicang admin`).
+/// ADMIN: the operator's business (reading the audit trail; the rest is
+/// `haicang admin` for now).
 pub const STAFF_ROUTES: &[(&str, &str, StaffRole)] = &[
     ("GET", "/api/v1/ops/locations", Operator),
     ("POST", "/api/v1/ops/adjustments", Supervisor),
@@ -44,7 +47,32 @@ pub const STAFF_ROUTES: &[(&str, &str, StaffRole)] = &[
     ("POST", "/api/v1/ops/ship", Operator),
     ("POST", "/api/v1/ops/shipments/{tracking_no}/events", Operator),
     ("GET", "/api/v1/ops/count-tasks", Operator),
+    ("GET", "/api/v1/ops/audit", Admin),
 ];
+
+/// Every privileged route and the audit action each success (and, for
+/// logins, each failure) records. The OpenAPI document carries it as
+/// `x-audit`; a test derives the privileged routes from the document
+/// (SUPERVISOR and up, credentials, webhook subscriptions) and fails when
+/// one is missing here, and the audit sweep calls each and finds its entry.
+pub const AUDITED_ROUTES: &[(&str, &str, &str)] = &[
+    ("POST", "/api/v1/auth/token", action::APP_TOKEN),
+    ("POST", "/api/v1/auth/refresh", action::TOKEN_REFRESH),
+    ("POST", "/api/v1/staff/login", action::STAFF_LOGIN),
+    ("POST", "/api/v1/auth/logout", action::LOGOUT),
+    ("POST", "/api/v1/ops/adjustments", action::ADJUSTMENT),
+    ("POST", "/api/v1/ops/waves", action::WAVE_RELEASE),
+    ("POST", "/api/v1/ops/outbound-orders/{no}/interception", action::INTERCEPTION),
+    ("POST", "/api/v1/webhooks", action::WEBHOOK_CREATE),
+    ("PUT", "/api/v1/webhooks/{id}", action::WEBHOOK_UPDATE),
+    ("DELETE", "/api/v1/webhooks/{id}", action::WEBHOOK_DELETE),
+    ("POST", "/api/v1/webhooks/{id}/rotate-secret", action::WEBHOOK_ROTATE_SECRET),
+];
+
+/// The audit action of a route, if it is privileged.
+pub fn audit_action(method: &str, path: &str) -> Option<&'static str> {
+    AUDITED_ROUTES.iter().find(|(m, p, _)| *m == method && *p == path).map(|(_, _, a)| *a)
+}
 
 /// The least role of a staff route, `None` when the route is not in
 /// [`STAFF_ROUTES`].

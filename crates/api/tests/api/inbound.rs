@@ -239,8 +239,13 @@ async fn full_flow_from_asn_to_putaway_agrees_everywhere() {
     // The event for the seller's ERP, in JF WMS "storage" shape.
     let demo =
         haicang_store::party::find_customer(&mut s.app.store().read().await.unwrap(), "DEMO").await.unwrap().unwrap();
-    let principal =
-        haicang_app::CustomerPrincipal { customer_id: demo.customer_id, customer_code: demo.code, app_id: None };
+    let principal = haicang_app::CustomerPrincipal {
+        customer_id: demo.customer_id,
+        customer_code: demo.code,
+        app_id: None,
+        client_id: None,
+        origin: Default::default(),
+    };
     let events = s.app.events(&principal, 0, 100).await.unwrap();
     let putaway_events: Vec<Value> = events
         .iter()

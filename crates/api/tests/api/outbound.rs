@@ -536,8 +536,13 @@ async fn cancel_and_interception_at_every_stage() {
     // The seller heard of each: cancelled ×2 at once, intercepted ×2, shipped ×2.
     let demo =
         haicang_store::party::find_customer(&mut s.app.store().read().await.unwrap(), "DEMO").await.unwrap().unwrap();
-    let principal =
-        haicang_app::CustomerPrincipal { customer_id: demo.customer_id, customer_code: demo.code, app_id: None };
+    let principal = haicang_app::CustomerPrincipal {
+        customer_id: demo.customer_id,
+        customer_code: demo.code,
+        app_id: None,
+        client_id: None,
+        origin: Default::default(),
+    };
     let events = s.app.events(&principal, 0, 500).await.unwrap();
     let count = |t: &str| events.iter().filter(|e| e.event_type == t).count();
     assert_eq!(

@@ -27,6 +27,7 @@ use haicang_store::stock::{self, DocumentRef, Item, Place};
 use haicang_store::warehouse::{self, LocationRow};
 use haicang_store::{StoreError, WriteTx, sequence};
 
+use crate::audit;
 use crate::events;
 use crate::warehouses::{ordering_warehouse, warehouse_for};
 use crate::{

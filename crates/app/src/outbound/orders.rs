@@ -275,6 +275,18 @@ impl App {
             let data = json!({"orderNo": order.order_no, "erpNo": order.customer_reference,
                               "status": if success { "success" } else { "fail" }, "reason": note});
             emit(&mut tx, &order, ORDER_INTERCEPTED, data, now).await?;
+            let detail = json!({"result": if success { "SUCCESS" } else { "FAIL" }, "note": note,
+                                "status": {"before": order.status.as_str(), "after": next.as_str()}});
+            let actor = audit::Actor::staff(staff).for_customer(order.customer_id);
+            audit::record(
+                tx.conn(),
+                &actor,
+                audit::action::INTERCEPTION,
+                &order.order_no,
+                audit::Outcome::Success,
+                detail,
+            )
+            .await?;
             tx.commit().await?;
             Ok(())
         })

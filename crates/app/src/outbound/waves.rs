@@ -204,7 +204,17 @@ impl App {
         store::insert_allocations(&mut tx, &rows, now).await?;
         let ids: Vec<i64> = accepted.iter().map(|(o, _)| o.outbound_order_id).collect();
         store::mark_waved(&mut tx, &ids, wave_id, now).await?;
-        let waved = accepted.iter().map(|(o, _)| o.order_no.clone()).collect();
+        let waved: Vec<String> = accepted.iter().map(|(o, _)| o.order_no.clone()).collect();
+        let detail = json!({"warehouse": w.code, "orders": waved.len(), "batches": carts.len()});
+        audit::record(
+            tx.conn(),
+            &audit::Actor::staff(staff),
+            audit::action::WAVE_RELEASE,
+            &wave_no,
+            audit::Outcome::Success,
+            detail,
+        )
+        .await?;
         tx.commit().await?;
         // Where a wave's time goes, for whoever tunes big waves.
         tracing::info!(
