@@ -232,7 +232,10 @@ impl App {
             party::revoke_family(tx.conn(), &row.family, now).await?;
             let actor = match &principal {
                 Principal::Staff(s) => Actor::identified("STAFF", &s.username, None, origin),
-                Principal::Customer(c) => Actor::customer(c).for_customer(c.customer_id),
+                Principal::Customer(c) => match &c.client_id {
+                    Some(client_id) => Actor::identified("APP", client_id, Some(c.customer_id), origin),
+                    None => Actor::identified("CUSTOMER", &c.customer_code, Some(c.customer_id), origin),
+                },
             };
             let family: String = row.family.chars().take(8).collect();
             audit::record(tx.conn(), &actor, action::LOGOUT, &family, Outcome::Success, json!({})).await?;

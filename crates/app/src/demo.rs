@@ -15,6 +15,9 @@ pub const DEMO_APP_ID: &str = "demo-app";
 pub const DEMO_APP_SECRET: &str = "demo-secret";
 pub const DEMO_STAFF: &str = "admin";
 pub const DEMO_STAFF_PASSWORD: &str = "admin";
+/// A floor operator of the demo (OPERATOR: scans, no decisions).
+pub const DEMO_PICKER: &str = "picker";
+pub const DEMO_PICKER_PASSWORD: &str = "picker";
 
 /// The demo buildings' locations as the store creates them.
 fn layout_locations(layout: &Layout) -> Vec<NewLocation> {
@@ -122,6 +125,7 @@ impl App {
         }
         self.create_app(DEMO_CUSTOMER, "demo ERP", Some((DEMO_APP_ID, DEMO_APP_SECRET))).await?;
         let staff_id = self.create_staff_unchecked(DEMO_STAFF, "Demo Admin", DEMO_STAFF_PASSWORD, "ADMIN", &[]).await?;
+        self.create_staff_unchecked(DEMO_PICKER, "Demo Picker", DEMO_PICKER_PASSWORD, "OPERATOR", &[]).await?;
 
         let customer = CustomerPrincipal {
             customer_id,

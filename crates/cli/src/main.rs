@@ -12,7 +12,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use haicang_api::application::{Application, Settings};
 use haicang_app::admin::LocationImportRow;
-use haicang_app::demo::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_STAFF, DEMO_STAFF_PASSWORD};
+use haicang_app::demo::{
+    DEMO_APP_ID, DEMO_APP_SECRET, DEMO_PICKER, DEMO_PICKER_PASSWORD, DEMO_STAFF, DEMO_STAFF_PASSWORD,
+};
 use haicang_app::{App, NetworkPolicy};
 use haicang_store::Store;
 
@@ -311,7 +313,10 @@ async fn serve(db: &DbArgs, settings: Settings, demo: bool) -> Result<()> {
     println!("database: {}", redact(&db.url()?));
     if demo {
         println!("demo customer DEMO: appId {DEMO_APP_ID} / appSecret {DEMO_APP_SECRET}");
-        println!("demo staff: {DEMO_STAFF} / {DEMO_STAFF_PASSWORD}  (demo only: change before real use)");
+        println!(
+            "demo staff: {DEMO_STAFF} / {DEMO_STAFF_PASSWORD} (ADMIN), {DEMO_PICKER} / {DEMO_PICKER_PASSWORD} \
+             (OPERATOR)  (demo only: below the password policy, never for real use)"
+        );
     }
     application
         .run_until(async {

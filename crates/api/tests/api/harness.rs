@@ -168,16 +168,15 @@ impl Server {
         self.token_pair(&creds.app_id, &creds.app_secret).await["accessToken"].as_str().unwrap().to_owned()
     }
 
+    /// The demo admin's access token.
     pub async fn staff(&self) -> String {
-        let a = self
-            .call(
-                Method::POST,
-                "/api/v1/staff/login",
-                None,
-                Some(json!({"username": "admin", "password": "admin"}).to_string()),
-                None,
-            )
-            .await;
+        self.login("admin", "admin").await
+    }
+
+    /// A staff member's access token.
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let body = json!({"username": username, "password": password}).to_string();
+        let a = self.call(Method::POST, "/api/v1/staff/login", None, Some(body), None).await;
         a.ok()["accessToken"].as_str().unwrap().to_owned()
     }
 

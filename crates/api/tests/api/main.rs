@@ -6,6 +6,7 @@
 mod harness;
 
 mod auth;
+mod auth_hardening;
 mod bad_input;
 mod error_codes;
 mod extreme_numbers;
