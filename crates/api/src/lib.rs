@@ -66,6 +66,8 @@ pub struct AppState {
         routes::inventory::log,
         routes::ops::locations,
         routes::ops::adjust,
+        routes::floor::move_stock,
+        routes::floor::convert,
         routes::inbound::create,
         routes::inbound::list,
         routes::inbound::detail,
@@ -149,6 +151,7 @@ fn router_with(app: App, extra: Router<AppState>) -> Router {
         .merge(extra)
         .merge(routes::auth::router())
         .merge(routes::audit::router())
+        .merge(routes::floor::router())
         .merge(routes::warehouses::router())
         .merge(routes::products::router())
         .merge(routes::inventory::router())

@@ -47,6 +47,7 @@ pub mod action {
     pub const STAFF_DISABLE: &str = "staff.disable";
     pub const LOCATION_IMPORT: &str = "location.import";
     pub const ADJUSTMENT: &str = "inventory.adjust";
+    pub const CONVERSION: &str = "inventory.convert";
     pub const WAVE_RELEASE: &str = "outbound.wave";
     pub const INTERCEPTION: &str = "outbound.interception";
     pub const WEBHOOK_CREATE: &str = "webhook.create";

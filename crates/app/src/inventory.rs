@@ -518,7 +518,7 @@ async fn check_serials_absent(
     Ok(())
 }
 
-async fn check_serials_at(
+pub(crate) async fn check_serials_at(
     tx: &mut WriteTx,
     item: Item,
     place: &Place,

@@ -15,6 +15,7 @@ pub mod catalog;
 pub mod demo;
 mod error;
 pub mod events;
+pub mod floor;
 pub mod idempotency;
 pub mod inbound;
 pub mod inventory;

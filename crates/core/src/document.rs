@@ -10,6 +10,7 @@ pub enum DocumentType {
     Outbound,
     Inbound,
     Move,
+    Conversion,
 }
 
 impl DocumentType {
@@ -19,6 +20,7 @@ impl DocumentType {
             DocumentType::Outbound => "OB",
             DocumentType::Inbound => "IB",
             DocumentType::Move => "MV",
+            DocumentType::Conversion => "CV",
         }
     }
 
@@ -28,6 +30,7 @@ impl DocumentType {
             DocumentType::Outbound => "OUTBOUND",
             DocumentType::Inbound => "INBOUND",
             DocumentType::Move => "MOVE",
+            DocumentType::Conversion => "CONVERSION",
         }
     }
 }

@@ -52,6 +52,9 @@ pub enum VirtualLocation {
     Scrap,
     Kitting,
     TransferTransit,
+    /// Between two conditions of the same units (a conversion issues the
+    /// old condition here and receives the new one from here).
+    Conversion,
 }
 
 impl VirtualLocation {
@@ -65,6 +68,7 @@ impl VirtualLocation {
             VirtualLocation::Scrap => "@SCRAP",
             VirtualLocation::Kitting => "@KITTING",
             VirtualLocation::TransferTransit => "@TRANSFER_TRANSIT",
+            VirtualLocation::Conversion => "@CONVERSION",
         }
     }
 }

@@ -501,6 +501,11 @@ pub async fn find_lot(tx: &mut WriteTx, product_id: i64, lot_code: &str) -> Resu
         .await?)
 }
 
+/// A lot's code (what the log and the events show).
+pub async fn lot_code(tx: &mut WriteTx, lot_id: i64) -> Result<String, StoreError> {
+    Ok(sqlx::query_scalar("SELECT lot_code FROM lot WHERE lot_id = $1").bind(lot_id).fetch_one(tx.conn()).await?)
+}
+
 /// A serial number as it stands: (serial, status, warehouse_id,
 /// location_id, lot_id).
 pub type SerialState = (String, SerialStatus, Option<i64>, Option<i64>, Option<i64>);
@@ -972,4 +977,100 @@ pub async fn insert_adjustment_line(
     .execute(tx.conn())
     .await?;
     Ok(())
+}
+
+// ------------------------------------------------- moves and conversions
+
+/// Records a move or conversion header (its lines are its movements).
+pub async fn insert_inventory_document(
+    tx: &mut WriteTx,
+    document_no: &str,
+    kind: &str,
+    warehouse_id: i64,
+    reason: Option<&str>,
+    staff_id: i64,
+    now: i64,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO inventory_document (document_no, kind, warehouse_id, reason, staff_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING inventory_document_id",
+    )
+    .bind(document_no)
+    .bind(kind)
+    .bind(warehouse_id)
+    .bind(reason)
+    .bind(staff_id)
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await?)
+}
+
+/// Whose stock of a SKU code lies at a location: (customer id, customer
+/// code, product id), one row per owner.
+pub async fn owners_at(
+    tx: &mut WriteTx,
+    warehouse_id: i64,
+    location_id: i64,
+    sku: &str,
+) -> Result<Vec<(i64, String, i64)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT DISTINCT c.customer_id, c.code, p.product_id FROM stock_balance b \
+         JOIN product p ON p.product_id = b.product_id JOIN customer c ON c.customer_id = b.customer_id \
+         WHERE b.warehouse_id = $1 AND b.location_id = $2 AND p.sku = $3 AND b.quantity > 0 ORDER BY c.code",
+    )
+    .bind(warehouse_id)
+    .bind(location_id)
+    .bind(sku)
+    .fetch_all(tx.conn())
+    .await?)
+}
+
+/// Lots of an item at a location with the units open picks do not hold
+/// there (a wave's allocation keeps its units where the picker will look).
+pub async fn free_lots_at(tx: &mut WriteTx, item: Item, location_id: i64) -> Result<Vec<LotStock>, StoreError> {
+    let rows: Vec<(i64, i64, i64, Option<String>)> = sqlx::query_as(
+        "SELECT b.lot_id, b.quantity - CAST(COALESCE((SELECT SUM(a.quantity - a.picked) FROM allocation a \
+         WHERE a.location_id = b.location_id AND a.lot_id = b.lot_id AND a.product_id = b.product_id \
+         AND a.status = 'OPEN' AND b.condition = 'GOOD'), 0) AS BIGINT), lot.inbound_at, lot.expiry_date \
+         FROM stock_balance b JOIN lot ON lot.lot_id = b.lot_id \
+         WHERE b.product_id = $1 AND b.warehouse_id = $2 AND b.location_id = $3 AND b.condition = $4 \
+         AND b.quantity > 0 ORDER BY lot.inbound_at, b.lot_id",
+    )
+    .bind(item.product_id)
+    .bind(item.warehouse_id)
+    .bind(location_id)
+    .bind(item.condition.as_str())
+    .fetch_all(tx.conn())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(lot_id, quantity, inbound_at, expiry_date)| LotStock { lot_id, quantity, inbound_at, expiry_date })
+        .collect())
+}
+
+/// A SKU's stock in a warehouse after a change, as JF's webhooks report
+/// it: total, reserved (locked) and the part not GOOD.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, FromRow)]
+pub struct SkuStock {
+    pub total: i64,
+    pub reserved: i64,
+    pub non_good: i64,
+}
+
+pub async fn sku_stock(
+    tx: &mut WriteTx,
+    customer_id: i64,
+    warehouse_id: i64,
+    product_id: i64,
+) -> Result<SkuStock, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(on_hand), 0) AS BIGINT) AS total, CAST(COALESCE(SUM(reserved), 0) AS BIGINT) AS reserved, \
+         CAST(COALESCE(SUM(CASE WHEN condition <> 'GOOD' THEN on_hand ELSE 0 END), 0) AS BIGINT) AS non_good \
+         FROM stock_summary WHERE customer_id = $1 AND warehouse_id = $2 AND product_id = $3",
+    )
+    .bind(customer_id)
+    .bind(warehouse_id)
+    .bind(product_id)
+    .fetch_one(tx.conn())
+    .await?)
 }

@@ -148,6 +148,26 @@ pub fn property_rules() -> Vec<(&'static str, &'static str, Value)> {
         ("AdjustmentLineInput", "productionDate", date()),
         ("AdjustmentLineInput", "serials", serials()),
         ("AdjustmentLineInput", "expiryDate", date()),
+        // Moves and conversions.
+        ("MoveInput", "warehouseCode", required_text(50)),
+        ("MoveInput", "reason", text(haicang_app::floor::REASON_CHARS_MAX)),
+        ("MoveInput", "lines", items(1, haicang_app::floor::LINES_MAX)),
+        ("MoveLineInput", "sku", code()),
+        ("MoveLineInput", "fromLocationCode", json!({"type": "string", "pattern": LOCATION_PATTERN})),
+        ("MoveLineInput", "toLocationCode", json!({"type": "string", "pattern": LOCATION_PATTERN})),
+        ("MoveLineInput", "quantity", count(1, ledger::MOVEMENT_QUANTITY_MAX)),
+        ("MoveLineInput", "condition", choice(conditions.iter().copied(), true)),
+        ("MoveLineInput", "serials", serials()),
+        ("ConversionInput", "warehouseCode", required_text(50)),
+        ("ConversionInput", "customerCode", required_text(50)),
+        ("ConversionInput", "reason", required_text(haicang_app::floor::REASON_CHARS_MAX)),
+        ("ConversionInput", "lines", items(1, haicang_app::floor::LINES_MAX)),
+        ("ConversionLineInput", "sku", code()),
+        ("ConversionLineInput", "locationCode", json!({"type": "string", "pattern": LOCATION_PATTERN})),
+        ("ConversionLineInput", "fromCondition", choice(conditions.iter().copied(), false)),
+        ("ConversionLineInput", "toCondition", choice(conditions.iter().copied(), false)),
+        ("ConversionLineInput", "quantity", count(1, ledger::MOVEMENT_QUANTITY_MAX)),
+        ("ConversionLineInput", "serials", serials()),
         // Outbound orders.
         ("OutboundInput", "warehouseCode", required_text(50)),
         ("OutboundInput", "shippingServiceCode", required_text(50)),
@@ -278,6 +298,14 @@ pub fn object_rules() -> Vec<(&'static str, Value)> {
             json!({"if": {"required": ["labelUrl"], "properties": {"labelUrl": {"type": "string", "pattern": NOT_BLANK}}},
                    "then": {"required": ["trackingNo"],
                             "properties": {"trackingNo": {"type": "string", "pattern": NOT_BLANK}}}}),
+        ),
+        // A conversion changes the condition: never to the same one.
+        (
+            "ConversionLineInput",
+            json!({"allOf": ledger::Condition::ALL.iter().map(|c| json!({
+                "if": {"required": ["fromCondition"], "properties": {"fromCondition": {"const": c.as_str()}}},
+                "then": {"properties": {"toCondition": {"not": {"const": c.as_str()}}}},
+            })).collect::<Vec<_>>()}),
         ),
         // Nothing picked is only a report that the location is empty.
         (

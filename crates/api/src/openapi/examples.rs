@@ -39,6 +39,18 @@ pub fn request_examples() -> Vec<(&'static str, Value)> {
                 "lines": [{"sku": "DEMO-0001", "locationCode": "A-01-02-1", "quantity": -1}]}),
         ),
         (
+            "moveStock",
+            json!({"warehouseCode": "US-LA01", "reason": "consolidate aisle 1",
+                "lines": [{"sku": "DEMO-0001", "fromLocationCode": "C-02-02-1", "toLocationCode": "A-01-05-1",
+                           "quantity": 2}]}),
+        ),
+        (
+            "convertStock",
+            json!({"warehouseCode": "US-LA01", "customerCode": "DEMO", "reason": "regraded after repair",
+                "lines": [{"sku": "DEMO-0001", "locationCode": "C-02-02-1", "fromCondition": "GOOD",
+                           "toCondition": "REFURBISHED", "quantity": 1}]}),
+        ),
+        (
             "createOutboundOrder",
             json!({"warehouseCode": "US-LA01", "shippingServiceCode": "USPS-GA", "customerReference": "ERP-100045",
                 "platform": "SHOPIFY", "platformOrderNo": "#1045", "recipient": recipient,

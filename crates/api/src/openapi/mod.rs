@@ -43,6 +43,8 @@ const OPERATION_IDS: &[(&str, &str, &str)] = &[
     ("get", "/api/v1/inventory/log", "listInventoryLog"),
     ("get", "/api/v1/ops/locations", "listLocations"),
     ("post", "/api/v1/ops/adjustments", "createAdjustment"),
+    ("post", "/api/v1/ops/moves", "moveStock"),
+    ("post", "/api/v1/ops/conversions", "convertStock"),
     ("post", "/api/v1/outbound-orders", "createOutboundOrder"),
     ("get", "/api/v1/outbound-orders", "listOutboundOrders"),
     ("post", "/api/v1/outbound-orders/batch-get", "batchGetOutboundOrders"),

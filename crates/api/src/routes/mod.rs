@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod floor;
 pub mod inbound;
 pub mod inventory;
 pub mod ops;
@@ -48,6 +49,8 @@ pub const STAFF_ROUTES: &[(&str, &str, StaffRole)] = &[
     ("POST", "/api/v1/ops/shipments/{tracking_no}/events", Operator),
     ("GET", "/api/v1/ops/count-tasks", Operator),
     ("GET", "/api/v1/ops/audit", Admin),
+    ("POST", "/api/v1/ops/moves", Operator),
+    ("POST", "/api/v1/ops/conversions", Supervisor),
 ];
 
 /// Every privileged route and the audit action each success (and, for
@@ -61,6 +64,7 @@ pub const AUDITED_ROUTES: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/staff/login", action::STAFF_LOGIN),
     ("POST", "/api/v1/auth/logout", action::LOGOUT),
     ("POST", "/api/v1/ops/adjustments", action::ADJUSTMENT),
+    ("POST", "/api/v1/ops/conversions", action::CONVERSION),
     ("POST", "/api/v1/ops/waves", action::WAVE_RELEASE),
     ("POST", "/api/v1/ops/outbound-orders/{no}/interception", action::INTERCEPTION),
     ("POST", "/api/v1/webhooks", action::WEBHOOK_CREATE),
@@ -78,6 +82,20 @@ pub fn audit_action(method: &str, path: &str) -> Option<&'static str> {
 /// [`STAFF_ROUTES`].
 pub fn min_role(method: &str, path: &str) -> Option<StaffRole> {
     STAFF_ROUTES.iter().find(|(m, p, _)| *m == method && *p == path).map(|(_, _, role)| *role)
+}
+
+/// An optional condition field: blank is absent, anything else must name
+/// one.
+pub(crate) fn condition(
+    field: &'static str,
+    text: Option<&str>,
+) -> Result<Option<haicang_core::ledger::Condition>, haicang_app::AppError> {
+    match text.map(str::trim).filter(|c| !c.is_empty()) {
+        None => Ok(None),
+        Some(c) => haicang_core::ledger::Condition::parse(c)
+            .map(Some)
+            .ok_or(haicang_app::AppError::InvalidParam { field, reason: format!("unknown condition {c}") }),
+    }
 }
 
 /// Formats unix milliseconds as ISO 8601 UTC.

@@ -16,6 +16,7 @@ use crate::AppState;
 use crate::envelope::{Envelope, PageView};
 use crate::error::ApiError;
 use crate::extract::{JsonBody, Params, StaffAuth};
+use crate::routes::condition;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/ops/locations", get(locations)).route("/api/v1/ops/adjustments", post(adjust))
@@ -142,13 +143,7 @@ pub async fn adjust(
         .lines
         .into_iter()
         .map(|l| {
-            let condition = match l.condition.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-                None => Condition::Good,
-                Some(c) => Condition::parse(c).ok_or(AppError::InvalidParam {
-                    field: "lines.condition",
-                    reason: format!("unknown condition {c}"),
-                })?,
-            };
+            let condition = condition("lines.condition", l.condition.as_deref())?.unwrap_or(Condition::Good);
             Ok(AdjustmentLine {
                 customer_code: l.customer_code,
                 sku: l.sku,

@@ -237,6 +237,12 @@ async fn every_privileged_route_of_the_document_leaves_its_entry() {
                 Some(json!({"warehouseCode": "US-LA01", "customerCode": "DEMO", "reason": "audit sweep",
                             "lines": [{"sku": "DEMO-0002", "locationCode": location, "quantity": 1}]})),
             ),
+            ("post", "/api/v1/ops/conversions") => (
+                Some(&admin),
+                Some(json!({"warehouseCode": "US-LA01", "customerCode": "DEMO", "reason": "audit sweep",
+                            "lines": [{"sku": "DEMO-0001", "locationCode": "C-02-02-1", "fromCondition": "GOOD",
+                                       "toCondition": "REFURBISHED", "quantity": 1}]})),
+            ),
             ("post", "/api/v1/ops/waves") => {
                 (Some(&admin), Some(json!({"warehouseCode": "US-LA01", "orderNos": [order_no]})))
             }

@@ -10,6 +10,7 @@ mod auth_hardening;
 mod bad_input;
 mod error_codes;
 mod extreme_numbers;
+mod floor;
 mod inbound;
 mod inbound_states;
 mod inventory;

@@ -115,6 +115,13 @@ fn concrete(path: &str, method: &str, d: &LaDocuments) -> (String, Option<Value>
             "weightKg": 1, "lengthCm": 10, "widthCm": 10, "heightCm": 10})),
         "/api/v1/ops/ship" => Some(json!({"orderNo": d.outbound_no})),
         "/api/v1/ops/shipments/{tracking_no}/events" => Some(json!({"code": "IN_TRANSIT", "description": "sweep"})),
+        "/api/v1/ops/moves" => Some(json!({"warehouseCode": "US-LA01", "lines": [{"sku": "DEMO-0001",
+            "fromLocationCode": d.location, "toLocationCode": "C-02-02-1", "quantity": 1}]})),
+        "/api/v1/ops/conversions" => {
+            Some(json!({"warehouseCode": "US-LA01", "customerCode": "DEMO", "reason": "sweep",
+            "lines": [{"sku": "DEMO-0001", "locationCode": d.location, "fromCondition": "GOOD",
+                       "toCondition": "REFURBISHED", "quantity": 1}]}))
+        }
         _ if method == "post" || method == "put" => panic!("no body for {method} {path}: extend the sweep"),
         _ => None,
     };

@@ -37,6 +37,7 @@ use crate::{
 
 mod announce;
 mod putaway;
+pub(crate) use putaway::check_destination;
 mod receive;
 
 pub const INBOUND_PUTAWAY: &str = "inbound.putaway";

@@ -144,22 +144,7 @@ impl App {
             let code = line.location_code.trim().to_ascii_uppercase();
             let target =
                 locations.iter().find(|l| l.code == code).ok_or_else(|| AppError::LocationNotFound(code.clone()))?;
-            // The planner's own rule, on what the location holds now.
-            let held = store::occupancy_of_location(tx.conn(), target.location_id).await?;
-            let slot = &slots_from(std::slice::from_ref(target), &held)[0];
-            let item = Incoming {
-                customer_id: order.customer_id,
-                product_id: p.product_id,
-                lot_id: w.lot_id,
-                condition: line.condition,
-                quantity: line.quantity,
-                unit_volume_cm3: 0,
-                unit_weight_g: 0,
-                restriction: Restriction::required(p.is_battery != 0, p.is_liquid != 0),
-            };
-            planner::check(slot, &item, planner::holds_same_lot(slot, &item)).map_err(|reason| {
-                AppError::LocationNotAllowed { location: target.code.clone(), reason: reason.to_string() }
-            })?;
+            check_destination(&mut tx, target, order.customer_id, p, w.lot_id, line.condition, line.quantity).await?;
             let to = Place { location_id: target.location_id, code: target.code.clone() };
             let item = Item {
                 customer_id: order.customer_id,
@@ -268,6 +253,33 @@ fn unit_measures(p: Option<&ProductRow>, product_id: i64, boxes: &[BoxRow], line
         Some(planner::Carton { volume_cm3: b.length_mm * b.width_mm * b.height_mm / 1000, weight_g: b.weight_g, units })
     };
     planner::unit_measures(own_volume, own_weight, carton())
+}
+
+/// The planner's own rule on what `target` holds now: may these units go
+/// there? (Putaway confirmation and moves ask it.)
+pub(crate) async fn check_destination(
+    tx: &mut WriteTx,
+    target: &LocationRow,
+    customer_id: i64,
+    product: &ProductRow,
+    lot_id: i64,
+    condition: Condition,
+    quantity: i64,
+) -> Result<(), AppError> {
+    let held = store::occupancy_of_location(tx.conn(), target.location_id).await?;
+    let slot = &slots_from(std::slice::from_ref(target), &held)[0];
+    let item = Incoming {
+        customer_id,
+        product_id: product.product_id,
+        lot_id,
+        condition,
+        quantity,
+        unit_volume_cm3: 0,
+        unit_weight_g: 0,
+        restriction: Restriction::required(product.is_battery != 0, product.is_liquid != 0),
+    };
+    planner::check(slot, &item, planner::holds_same_lot(slot, &item))
+        .map_err(|reason| AppError::LocationNotAllowed { location: target.code.clone(), reason: reason.to_string() })
 }
 
 /// The warehouse's locations with what they hold, for the planner.

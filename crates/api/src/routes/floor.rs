@@ -1,0 +1,152 @@
+//! Warehouse staff: moves between locations and condition conversions.
+
+use axum::Router;
+use axum::extract::State;
+use axum::routing::post;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use haicang_app::AppError;
+use haicang_app::floor::{ConversionCommand, ConversionLine, MoveCommand, MoveLine, Posted};
+use haicang_core::ledger::Condition;
+
+use crate::AppState;
+use crate::envelope::Envelope;
+use crate::error::ApiError;
+use crate::extract::{JsonBody, StaffAuth};
+use crate::routes::condition;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/ops/moves", post(move_stock)).route("/api/v1/ops/conversions", post(convert))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MoveInput {
+    pub warehouse_code: String,
+    pub reason: Option<String>,
+    pub lines: Vec<MoveLineInput>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MoveLineInput {
+    /// SKU as scanned.
+    pub sku: String,
+    /// The seller, needed only when several keep this SKU code there.
+    pub customer_code: Option<String>,
+    pub from_location_code: String,
+    pub to_location_code: String,
+    pub quantity: i64,
+    /// GOOD (default) or another condition.
+    pub condition: Option<String>,
+    /// One lot; left out, lots leave first-expiring, first-in first.
+    pub lot_no: Option<String>,
+    /// For serial-managed SKUs: one per unit.
+    #[serde(default)]
+    pub serials: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ConversionInput {
+    pub warehouse_code: String,
+    pub customer_code: String,
+    pub reason: String,
+    pub lines: Vec<ConversionLineInput>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ConversionLineInput {
+    pub sku: String,
+    pub location_code: String,
+    pub lot_no: Option<String>,
+    pub from_condition: String,
+    pub to_condition: String,
+    pub quantity: i64,
+    #[serde(default)]
+    pub serials: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PostedView {
+    pub document_no: String,
+    /// Ledger movements written (a line may span several lots).
+    pub movements: usize,
+}
+
+impl From<Posted> for PostedView {
+    fn from(p: Posted) -> Self {
+        PostedView { document_no: p.document_no, movements: p.movements }
+    }
+}
+
+/// Moves units between two locations of a warehouse (MV document,
+/// `inventory.moved`). Units an open pick holds cannot be moved away.
+#[utoipa::path(post, path = "/api/v1/ops/moves", tag = "ops", security(("bearer" = [])),
+    request_body = MoveInput,
+    responses((status = 200, description = "The move document", body = PostedView),
+              (status = 409, description = "30002 not enough free units (open picks hold the rest)")))]
+pub async fn move_stock(
+    State(s): State<AppState>,
+    StaffAuth(staff): StaffAuth,
+    JsonBody(input): JsonBody<MoveInput>,
+) -> Result<Envelope<PostedView>, ApiError> {
+    let lines = input
+        .lines
+        .into_iter()
+        .map(|l| {
+            Ok(MoveLine {
+                condition: condition("lines.condition", l.condition.as_deref())?.unwrap_or(Condition::Good),
+                sku: l.sku,
+                customer_code: l.customer_code,
+                from_location_code: l.from_location_code,
+                to_location_code: l.to_location_code,
+                quantity: l.quantity,
+                lot_no: l.lot_no,
+                serials: l.serials,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    let cmd = MoveCommand { warehouse_code: input.warehouse_code.trim().to_owned(), reason: input.reason, lines };
+    Ok(Envelope(s.app.move_stock(&staff, &cmd).await?.into()))
+}
+
+/// Changes the condition of units where they lie (CV document,
+/// `inventory.converted`): e.g. GOOD to REFURBISHED after a regrade.
+#[utoipa::path(post, path = "/api/v1/ops/conversions", tag = "ops", security(("bearer" = [])),
+    request_body = ConversionInput,
+    responses((status = 200, description = "The conversion document", body = PostedView),
+              (status = 409, description = "30002 not enough free units of the old condition")))]
+pub async fn convert(
+    State(s): State<AppState>,
+    StaffAuth(staff): StaffAuth,
+    JsonBody(input): JsonBody<ConversionInput>,
+) -> Result<Envelope<PostedView>, ApiError> {
+    let lines = input
+        .lines
+        .into_iter()
+        .map(|l| {
+            let required =
+                |field: &'static str, text: &str| condition(field, Some(text))?.ok_or(AppError::MissingParam { field });
+            Ok(ConversionLine {
+                from_condition: required("lines.fromCondition", &l.from_condition)?,
+                to_condition: required("lines.toCondition", &l.to_condition)?,
+                sku: l.sku,
+                location_code: l.location_code,
+                lot_no: l.lot_no,
+                quantity: l.quantity,
+                serials: l.serials,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    let cmd = ConversionCommand {
+        warehouse_code: input.warehouse_code.trim().to_owned(),
+        customer_code: input.customer_code.trim().to_owned(),
+        reason: input.reason,
+        lines,
+    };
+    Ok(Envelope(s.app.convert_stock(&staff, &cmd).await?.into()))
+}

@@ -1,0 +1,132 @@
+//! Moves and condition conversions over HTTP: documents, ledger
+//! movements, stock per condition, events, and what they refuse.
+
+use serde_json::{Value, json};
+
+use crate::harness::{Server, product, start};
+use crate::outbound::order;
+
+/// Total, available and reserved of a SKU in US-LA01 in one condition.
+async fn stock(s: &Server, seller: &str, sku: &str, condition: &str) -> (i64, i64, i64) {
+    let a = s.get(&format!("/api/v1/inventory?warehouseCode=US-LA01&sku={sku}&condition={condition}"), seller).await;
+    let row = a.ok()["items"].as_array().and_then(|items| items.first().cloned()).unwrap_or(Value::Null);
+    let n = |k: &str| row[k].as_i64().unwrap_or(0);
+    (n("total"), n("available"), n("reserved"))
+}
+
+async fn events_of(s: &Server, seller: &str, event_type: &str) -> Vec<Value> {
+    let feed = s.get(&format!("/api/v1/events?types={event_type}&limit=500"), seller).await;
+    feed.ok()["events"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn a_move_takes_units_from_one_location_to_another_through_the_ledger() {
+    let s = start().await;
+    let seller = s.customer().await;
+    let staff = s.staff().await;
+    s.post("/api/v1/products", &seller, &product()).await.ok();
+    let (from, to) = (s.storage_location(&staff, 0).await, s.storage_location(&staff, 1).await);
+    s.adjust(&staff, "DEMO", json!([{"sku": "BAR-TEST-1", "locationCode": from, "quantity": 10, "lotCode": "L1"}]))
+        .await;
+    let before = stock(&s, &seller, "BAR-TEST-1", "GOOD").await;
+    let body = json!({"warehouseCode": "US-LA01", "reason": "consolidate",
+        "lines": [{"sku": "BAR-TEST-1", "fromLocationCode": from, "toLocationCode": to, "quantity": 4}]});
+    let moved = s.post("/api/v1/ops/moves", &staff, &body).await;
+    let document_no = moved.ok()["documentNo"].as_str().unwrap().to_owned();
+    assert!(document_no.starts_with("MV"), "{document_no}");
+    // Totals do not change; the log shows from → to with before and after.
+    assert_eq!(stock(&s, &seller, "BAR-TEST-1", "GOOD").await, before);
+    let log = s.get(&format!("/api/v1/inventory/log?documentNo={document_no}"), &seller).await;
+    let entry = log.ok()["items"][0].clone();
+    assert_eq!((entry["source"].as_str(), entry["target"].as_str()), (Some(from.as_str()), Some(to.as_str())));
+    assert_eq!((entry["quantity"].as_i64(), entry["documentType"].as_str()), (Some(4), Some("MOVE")));
+    assert_eq!((entry["sourceBefore"].as_i64(), entry["sourceAfter"].as_i64()), (Some(10), Some(6)));
+    assert_eq!((entry["targetBefore"].as_i64(), entry["targetAfter"].as_i64()), (Some(0), Some(4)));
+    assert_eq!(entry["lotCode"], "L1");
+    // The seller hears of it, with the stock after the move.
+    let moved = events_of(&s, &seller, "inventory.moved").await;
+    let event = moved.iter().find(|e| e["data"]["documentNo"] == document_no.as_str()).expect("inventory.moved");
+    assert_eq!(event["data"]["lines"][0]["fromLocationCode"], from.as_str());
+    assert_eq!(event["data"]["skuList"][0]["total"], before.0);
+    // More than is there is refused and writes nothing.
+    let too_many = json!({"warehouseCode": "US-LA01",
+        "lines": [{"sku": "BAR-TEST-1", "fromLocationCode": from, "toLocationCode": to, "quantity": 7}]});
+    s.post("/api/v1/ops/moves", &staff, &too_many).await.err(30002, 409);
+    let same = json!({"warehouseCode": "US-LA01",
+        "lines": [{"sku": "BAR-TEST-1", "fromLocationCode": from, "toLocationCode": from, "quantity": 1}]});
+    s.post("/api/v1/ops/moves", &staff, &same).await.err(10031, 400);
+    let nowhere = json!({"warehouseCode": "US-LA01",
+        "lines": [{"sku": "BAR-TEST-1", "fromLocationCode": from, "toLocationCode": "Z-99-99-9", "quantity": 1}]});
+    s.post("/api/v1/ops/moves", &staff, &nowhere).await.err(30001, 404);
+    let unknown = json!({"warehouseCode": "US-LA01",
+        "lines": [{"sku": "NO-SUCH-SKU", "fromLocationCode": from, "toLocationCode": to, "quantity": 1}]});
+    s.post("/api/v1/ops/moves", &staff, &unknown).await.err(30002, 409);
+    let log = s.get("/api/v1/inventory/log?sku=BAR-TEST-1&pageSize=1", &seller).await;
+    assert_eq!(log.ok()["total"], 2, "only the adjustment and the move");
+}
+
+#[tokio::test]
+async fn units_an_open_pick_holds_cannot_be_moved_away() {
+    let s = start().await;
+    let seller = s.customer().await;
+    let staff = s.staff().await;
+    s.post("/api/v1/products", &seller, &product()).await.ok();
+    let (from, to) = (s.storage_location(&staff, 0).await, s.storage_location(&staff, 1).await);
+    s.adjust(&staff, "DEMO", json!([{"sku": "BAR-TEST-1", "locationCode": from, "quantity": 5}])).await;
+    let held = order("MOVE-HOLD", json!([{"sku": "BAR-TEST-1", "quantity": 3}]));
+    let order_no = s.post("/api/v1/outbound-orders", &seller, &held).await.ok()["orderNo"].as_str().unwrap().to_owned();
+    s.post("/api/v1/ops/waves", &staff, &json!({"warehouseCode": "US-LA01", "orderNos": [order_no]})).await.ok();
+    let all = json!({"warehouseCode": "US-LA01",
+        "lines": [{"sku": "BAR-TEST-1", "fromLocationCode": from, "toLocationCode": to, "quantity": 5}]});
+    let refused = s.post("/api/v1/ops/moves", &staff, &all).await;
+    refused.err(30002, 409);
+    assert!(refused.message().contains("available 2"), "{}", refused.message());
+    let free = json!({"warehouseCode": "US-LA01",
+        "lines": [{"sku": "BAR-TEST-1", "fromLocationCode": from, "toLocationCode": to, "quantity": 2}]});
+    s.post("/api/v1/ops/moves", &staff, &free).await.ok();
+}
+
+#[tokio::test]
+async fn a_conversion_changes_the_condition_where_the_units_lie() {
+    let s = start().await;
+    let seller = s.customer().await;
+    let staff = s.staff().await;
+    s.post("/api/v1/products", &seller, &product()).await.ok();
+    let at = s.storage_location(&staff, 0).await;
+    s.adjust(&staff, "DEMO", json!([{"sku": "BAR-TEST-1", "locationCode": at, "quantity": 6}])).await;
+    let body = json!({"warehouseCode": "US-LA01", "customerCode": "DEMO", "reason": "regraded",
+        "lines": [{"sku": "BAR-TEST-1", "locationCode": at, "fromCondition": "GOOD", "toCondition": "REFURBISHED",
+                   "quantity": 1}]});
+    // A decision: an operator may not.
+    s.app.create_staff("op-cv", "op", "Umlagerung-Nacht-7", "OPERATOR", &[]).await.unwrap();
+    let op = s.login("op-cv", "Umlagerung-Nacht-7").await;
+    s.post("/api/v1/ops/conversions", &op, &body).await.err(10068, 403);
+    let done = s.post("/api/v1/ops/conversions", &staff, &body).await;
+    let document_no = done.ok()["documentNo"].as_str().unwrap().to_owned();
+    assert!(document_no.starts_with("CV"), "{document_no}");
+    assert_eq!(stock(&s, &seller, "BAR-TEST-1", "GOOD").await, (5, 5, 0));
+    assert_eq!(stock(&s, &seller, "BAR-TEST-1", "REFURBISHED").await, (1, 1, 0));
+    let log = s.get(&format!("/api/v1/inventory/log?documentNo={document_no}"), &seller).await;
+    let entries = log.ok()["items"].as_array().unwrap().clone();
+    assert_eq!(entries.len(), 2);
+    assert!(entries.iter().any(|e| e["target"] == "@CONVERSION" && e["condition"] == "GOOD"));
+    assert!(entries.iter().any(|e| e["source"] == "@CONVERSION" && e["condition"] == "REFURBISHED"));
+    let converted = events_of(&s, &seller, "inventory.converted").await;
+    let event = converted.iter().find(|e| e["data"]["documentNo"] == document_no.as_str()).expect("an event");
+    assert_eq!(event["data"]["skuList"][0]["nonGood"], 1);
+    assert_eq!(event["data"]["lines"][0]["toCondition"], "REFURBISHED");
+    // To itself, more than there is, an unknown condition: refused.
+    let mut same = body.clone();
+    same["lines"][0]["toCondition"] = json!("GOOD");
+    s.post("/api/v1/ops/conversions", &staff, &same).await.err(10031, 400);
+    let mut many = body.clone();
+    many["lines"][0]["quantity"] = json!(6);
+    s.post("/api/v1/ops/conversions", &staff, &many).await.err(30002, 409);
+    let mut odd = body.clone();
+    odd["lines"][0]["toCondition"] = json!("SHINY");
+    s.post("/api/v1/ops/conversions", &staff, &odd).await.err(10031, 400);
+    assert_eq!(stock(&s, &seller, "BAR-TEST-1", "GOOD").await, (5, 5, 0), "refusals wrote nothing");
+    // The trail has the decision.
+    let trail = s.get("/api/v1/ops/audit?action=inventory.convert", &staff).await;
+    assert_eq!(trail.ok()["items"][0]["target"], document_no.as_str());
+}
