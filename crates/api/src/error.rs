@@ -307,6 +307,50 @@ pub fn describe_app(e: &AppError) -> Described {
             format!("The password is too weak: {why}"),
             format!("密码强度不足: {}", weak_password_zh(*why)),
         ),
+        ReturnNotFound(no) => d(
+            40025,
+            NOT_FOUND,
+            format!("Return order {no} not found in the warehouse system"),
+            format!("在仓库系统中未找到退货单 {no}"),
+        ),
+        ReturnReferenceConflict(r) => d(
+            40040,
+            CONFLICT,
+            format!("The return order {r} already exists with other contents, please do not push it again!"),
+            format!("退货单 {r} 已存在且内容不同,请勿重复推送!"),
+        ),
+        ReturnStatus { order_no, status, action } => match action {
+            haicang_core::returns::ReturnAction::Cancel => d(
+                40026,
+                CONFLICT,
+                format!("The return order {order_no} has arrived ({status}): failed to cancel"),
+                format!("退货单 {order_no} 已到仓({status}),取消失败!"),
+            ),
+            _ => d(
+                40041,
+                CONFLICT,
+                format!("The return order {order_no} in status {status} does not allow {action}"),
+                format!("退货单 {order_no} 当前状态({status})不支持该操作({action})"),
+            ),
+        },
+        ReturnOriginalNotFound(no) => {
+            d(40016, NOT_FOUND, format!("Original order {no} not found!"), format!("找不到原订单 {no}!"))
+        }
+        ReturnScanAmbiguous(code) => d(
+            40044,
+            CONFLICT,
+            format!("{code} names more than one return waiting to arrive: scan the RMA number"),
+            format!("{code} 对应多个待到仓退货单,请扫描退货单号"),
+        ),
+        ReturnOverGraded { order_no, arrived, graded } => d(
+            40042,
+            CONFLICT,
+            format!("Return order {order_no}: {graded} units graded but {arrived} arrived"),
+            format!("退货单 {order_no}: 已质检 {graded} 件,但到仓仅 {arrived} 件"),
+        ),
+        ReturnNothingGraded(no) => {
+            d(40043, CONFLICT, format!("Return order {no} has nothing graded yet"), format!("退货单 {no} 尚未质检"))
+        }
         StaffNotFound(u) => d(10072, NOT_FOUND, format!("Staff {u} not found"), format!("员工 {u} 不存在")),
         AppNotFound(a) => d(10073, NOT_FOUND, format!("App {a} not found"), format!("应用 {a} 不存在")),
         Product(p) => describe_product(p),
@@ -651,6 +695,12 @@ mod tests {
             AppError::Throttled { retry_after_s: 3 },
             AppError::WeakPassword(haicang_core::password::WeakPassword::Common),
             AppError::StaffNotFound("u".into()),
+            AppError::ReturnNotFound("RT".into()),
+            AppError::ReturnReferenceConflict("R".into()),
+            AppError::ReturnOriginalNotFound("OB".into()),
+            AppError::ReturnScanAmbiguous("T".into()),
+            AppError::ReturnOverGraded { order_no: "RT".into(), arrived: 1, graded: 2 },
+            AppError::ReturnNothingGraded("RT".into()),
             AppError::AppNotFound("a".into()),
             AppError::Product(ProductError::SkuFormat),
             AppError::ProductBatchTooLarge,

@@ -68,6 +68,16 @@ pub struct AppState {
         routes::ops::adjust,
         routes::floor::move_stock,
         routes::floor::convert,
+        routes::returns::announce,
+        routes::returns::list,
+        routes::returns::detail,
+        routes::returns::cancel,
+        routes::returns::register,
+        routes::returns::ops_list,
+        routes::returns::ops_detail,
+        routes::returns::arrive,
+        routes::returns::grade,
+        routes::returns::complete,
         routes::inbound::create,
         routes::inbound::list,
         routes::inbound::detail,
@@ -152,6 +162,7 @@ fn router_with(app: App, extra: Router<AppState>) -> Router {
         .merge(routes::auth::router())
         .merge(routes::audit::router())
         .merge(routes::floor::router())
+        .merge(routes::returns::router())
         .merge(routes::warehouses::router())
         .merge(routes::products::router())
         .merge(routes::inventory::router())

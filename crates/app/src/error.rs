@@ -40,6 +40,24 @@ pub enum AppError {
     Throttled { retry_after_s: i64 },
     #[error("weak password: {0}")]
     WeakPassword(#[from] haicang_core::password::WeakPassword),
+    #[error("return order {0} not found")]
+    ReturnNotFound(String),
+    #[error("return order with reference {0} already exists with other contents")]
+    ReturnReferenceConflict(String),
+    #[error("return order {order_no} in status {status} does not allow {action}")]
+    ReturnStatus {
+        order_no: String,
+        status: haicang_core::returns::ReturnStatus,
+        action: haicang_core::returns::ReturnAction,
+    },
+    #[error("the original order {0} was not found")]
+    ReturnOriginalNotFound(String),
+    #[error("{0} names more than one return waiting to arrive")]
+    ReturnScanAmbiguous(String),
+    #[error("return order {order_no}: {graded} units graded, {arrived} arrived")]
+    ReturnOverGraded { order_no: String, arrived: i64, graded: i64 },
+    #[error("return order {0} has nothing graded")]
+    ReturnNothingGraded(String),
     #[error("staff {0} not found")]
     StaffNotFound(String),
     #[error("app {0} not found")]

@@ -20,6 +20,7 @@ pub mod idempotency;
 pub mod inbound;
 pub mod inventory;
 pub mod outbound;
+pub mod returns;
 pub mod warehouses;
 pub mod webhooks;
 
@@ -250,6 +251,7 @@ pub mod query {
         AllocationRow, OutboundFilter, OutboundLineRow, OutboundOrderRow, ShipmentEventRow,
     };
     pub use haicang_store::product::{ProductFilter, ProductRow};
+    pub use haicang_store::returns::{GradeRow, ReturnFilter, ReturnLineRow, ReturnOrderRow};
     pub use haicang_store::stock::{InventoryRow, LotRow, MovementFilter, MovementRow, SerialRow, StockFilter};
     pub use haicang_store::warehouse::{LocationFilter, LocationRow, ShippingServiceRow, WarehouseRow};
     pub use haicang_store::webhook::{DeliveryFilter, DeliveryRow, SubscriptionRow};

@@ -11,6 +11,7 @@ pub enum DocumentType {
     Inbound,
     Move,
     Conversion,
+    Return,
 }
 
 impl DocumentType {
@@ -21,6 +22,7 @@ impl DocumentType {
             DocumentType::Inbound => "IB",
             DocumentType::Move => "MV",
             DocumentType::Conversion => "CV",
+            DocumentType::Return => "RT",
         }
     }
 
@@ -31,6 +33,7 @@ impl DocumentType {
             DocumentType::Inbound => "INBOUND",
             DocumentType::Move => "MOVE",
             DocumentType::Conversion => "CONVERSION",
+            DocumentType::Return => "RETURN",
         }
     }
 }

@@ -52,6 +52,8 @@ pub enum VirtualLocation {
     Scrap,
     Kitting,
     TransferTransit,
+    /// Goods a customer's customer sent back, before grading.
+    CustomerReturned,
     /// Between two conditions of the same units (a conversion issues the
     /// old condition here and receives the new one from here).
     Conversion,
@@ -69,6 +71,7 @@ impl VirtualLocation {
             VirtualLocation::Kitting => "@KITTING",
             VirtualLocation::TransferTransit => "@TRANSFER_TRANSIT",
             VirtualLocation::Conversion => "@CONVERSION",
+            VirtualLocation::CustomerReturned => "@CUSTOMER_RETURNED",
         }
     }
 }

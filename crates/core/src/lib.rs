@@ -19,6 +19,7 @@ pub mod outbound;
 pub mod password;
 pub mod product;
 pub mod putaway;
+pub mod returns;
 pub mod routing;
 pub mod staff;
 pub mod status;

@@ -15,6 +15,7 @@ pub mod outbound;
 pub mod outbox;
 pub mod party;
 pub mod product;
+pub mod returns;
 pub mod sequence;
 pub mod stock;
 pub mod testing;

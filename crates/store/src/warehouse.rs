@@ -238,6 +238,14 @@ pub async fn enabled_locations(conn: &mut AnyConnection, warehouse_id: i64) -> R
 }
 
 /// The first enabled location of a type, by code (e.g. the default dock).
+/// A location by id (one the caller already holds a reference to).
+pub async fn location_by_id(conn: &mut AnyConnection, location_id: i64) -> Result<LocationRow, StoreError> {
+    Ok(sqlx::query_as(&format!("SELECT {LOCATION_COLUMNS} FROM {LOCATION_FROM} WHERE l.location_id = $1"))
+        .bind(location_id)
+        .fetch_one(conn)
+        .await?)
+}
+
 pub async fn first_of_type(
     conn: &mut AnyConnection,
     warehouse_id: i64,

@@ -51,6 +51,25 @@ pub fn request_examples() -> Vec<(&'static str, Value)> {
                            "toCondition": "REFURBISHED", "quantity": 1}]}),
         ),
         (
+            "createReturnOrder",
+            json!({"warehouseCode": "US-LA01", "customerReference": "RMA-20261130-7", "originalOrderNo": "OB2611300001",
+                "trackingNo": "1Z999AA10123456799", "carrier": "UPS", "reason": "wrong size",
+                "items": [{"sku": "DEMO-0001", "quantity": 1}]}),
+        ),
+        (
+            "registerReturnOrder",
+            json!({"warehouseCode": "US-LA01", "customerCode": "DEMO", "trackingNo": "9400100000000000000123",
+                "reason": "no RMA in the parcel"}),
+        ),
+        ("arriveReturnOrder", json!({"warehouseCode": "US-LA01", "units": 3})),
+        (
+            "gradeReturnOrder",
+            json!({"lines": [
+                {"sku": "DEMO-0001", "quantity": 2, "condition": "GOOD", "disposition": "RESTOCK"},
+                {"sku": "DEMO-0001", "quantity": 1, "condition": "DEFECTIVE", "disposition": "QUARANTINE",
+                 "note": "cracked lid"}]}),
+        ),
+        (
             "createOutboundOrder",
             json!({"warehouseCode": "US-LA01", "shippingServiceCode": "USPS-GA", "customerReference": "ERP-100045",
                 "platform": "SHOPIFY", "platformOrderNo": "#1045", "recipient": recipient,

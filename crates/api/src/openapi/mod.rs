@@ -45,6 +45,16 @@ const OPERATION_IDS: &[(&str, &str, &str)] = &[
     ("post", "/api/v1/ops/adjustments", "createAdjustment"),
     ("post", "/api/v1/ops/moves", "moveStock"),
     ("post", "/api/v1/ops/conversions", "convertStock"),
+    ("post", "/api/v1/return-orders", "createReturnOrder"),
+    ("get", "/api/v1/return-orders", "listReturnOrders"),
+    ("get", "/api/v1/return-orders/{no}", "getReturnOrder"),
+    ("post", "/api/v1/return-orders/{no}/cancel", "cancelReturnOrder"),
+    ("post", "/api/v1/ops/return-orders", "registerReturnOrder"),
+    ("get", "/api/v1/ops/return-orders", "listOpsReturnOrders"),
+    ("get", "/api/v1/ops/return-orders/{no}", "getOpsReturnOrder"),
+    ("post", "/api/v1/ops/return-orders/{scan}/arrive", "arriveReturnOrder"),
+    ("post", "/api/v1/ops/return-orders/{no}/grade", "gradeReturnOrder"),
+    ("post", "/api/v1/ops/return-orders/{no}/complete", "completeReturnOrder"),
     ("post", "/api/v1/outbound-orders", "createOutboundOrder"),
     ("get", "/api/v1/outbound-orders", "listOutboundOrders"),
     ("post", "/api/v1/outbound-orders/batch-get", "batchGetOutboundOrders"),
@@ -88,6 +98,7 @@ const TAGS: &[(&str, &str)] = &[
     ("inventory", "Stock by warehouse, lot and serial, and the inventory log."),
     ("inbound", "Inbound orders (ASN) as the seller sends them."),
     ("outbound", "Outbound orders as the seller sends them."),
+    ("returns", "Return orders (RMA) as the seller announces them."),
     ("webhooks", "Webhook subscriptions, deliveries and the event feed."),
     ("ops", "Warehouse staff: receiving, putaway, waves, picking, packing, shipping (staff token)."),
 ];
@@ -271,6 +282,9 @@ fn constrain_parameters(path: &str, operation: &mut Map<String, Value>) {
                 names(outbound::OutboundStatus::ALL.iter().map(|s| s.as_str()))
             }
             "status" if path.contains("products") => names(product::ProductStatus::ALL.iter().map(|s| s.as_str())),
+            "status" if path.contains("return-orders") => {
+                names(haicang_core::returns::ReturnStatus::ALL.iter().map(|s| s.as_str()))
+            }
             "status" if path.contains("deliveries") => {
                 names(haicang_core::status::DeliveryStatus::ALL.iter().map(|s| s.as_str()))
             }

@@ -8,6 +8,7 @@ pub mod inventory;
 pub mod ops;
 pub mod outbound;
 pub mod products;
+pub mod returns;
 pub mod warehouses;
 pub mod webhooks;
 
@@ -50,6 +51,12 @@ pub const STAFF_ROUTES: &[(&str, &str, StaffRole)] = &[
     ("GET", "/api/v1/ops/count-tasks", Operator),
     ("GET", "/api/v1/ops/audit", Admin),
     ("POST", "/api/v1/ops/moves", Operator),
+    ("POST", "/api/v1/ops/return-orders", Operator),
+    ("GET", "/api/v1/ops/return-orders", Operator),
+    ("GET", "/api/v1/ops/return-orders/{no}", Operator),
+    ("POST", "/api/v1/ops/return-orders/{scan}/arrive", Operator),
+    ("POST", "/api/v1/ops/return-orders/{no}/grade", Operator),
+    ("POST", "/api/v1/ops/return-orders/{no}/complete", Operator),
     ("POST", "/api/v1/ops/conversions", Supervisor),
 ];
 

@@ -10,7 +10,7 @@ use crate::harness::{product, start};
 use crate::outbound::order;
 
 /// Codes that mean "no such thing (for you)".
-const NOT_FOUND: &[i64] = &[20007, 40004, 50017, 10065];
+const NOT_FOUND: &[i64] = &[20007, 40004, 50017, 10065, 40025];
 
 #[tokio::test]
 async fn customer_b_reaches_nothing_of_customer_a_on_any_customer_route() {
@@ -33,12 +33,24 @@ async fn customer_b_reaches_nothing_of_customer_a_on_any_customer_route() {
         .as_str()
         .unwrap()
         .to_owned();
+    let rma = json!({"warehouseCode": "US-LA01", "customerReference": "A-RMA-1",
+        "items": [{"sku": "DEMO-0001", "quantity": 1}]});
+    let return_no = s.post("/api/v1/return-orders", &a, &rma).await.ok()["orderNo"].as_str().unwrap().to_owned();
     let hook = s.post("/api/v1/webhooks", &a, &json!({"url": "http://127.0.0.1:9/hook", "events": ["*"]})).await;
     let webhook_id = hook.ok()["id"].as_str().unwrap().to_owned();
     s.app.deliver_due("sweep", &Default::default()).await.unwrap();
     let deliveries = s.get("/api/v1/webhooks/deliveries", &a).await.ok().clone();
     let delivery_id = deliveries["items"][0]["id"].as_str().unwrap_or("dl_none").to_owned();
-    let secrets = [inbound_no.as_str(), outbound_no.as_str(), "A-ONLY-1", webhook_id.as_str(), "A-ERP-1", "A-ASN-1"];
+    let secrets = [
+        inbound_no.as_str(),
+        outbound_no.as_str(),
+        return_no.as_str(),
+        "A-ONLY-1",
+        webhook_id.as_str(),
+        "A-ERP-1",
+        "A-ASN-1",
+        "A-RMA-1",
+    ];
 
     let doc = s.call(Method::GET, "/api/v1/openapi.json", None, None, None).await.body;
     let mut swept = 0;
@@ -50,7 +62,16 @@ async fn customer_b_reaches_nothing_of_customer_a_on_any_customer_route() {
         }
         for (method, _) in item.as_object().unwrap() {
             let concrete = path
-                .replace("{no}", if path.contains("inbound") { &inbound_no } else { &outbound_no })
+                .replace(
+                    "{no}",
+                    if path.contains("inbound") {
+                        &inbound_no
+                    } else if path.contains("return") {
+                        &return_no
+                    } else {
+                        &outbound_no
+                    },
+                )
                 .replace("{sku}", "A-ONLY-1")
                 .replace("{code}", "US-LA01")
                 .replace("{id}", if path.contains("deliveries") { &delivery_id } else { &webhook_id });
@@ -62,7 +83,11 @@ async fn customer_b_reaches_nothing_of_customer_a_on_any_customer_route() {
                 ("put", _) => Some(json!({"active": false}).to_string()),
                 (
                     "post",
-                    "/api/v1/products" | "/api/v1/inbound-orders" | "/api/v1/outbound-orders" | "/api/v1/webhooks",
+                    "/api/v1/products"
+                    | "/api/v1/inbound-orders"
+                    | "/api/v1/outbound-orders"
+                    | "/api/v1/webhooks"
+                    | "/api/v1/return-orders",
                 ) => {
                     continue; // creating B's own documents: covered by their own tests
                 }
@@ -98,5 +123,6 @@ async fn customer_b_reaches_nothing_of_customer_a_on_any_customer_route() {
     assert_eq!(s.get(&format!("/api/v1/inbound-orders/{inbound_no}"), &a).await.ok()["status"], "SUBMITTED");
     assert_eq!(s.get(&format!("/api/v1/outbound-orders/{outbound_no}"), &a).await.ok()["status"], "CREATED");
     assert_eq!(s.get(&format!("/api/v1/webhooks/{webhook_id}"), &a).await.ok()["active"], true);
+    assert_eq!(s.get(&format!("/api/v1/return-orders/{return_no}"), &a).await.ok()["order"]["status"], "ANNOUNCED");
     assert_eq!(s.get("/api/v1/products/A-ONLY-1", &a).await.ok()["name"], only_a["name"]);
 }

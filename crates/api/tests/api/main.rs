@@ -22,6 +22,7 @@ mod outbound;
 mod outbound_states;
 mod product_errors;
 mod products;
+mod returns;
 mod roles;
 mod signing;
 mod warehouses;

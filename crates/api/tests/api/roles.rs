@@ -50,6 +50,7 @@ async fn an_operator_cannot_adjust_stock_and_an_admin_can() {
 /// Documents of every kind in US-LA01, for routes that take one.
 struct LaDocuments {
     inbound_no: String,
+    return_no: String,
     outbound_no: String,
     batch_id: i64,
     tracking_no: String,
@@ -74,15 +75,29 @@ async fn la_documents(s: &Server, seller: &str, admin: &str) -> LaDocuments {
     s.post("/api/v1/ops/ship", admin, &json!({"orderNo": shipped_no, "trackingNo": tracking_no})).await.ok();
     let created = s.post("/api/v1/outbound-orders", seller, &order("ROLE-2", one)).await;
     let outbound_no = created.ok()["orderNo"].as_str().unwrap().to_owned();
-    LaDocuments { inbound_no, outbound_no, batch_id, tracking_no, location: s.storage_location(admin, 0).await }
+    let rma = json!({"warehouseCode": "US-LA01", "customerReference": "ROLE-RMA",
+        "items": [{"sku": "DEMO-0001", "quantity": 1}]});
+    let return_no = s.post("/api/v1/return-orders", seller, &rma).await.ok()["orderNo"].as_str().unwrap().to_owned();
+    let location = s.storage_location(admin, 0).await;
+    LaDocuments { inbound_no, return_no, outbound_no, batch_id, tracking_no, location }
 }
 
 /// A concrete call of a staff operation on US-LA01's documents: path,
 /// query and a body that passes parsing, so the use case is reached.
 fn concrete(path: &str, method: &str, d: &LaDocuments) -> (String, Option<Value>) {
     let url = path
-        .replace("{no}", if path.contains("inbound") { &d.inbound_no } else { &d.outbound_no })
+        .replace(
+            "{no}",
+            if path.contains("inbound") {
+                &d.inbound_no
+            } else if path.contains("return") {
+                &d.return_no
+            } else {
+                &d.outbound_no
+            },
+        )
         .replace("{code}", &d.inbound_no)
+        .replace("{scan}", &d.return_no)
         .replace("{id}", &d.batch_id.to_string())
         .replace("{tracking_no}", &d.tracking_no);
     let with_query = match (method, path) {
@@ -91,7 +106,8 @@ fn concrete(path: &str, method: &str, d: &LaDocuments) -> (String, Option<Value>
             "/api/v1/ops/locations"
             | "/api/v1/ops/count-tasks"
             | "/api/v1/ops/inbound-orders"
-            | "/api/v1/ops/outbound-orders",
+            | "/api/v1/ops/outbound-orders"
+            | "/api/v1/ops/return-orders",
         ) => {
             format!("{url}?warehouseCode=US-LA01")
         }
@@ -115,6 +131,10 @@ fn concrete(path: &str, method: &str, d: &LaDocuments) -> (String, Option<Value>
             "weightKg": 1, "lengthCm": 10, "widthCm": 10, "heightCm": 10})),
         "/api/v1/ops/ship" => Some(json!({"orderNo": d.outbound_no})),
         "/api/v1/ops/shipments/{tracking_no}/events" => Some(json!({"code": "IN_TRANSIT", "description": "sweep"})),
+        "/api/v1/ops/return-orders" => Some(json!({"warehouseCode": "US-LA01", "customerCode": "DEMO"})),
+        "/api/v1/ops/return-orders/{scan}/arrive" | "/api/v1/ops/return-orders/{no}/complete" => Some(json!({})),
+        "/api/v1/ops/return-orders/{no}/grade" => Some(json!({"lines": [{"sku": "DEMO-0001", "quantity": 1,
+            "condition": "GOOD", "disposition": "RESTOCK"}]})),
         "/api/v1/ops/moves" => Some(json!({"warehouseCode": "US-LA01", "lines": [{"sku": "DEMO-0001",
             "fromLocationCode": d.location, "toLocationCode": "C-02-02-1", "quantity": 1}]})),
         "/api/v1/ops/conversions" => {
