@@ -307,6 +307,39 @@ pub fn describe_app(e: &AppError) -> Described {
             format!("The password is too weak: {why}"),
             format!("密码强度不足: {}", weak_password_zh(*why)),
         ),
+        CountPlanNotFound(no) => {
+            d(30010, NOT_FOUND, format!("Count plan {no} not found"), format!("盘点计划 {no} 不存在"))
+        }
+        CountTaskNotFound(id) => {
+            d(30011, NOT_FOUND, format!("Count task {id} not found"), format!("盘点任务 {id} 不存在"))
+        }
+        CountInProgress(l) => d(
+            30012,
+            CONFLICT,
+            format!("Location {l} is already on an open count plan"),
+            format!("库位 {l} 已在进行中的盘点计划里"),
+        ),
+        CountTaskClosed { task, location } => d(
+            30013,
+            CONFLICT,
+            format!("Count task {task} at {location} is already counted or its plan approved"),
+            format!("库位 {location} 的盘点任务 {task} 已盘点或计划已审核"),
+        ),
+        RecountBySameCounter(l) => d(
+            30014,
+            CONFLICT,
+            format!("The recount of {l} must be done by another counter"),
+            format!("库位 {l} 的复盘须由另一名盘点员完成"),
+        ),
+        CountPlanApproved(no) => {
+            d(30015, CONFLICT, format!("Count plan {no} is already approved"), format!("盘点计划 {no} 已审核"))
+        }
+        CountPlanIncomplete { plan_no, open } => d(
+            30016,
+            CONFLICT,
+            format!("Count plan {plan_no} still has {open} locations to count"),
+            format!("盘点计划 {plan_no} 还有 {open} 个库位未盘点"),
+        ),
         ReturnNotFound(no) => d(
             40025,
             NOT_FOUND,
@@ -696,6 +729,13 @@ mod tests {
             AppError::WeakPassword(haicang_core::password::WeakPassword::Common),
             AppError::StaffNotFound("u".into()),
             AppError::ReturnNotFound("RT".into()),
+            AppError::CountPlanNotFound("CT".into()),
+            AppError::CountTaskNotFound(1),
+            AppError::CountInProgress("L".into()),
+            AppError::CountTaskClosed { task: 1, location: "L".into() },
+            AppError::RecountBySameCounter("L".into()),
+            AppError::CountPlanApproved("CT".into()),
+            AppError::CountPlanIncomplete { plan_no: "CT".into(), open: 1 },
             AppError::ReturnReferenceConflict("R".into()),
             AppError::ReturnOriginalNotFound("OB".into()),
             AppError::ReturnScanAmbiguous("T".into()),

@@ -68,6 +68,10 @@ pub struct AppState {
         routes::ops::adjust,
         routes::floor::move_stock,
         routes::floor::convert,
+        routes::counts::create,
+        routes::counts::detail,
+        routes::counts::enter,
+        routes::counts::approve,
         routes::returns::announce,
         routes::returns::list,
         routes::returns::detail,
@@ -163,6 +167,7 @@ fn router_with(app: App, extra: Router<AppState>) -> Router {
         .merge(routes::audit::router())
         .merge(routes::floor::router())
         .merge(routes::returns::router())
+        .merge(routes::counts::router())
         .merge(routes::warehouses::router())
         .merge(routes::products::router())
         .merge(routes::inventory::router())

@@ -48,6 +48,8 @@ pub mod action {
     pub const LOCATION_IMPORT: &str = "location.import";
     pub const ADJUSTMENT: &str = "inventory.adjust";
     pub const CONVERSION: &str = "inventory.convert";
+    pub const COUNT_APPROVAL: &str = "inventory.count_approve";
+    pub const COUNT_PLAN: &str = "inventory.count_plan";
     pub const WAVE_RELEASE: &str = "outbound.wave";
     pub const INTERCEPTION: &str = "outbound.interception";
     pub const WEBHOOK_CREATE: &str = "webhook.create";

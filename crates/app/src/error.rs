@@ -40,6 +40,20 @@ pub enum AppError {
     Throttled { retry_after_s: i64 },
     #[error("weak password: {0}")]
     WeakPassword(#[from] haicang_core::password::WeakPassword),
+    #[error("count plan {0} not found")]
+    CountPlanNotFound(String),
+    #[error("count task {0} not found")]
+    CountTaskNotFound(i64),
+    #[error("location {0} is already being counted")]
+    CountInProgress(String),
+    #[error("count task {task} at {location} is not open")]
+    CountTaskClosed { task: i64, location: String },
+    #[error("the recount of {0} needs another counter")]
+    RecountBySameCounter(String),
+    #[error("count plan {0} is already approved")]
+    CountPlanApproved(String),
+    #[error("count plan {plan_no} has {open} locations not counted")]
+    CountPlanIncomplete { plan_no: String, open: usize },
     #[error("return order {0} not found")]
     ReturnNotFound(String),
     #[error("return order with reference {0} already exists with other contents")]

@@ -12,6 +12,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod catalog;
+pub mod counts;
 pub mod demo;
 mod error;
 pub mod events;

@@ -12,6 +12,7 @@ pub enum DocumentType {
     Move,
     Conversion,
     Return,
+    Count,
 }
 
 impl DocumentType {
@@ -23,6 +24,7 @@ impl DocumentType {
             DocumentType::Move => "MV",
             DocumentType::Conversion => "CV",
             DocumentType::Return => "RT",
+            DocumentType::Count => "CT",
         }
     }
 
@@ -34,6 +36,7 @@ impl DocumentType {
             DocumentType::Move => "MOVE",
             DocumentType::Conversion => "CONVERSION",
             DocumentType::Return => "RETURN",
+            DocumentType::Count => "COUNT",
         }
     }
 }

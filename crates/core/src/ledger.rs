@@ -52,6 +52,9 @@ pub enum VirtualLocation {
     Scrap,
     Kitting,
     TransferTransit,
+    /// Units a count found beyond the books, and units it did not find.
+    CountGain,
+    CountLoss,
     /// Goods a customer's customer sent back, before grading.
     CustomerReturned,
     /// Between two conditions of the same units (a conversion issues the
@@ -72,6 +75,8 @@ impl VirtualLocation {
             VirtualLocation::TransferTransit => "@TRANSFER_TRANSIT",
             VirtualLocation::Conversion => "@CONVERSION",
             VirtualLocation::CustomerReturned => "@CUSTOMER_RETURNED",
+            VirtualLocation::CountGain => "@COUNT_GAIN",
+            VirtualLocation::CountLoss => "@COUNT_LOSS",
         }
     }
 }

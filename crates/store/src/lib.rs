@@ -9,6 +9,7 @@
 
 pub mod audit;
 pub mod bench_floor;
+pub mod counts;
 pub mod db;
 pub mod inbound;
 pub mod outbound;

@@ -183,6 +183,19 @@ pub async fn find_product(
         .await?)
 }
 
+/// A customer's product by its barcode (a scan that is not the SKU).
+pub async fn find_by_barcode(
+    conn: &mut AnyConnection,
+    customer_id: i64,
+    barcode: &str,
+) -> Result<Option<ProductRow>, StoreError> {
+    Ok(sqlx::query_as(&format!("SELECT {PRODUCT_COLUMNS} FROM product WHERE customer_id = $1 AND barcode = $2"))
+        .bind(customer_id)
+        .bind(barcode)
+        .fetch_optional(conn)
+        .await?)
+}
+
 /// This customer's products with these SKUs (any order; unknown SKUs are
 /// simply absent).
 pub async fn products_by_sku(

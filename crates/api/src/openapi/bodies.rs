@@ -168,6 +168,21 @@ pub fn property_rules() -> Vec<(&'static str, &'static str, Value)> {
         ("ConversionLineInput", "toCondition", choice(conditions.iter().copied(), false)),
         ("ConversionLineInput", "quantity", count(1, ledger::MOVEMENT_QUANTITY_MAX)),
         ("ConversionLineInput", "serials", serials()),
+        // Counts.
+        ("CountPlanInput", "warehouseCode", required_text(50)),
+        ("CountPlanInput", "recountThreshold", count(0, ledger::MOVEMENT_QUANTITY_MAX)),
+        (
+            "CountScopeInput",
+            "locations",
+            json!({"maxItems": haicang_app::counts::PLAN_LOCATIONS_MAX,
+            "items": {"type": "string", "pattern": LOCATION_PATTERN}}),
+        ),
+        ("CountScopeInput", "skus", json!({"maxItems": haicang_app::counts::PLAN_LOCATIONS_MAX, "items": code()})),
+        ("CountScopeInput", "aisles", json!({"items": {"minimum": 0, "maximum": 10_000}})),
+        ("CountEntryInput", "lines", at_most(haicang_app::counts::ENTRY_LINES_MAX)),
+        ("CountEntryLineInput", "sku", required_text(product::CODE_CHARS_MAX)),
+        ("CountEntryLineInput", "quantity", count(0, ledger::MOVEMENT_QUANTITY_MAX)),
+        ("CountEntryLineInput", "condition", choice(conditions.iter().copied(), true)),
         // Returns.
         ("ReturnInput", "warehouseCode", required_text(50)),
         ("ReturnInput", "customerReference", required_text(haicang_core::returns::REFERENCE_CHARS_MAX)),

@@ -51,6 +51,12 @@ pub fn request_examples() -> Vec<(&'static str, Value)> {
                            "toCondition": "REFURBISHED", "quantity": 1}]}),
         ),
         (
+            "createCountPlan",
+            json!({"warehouseCode": "US-LA01", "scope": {"zone": "A", "aisles": [1]}, "blind": true,
+                   "recountThreshold": 2}),
+        ),
+        ("enterCount", json!({"lines": [{"sku": "DEMO-0002", "quantity": 29}]})),
+        (
             "createReturnOrder",
             json!({"warehouseCode": "US-LA01", "customerReference": "RMA-20261130-7", "originalOrderNo": "OB2611300001",
                 "trackingNo": "1Z999AA10123456799", "carrier": "UPS", "reason": "wrong size",

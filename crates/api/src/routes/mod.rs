@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod counts;
 pub mod floor;
 pub mod inbound;
 pub mod inventory;
@@ -51,6 +52,10 @@ pub const STAFF_ROUTES: &[(&str, &str, StaffRole)] = &[
     ("GET", "/api/v1/ops/count-tasks", Operator),
     ("GET", "/api/v1/ops/audit", Admin),
     ("POST", "/api/v1/ops/moves", Operator),
+    ("POST", "/api/v1/ops/count-plans", Supervisor),
+    ("GET", "/api/v1/ops/count-plans/{no}", Operator),
+    ("POST", "/api/v1/ops/count-plans/{no}/approve", Supervisor),
+    ("POST", "/api/v1/ops/count-tasks/{id}/entries", Operator),
     ("POST", "/api/v1/ops/return-orders", Operator),
     ("GET", "/api/v1/ops/return-orders", Operator),
     ("GET", "/api/v1/ops/return-orders/{no}", Operator),
@@ -72,6 +77,8 @@ pub const AUDITED_ROUTES: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/auth/logout", action::LOGOUT),
     ("POST", "/api/v1/ops/adjustments", action::ADJUSTMENT),
     ("POST", "/api/v1/ops/conversions", action::CONVERSION),
+    ("POST", "/api/v1/ops/count-plans/{no}/approve", action::COUNT_APPROVAL),
+    ("POST", "/api/v1/ops/count-plans", action::COUNT_PLAN),
     ("POST", "/api/v1/ops/waves", action::WAVE_RELEASE),
     ("POST", "/api/v1/ops/outbound-orders/{no}/interception", action::INTERCEPTION),
     ("POST", "/api/v1/webhooks", action::WEBHOOK_CREATE),

@@ -163,7 +163,7 @@ pub struct GradeView {
 
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct DiscrepancyView {
+pub struct ReturnDiscrepancyView {
     pub sku: String,
     pub announced: i64,
     pub received: i64,
@@ -176,7 +176,7 @@ pub struct ReturnDetailView {
     pub items: Vec<ReturnItemView>,
     pub grades: Vec<GradeView>,
     /// Announced against received, per SKU where they differ.
-    pub discrepancies: Vec<DiscrepancyView>,
+    pub discrepancies: Vec<ReturnDiscrepancyView>,
 }
 
 impl From<ReturnDetail> for ReturnDetailView {
@@ -200,7 +200,7 @@ impl From<ReturnDetail> for ReturnDetailView {
             discrepancies: d
                 .discrepancies
                 .into_iter()
-                .map(|(sku, announced, received)| DiscrepancyView { sku, announced, received })
+                .map(|(sku, announced, received)| ReturnDiscrepancyView { sku, announced, received })
                 .collect(),
         }
     }

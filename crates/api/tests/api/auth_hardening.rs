@@ -221,12 +221,20 @@ async fn every_privileged_route_of_the_document_leaves_its_entry() {
     let hook = hook.ok()["id"].as_str().unwrap().to_owned();
     let location = s.storage_location(&admin, 0).await;
     let pair = s.token_pair("demo-app", "demo-secret").await;
+    // A counted plan to approve (A-03-03-1 holds DEMO-0002).
+    let counted = json!({"warehouseCode": "US-LA01", "scope": {"locations": ["A-03-03-1"]}});
+    let counted = s.post("/api/v1/ops/count-plans", &admin, &counted).await.ok().clone();
+    let task = counted["tasks"][0]["id"].as_i64().unwrap();
+    let entry = json!({"lines": [{"sku": "DEMO-0002", "quantity": 30}]});
+    s.post(&format!("/api/v1/ops/count-tasks/{task}/entries"), &admin, &entry).await.ok();
+    let counted_no = counted["planNo"].as_str().unwrap().to_owned();
     let throwaway = s.customer().await;
 
     // Deletion last: the rest of the webhook's calls need it.
     privileged.sort_by_key(|(method, _, _)| method == "delete");
     for (method, path, action) in &privileged {
-        let url = path.replace("{id}", &hook).replace("{no}", &waved);
+        let no = if path.contains("count-plans") { &counted_no } else { &waved };
+        let url = path.replace("{id}", &hook).replace("{no}", no);
         let (token, body): (Option<&str>, Option<Value>) = match (method.as_str(), path.as_str()) {
             ("post", "/api/v1/auth/token") => (None, Some(json!({"appId": "demo-app", "appSecret": "demo-secret"}))),
             ("post", "/api/v1/auth/refresh") => (None, Some(json!({"refreshToken": pair["refreshToken"]}))),
@@ -243,6 +251,10 @@ async fn every_privileged_route_of_the_document_leaves_its_entry() {
                             "lines": [{"sku": "DEMO-0001", "locationCode": "C-02-02-1", "fromCondition": "GOOD",
                                        "toCondition": "REFURBISHED", "quantity": 1}]})),
             ),
+            ("post", "/api/v1/ops/count-plans") => {
+                (Some(&admin), Some(json!({"warehouseCode": "US-LA01", "scope": {"locations": ["C-02-02-1"]}})))
+            }
+            ("post", "/api/v1/ops/count-plans/{no}/approve") => (Some(&admin), None),
             ("post", "/api/v1/ops/waves") => {
                 (Some(&admin), Some(json!({"warehouseCode": "US-LA01", "orderNos": [order_no]})))
             }

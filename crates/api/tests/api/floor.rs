@@ -14,11 +14,6 @@ async fn stock(s: &Server, seller: &str, sku: &str, condition: &str) -> (i64, i6
     (n("total"), n("available"), n("reserved"))
 }
 
-async fn events_of(s: &Server, seller: &str, event_type: &str) -> Vec<Value> {
-    let feed = s.get(&format!("/api/v1/events?types={event_type}&limit=500"), seller).await;
-    feed.ok()["events"].as_array().unwrap().clone()
-}
-
 #[tokio::test]
 async fn a_move_takes_units_from_one_location_to_another_through_the_ledger() {
     let s = start().await;
@@ -44,8 +39,7 @@ async fn a_move_takes_units_from_one_location_to_another_through_the_ledger() {
     assert_eq!((entry["targetBefore"].as_i64(), entry["targetAfter"].as_i64()), (Some(0), Some(4)));
     assert_eq!(entry["lotCode"], "L1");
     // The seller hears of it, with the stock after the move.
-    let moved = events_of(&s, &seller, "inventory.moved").await;
-    let event = moved.iter().find(|e| e["data"]["documentNo"] == document_no.as_str()).expect("inventory.moved");
+    let event = s.event(&seller, "inventory.moved", &document_no).await;
     assert_eq!(event["data"]["lines"][0]["fromLocationCode"], from.as_str());
     assert_eq!(event["data"]["skuList"][0]["total"], before.0);
     // More than is there is refused and writes nothing.
@@ -111,8 +105,7 @@ async fn a_conversion_changes_the_condition_where_the_units_lie() {
     assert_eq!(entries.len(), 2);
     assert!(entries.iter().any(|e| e["target"] == "@CONVERSION" && e["condition"] == "GOOD"));
     assert!(entries.iter().any(|e| e["source"] == "@CONVERSION" && e["condition"] == "REFURBISHED"));
-    let converted = events_of(&s, &seller, "inventory.converted").await;
-    let event = converted.iter().find(|e| e["data"]["documentNo"] == document_no.as_str()).expect("an event");
+    let event = s.event(&seller, "inventory.converted", &document_no).await;
     assert_eq!(event["data"]["skuList"][0]["nonGood"], 1);
     assert_eq!(event["data"]["lines"][0]["toCondition"], "REFURBISHED");
     // To itself, more than there is, an unknown condition: refused.

@@ -168,6 +168,27 @@ impl Server {
         self.token_pair(&creds.app_id, &creds.app_secret).await["accessToken"].as_str().unwrap().to_owned()
     }
 
+    /// The event of `event_type` about `document_no` from the caller's
+    /// feed. The feed shows an event once no older transaction of the
+    /// cluster is still running (PostgreSQL's snapshot xmin is
+    /// cluster-wide, and tests run in parallel), so it is polled briefly.
+    pub async fn event(&self, token: &str, event_type: &str, document_no: &str) -> Value {
+        for _ in 0..200 {
+            let feed = self.get(&format!("/api/v1/events?types={event_type}&limit=500"), token).await;
+            let found = feed.ok()["events"].as_array().and_then(|events| {
+                events
+                    .iter()
+                    .find(|e| e["data"]["documentNo"] == document_no || e["data"]["orderNo"] == document_no)
+                    .cloned()
+            });
+            if let Some(event) = found {
+                return event;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("no {event_type} event about {document_no}");
+    }
+
     /// The demo admin's access token.
     pub async fn staff(&self) -> String {
         self.login("admin", "admin").await

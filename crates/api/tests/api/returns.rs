@@ -72,9 +72,7 @@ async fn an_announced_return_arrives_is_graded_and_completes_into_stock_by_condi
     assert_eq!(entries.iter().filter(|e| e["source"] == "@CUSTOMER_RETURNED").count(), 2);
     assert!(entries.iter().any(|e| e["target"] == "QC-01" && e["condition"] == "DEFECTIVE"), "{entries:?}");
     // The event carries JF's return data.
-    let feed = s.get("/api/v1/events?types=return.completed", &seller).await;
-    let event = feed.ok()["events"].as_array().unwrap().iter().find(|e| e["data"]["orderNo"] == no.as_str()).cloned();
-    let event = event.expect("return.completed");
+    let event = s.event(&seller, "return.completed", &no).await;
     assert_eq!(event["data"]["erpNo"], "RMA-1");
     assert_eq!(event["data"]["skuList"][0], json!({"sku": "DEMO-0001", "num": 2, "badNum": 1}));
     let detail = s.get(&format!("/api/v1/return-orders/{no}"), &seller).await;

@@ -51,6 +51,8 @@ async fn an_operator_cannot_adjust_stock_and_an_admin_can() {
 struct LaDocuments {
     inbound_no: String,
     return_no: String,
+    count_plan_no: String,
+    count_task_id: i64,
     outbound_no: String,
     batch_id: i64,
     tracking_no: String,
@@ -79,7 +81,11 @@ async fn la_documents(s: &Server, seller: &str, admin: &str) -> LaDocuments {
         "items": [{"sku": "DEMO-0001", "quantity": 1}]});
     let return_no = s.post("/api/v1/return-orders", seller, &rma).await.ok()["orderNo"].as_str().unwrap().to_owned();
     let location = s.storage_location(admin, 0).await;
-    LaDocuments { inbound_no, return_no, outbound_no, batch_id, tracking_no, location }
+    let plan = json!({"warehouseCode": "US-LA01", "scope": {"locations": ["A-03-03-1"]}});
+    let plan = s.post("/api/v1/ops/count-plans", admin, &plan).await.ok().clone();
+    let count_plan_no = plan["planNo"].as_str().unwrap().to_owned();
+    let count_task_id = plan["tasks"][0]["id"].as_i64().unwrap();
+    LaDocuments { inbound_no, return_no, count_plan_no, count_task_id, outbound_no, batch_id, tracking_no, location }
 }
 
 /// A concrete call of a staff operation on US-LA01's documents: path,
@@ -92,13 +98,15 @@ fn concrete(path: &str, method: &str, d: &LaDocuments) -> (String, Option<Value>
                 &d.inbound_no
             } else if path.contains("return") {
                 &d.return_no
+            } else if path.contains("count-plans") {
+                &d.count_plan_no
             } else {
                 &d.outbound_no
             },
         )
         .replace("{code}", &d.inbound_no)
         .replace("{scan}", &d.return_no)
-        .replace("{id}", &d.batch_id.to_string())
+        .replace("{id}", &if path.contains("count-tasks") { d.count_task_id } else { d.batch_id }.to_string())
         .replace("{tracking_no}", &d.tracking_no);
     let with_query = match (method, path) {
         (
@@ -135,6 +143,9 @@ fn concrete(path: &str, method: &str, d: &LaDocuments) -> (String, Option<Value>
         "/api/v1/ops/return-orders/{scan}/arrive" | "/api/v1/ops/return-orders/{no}/complete" => Some(json!({})),
         "/api/v1/ops/return-orders/{no}/grade" => Some(json!({"lines": [{"sku": "DEMO-0001", "quantity": 1,
             "condition": "GOOD", "disposition": "RESTOCK"}]})),
+        "/api/v1/ops/count-plans" => Some(json!({"warehouseCode": "US-LA01", "scope": {"locations": [d.location]}})),
+        "/api/v1/ops/count-plans/{no}/approve" => Some(json!({})),
+        "/api/v1/ops/count-tasks/{id}/entries" => Some(json!({"lines": [{"sku": "DEMO-0002", "quantity": 1}]})),
         "/api/v1/ops/moves" => Some(json!({"warehouseCode": "US-LA01", "lines": [{"sku": "DEMO-0001",
             "fromLocationCode": d.location, "toLocationCode": "C-02-02-1", "quantity": 1}]})),
         "/api/v1/ops/conversions" => {

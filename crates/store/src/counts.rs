@@ -1,0 +1,239 @@
+//! Count plans, their sheets (one per location and round) and entries.
+
+use sqlx::{AnyConnection, FromRow};
+
+use haicang_core::ledger::Condition;
+
+use crate::db::lock_clause;
+use crate::{StoreError, WriteTx};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct CountPlanRow {
+    pub count_plan_id: i64,
+    pub plan_no: String,
+    pub warehouse_id: i64,
+    pub warehouse_code: String,
+    pub blind: i64,
+    pub recount_threshold: Option<i64>,
+    pub scope: String,
+    pub status: String,
+    pub created_at: i64,
+    pub approved_at: Option<i64>,
+}
+
+const PLAN_COLUMNS: &str = "p.count_plan_id, p.plan_no, p.warehouse_id, w.code AS warehouse_code, p.blind, \
+     p.recount_threshold, p.scope, p.status, p.created_at, p.approved_at";
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_plan(
+    tx: &mut WriteTx,
+    plan_no: &str,
+    warehouse_id: i64,
+    blind: bool,
+    recount_threshold: Option<i64>,
+    scope: &str,
+    staff_id: i64,
+    now: i64,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO count_plan (plan_no, warehouse_id, blind, recount_threshold, scope, status, staff_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 'OPEN', $6, $7) RETURNING count_plan_id",
+    )
+    .bind(plan_no)
+    .bind(warehouse_id)
+    .bind(i64::from(blind))
+    .bind(recount_threshold)
+    .bind(scope)
+    .bind(staff_id)
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await?)
+}
+
+pub async fn find_plan(conn: &mut AnyConnection, plan_no: &str) -> Result<Option<CountPlanRow>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {PLAN_COLUMNS} FROM count_plan p JOIN warehouse w ON w.warehouse_id = p.warehouse_id \
+         WHERE p.plan_no = $1"
+    ))
+    .bind(plan_no)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// The plan locked for approval.
+pub async fn lock_plan(tx: &mut WriteTx, plan_no: &str) -> Result<Option<CountPlanRow>, StoreError> {
+    let sql = format!("SELECT count_plan_id FROM count_plan WHERE plan_no = $1{}", lock_clause(tx.engine()));
+    let id: Option<i64> = sqlx::query_scalar(&sql).bind(plan_no).fetch_optional(tx.conn()).await?;
+    match id {
+        None => Ok(None),
+        Some(_) => find_plan(tx.conn(), plan_no).await,
+    }
+}
+
+pub async fn approve_plan(tx: &mut WriteTx, count_plan_id: i64, staff_id: i64, now: i64) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE count_plan SET status = 'APPROVED', approved_by = $1, approved_at = $2 WHERE count_plan_id = $3",
+    )
+    .bind(staff_id)
+    .bind(now)
+    .bind(count_plan_id)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+pub async fn insert_sheet(
+    tx: &mut WriteTx,
+    count_plan_id: i64,
+    location_id: i64,
+    round: i64,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO count_sheet (count_plan_id, location_id, round, status) VALUES ($1, $2, $3, 'OPEN') \
+         RETURNING count_sheet_id",
+    )
+    .bind(count_plan_id)
+    .bind(location_id)
+    .bind(round)
+    .fetch_one(tx.conn())
+    .await?)
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct SheetRow {
+    pub count_sheet_id: i64,
+    pub count_plan_id: i64,
+    pub plan_no: String,
+    pub plan_status: String,
+    pub blind: i64,
+    pub recount_threshold: Option<i64>,
+    pub warehouse_id: i64,
+    pub warehouse_code: String,
+    pub location_id: i64,
+    pub location_code: String,
+    pub round: i64,
+    pub status: String,
+    pub counter: Option<String>,
+}
+
+const SHEET_SELECT: &str = "SELECT s.count_sheet_id, s.count_plan_id, p.plan_no, p.status AS plan_status, p.blind, \
+     p.recount_threshold, p.warehouse_id, w.code AS warehouse_code, s.location_id, l.code AS location_code, s.round, \
+     s.status, s.counter FROM count_sheet s JOIN count_plan p ON p.count_plan_id = s.count_plan_id \
+     JOIN warehouse w ON w.warehouse_id = p.warehouse_id JOIN location l ON l.location_id = s.location_id";
+
+pub async fn sheets_of_plan(conn: &mut AnyConnection, count_plan_id: i64) -> Result<Vec<SheetRow>, StoreError> {
+    Ok(sqlx::query_as(&format!("{SHEET_SELECT} WHERE s.count_plan_id = $1 ORDER BY l.code, s.round"))
+        .bind(count_plan_id)
+        .fetch_all(conn)
+        .await?)
+}
+
+/// A sheet, locked while its count is entered (two counters entering the
+/// same sheet at once: the second waits, then finds it COUNTED).
+pub async fn lock_sheet(tx: &mut WriteTx, count_sheet_id: i64) -> Result<Option<SheetRow>, StoreError> {
+    let sql = format!("SELECT count_sheet_id FROM count_sheet WHERE count_sheet_id = $1{}", lock_clause(tx.engine()));
+    let id: Option<i64> = sqlx::query_scalar(&sql).bind(count_sheet_id).fetch_optional(tx.conn()).await?;
+    if id.is_none() {
+        return Ok(None);
+    }
+    Ok(sqlx::query_as(&format!("{SHEET_SELECT} WHERE s.count_sheet_id = $1"))
+        .bind(count_sheet_id)
+        .fetch_optional(tx.conn())
+        .await?)
+}
+
+/// Locations among `location_ids` on an open sheet of an open plan.
+pub async fn locations_being_counted(tx: &mut WriteTx, location_ids: &[i64]) -> Result<Vec<String>, StoreError> {
+    let mut taken = Vec::new();
+    for id in location_ids {
+        let code: Option<String> = sqlx::query_scalar(
+            "SELECT l.code FROM count_sheet s JOIN count_plan p ON p.count_plan_id = s.count_plan_id \
+             JOIN location l ON l.location_id = s.location_id \
+             WHERE s.location_id = $1 AND p.status = 'OPEN' LIMIT 1",
+        )
+        .bind(*id)
+        .fetch_optional(tx.conn())
+        .await?;
+        taken.extend(code);
+    }
+    Ok(taken)
+}
+
+pub async fn mark_counted(tx: &mut WriteTx, count_sheet_id: i64, counter: &str, now: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE count_sheet SET status = 'COUNTED', counter = $1, counted_at = $2 WHERE count_sheet_id = $3")
+        .bind(counter)
+        .bind(now)
+        .bind(count_sheet_id)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct EntryRow {
+    pub count_sheet_id: i64,
+    pub customer_id: i64,
+    pub customer_code: String,
+    pub product_id: i64,
+    pub sku: String,
+    #[sqlx(try_from = "String")]
+    pub condition: Condition,
+    pub counted: i64,
+    pub expected: i64,
+    pub declared_value_micros: Option<i64>,
+}
+
+pub async fn insert_entry(tx: &mut WriteTx, count_sheet_id: i64, e: &EntryRow) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO count_entry (count_sheet_id, customer_id, product_id, condition, counted, expected) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(count_sheet_id)
+    .bind(e.customer_id)
+    .bind(e.product_id)
+    .bind(e.condition.as_str())
+    .bind(e.counted)
+    .bind(e.expected)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+pub async fn entries_of_plan(conn: &mut AnyConnection, count_plan_id: i64) -> Result<Vec<EntryRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT e.count_sheet_id, e.customer_id, c.code AS customer_code, e.product_id, p.sku, e.condition, \
+         e.counted, e.expected, p.declared_value_micros FROM count_entry e \
+         JOIN count_sheet s ON s.count_sheet_id = e.count_sheet_id JOIN customer c ON c.customer_id = e.customer_id \
+         JOIN product p ON p.product_id = e.product_id WHERE s.count_plan_id = $1 ORDER BY e.count_sheet_id",
+    )
+    .bind(count_plan_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// What the books hold at a location, per seller, product and condition
+/// (summed over lots).
+#[derive(Debug, Clone, FromRow)]
+pub struct BookRow {
+    pub customer_id: i64,
+    pub customer_code: String,
+    pub product_id: i64,
+    pub sku: String,
+    pub barcode: String,
+    #[sqlx(try_from = "String")]
+    pub condition: Condition,
+    pub units: i64,
+}
+
+pub async fn book_stock_at(tx: &mut WriteTx, location_id: i64) -> Result<Vec<BookRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT b.customer_id, c.code AS customer_code, b.product_id, p.sku, p.barcode, b.condition, \
+         CAST(SUM(b.quantity) AS BIGINT) AS units \
+         FROM stock_balance b JOIN customer c ON c.customer_id = b.customer_id \
+         JOIN product p ON p.product_id = b.product_id WHERE b.location_id = $1 AND b.quantity > 0 \
+         GROUP BY b.customer_id, c.code, b.product_id, p.sku, p.barcode, b.condition",
+    )
+    .bind(location_id)
+    .fetch_all(tx.conn())
+    .await?)
+}
