@@ -14,6 +14,28 @@ pub const INVENTORY_ADJUSTED: &str = "inventory.adjusted";
 /// Most events one read returns.
 pub const EVENTS_PAGE_MAX: i64 = 500;
 
+/// A seller's stock of these products after a change, per SKU, as JF's
+/// webhooks report it: `{sku, total, locked, available, nonGood}`
+/// (available counts GOOD units only).
+pub(crate) async fn stock_after(
+    tx: &mut WriteTx,
+    customer_id: i64,
+    warehouse_id: i64,
+    products: impl IntoIterator<Item = (i64, String)>,
+) -> Result<Vec<Value>, AppError> {
+    let mut seen = std::collections::BTreeMap::new();
+    for (product_id, sku) in products {
+        seen.insert(product_id, sku);
+    }
+    let mut out = Vec::with_capacity(seen.len());
+    for (product_id, sku) in seen {
+        let s = haicang_store::stock::sku_stock(tx, customer_id, warehouse_id, product_id).await?;
+        out.push(json!({"sku": sku, "total": s.total, "locked": s.reserved,
+                        "available": s.total - s.reserved - s.non_good, "nonGood": s.non_good}));
+    }
+    Ok(out)
+}
+
 /// Writes `{id, type, occurredAt, customerCode, warehouseCode, data}`.
 pub(crate) async fn emit(
     tx: &mut WriteTx,

@@ -265,12 +265,7 @@ impl Report {
         now: i64,
     ) -> Result<(), AppError> {
         for (owner, OwnerReport { customer_code: code, lines, skus }) in self.per_owner {
-            let mut sku_list = Vec::new();
-            for (product_id, sku) in skus {
-                let s = stock::sku_stock(tx, owner, w.warehouse_id, product_id).await?;
-                sku_list.push(json!({"sku": sku, "total": s.total, "locked": s.reserved,
-                    "available": s.total - s.reserved - s.non_good, "nonGood": s.non_good}));
-            }
+            let sku_list = events::stock_after(tx, owner, w.warehouse_id, skus).await?;
             let data = json!({"documentNo": document_no, "warehouseCode": w.code, "lines": lines, "skuList": sku_list});
             events::emit(tx, (owner, &code), event_type, &w.code, data, now).await?;
         }

@@ -314,7 +314,11 @@ impl App {
         }
         for (owner, lines) in reported {
             let code = known_customers.iter().find(|(_, id)| **id == owner).map(|(c, _)| c.as_str()).unwrap_or("");
-            let data = serde_json::json!({"documentNo": document_no, "reason": cmd.reason, "lines": lines});
+            let mine = known_products.iter().filter(|((o, _), _)| *o == owner);
+            let products: Vec<(i64, String)> = mine.map(|(_, p)| (p.product_id, p.sku.clone())).collect();
+            let stock = events::stock_after(&mut tx, owner, w.warehouse_id, products).await?;
+            let data = serde_json::json!({"documentNo": document_no, "reason": cmd.reason, "lines": lines,
+                                          "stock": stock});
             events::emit(&mut tx, (owner, code), events::INVENTORY_ADJUSTED, &w.code, data, now).await?;
         }
         let detail = serde_json::json!({"warehouse": w.code, "reason": cmd.reason, "lines": cmd.lines.len(),

@@ -123,3 +123,29 @@ async fn a_conversion_changes_the_condition_where_the_units_lie() {
     let trail = s.get("/api/v1/ops/audit?action=inventory.convert", &staff).await;
     assert_eq!(trail.ok()["items"][0]["target"], document_no.as_str());
 }
+
+#[tokio::test]
+async fn adjustments_and_orders_report_the_stock_after_them_as_jf_does() {
+    let s = start().await;
+    let seller = s.customer().await;
+    let staff = s.staff().await;
+    s.post("/api/v1/products", &seller, &product()).await.ok();
+    let at = s.storage_location(&staff, 0).await;
+    let adjusted = s.adjust(&staff, "DEMO", json!([{"sku": "BAR-TEST-1", "locationCode": at, "quantity": 7}])).await;
+    let event = s.event(&seller, "inventory.adjusted", &adjusted).await;
+    assert_eq!(
+        event["data"]["stock"],
+        json!([{"sku": "BAR-TEST-1", "total": 7, "locked": 0, "available": 7, "nonGood": 0}])
+    );
+    let three = order("STOCK-1", json!([{"sku": "BAR-TEST-1", "quantity": 3}]));
+    let order_no =
+        s.post("/api/v1/outbound-orders", &seller, &three).await.ok()["orderNo"].as_str().unwrap().to_owned();
+    let event = s.event(&seller, "order.created", &order_no).await;
+    assert_eq!(event["data"]["stock"][0]["locked"], 3);
+    assert_eq!(event["data"]["stock"][0]["available"], 4);
+    s.call(reqwest::Method::POST, &format!("/api/v1/outbound-orders/{order_no}/cancel"), Some(&seller), None, None)
+        .await
+        .ok();
+    let event = s.event(&seller, "order.cancelled", &order_no).await;
+    assert_eq!(event["data"]["stock"][0]["available"], 7);
+}

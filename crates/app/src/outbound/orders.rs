@@ -134,11 +134,19 @@ impl App {
         if label.is_some() {
             store::add_event(&mut tx, order_id, "LABEL_CREATED", "Seller label received", None, now, now).await?;
         }
+        let stock = events::stock_after(
+            &mut tx,
+            customer.customer_id,
+            w.warehouse_id,
+            lines.iter().map(|(p, _, _)| (p.product_id, p.sku.clone())),
+        )
+        .await?;
         let data = json!({
             "orderNo": order_no,
             "erpNo": reference,
             "status": OutboundStatus::Created.as_str(),
             "skuList": lines.iter().map(|(p, q, kit)| json!({"sku": p.sku, "quantity": q, "kitSku": kit})).collect::<Vec<_>>(),
+            "stock": stock,
         });
         events::emit(&mut tx, (customer.customer_id, &customer.customer_code), ORDER_CREATED, &w.code, data, now)
             .await?;
@@ -231,8 +239,16 @@ impl App {
                     unwind(&mut tx, &order, operator, "cancelled", now).await?;
                     let change = OrderChange { intercept_reason: reason, ..Default::default() };
                     store::change_order(&mut tx, &order, OutboundStatus::Cancelled.as_str(), &change, now).await?;
+                    let lines = store::lines(tx.conn(), order.outbound_order_id).await?;
+                    let stock = events::stock_after(
+                        &mut tx,
+                        order.customer_id,
+                        order.warehouse_id,
+                        lines.into_iter().map(|l| (l.product_id, l.sku)),
+                    )
+                    .await?;
                     let data = json!({"orderNo": order.order_no, "erpNo": order.customer_reference,
-                                      "status": "CANCELLED", "reason": reason});
+                                      "status": "CANCELLED", "reason": reason, "stock": stock});
                     emit(&mut tx, &order, ORDER_CANCELLED, data, now).await?;
                 }
             }
