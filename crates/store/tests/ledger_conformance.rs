@@ -155,6 +155,14 @@ async fn apply(
             let (from, to) = (&world.locations[*from as usize], &world.locations[*to as usize]);
             stock::move_units(&mut tx, i, from, to, lot_id, q, &d, now).await?;
         }
+        Op::Convert { item, location, lot, to, quantity } => {
+            let Some(q) = Quantity::new(*quantity) else { return Ok(None) };
+            let place = &world.locations[*location as usize];
+            let (old, lot_id) = (world.item(*item), world.lot(*item, *lot));
+            let new = Item { condition: *to, ..old };
+            stock::issue(&mut tx, old, place, VirtualLocation::Conversion, lot_id, q, &d, now).await?;
+            stock::receive(&mut tx, new, VirtualLocation::Conversion, place, lot_id, q, &d, now).await?;
+        }
         Op::Reserve { item, quantity } => {
             let Some(q) = Quantity::new(*quantity) else { return Ok(None) };
             let id = stock::reserve(&mut tx, world.item(*item), q, &d, now).await?;
@@ -273,6 +281,10 @@ fn op_strategy() -> impl Strategy<Value = Op> {
             .prop_map(|(item, location, lot, delta)| Op::Adjust { item, location, lot, delta }),
         2 => (item.clone(), 0..LOTS, 0..LOCATIONS, 0..LOCATIONS, 1i64..25)
             .prop_map(|(item, lot, from, to, quantity)| Op::Move { item, lot, from, to, quantity }),
+        2 => (item.clone(), 0..LOCATIONS, 0..LOTS, 1i64..20).prop_map(|(item, location, lot, quantity)| {
+            let to = if item.condition == Condition::Good { Condition::Defective } else { Condition::Good };
+            Op::Convert { item, location, lot, to, quantity }
+        }),
         3 => (item, 1i64..30).prop_map(|(item, quantity)| Op::Reserve { item, quantity }),
         1 => (0usize..10).prop_map(|reservation| Op::Void { reservation }),
         2 => (0usize..10, proptest::collection::vec((0..LOCATIONS, 0..LOTS, 1i64..15), 0..3)).prop_map(

@@ -68,6 +68,15 @@ pub enum Op {
         to: u32,
         quantity: i64,
     },
+    /// Free units change condition where they lie: the old condition is
+    /// issued to `@CONVERSION` and the new one received from it.
+    Convert {
+        item: ItemKey,
+        location: u32,
+        lot: u32,
+        to: Condition,
+        quantity: i64,
+    },
     Reserve {
         item: ItemKey,
         quantity: i64,
@@ -149,6 +158,19 @@ impl Ledger {
                 self.balances.insert(source, take_from_location(self.balance(source), q)?);
                 self.balances.insert(target, put_to_location(self.balance(target), q)?);
                 self.record(*item, *lot, Place::Real(*from), Place::Real(*to), q);
+            }
+            Op::Convert { item, location, lot, to, quantity: n } => {
+                let q = quantity(*n)?;
+                let conversion = Place::Virtual(VirtualLocation::Conversion);
+                let old = BalanceKey { item: *item, location: *location, lot: *lot };
+                let new_item = ItemKey { condition: *to, ..*item };
+                let new = BalanceKey { item: new_item, ..old };
+                self.summaries.insert(*item, self.summary(*item).issue(q)?);
+                self.balances.insert(old, take_from_location(self.balance(old), q)?);
+                self.record(*item, *lot, Place::Real(*location), conversion, q);
+                self.summaries.insert(new_item, self.summary(new_item).receive(q)?);
+                self.balances.insert(new, put_to_location(self.balance(new), q)?);
+                self.record(new_item, *lot, conversion, Place::Real(*location), q);
             }
             Op::Reserve { item, quantity: n } => {
                 let q = quantity(*n)?;

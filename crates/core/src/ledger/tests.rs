@@ -20,6 +20,10 @@ fn op_strategy() -> impl Strategy<Value = Op> {
             to,
             quantity
         }),
+        (item.clone(), 0u32..3, 0u32..2, 1i64..30).prop_map(|(item, location, lot, quantity)| {
+            let to = if item.condition == Condition::Good { Condition::Defective } else { Condition::Good };
+            Op::Convert { item, location, lot, to, quantity }
+        }),
         (item, 1i64..40).prop_map(|(item, quantity)| Op::Reserve { item, quantity }),
         (0usize..8).prop_map(|reservation| Op::Void { reservation }),
         (0usize..8, proptest::collection::vec((0u32..3, 0u32..2, 1i64..20), 0..3)).prop_map(|(reservation, picks)| {
