@@ -1,5 +1,7 @@
-//! Crash safety: order creation and cancellation by sellers, and waves,
-//! picks, packing and shipping by staff, run against `haicang serve` while
+//! Crash safety: order creation and cancellation by sellers, waves,
+//! picks, packing and shipping by staff, and returns (announce, arrive,
+//! grade, complete) and counts (plan, count, approve), run against
+//! `haicang serve` while
 //! the process is killed with SIGKILL several times and restarted. Afterwards every acknowledged order exists with its
 //! acknowledged state, the ledger invariants hold, and every event of a
 //! committed change reaches the webhook receiver.
@@ -111,6 +113,55 @@ async fn ship_some(
     Ok(())
 }
 
+async fn post_json(http: &reqwest::Client, url: String, token: &str, body: Value) -> Result<Value, reqwest::Error> {
+    http.post(url).bearer_auth(token).json(&body).send().await?.json().await
+}
+
+/// One return from announcement to completion and one count from plan to
+/// approval; what the server acknowledged as COMPLETED / APPROVED is
+/// recorded. Counts rotate over the demo SKUs' locations so that a plan a
+/// kill left open blocks only its own.
+async fn return_and_count(
+    http: &reqwest::Client,
+    base: &str,
+    seller: &str,
+    cycle: usize,
+    acknowledged: &Mutex<Vec<(String, String)>>,
+) -> Result<(), reqwest::Error> {
+    let login =
+        post_json(http, format!("{base}/api/v1/staff/login"), "", json!({"username": "admin", "password": "admin"}));
+    let login = login.await?;
+    let Some(staff) = login["data"]["accessToken"].as_str() else { return Ok(()) };
+    let rma = json!({"warehouseCode": "US-LA01", "customerReference": format!("CRASH-RMA-{cycle}"),
+                     "items": [{"sku": "DEMO-0007", "quantity": 1}]});
+    let created = post_json(http, format!("{base}/api/v1/return-orders"), seller, rma).await?;
+    if let Some(no) = created["data"]["orderNo"].as_str() {
+        post_json(http, format!("{base}/api/v1/ops/return-orders/{no}/arrive"), staff, json!({})).await?;
+        let grade =
+            json!({"lines": [{"sku": "DEMO-0007", "quantity": 1, "condition": "GOOD", "disposition": "RESTOCK"}]});
+        post_json(http, format!("{base}/api/v1/ops/return-orders/{no}/grade"), staff, grade).await?;
+        let done = post_json(http, format!("{base}/api/v1/ops/return-orders/{no}/complete"), staff, json!({})).await?;
+        if done["code"] == 0 {
+            acknowledged.lock().unwrap().push((no.to_owned(), "COMPLETED".to_owned()));
+        }
+    }
+    let sku = format!("DEMO-{:04}", 10 + cycle % 20);
+    let scope = json!({"warehouseCode": "US-LA01", "scope": {"skus": [sku]}});
+    let plan = post_json(http, format!("{base}/api/v1/ops/count-plans"), staff, scope).await?;
+    let Some(plan_no) = plan["data"]["planNo"].as_str() else { return Ok(()) };
+    for task in plan["data"]["tasks"].as_array().cloned().unwrap_or_default() {
+        // Counted above the books: a gain, so the stock never drains.
+        let entry = json!({"lines": [{"sku": sku, "quantity": 1000}]});
+        post_json(http, format!("{base}/api/v1/ops/count-tasks/{}/entries", task["id"]), staff, entry).await?;
+    }
+    let approved =
+        post_json(http, format!("{base}/api/v1/ops/count-plans/{plan_no}/approve"), staff, json!({})).await?;
+    if approved["code"] == 0 {
+        acknowledged.lock().unwrap().push((plan_no.to_owned(), "APPROVED".to_owned()));
+    }
+    Ok(())
+}
+
 fn order(reference: &str) -> Value {
     json!({"warehouseCode": "US-LA01", "shippingServiceCode": "UPS-GND", "customerReference": reference,
            "platform": "OTHER", "recipient": {"name": "Crash Test", "country": "US", "state": "CA",
@@ -209,6 +260,19 @@ async fn acknowledged_orders_and_their_events_survive_sigkill() {
             }
         })
     };
+    // Returns and counts meanwhile.
+    let floor_acks: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+    let floor = {
+        let (http, base, t, acks, stop) = (http.clone(), base.clone(), t.clone(), floor_acks.clone(), stop.clone());
+        tokio::spawn(async move {
+            let mut cycle = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                cycle += 1;
+                let _ = return_and_count(&http, &base, &t, cycle, &acks).await;
+                tokio::time::sleep(Duration::from_millis(30)).await;
+            }
+        })
+    };
     for _ in 0..3 {
         tokio::time::sleep(Duration::from_millis(700)).await;
         server.kill().unwrap(); // SIGKILL
@@ -223,6 +287,7 @@ async fn acknowledged_orders_and_their_events_survive_sigkill() {
         c.await.unwrap();
     }
     shipper.await.unwrap();
+    floor.await.unwrap();
 
     // Every acknowledged order exists, in its last acknowledged state.
     let acked = acknowledged.lock().unwrap().clone();
@@ -253,6 +318,23 @@ async fn acknowledged_orders_and_their_events_survive_sigkill() {
         if ["CANCELLED", "SHIPPED"].contains(status) {
             assert_eq!(v["data"]["status"].as_str(), Some(*status), "{no}: {v}");
         }
+    }
+
+    // Acknowledged returns stay completed and approved counts approved.
+    let floor_acks = floor_acks.lock().unwrap().clone();
+    eprintln!("{} returns and counts acknowledged under the kills", floor_acks.len());
+    assert!(!floor_acks.is_empty(), "the returns and counts load ran");
+    let login =
+        post_json(&http, format!("{base}/api/v1/staff/login"), "", json!({"username": "admin", "password": "admin"}));
+    let staff = login.await.unwrap()["data"]["accessToken"].as_str().unwrap().to_owned();
+    for (no, status) in &floor_acks {
+        let (url, token, pointer) = if no.starts_with("RT") {
+            (format!("{base}/api/v1/return-orders/{no}"), &t, "/data/order/status")
+        } else {
+            (format!("{base}/api/v1/ops/count-plans/{no}"), &staff, "/data/status")
+        };
+        let v: Value = http.get(url).bearer_auth(token).send().await.unwrap().json().await.unwrap();
+        assert_eq!(v.pointer(pointer).and_then(Value::as_str), Some(status.as_str()), "{no}: {v}");
     }
 
     // The ledger's invariants, straight from the database.
