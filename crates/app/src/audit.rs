@@ -50,6 +50,7 @@ pub mod action {
     pub const CONVERSION: &str = "inventory.convert";
     pub const COUNT_APPROVAL: &str = "inventory.count_approve";
     pub const COUNT_PLAN: &str = "inventory.count_plan";
+    pub const REPLENISHMENT_RULES: &str = "inventory.replenishment_rules";
     pub const WAVE_RELEASE: &str = "outbound.wave";
     pub const INTERCEPTION: &str = "outbound.interception";
     pub const WEBHOOK_CREATE: &str = "webhook.create";

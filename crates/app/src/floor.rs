@@ -317,7 +317,7 @@ impl App {
                 reason: reason.map(str::to_owned),
             };
             for (lot_id, n, lot_code) in &takes {
-                check_destination(&mut tx, &to, owner, &product, *lot_id, line.condition, *n).await?;
+                check_destination(&mut tx, &to, owner, &product, *lot_id, line.condition, *n, true).await?;
                 stock::move_units(&mut tx, item, &from_place, &to_place, *lot_id, units(*n)?, &doc, now)
                     .await
                     .map_err(|e| AppError::from_store_for_sku(e, &line.sku))?;

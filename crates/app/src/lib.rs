@@ -21,6 +21,7 @@ pub mod idempotency;
 pub mod inbound;
 pub mod inventory;
 pub mod outbound;
+pub mod replenishment;
 pub mod returns;
 pub mod warehouses;
 pub mod webhooks;
@@ -253,6 +254,7 @@ pub mod query {
     };
     pub use haicang_store::product::{ProductFilter, ProductRow};
     pub use haicang_store::returns::{GradeRow, ReturnFilter, ReturnLineRow, ReturnOrderRow};
+    pub use haicang_store::stock::ReplenishmentRow;
     pub use haicang_store::stock::{InventoryRow, LotRow, MovementFilter, MovementRow, SerialRow, StockFilter};
     pub use haicang_store::warehouse::{LocationFilter, LocationRow, ShippingServiceRow, WarehouseRow};
     pub use haicang_store::webhook::{DeliveryFilter, DeliveryRow, SubscriptionRow};

@@ -166,6 +166,16 @@ pub fn check(slot: &Slot, item: &Incoming, consolidating: bool) -> Result<(), In
     Ok(())
 }
 
+/// Whether `slot` may take `item` by a move: the putaway rule, except that
+/// a pick face is also replenished with its own SKU (or filled when empty),
+/// whatever the lot.
+pub fn check_move(slot: &Slot, item: &Incoming) -> Result<(), Incompatible> {
+    let face_of_this_sku = slot.kind == LocationType::PickFace
+        && item.condition == Condition::Good
+        && slot.contents.iter().all(|c| c.product_id == item.product_id);
+    check(slot, item, holds_same_lot(slot, item) || face_of_this_sku)
+}
+
 /// Whether `slot` may take `item` at all, ignoring room.
 pub fn compatible(slot: &Slot, item: &Incoming, consolidating: bool) -> bool {
     check(slot, item, consolidating).is_ok()

@@ -1074,3 +1074,89 @@ pub async fn sku_stock(
     .fetch_one(tx.conn())
     .await?)
 }
+
+// ---------------------------------------------------------- replenishment
+
+pub async fn upsert_replenishment_rule(
+    tx: &mut WriteTx,
+    warehouse_id: i64,
+    location_id: i64,
+    product_id: i64,
+    min_quantity: i64,
+    max_quantity: i64,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO replenishment_rule (location_id, product_id, warehouse_id, min_quantity, max_quantity, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (location_id, product_id) DO UPDATE SET \
+         min_quantity = excluded.min_quantity, max_quantity = excluded.max_quantity, updated_at = excluded.updated_at",
+    )
+    .bind(location_id)
+    .bind(product_id)
+    .bind(warehouse_id)
+    .bind(min_quantity)
+    .bind(max_quantity)
+    .bind(now)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// A rule with what its face holds now (GOOD units).
+#[derive(Debug, Clone, FromRow)]
+pub struct ReplenishmentRow {
+    pub location_id: i64,
+    pub location_code: String,
+    pub product_id: i64,
+    pub customer_id: i64,
+    pub customer_code: String,
+    pub sku: String,
+    pub min_quantity: i64,
+    pub max_quantity: i64,
+    pub on_face: i64,
+}
+
+pub async fn replenishment_rules(
+    conn: &mut AnyConnection,
+    warehouse_id: i64,
+) -> Result<Vec<ReplenishmentRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT r.location_id, l.code AS location_code, r.product_id, p.customer_id, c.code AS customer_code, p.sku, \
+         r.min_quantity, r.max_quantity, CAST(COALESCE((SELECT SUM(b.quantity) FROM stock_balance b \
+         WHERE b.location_id = r.location_id AND b.product_id = r.product_id AND b.condition = 'GOOD'), 0) AS BIGINT) \
+         AS on_face FROM replenishment_rule r JOIN location l ON l.location_id = r.location_id \
+         JOIN product p ON p.product_id = r.product_id JOIN customer c ON c.customer_id = p.customer_id \
+         WHERE r.warehouse_id = $1 ORDER BY l.code, p.sku",
+    )
+    .bind(warehouse_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Reserve stock of a product that may feed a face: GOOD units in enabled
+/// STORAGE and OVERFLOW locations, less what open picks hold there, per
+/// location and lot (location code, lot code and the issue-order keys).
+pub async fn reserve_stock(
+    tx: &mut WriteTx,
+    warehouse_id: i64,
+    product_id: i64,
+) -> Result<Vec<(String, String, LotStock)>, StoreError> {
+    let rows: Vec<(String, String, i64, i64, i64, Option<String>)> = sqlx::query_as(
+        "SELECT l.code, lot.lot_code, b.lot_id, b.quantity - CAST(COALESCE((SELECT SUM(a.quantity - a.picked) \
+         FROM allocation a WHERE a.location_id = b.location_id AND a.lot_id = b.lot_id AND a.product_id = b.product_id \
+         AND a.status = 'OPEN'), 0) AS BIGINT), lot.inbound_at, lot.expiry_date \
+         FROM stock_balance b JOIN location l ON l.location_id = b.location_id JOIN lot ON lot.lot_id = b.lot_id \
+         WHERE b.warehouse_id = $1 AND b.product_id = $2 AND b.condition = 'GOOD' AND b.quantity > 0 \
+         AND l.location_type IN ('STORAGE', 'OVERFLOW') AND l.status = 'ENABLED' ORDER BY l.code",
+    )
+    .bind(warehouse_id)
+    .bind(product_id)
+    .fetch_all(tx.conn())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(code, lot_code, lot_id, quantity, inbound_at, expiry_date)| {
+            (code, lot_code, LotStock { lot_id, quantity, inbound_at, expiry_date })
+        })
+        .collect())
+}

@@ -168,6 +168,15 @@ pub fn property_rules() -> Vec<(&'static str, &'static str, Value)> {
         ("ConversionLineInput", "toCondition", choice(conditions.iter().copied(), false)),
         ("ConversionLineInput", "quantity", count(1, ledger::MOVEMENT_QUANTITY_MAX)),
         ("ConversionLineInput", "serials", serials()),
+        // Replenishment.
+        ("ReplenishmentRulesInput", "warehouseCode", required_text(50)),
+        ("ReplenishmentRulesInput", "rules", items(1, haicang_app::replenishment::RULES_MAX)),
+        ("ReplenishmentRuleInput", "locationCode", json!({"type": "string", "pattern": LOCATION_PATTERN})),
+        ("ReplenishmentRuleInput", "sku", code()),
+        ("ReplenishmentRuleInput", "customerCode", required_text(50)),
+        ("ReplenishmentRuleInput", "min", count(0, 999_999)),
+        ("ReplenishmentRuleInput", "max", count(1, 1_000_000)),
+        ("ReplenishmentInput", "warehouseCode", required_text(50)),
         // Counts.
         ("CountPlanInput", "warehouseCode", required_text(50)),
         ("CountPlanInput", "recountThreshold", count(0, ledger::MOVEMENT_QUANTITY_MAX)),

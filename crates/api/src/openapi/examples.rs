@@ -51,6 +51,13 @@ pub fn request_examples() -> Vec<(&'static str, Value)> {
                            "toCondition": "REFURBISHED", "quantity": 1}]}),
         ),
         (
+            "setReplenishmentRules",
+            json!({"warehouseCode": "US-LA01", "rules": [{"locationCode": "C-02-02-1", "sku": "DEMO-0001",
+                   "customerCode": "DEMO", "min": 5, "max": 40}]}),
+        ),
+        ("planReplenishment", json!({"warehouseCode": "US-LA01"})),
+        ("confirmReplenishment", json!({"warehouseCode": "US-LA01"})),
+        (
             "createCountPlan",
             json!({"warehouseCode": "US-LA01", "scope": {"zone": "A", "aisles": [1]}, "blind": true,
                    "recountThreshold": 2}),

@@ -2,22 +2,166 @@
 
 use axum::Router;
 use axum::extract::State;
-use axum::routing::post;
+use axum::routing::{post, put};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use haicang_app::AppError;
 use haicang_app::floor::{ConversionCommand, ConversionLine, MoveCommand, MoveLine, Posted};
+use haicang_app::query::ReplenishmentRow;
+use haicang_app::replenishment::{Proposal, RuleInput};
 use haicang_core::ledger::Condition;
 
 use crate::AppState;
 use crate::envelope::Envelope;
 use crate::error::ApiError;
-use crate::extract::{JsonBody, StaffAuth};
+use crate::extract::{JsonBody, Params, StaffAuth};
 use crate::routes::condition;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/ops/moves", post(move_stock)).route("/api/v1/ops/conversions", post(convert))
+    Router::new()
+        .route("/api/v1/ops/moves", post(move_stock))
+        .route("/api/v1/ops/conversions", post(convert))
+        .route("/api/v1/ops/replenishment/rules", put(set_rules).get(rules))
+        .route("/api/v1/ops/replenishment/plan", post(replenishment_plan))
+        .route("/api/v1/ops/replenishment/confirm", post(confirm_replenishment))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReplenishmentRulesInput {
+    pub warehouse_code: String,
+    pub rules: Vec<ReplenishmentRuleInput>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReplenishmentRuleInput {
+    /// A PICK_FACE location.
+    pub location_code: String,
+    pub sku: String,
+    pub customer_code: String,
+    pub min: i64,
+    pub max: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReplenishmentInput {
+    pub warehouse_code: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplenishmentRuleView {
+    pub location_code: String,
+    pub customer_code: String,
+    pub sku: String,
+    pub min: i64,
+    pub max: i64,
+    /// GOOD units on the face now.
+    pub on_face: i64,
+}
+
+impl From<ReplenishmentRow> for ReplenishmentRuleView {
+    fn from(r: ReplenishmentRow) -> Self {
+        ReplenishmentRuleView {
+            location_code: r.location_code,
+            customer_code: r.customer_code,
+            sku: r.sku,
+            min: r.min_quantity,
+            max: r.max_quantity,
+            on_face: r.on_face,
+        }
+    }
+}
+
+/// A proposed move, in the shape `POST /ops/moves` takes.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProposalView {
+    pub customer_code: String,
+    pub sku: String,
+    pub from_location_code: String,
+    pub to_location_code: String,
+    pub lot_no: String,
+    pub quantity: i64,
+}
+
+impl From<Proposal> for ProposalView {
+    fn from(p: Proposal) -> Self {
+        ProposalView {
+            customer_code: p.customer_code,
+            sku: p.sku,
+            from_location_code: p.from_location_code,
+            to_location_code: p.to_location_code,
+            lot_no: p.lot_no,
+            quantity: p.quantity,
+        }
+    }
+}
+
+/// Sets min/max per SKU and pick face (SUPERVISOR).
+#[utoipa::path(put, path = "/api/v1/ops/replenishment/rules", tag = "ops", security(("bearer" = [])),
+    request_body = ReplenishmentRulesInput,
+    responses((status = 200, description = "The warehouse's rules", body = [ReplenishmentRuleView])))]
+pub async fn set_rules(
+    State(s): State<AppState>,
+    StaffAuth(staff): StaffAuth,
+    JsonBody(input): JsonBody<ReplenishmentRulesInput>,
+) -> Result<Envelope<Vec<ReplenishmentRuleView>>, ApiError> {
+    let rules: Vec<RuleInput> = input
+        .rules
+        .into_iter()
+        .map(|r| RuleInput {
+            location_code: r.location_code,
+            sku: r.sku,
+            customer_code: r.customer_code,
+            min: r.min,
+            max: r.max,
+        })
+        .collect();
+    let rows = s.app.set_replenishment_rules(&staff, &input.warehouse_code, &rules).await?;
+    Ok(Envelope(rows.into_iter().map(Into::into).collect()))
+}
+
+#[utoipa::path(get, path = "/api/v1/ops/replenishment/rules", tag = "ops", security(("bearer" = [])),
+    params(("warehouseCode" = String, Query)),
+    responses((status = 200, description = "The warehouse's rules", body = [ReplenishmentRuleView])))]
+pub async fn rules(
+    State(s): State<AppState>,
+    StaffAuth(staff): StaffAuth,
+    params: Params,
+) -> Result<Envelope<Vec<ReplenishmentRuleView>>, ApiError> {
+    let warehouse = params.text("warehouseCode").ok_or(AppError::MissingParam { field: "warehouseCode" })?;
+    let rows = s.app.replenishment_rules(&staff, &warehouse).await?;
+    Ok(Envelope(rows.into_iter().map(Into::into).collect()))
+}
+
+/// The moves that would top every face below its minimum up to its
+/// maximum, oldest lots first, from reserve locations.
+#[utoipa::path(post, path = "/api/v1/ops/replenishment/plan", tag = "ops", security(("bearer" = [])),
+    request_body = ReplenishmentInput, responses((status = 200, description = "Proposed moves", body = [ProposalView])))]
+pub async fn replenishment_plan(
+    State(s): State<AppState>,
+    StaffAuth(staff): StaffAuth,
+    JsonBody(input): JsonBody<ReplenishmentInput>,
+) -> Result<Envelope<Vec<ProposalView>>, ApiError> {
+    let plan = s.app.replenishment_plan(&staff, &input.warehouse_code).await?;
+    Ok(Envelope(plan.into_iter().map(Into::into).collect()))
+}
+
+/// Plans and runs the replenishment as one move document (null when every
+/// face is above its minimum).
+#[utoipa::path(post, path = "/api/v1/ops/replenishment/confirm", tag = "ops", security(("bearer" = [])),
+    request_body = ReplenishmentInput,
+    responses((status = 200, description = "The move document, or null", body = Option<PostedView>)))]
+pub async fn confirm_replenishment(
+    State(s): State<AppState>,
+    StaffAuth(staff): StaffAuth,
+    JsonBody(input): JsonBody<ReplenishmentInput>,
+) -> Result<Envelope<Option<PostedView>>, ApiError> {
+    Ok(Envelope(s.app.confirm_replenishment(&staff, &input.warehouse_code).await?.map(Into::into)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

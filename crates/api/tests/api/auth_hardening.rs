@@ -255,6 +255,11 @@ async fn every_privileged_route_of_the_document_leaves_its_entry() {
                 (Some(&admin), Some(json!({"warehouseCode": "US-LA01", "scope": {"locations": ["C-02-02-1"]}})))
             }
             ("post", "/api/v1/ops/count-plans/{no}/approve") => (Some(&admin), None),
+            ("put", "/api/v1/ops/replenishment/rules") => (
+                Some(&admin),
+                Some(json!({"warehouseCode": "US-LA01", "rules": [{"locationCode": "C-02-02-1", "sku": "DEMO-0001",
+                            "customerCode": "DEMO", "min": 5, "max": 40}]})),
+            ),
             ("post", "/api/v1/ops/waves") => {
                 (Some(&admin), Some(json!({"warehouseCode": "US-LA01", "orderNos": [order_no]})))
             }

@@ -149,3 +149,51 @@ async fn adjustments_and_orders_report_the_stock_after_them_as_jf_does() {
     let event = s.event(&seller, "order.cancelled", &order_no).await;
     assert_eq!(event["data"]["stock"][0]["available"], 7);
 }
+
+#[tokio::test]
+async fn a_pick_face_below_its_minimum_is_topped_up_from_reserve_oldest_lots_first() {
+    let s = start().await;
+    let staff = s.staff().await;
+    // DEMO-0001's demo stock: 20 units on the pick face C-02-02-1. Reserve:
+    // two lots in storage, the older one smaller.
+    let (reserve_old, reserve_new) = (s.storage_location(&staff, 5).await, s.storage_location(&staff, 6).await);
+    s.adjust(
+        &staff,
+        "DEMO",
+        json!([{"sku": "DEMO-0001", "locationCode": reserve_old, "quantity": 8, "lotCode": "R-OLD"}]),
+    )
+    .await;
+    s.adjust(
+        &staff,
+        "DEMO",
+        json!([{"sku": "DEMO-0001", "locationCode": reserve_new, "quantity": 30, "lotCode": "R-NEW"}]),
+    )
+    .await;
+    let rules = json!({"warehouseCode": "US-LA01",
+        "rules": [{"locationCode": "C-02-02-1", "sku": "DEMO-0001", "customerCode": "DEMO", "min": 25, "max": 40}]});
+    let picker = s.login("picker", "picker").await;
+    s.put("/api/v1/ops/replenishment/rules", &picker, &rules).await.err(10068, 403);
+    let set = s.put("/api/v1/ops/replenishment/rules", &staff, &rules).await;
+    assert_eq!(set.ok()[0]["onFace"], 20);
+    let plan = s.post("/api/v1/ops/replenishment/plan", &picker, &json!({"warehouseCode": "US-LA01"})).await;
+    let proposals = plan.ok().as_array().unwrap().clone();
+    // 20 wanted: all 8 of the older lot first, then 12 of the newer.
+    let taken: Vec<(String, i64)> =
+        proposals.iter().map(|p| (p["lotNo"].as_str().unwrap().to_owned(), p["quantity"].as_i64().unwrap())).collect();
+    assert_eq!(taken, vec![("R-OLD".to_owned(), 8), ("R-NEW".to_owned(), 12)]);
+    assert!(proposals.iter().all(|p| p["toLocationCode"] == "C-02-02-1"));
+    let done = s.post("/api/v1/ops/replenishment/confirm", &picker, &json!({"warehouseCode": "US-LA01"})).await;
+    assert!(done.ok()["documentNo"].as_str().unwrap().starts_with("MV"));
+    let after = s.get("/api/v1/ops/replenishment/rules?warehouseCode=US-LA01", &picker).await;
+    assert_eq!(after.ok()[0]["onFace"], 40);
+    // At its maximum, nothing more to do.
+    let again = s.post("/api/v1/ops/replenishment/confirm", &picker, &json!({"warehouseCode": "US-LA01"})).await;
+    assert!(again.ok().is_null());
+    // A rule for a storage location, or min ≥ max: refused.
+    let storage = json!({"warehouseCode": "US-LA01",
+        "rules": [{"locationCode": reserve_old, "sku": "DEMO-0001", "customerCode": "DEMO", "min": 1, "max": 5}]});
+    s.put("/api/v1/ops/replenishment/rules", &staff, &storage).await.err(40111, 400);
+    let upside_down = json!({"warehouseCode": "US-LA01",
+        "rules": [{"locationCode": "C-02-02-1", "sku": "DEMO-0001", "customerCode": "DEMO", "min": 5, "max": 5}]});
+    s.put("/api/v1/ops/replenishment/rules", &staff, &upside_down).await.err(10031, 400);
+}

@@ -115,7 +115,8 @@ fn concrete(path: &str, method: &str, d: &LaDocuments) -> (String, Option<Value>
             | "/api/v1/ops/count-tasks"
             | "/api/v1/ops/inbound-orders"
             | "/api/v1/ops/outbound-orders"
-            | "/api/v1/ops/return-orders",
+            | "/api/v1/ops/return-orders"
+            | "/api/v1/ops/replenishment/rules",
         ) => {
             format!("{url}?warehouseCode=US-LA01")
         }
@@ -146,6 +147,11 @@ fn concrete(path: &str, method: &str, d: &LaDocuments) -> (String, Option<Value>
         "/api/v1/ops/count-plans" => Some(json!({"warehouseCode": "US-LA01", "scope": {"locations": [d.location]}})),
         "/api/v1/ops/count-plans/{no}/approve" => Some(json!({})),
         "/api/v1/ops/count-tasks/{id}/entries" => Some(json!({"lines": [{"sku": "DEMO-0002", "quantity": 1}]})),
+        "/api/v1/ops/replenishment/rules" if method == "put" => Some(json!({"warehouseCode": "US-LA01",
+            "rules": [{"locationCode": "C-02-02-1", "sku": "DEMO-0001", "customerCode": "DEMO", "min": 5, "max": 40}]})),
+        "/api/v1/ops/replenishment/plan" | "/api/v1/ops/replenishment/confirm" => {
+            Some(json!({"warehouseCode": "US-LA01"}))
+        }
         "/api/v1/ops/moves" => Some(json!({"warehouseCode": "US-LA01", "lines": [{"sku": "DEMO-0001",
             "fromLocationCode": d.location, "toLocationCode": "C-02-02-1", "quantity": 1}]})),
         "/api/v1/ops/conversions" => {

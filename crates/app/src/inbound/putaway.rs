@@ -144,7 +144,8 @@ impl App {
             let code = line.location_code.trim().to_ascii_uppercase();
             let target =
                 locations.iter().find(|l| l.code == code).ok_or_else(|| AppError::LocationNotFound(code.clone()))?;
-            check_destination(&mut tx, target, order.customer_id, p, w.lot_id, line.condition, line.quantity).await?;
+            let (lot, quantity) = (w.lot_id, line.quantity);
+            check_destination(&mut tx, target, order.customer_id, p, lot, line.condition, quantity, false).await?;
             let to = Place { location_id: target.location_id, code: target.code.clone() };
             let item = Item {
                 customer_id: order.customer_id,
@@ -257,6 +258,7 @@ fn unit_measures(p: Option<&ProductRow>, product_id: i64, boxes: &[BoxRow], line
 
 /// The planner's own rule on what `target` holds now: may these units go
 /// there? (Putaway confirmation and moves ask it.)
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn check_destination(
     tx: &mut WriteTx,
     target: &LocationRow,
@@ -265,6 +267,7 @@ pub(crate) async fn check_destination(
     lot_id: i64,
     condition: Condition,
     quantity: i64,
+    by_move: bool,
 ) -> Result<(), AppError> {
     let held = store::occupancy_of_location(tx.conn(), target.location_id).await?;
     let slot = &slots_from(std::slice::from_ref(target), &held)[0];
@@ -278,8 +281,12 @@ pub(crate) async fn check_destination(
         unit_weight_g: 0,
         restriction: Restriction::required(product.is_battery != 0, product.is_liquid != 0),
     };
-    planner::check(slot, &item, planner::holds_same_lot(slot, &item))
-        .map_err(|reason| AppError::LocationNotAllowed { location: target.code.clone(), reason: reason.to_string() })
+    let checked = if by_move {
+        planner::check_move(slot, &item)
+    } else {
+        planner::check(slot, &item, planner::holds_same_lot(slot, &item))
+    };
+    checked.map_err(|reason| AppError::LocationNotAllowed { location: target.code.clone(), reason: reason.to_string() })
 }
 
 /// The warehouse's locations with what they hold, for the planner.
