@@ -387,4 +387,40 @@ mod tests {
         }
         assert_eq!(examples::request_examples().len(), with_body, "an example for an operation without a body");
     }
+
+    /// utoipa keys schemas by type name: two `ToSchema` types of one name
+    /// silently become one in the document (one of them then describes the
+    /// other's answers wrongly). Every such name in the crate is unique.
+    #[test]
+    fn no_two_schema_types_share_a_name() {
+        fn sources(dir: &std::path::Path, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    sources(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(std::fs::read_to_string(&path).unwrap());
+                }
+            }
+        }
+        let mut texts = Vec::new();
+        sources(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut texts);
+        let mut names = std::collections::BTreeMap::<String, usize>::new();
+        for text in &texts {
+            let mut deriving = false;
+            for line in text.lines().map(str::trim) {
+                if line.starts_with("#[derive(") && line.contains("ToSchema") {
+                    deriving = true;
+                } else if deriving && (line.starts_with("pub struct ") || line.starts_with("pub enum ")) {
+                    let name = line.split_whitespace().nth(2).unwrap_or("").trim_end_matches(['{', '<', ';', '(']);
+                    let name = name.split('<').next().unwrap_or(name).to_owned();
+                    *names.entry(name).or_default() += 1;
+                    deriving = false;
+                }
+            }
+        }
+        assert!(names.len() > 50, "found only {} schema types", names.len());
+        let twice: Vec<_> = names.iter().filter(|(_, n)| **n > 1).collect();
+        assert!(twice.is_empty(), "schema names used twice: {twice:?}");
+    }
 }

@@ -23,8 +23,8 @@ use crate::AppState;
 use crate::envelope::{Envelope, PageView};
 use crate::error::ApiError;
 use crate::extract::{BodyBytes, CustomerAuth, JsonBody, Params, Path, StaffAuth, optional_body};
-use crate::routes::iso;
 use crate::routes::products::DecimalText;
+use crate::routes::{CancelInput, CreatedView, iso};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -149,12 +149,6 @@ impl From<InboundInput> for CreateInbound {
     }
 }
 
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct CancelInput {
-    pub reason: Option<String>,
-}
-
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TrackingInput {
@@ -263,15 +257,6 @@ impl From<InboundOrderRow> for InboundOrderView {
             updated_at: iso(o.updated_at),
         }
     }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CreatedView {
-    pub order_no: String,
-    pub status: String,
-    /// False when the same request had already created the order.
-    pub created: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -519,7 +504,7 @@ pub async fn create(
 ) -> Result<Envelope<CreatedView>, ApiError> {
     let cmd: CreateInbound = input.into();
     let done = s.app.create_inbound(&c, &cmd).await?;
-    Ok(Envelope(CreatedView { order_no: done.order_no, status: done.status.to_string(), created: done.created }))
+    Ok(Envelope(done.into()))
 }
 
 /// The caller's inbound orders, newest first.

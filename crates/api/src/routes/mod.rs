@@ -103,6 +103,29 @@ pub fn min_role(method: &str, path: &str) -> Option<StaffRole> {
     STAFF_ROUTES.iter().find(|(m, p, _)| *m == method && *p == path).map(|(_, _, role)| *role)
 }
 
+/// What creating an order answers (inbound, outbound, return).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedView {
+    pub order_no: String,
+    pub status: String,
+    /// False when the same request had already created the order.
+    pub created: bool,
+}
+
+impl<S: std::fmt::Display> From<haicang_app::Created<S>> for CreatedView {
+    fn from(c: haicang_app::Created<S>) -> Self {
+        CreatedView { order_no: c.order_no, status: c.status.to_string(), created: c.created }
+    }
+}
+
+/// The optional body of a cancel (inbound or outbound order).
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CancelInput {
+    pub reason: Option<String>,
+}
+
 /// An optional condition field: blank is absent, anything else must name
 /// one.
 pub(crate) fn condition(

@@ -25,8 +25,8 @@ use crate::AppState;
 use crate::envelope::{Envelope, PageView};
 use crate::error::ApiError;
 use crate::extract::{BodyBytes, CustomerAuth, JsonBody, Params, Path, StaffAuth, optional_body};
-use crate::routes::iso;
 use crate::routes::products::DecimalText;
+use crate::routes::{CancelInput, CreatedView, iso};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -136,12 +136,6 @@ impl From<OutboundInput> for CreateOutbound {
             note: opt(i.note),
         }
     }
-}
-
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct CancelInput {
-    pub reason: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -352,14 +346,6 @@ impl From<OutboundDetail> for OutboundDetailView {
 
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct CreatedView {
-    pub order_no: String,
-    pub status: String,
-    pub created: bool,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
 pub struct TrackingEventView {
     pub code: String,
     pub description: String,
@@ -460,7 +446,7 @@ pub async fn create(
     JsonBody(input): JsonBody<OutboundInput>,
 ) -> Result<Envelope<CreatedView>, ApiError> {
     let done = s.app.create_outbound(&c, &input.into()).await?;
-    Ok(Envelope(CreatedView { order_no: done.order_no, status: done.status.to_string(), created: done.created }))
+    Ok(Envelope(done.into()))
 }
 
 fn outbound_filter(params: &Params) -> Result<OutboundFilter, ApiError> {

@@ -16,7 +16,7 @@ use crate::AppState;
 use crate::envelope::{Envelope, PageView};
 use crate::error::ApiError;
 use crate::extract::{BodyBytes, CustomerAuth, JsonBody, Params, Path, StaffAuth, optional_body};
-use crate::routes::{condition, iso};
+use crate::routes::{CreatedView, condition, iso};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -89,15 +89,6 @@ pub struct GradeLineInput {
     /// For serial-managed SKUs (then quantity 1).
     pub serial: Option<String>,
     pub note: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ReturnCreatedView {
-    pub order_no: String,
-    pub status: String,
-    /// false: the same request came before and this is that order.
-    pub created: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -218,13 +209,13 @@ fn return_filter(params: &Params) -> Result<ReturnFilter, ApiError> {
 /// Announces a return (RMA) the warehouse will receive.
 #[utoipa::path(post, path = "/api/v1/return-orders", tag = "returns", security(("bearer" = [])),
     request_body = ReturnInput,
-    responses((status = 200, description = "The return order", body = ReturnCreatedView),
+    responses((status = 200, description = "The return order", body = CreatedView),
               (status = 409, description = "40040 the RMA number exists with other contents")))]
 pub async fn announce(
     State(s): State<AppState>,
     CustomerAuth(c): CustomerAuth,
     JsonBody(input): JsonBody<ReturnInput>,
-) -> Result<Envelope<ReturnCreatedView>, ApiError> {
+) -> Result<Envelope<CreatedView>, ApiError> {
     let cmd = AnnounceReturn {
         warehouse_code: input.warehouse_code.trim().to_owned(),
         customer_reference: input.customer_reference,
@@ -235,7 +226,7 @@ pub async fn announce(
         items: input.items.into_iter().map(|i| (i.sku.trim().to_owned(), i.quantity)).collect(),
     };
     let done = s.app.announce_return(&c, &cmd).await?;
-    Ok(Envelope(ReturnCreatedView { order_no: done.order_no, status: done.status.to_string(), created: done.created }))
+    Ok(Envelope(done.into()))
 }
 
 #[utoipa::path(get, path = "/api/v1/return-orders", tag = "returns", security(("bearer" = [])),
