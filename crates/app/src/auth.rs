@@ -105,22 +105,20 @@ struct Attempt<'a> {
 const REFRESH_ACCOUNT: &str = "refresh";
 
 impl Attempt<'_> {
-    fn counters(&self) -> Vec<(&'static str, String)> {
-        let address = self.origin.address_text();
-        FailureScope::ALL
-            .iter()
-            .filter(|scope| self.account != REFRESH_ACCOUNT || **scope == FailureScope::Address)
-            .map(|scope| (scope.as_str(), scope.subject(&self.account, &address)))
-            .collect()
+    fn counters(&self) -> Vec<(FailureScope, String)> {
+        let scopes =
+            FailureScope::ALL.iter().filter(|s| self.account != REFRESH_ACCOUNT || **s == FailureScope::Address);
+        self.subjects(scopes)
     }
 
     /// The account's own counters (cleared by a success).
-    fn account_counters(&self) -> Vec<(&'static str, String)> {
+    fn account_counters(&self) -> Vec<(FailureScope, String)> {
+        self.subjects(&[FailureScope::AccountAddress, FailureScope::Account])
+    }
+
+    fn subjects<'s>(&self, scopes: impl IntoIterator<Item = &'s FailureScope>) -> Vec<(FailureScope, String)> {
         let address = self.origin.address_text();
-        [FailureScope::AccountAddress, FailureScope::Account]
-            .iter()
-            .map(|scope| (scope.as_str(), scope.subject(&self.account, &address)))
-            .collect()
+        scopes.into_iter().map(|scope| (*scope, scope.subject(&self.account, &address))).collect()
     }
 }
 
@@ -130,13 +128,8 @@ impl App {
     async fn check_throttle(&self, attempt: &Attempt<'_>) -> Result<(), AppError> {
         let now = now_ms();
         let rows = failures::failures(&mut *self.store.read().await?, &attempt.counters()).await?;
-        let until = rows
-            .iter()
-            .filter_map(|row| {
-                let scope = FailureScope::ALL.iter().find(|s| s.as_str() == row.scope)?;
-                scope.limit().blocked_until(row.failures, row.last_failure_at, now)
-            })
-            .max();
+        let until =
+            rows.iter().filter_map(|row| row.scope.limit().blocked_until(row.failures, row.last_failure_at, now)).max();
         match until {
             Some(until) => Err(AppError::Throttled { retry_after_s: ((until - now) + 999) / 1000 }),
             None => Ok(()),
@@ -157,9 +150,8 @@ impl App {
                 let now = now_ms();
                 let mut tx = self.store.begin_write().await?;
                 for (scope, subject) in attempt.counters() {
-                    let forget =
-                        FailureScope::ALL.iter().find(|s| s.as_str() == scope).map_or(0, |s| s.limit().forget_after_ms);
-                    failures::count_failure(tx.conn(), scope, &subject, now, now - forget).await?;
+                    let stale_before = now - scope.limit().forget_after_ms;
+                    failures::count_failure(tx.conn(), scope, &subject, now, stale_before).await?;
                 }
                 let actor = Actor::claiming(&attempt.account, customer_id, attempt.origin);
                 let detail = json!({"error": error.to_string()});
@@ -230,12 +222,17 @@ impl App {
             let row =
                 party::find_token(tx.conn(), &token_hash(access_token)).await?.ok_or(AppError::InvalidAccessToken)?;
             party::revoke_family(tx.conn(), &row.family, now).await?;
+            // The caller as the extractors would name it, from here.
+            let (staff, customer);
             let actor = match &principal {
-                Principal::Staff(s) => Actor::identified("STAFF", &s.username, None, origin),
-                Principal::Customer(c) => match &c.client_id {
-                    Some(client_id) => Actor::identified("APP", client_id, Some(c.customer_id), origin),
-                    None => Actor::identified("CUSTOMER", &c.customer_code, Some(c.customer_id), origin),
-                },
+                Principal::Staff(s) => {
+                    staff = StaffPrincipal { origin: origin.clone(), ..s.clone() };
+                    Actor::staff(&staff)
+                }
+                Principal::Customer(c) => {
+                    customer = CustomerPrincipal { origin: origin.clone(), ..c.clone() };
+                    Actor::customer(&customer).for_customer(c.customer_id)
+                }
             };
             let family: String = row.family.chars().take(8).collect();
             audit::record(tx.conn(), &actor, action::LOGOUT, &family, Outcome::Success, json!({})).await?;

@@ -171,8 +171,8 @@ impl App {
                 reason: format!("at most {PLAN_LOCATIONS_MAX} locations per plan"),
             });
         }
-        let ids: Vec<i64> = locations.iter().map(|l| l.location_id).collect();
-        if let Some(code) = store::locations_being_counted(&mut tx, &ids).await?.into_iter().next() {
+        let busy = store::locations_being_counted(&mut tx, w.warehouse_id).await?;
+        if let Some((_, code)) = busy.into_iter().find(|(id, _)| locations.iter().any(|l| l.location_id == *id)) {
             return Err(AppError::CountInProgress(code));
         }
         let day = day_code(now);
@@ -219,7 +219,12 @@ impl App {
             ),
             None => None,
         };
-        let by_content = !scope.skus.is_empty() || customer.is_some();
+        let skus: Vec<String> = scope.skus.iter().map(|s| s.trim().to_owned()).collect();
+        let holding = if skus.is_empty() && customer.is_none() {
+            None
+        } else {
+            Some(store::locations_holding(tx, warehouse_id, &skus, customer).await?)
+        };
         let holds_stock = |t: LocationType| !matches!(t, LocationType::Packing | LocationType::Shipping);
         let mut out = Vec::new();
         for l in all {
@@ -229,15 +234,8 @@ impl App {
             if !(in_named && in_zone && in_aisles && holds_stock(l.location_type)) {
                 continue;
             }
-            if by_content {
-                let books = store::book_stock_at(tx, l.location_id).await?;
-                let matches = books.iter().any(|b| {
-                    customer.is_none_or(|c| c == b.customer_id)
-                        && (scope.skus.is_empty() || scope.skus.iter().any(|s| s.trim() == b.sku))
-                });
-                if !matches {
-                    continue;
-                }
+            if holding.as_ref().is_some_and(|ids| !ids.contains(&l.location_id)) {
+                continue;
             }
             out.push(l);
         }
@@ -362,8 +360,8 @@ impl App {
         if recount_opened {
             store::insert_sheet(&mut tx, sheet.count_plan_id, sheet.location_id, 2).await?;
         }
-        let sheet = store::lock_sheet(&mut tx, sheet_id).await?.ok_or(AppError::CountTaskNotFound(sheet_id))?;
         tx.commit().await?;
+        let sheet = SheetRow { status: "COUNTED".into(), counter: Some(staff.username.clone()), ..sheet };
         Ok(EntryResult { sheet, recount_opened })
     }
 

@@ -8,7 +8,7 @@ use haicang_core::location::LocationType;
 use haicang_core::lots::{self, LotStock};
 use haicang_store::product as products;
 use haicang_store::stock::{self, ReplenishmentRow};
-use haicang_store::{WriteTx, party, warehouse};
+use haicang_store::{Conn, party, warehouse};
 
 use crate::floor::{MoveCommand, MoveLine, Posted};
 use crate::warehouses::enabled_warehouse_for;
@@ -125,12 +125,9 @@ impl App {
         staff: &StaffPrincipal,
         warehouse_code: &str,
     ) -> Result<Vec<Proposal>, AppError> {
-        let mut tx = self.store.begin_write().await?;
-        let w = enabled_warehouse_for(tx.conn(), Viewer::Staff(staff), warehouse_code).await?;
-        let plan = plan(&mut tx, w.warehouse_id).await?;
-        // A read: nothing to commit.
-        drop(tx);
-        Ok(plan)
+        let mut conn = self.store.read().await?;
+        let w = enabled_warehouse_for(&mut conn, Viewer::Staff(staff), warehouse_code).await?;
+        plan(&mut conn, w.warehouse_id).await
     }
 
     /// `POST /ops/replenishment/confirm`: plans again and runs the moves as
@@ -167,12 +164,12 @@ impl App {
     }
 }
 
-async fn plan(tx: &mut WriteTx, warehouse_id: i64) -> Result<Vec<Proposal>, AppError> {
-    let rules = stock::replenishment_rules(tx.conn(), warehouse_id).await?;
+async fn plan(conn: &mut Conn, warehouse_id: i64) -> Result<Vec<Proposal>, AppError> {
+    let rules = stock::replenishment_rules(conn, warehouse_id).await?;
     let mut out = Vec::new();
     for rule in rules.iter().filter(|r| r.on_face < r.min_quantity) {
         let wanted = rule.max_quantity - rule.on_face;
-        let sources = stock::reserve_stock(tx, warehouse_id, rule.product_id).await?;
+        let sources = stock::reserve_stock(conn, warehouse_id, rule.product_id).await?;
         // Each (location, lot) as its own entry, in issue order.
         let entries: Vec<LotStock> =
             sources.iter().enumerate().map(|(i, (_, _, lot))| LotStock { lot_id: i as i64, ..lot.clone() }).collect();

@@ -3,6 +3,8 @@
 
 use sqlx::{AnyConnection, FromRow};
 
+use haicang_core::throttle::FailureScope;
+
 use crate::{Arg, Filter, PageRequest, StoreError};
 
 /// One privileged action, as written.
@@ -111,20 +113,24 @@ pub async fn list(
 /// A failure counter as stored.
 #[derive(Debug, Clone, FromRow)]
 pub struct FailureRow {
-    pub scope: String,
+    #[sqlx(try_from = "String")]
+    pub scope: FailureScope,
     pub subject: String,
     pub failures: i64,
     pub last_failure_at: i64,
 }
 
 /// The counters of these `(scope, subject)` pairs that exist.
-pub async fn failures(conn: &mut AnyConnection, keys: &[(&str, String)]) -> Result<Vec<FailureRow>, StoreError> {
+pub async fn failures(
+    conn: &mut AnyConnection,
+    keys: &[(FailureScope, String)],
+) -> Result<Vec<FailureRow>, StoreError> {
     let mut rows = Vec::with_capacity(keys.len());
     for (scope, subject) in keys {
         let row: Option<FailureRow> = sqlx::query_as(
             "SELECT scope, subject, failures, last_failure_at FROM auth_failure WHERE scope = $1 AND subject = $2",
         )
-        .bind(*scope)
+        .bind(scope.as_str())
         .bind(subject)
         .fetch_optional(&mut *conn)
         .await?;
@@ -137,7 +143,7 @@ pub async fn failures(conn: &mut AnyConnection, keys: &[(&str, String)]) -> Resu
 /// starts again at 1.
 pub async fn count_failure(
     conn: &mut AnyConnection,
-    scope: &str,
+    scope: FailureScope,
     subject: &str,
     now: i64,
     stale_before: i64,
@@ -148,7 +154,7 @@ pub async fn count_failure(
          failures = CASE WHEN auth_failure.last_failure_at < $4 THEN 1 ELSE auth_failure.failures + 1 END, \
          last_failure_at = $3",
     )
-    .bind(scope)
+    .bind(scope.as_str())
     .bind(subject)
     .bind(now)
     .bind(stale_before)
@@ -158,10 +164,10 @@ pub async fn count_failure(
 }
 
 /// Clears counters (an account's after a success).
-pub async fn clear_failures(conn: &mut AnyConnection, keys: &[(&str, String)]) -> Result<(), StoreError> {
+pub async fn clear_failures(conn: &mut AnyConnection, keys: &[(FailureScope, String)]) -> Result<(), StoreError> {
     for (scope, subject) in keys {
         sqlx::query("DELETE FROM auth_failure WHERE scope = $1 AND subject = $2")
-            .bind(*scope)
+            .bind(scope.as_str())
             .bind(subject)
             .execute(&mut *conn)
             .await?;

@@ -142,21 +142,39 @@ pub async fn lock_sheet(tx: &mut WriteTx, count_sheet_id: i64) -> Result<Option<
         .await?)
 }
 
-/// Locations among `location_ids` on an open sheet of an open plan.
-pub async fn locations_being_counted(tx: &mut WriteTx, location_ids: &[i64]) -> Result<Vec<String>, StoreError> {
-    let mut taken = Vec::new();
-    for id in location_ids {
-        let code: Option<String> = sqlx::query_scalar(
-            "SELECT l.code FROM count_sheet s JOIN count_plan p ON p.count_plan_id = s.count_plan_id \
-             JOIN location l ON l.location_id = s.location_id \
-             WHERE s.location_id = $1 AND p.status = 'OPEN' LIMIT 1",
-        )
-        .bind(*id)
-        .fetch_optional(tx.conn())
-        .await?;
-        taken.extend(code);
+/// The locations of a warehouse on an open plan: (id, code).
+pub async fn locations_being_counted(tx: &mut WriteTx, warehouse_id: i64) -> Result<Vec<(i64, String)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT DISTINCT s.location_id, l.code FROM count_sheet s \
+         JOIN count_plan p ON p.count_plan_id = s.count_plan_id JOIN location l ON l.location_id = s.location_id \
+         WHERE p.warehouse_id = $1 AND p.status = 'OPEN'",
+    )
+    .bind(warehouse_id)
+    .fetch_all(tx.conn())
+    .await?)
+}
+
+/// Locations of a warehouse holding stock of these SKU codes (any, when
+/// none are named) of this seller (any, when none).
+pub async fn locations_holding(
+    tx: &mut WriteTx,
+    warehouse_id: i64,
+    skus: &[String],
+    customer_id: Option<i64>,
+) -> Result<Vec<i64>, StoreError> {
+    let mut sql = String::from(
+        "SELECT DISTINCT b.location_id FROM stock_balance b JOIN product p ON p.product_id = b.product_id \
+         WHERE b.warehouse_id = $1 AND b.quantity > 0 AND ($2 = 0 OR b.customer_id = $2)",
+    );
+    if !skus.is_empty() {
+        let marks: Vec<String> = (0..skus.len()).map(|i| format!("${}", i + 3)).collect();
+        sql.push_str(&format!(" AND p.sku IN ({})", marks.join(", ")));
     }
-    Ok(taken)
+    let mut query = sqlx::query_scalar(&sql).bind(warehouse_id).bind(customer_id.unwrap_or(0));
+    for sku in skus {
+        query = query.bind(sku);
+    }
+    Ok(query.fetch_all(tx.conn()).await?)
 }
 
 pub async fn mark_counted(tx: &mut WriteTx, count_sheet_id: i64, counter: &str, now: i64) -> Result<(), StoreError> {

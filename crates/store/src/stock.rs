@@ -1137,7 +1137,7 @@ pub async fn replenishment_rules(
 /// STORAGE and OVERFLOW locations, less what open picks hold there, per
 /// location and lot (location code, lot code and the issue-order keys).
 pub async fn reserve_stock(
-    tx: &mut WriteTx,
+    conn: &mut AnyConnection,
     warehouse_id: i64,
     product_id: i64,
 ) -> Result<Vec<(String, String, LotStock)>, StoreError> {
@@ -1151,7 +1151,7 @@ pub async fn reserve_stock(
     )
     .bind(warehouse_id)
     .bind(product_id)
-    .fetch_all(tx.conn())
+    .fetch_all(conn)
     .await?;
     Ok(rows
         .into_iter()

@@ -3,6 +3,7 @@
 //! access cannot rewrite history through the application's connection),
 //! and failure counters start again once stale.
 
+use haicang_core::throttle::FailureScope;
 use haicang_store::PageRequest;
 use haicang_store::audit::{self, AuditFilter, NewAuditEntry};
 use haicang_store::testing::fresh_store;
@@ -45,14 +46,14 @@ async fn audit_rows_can_be_added_and_never_changed_or_removed() {
 #[tokio::test]
 async fn a_stale_failure_counter_starts_again_and_a_success_clears_it() {
     let db = fresh_store().await.unwrap();
-    let key = [("ACCOUNT", "staff:admin".to_owned())];
+    let key = [(FailureScope::Account, "staff:admin".to_owned())];
     let mut tx = db.store.begin_write().await.unwrap();
     for now in [10, 20, 30] {
-        audit::count_failure(tx.conn(), "ACCOUNT", "staff:admin", now, 0).await.unwrap();
+        audit::count_failure(tx.conn(), FailureScope::Account, "staff:admin", now, 0).await.unwrap();
     }
     assert_eq!(audit::failures(tx.conn(), &key).await.unwrap()[0].failures, 3);
     // Last failure at 30, stale before 31: the next failure is the first.
-    audit::count_failure(tx.conn(), "ACCOUNT", "staff:admin", 100, 31).await.unwrap();
+    audit::count_failure(tx.conn(), FailureScope::Account, "staff:admin", 100, 31).await.unwrap();
     let row = &audit::failures(tx.conn(), &key).await.unwrap()[0];
     assert_eq!((row.failures, row.last_failure_at), (1, 100));
     audit::clear_failures(tx.conn(), &key).await.unwrap();
