@@ -384,6 +384,12 @@ pub fn describe_app(e: &AppError) -> Described {
         ReturnNothingGraded(no) => {
             d(40043, CONFLICT, format!("Return order {no} has nothing graded yet"), format!("退货单 {no} 尚未质检"))
         }
+        ReturnNothingToShipBack(no) => d(
+            40045,
+            CONFLICT,
+            format!("Return order {no} has no units waiting to go back to the seller"),
+            format!("退货单 {no} 没有待退回卖家的货品"),
+        ),
         StaffNotFound(u) => d(10072, NOT_FOUND, format!("Staff {u} not found"), format!("员工 {u} 不存在")),
         AppNotFound(a) => d(10073, NOT_FOUND, format!("App {a} not found"), format!("应用 {a} 不存在")),
         Product(p) => describe_product(p),
@@ -741,6 +747,7 @@ mod tests {
             AppError::ReturnScanAmbiguous("T".into()),
             AppError::ReturnOverGraded { order_no: "RT".into(), arrived: 1, graded: 2 },
             AppError::ReturnNothingGraded("RT".into()),
+            AppError::ReturnNothingToShipBack("RT".into()),
             AppError::AppNotFound("a".into()),
             AppError::Product(ProductError::SkuFormat),
             AppError::ProductBatchTooLarge,

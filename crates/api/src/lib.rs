@@ -86,6 +86,7 @@ pub struct AppState {
         routes::returns::arrive,
         routes::returns::grade,
         routes::returns::complete,
+        routes::returns::ship_back,
         routes::inbound::create,
         routes::inbound::list,
         routes::inbound::detail,

@@ -72,6 +72,8 @@ pub enum AppError {
     ReturnOverGraded { order_no: String, arrived: i64, graded: i64 },
     #[error("return order {0} has nothing graded")]
     ReturnNothingGraded(String),
+    #[error("return order {0} has no units waiting to go back to the seller")]
+    ReturnNothingToShipBack(String),
     #[error("staff {0} not found")]
     StaffNotFound(String),
     #[error("app {0} not found")]

@@ -4,8 +4,12 @@
 //! (each grade a receipt from `@CUSTOMER_RETURNED` in the graded
 //! condition), and complete it: QUARANTINE units move to a quarantine
 //! location, DISPOSE units leave for `@SCRAP`, RESTOCK units wait at the
-//! returns bench for a move. `return.completed` carries what JF's `return`
-//! webhook does, with the discrepancies against the announcement.
+//! returns bench for a move to where the putaway planner proposes (the
+//! detail lists the proposal). RETURN_TO_SELLER units are reserved as they
+//! are graded (no order can promise them) and leave the bench by a
+//! ship-back to the seller's return address. `return.completed` carries
+//! what JF's `return` webhook does, with the discrepancies against the
+//! announcement.
 
 use std::collections::BTreeMap;
 
@@ -15,6 +19,7 @@ use serde_json::json;
 use haicang_core::document::DocumentType;
 use haicang_core::ledger::{Condition, Quantity, VirtualLocation};
 use haicang_core::location::LocationType;
+use haicang_core::outbound::Recipient;
 use haicang_core::returns::{self as rules, Disposition, ReturnAction, ReturnStatus};
 use haicang_core::text::char_len;
 use haicang_store::outbound as orders;
@@ -26,6 +31,7 @@ use haicang_store::stock::{self, DocumentRef, Item, Place};
 use haicang_store::warehouse;
 use haicang_store::{WriteTx, party, sequence};
 
+use crate::inbound::{PlanItem, Waiting, unit_measures};
 use crate::warehouses::{enabled_warehouse_for, ordering_warehouse};
 use crate::{
     App, AppError, Created, CustomerPrincipal, Page, PageRequest, StaffPrincipal, Viewer, day_code, events,
@@ -33,6 +39,7 @@ use crate::{
 };
 
 pub const RETURN_COMPLETED: &str = "return.completed";
+pub const RETURN_SHIPPED_BACK: &str = "return.shipped_back";
 
 /// A seller's announcement.
 #[derive(Debug, Clone, Serialize)]
@@ -44,6 +51,18 @@ pub struct AnnounceReturn {
     pub carrier: Option<String>,
     pub reason: Option<String>,
     pub items: Vec<(String, i64)>,
+    /// Where RETURN_TO_SELLER units go (any country).
+    pub return_address: Option<Recipient>,
+}
+
+/// `POST /ops/return-orders/{no}/ship-back`: the parcel taking the
+/// RETURN_TO_SELLER units back.
+#[derive(Debug, Clone)]
+pub struct ShipBack {
+    pub tracking_no: String,
+    pub carrier: String,
+    /// Overrides the announced return address.
+    pub recipient: Option<Recipient>,
 }
 
 /// A parcel at the dock that nobody announced: whose it is comes from the
@@ -76,6 +95,9 @@ pub struct ReturnDetail {
     pub grades: Vec<GradeRow>,
     /// Per SKU: (announced, graded), for every SKU where they differ.
     pub discrepancies: Vec<(String, i64, i64)>,
+    /// Staff only: where the planner would put the RESTOCK units still at
+    /// the returns bench.
+    pub putaway: Vec<PlanItem>,
 }
 
 fn text_field(field: &'static str, value: &Option<String>, max: usize) -> Result<Option<String>, AppError> {
@@ -106,7 +128,29 @@ impl AnnounceReturn {
         ] {
             text_field(field, value, rules::TEXT_CHARS_MAX)?;
         }
+        if let Some(address) = &self.return_address {
+            check_address(address)?;
+        }
         check_items(&self.items)
+    }
+}
+
+/// A return address may be in any country (the seller's own, often not
+/// the warehouse's); otherwise the outbound recipient's rules hold.
+fn check_address(address: &Recipient) -> Result<(), AppError> {
+    Ok(address.check(address.country.trim())?)
+}
+
+impl ShipBack {
+    fn check(&self) -> Result<(String, String), AppError> {
+        let tracking = text_field("trackingNo", &Some(self.tracking_no.clone()), rules::REFERENCE_CHARS_MAX)?
+            .ok_or(AppError::MissingParam { field: "trackingNo" })?;
+        let carrier = text_field("carrier", &Some(self.carrier.clone()), rules::REFERENCE_CHARS_MAX)?
+            .ok_or(AppError::MissingParam { field: "carrier" })?;
+        if let Some(address) = &self.recipient {
+            check_address(address)?;
+        }
+        Ok((tracking, carrier))
     }
 }
 
@@ -188,6 +232,7 @@ impl App {
             products.push((p.product_id, *quantity));
         }
         let order_no = next_return_no(&mut tx, now).await?;
+        let return_address = cmd.return_address.as_ref().map(|a| serde_json::to_string(a).unwrap_or_default());
         let id = store::insert_order(
             &mut tx,
             &NewReturn {
@@ -202,6 +247,7 @@ impl App {
                 announced: true,
                 content_hash: hash,
                 status: ReturnStatus::Announced,
+                return_address: return_address.as_deref(),
             },
             now,
         )
@@ -278,6 +324,7 @@ impl App {
                 announced: false,
                 content_hash: "",
                 status: ReturnStatus::Announced,
+                return_address: None,
             },
             now,
         )
@@ -441,6 +488,14 @@ impl App {
                 now,
             )
             .await?;
+            if line.disposition == Disposition::ReturnToSeller {
+                // Reserved as they arrive: no order may promise units that
+                // are going back to the seller.
+                let reservation = stock::reserve(&mut tx, item, q, &doc, now)
+                    .await
+                    .map_err(|e| AppError::from_store_for_sku(e, &product.sku))?;
+                store::set_grade_reservation(&mut tx, order.return_order_id, line_no, reservation).await?;
+            }
         }
         store::set_status(&mut tx, order.return_order_id, ReturnStatus::Arrived, now).await?;
         tx.commit().await?;
@@ -487,7 +542,7 @@ impl App {
                 .ok_or(AppError::InvalidParam { field: "lines.quantity", reason: "out of range".into() })?;
             let serials: Vec<String> = g.serial.iter().cloned().collect();
             match (g.disposition, &quarantine) {
-                (Disposition::Restock, _) | (Disposition::Quarantine, None) => {}
+                (Disposition::Restock | Disposition::ReturnToSeller, _) | (Disposition::Quarantine, None) => {}
                 (Disposition::Quarantine, Some(q_place)) => {
                     stock::move_units(&mut tx, item, &bench, q_place, g.lot_id, q, &doc, now)
                         .await
@@ -563,8 +618,101 @@ impl App {
         let mut conn = self.store.read().await?;
         let lines = store::lines(&mut conn, order.return_order_id).await?;
         let grades = store::grades(&mut conn, order.return_order_id).await?;
+        let at_bench = match (viewer, order.status, order.returns_location_id) {
+            (Viewer::Staff(_), ReturnStatus::Completed, Some(bench)) => {
+                store::units_at(&mut conn, bench, order.customer_id).await?
+            }
+            _ => Vec::new(),
+        };
+        drop(conn);
+        let waiting = restock_waiting(&order, &grades, &at_bench);
+        let putaway = self
+            .propose_putaway(order.warehouse_id, order.customer_id, &waiting, |p, id| unit_measures(p, id, &[], &[]))
+            .await?;
         let discrepancies = discrepancies(&lines, &grades);
-        Ok(ReturnDetail { order, lines, grades, discrepancies })
+        Ok(ReturnDetail { order, lines, grades, discrepancies, putaway })
+    }
+
+    /// `POST /ops/return-orders/{no}/ship-back`: the RETURN_TO_SELLER units
+    /// leave the returns bench for the seller (their reservations posted
+    /// to `@CUSTOMER_SHIPPED`), `return.shipped_back` tells the seller the
+    /// parcel. Once per return.
+    pub async fn ship_back_return(
+        &self,
+        staff: &StaffPrincipal,
+        order_no: &str,
+        cmd: &ShipBack,
+    ) -> Result<ReturnOrderRow, AppError> {
+        let (tracking, carrier) = cmd.check()?;
+        self.retrying(|| self.ship_back_once(staff, order_no, cmd, &tracking, &carrier)).await?;
+        self.return_order(Viewer::Staff(staff), order_no).await
+    }
+
+    async fn ship_back_once(
+        &self,
+        staff: &StaffPrincipal,
+        order_no: &str,
+        cmd: &ShipBack,
+        tracking: &str,
+        carrier: &str,
+    ) -> Result<(), AppError> {
+        let now = now_ms();
+        let mut tx = self.store.begin_write().await?;
+        let order = locked(&mut tx, order_no, Viewer::Staff(staff)).await?;
+        order.status.after(ReturnAction::ShipBack).map_err(|_| refused(&order, ReturnAction::ShipBack))?;
+        let grades = store::grades(tx.conn(), order.return_order_id).await?;
+        let going: Vec<(&GradeRow, i64)> = grades
+            .iter()
+            .filter(|g| g.disposition == Disposition::ReturnToSeller)
+            .filter_map(|g| g.reservation_id.map(|r| (g, r)))
+            .collect();
+        if going.is_empty() || order.shipped_back_at.is_some() {
+            return Err(AppError::ReturnNothingToShipBack(order.order_no.clone()));
+        }
+        let address = match (&cmd.recipient, &order.return_address) {
+            (Some(given), _) => given.clone(),
+            (None, Some(announced)) => serde_json::from_str::<Recipient>(announced)
+                .map_err(|e| AppError::InvalidParam { field: "recipient", reason: e.to_string() })?,
+            (None, None) => return Err(AppError::MissingParam { field: "recipient" }),
+        };
+        let bench_id = order.returns_location_id.ok_or_else(|| refused(&order, ReturnAction::ShipBack))?;
+        let bench = warehouse::location_by_id(tx.conn(), bench_id).await?;
+        let bench = Place { location_id: bench.location_id, code: bench.code };
+        for (g, reservation) in &going {
+            let doc = DocumentRef {
+                document_type: DocumentType::Return.as_str().to_owned(),
+                document_no: order.order_no.clone(),
+                line: g.line_no,
+                operator: staff.operator(),
+                reason: Some(format!("shipped back {tracking}")),
+            };
+            let q = Quantity::new(g.quantity)
+                .ok_or(AppError::InvalidParam { field: "lines.quantity", reason: "out of range".into() })?;
+            let pick = stock::Pick { place: bench.clone(), lot_id: g.lot_id, quantity: q };
+            stock::post(&mut tx, *reservation, &[pick], &doc, now)
+                .await
+                .map_err(|e| AppError::from_store_for_sku(e, &g.sku))?;
+            if let Some(serial) = &g.serial {
+                stock::serials_out(&mut tx, g.product_id, std::slice::from_ref(serial), &order.order_no, now).await?;
+            }
+        }
+        let address_json = serde_json::to_string(&address).unwrap_or_default();
+        store::ship_back(&mut tx, order.return_order_id, &address_json, tracking, carrier, now).await?;
+        let data = json!({"orderNo": order.order_no, "erpNo": order.customer_reference,
+            "warehouseCode": order.warehouse_code, "trackingNo": tracking, "carrier": carrier, "recipient": address,
+            "skuList": going.iter().map(|(g, _)| json!({"sku": g.sku, "quantity": g.quantity,
+                "condition": g.condition, "serial": g.serial})).collect::<Vec<_>>()});
+        events::emit(
+            &mut tx,
+            (order.customer_id, &order.customer_code),
+            RETURN_SHIPPED_BACK,
+            &order.warehouse_code,
+            data,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     pub async fn list_returns(
@@ -585,6 +733,44 @@ async fn returns_location(tx: &mut WriteTx, warehouse_id: i64, warehouse_code: &
         .await?
         .map(|l| Place { location_id: l.location_id, code: l.code })
         .ok_or_else(|| AppError::LocationNotFound(format!("{warehouse_code}: a RETURNS location")))
+}
+
+/// RESTOCK units still at the returns bench, per product, lot and
+/// condition: what the bench holds of the return's lots, less the
+/// RETURN_TO_SELLER units waiting there, at most what was graded RESTOCK.
+fn restock_waiting(order: &ReturnOrderRow, grades: &[GradeRow], at_bench: &[store::BenchUnits]) -> Vec<Waiting> {
+    let mut restock: BTreeMap<(i64, i64, Condition), (String, i64)> = BTreeMap::new();
+    let mut held: BTreeMap<(i64, i64, Condition), i64> = BTreeMap::new();
+    for g in grades {
+        let key = (g.product_id, g.lot_id, g.condition);
+        match g.disposition {
+            Disposition::Restock => restock.entry(key).or_insert_with(|| (g.sku.clone(), 0)).1 += g.quantity,
+            Disposition::ReturnToSeller if order.shipped_back_at.is_none() => {
+                *held.entry(key).or_default() += g.quantity
+            }
+            _ => {}
+        }
+    }
+    restock
+        .into_iter()
+        .filter_map(|((product_id, lot_id, condition), (sku, graded))| {
+            let here: i64 = at_bench
+                .iter()
+                .filter(|u| u.product_id == product_id && u.lot_id == lot_id && u.condition == condition)
+                .map(|u| u.quantity)
+                .sum();
+            let free = here - held.get(&(product_id, lot_id, condition)).copied().unwrap_or(0);
+            let quantity = graded.min(free);
+            (quantity > 0).then(|| Waiting {
+                product_id,
+                sku,
+                lot_id,
+                lot_code: order.order_no.clone(),
+                condition,
+                quantity,
+            })
+        })
+        .collect()
 }
 
 /// Announced and graded units per SKU, where they differ.

@@ -34,6 +34,7 @@ pub const EVENT_TYPES: &[&str] = &[
     "inbound.putaway",
     "inventory.adjusted",
     "return.completed",
+    "return.shipped_back",
     "inventory.counted",
     "inventory.moved",
     "inventory.converted",

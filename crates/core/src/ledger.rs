@@ -34,7 +34,10 @@ text_enum!(
     #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
     Condition {
         Good => "GOOD",
+        /// Does not work.
         Defective => "DEFECTIVE",
+        /// Harmed in transit or handling (box, surface); may still work.
+        Damaged => "DAMAGED",
         Returned => "RETURNED",
         Refurbished => "REFURBISHED",
         Recycle => "RECYCLE",

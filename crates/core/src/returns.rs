@@ -1,8 +1,10 @@
 //! Returns (RMA): what a seller may announce, the life of a return and
 //! what grading decides. The ledger path: `@CUSTOMER_RETURNED` → a RETURNS
 //! location in the graded condition → on completion, QUARANTINE units to
-//! a quarantine location, DISPOSE units to `@SCRAP`, RESTOCK units stay at
-//! the returns bench until a move puts them away.
+//! a quarantine location, DISPOSE units to `@SCRAP`, RETURN_TO_SELLER units
+//! are reserved at the bench until a ship-back issues them to the seller,
+//! RESTOCK units stay at the bench until a move puts them away where the
+//! putaway planner proposes.
 
 use thiserror::Error;
 
@@ -26,7 +28,13 @@ text_enum!(
 
 text_enum!(
     /// What can happen to a return order.
-    ReturnAction { Arrive => "ARRIVE", Grade => "GRADE", Complete => "COMPLETE", Cancel => "CANCEL" }
+    ReturnAction {
+        Arrive => "ARRIVE",
+        Grade => "GRADE",
+        Complete => "COMPLETE",
+        Cancel => "CANCEL",
+        ShipBack => "SHIP_BACK",
+    }
 );
 
 text_enum!(
@@ -38,6 +46,9 @@ text_enum!(
         Quarantine => "QUARANTINE",
         /// Written off to `@SCRAP`.
         Dispose => "DISPOSE",
+        /// Shipped back to the seller's return address: reserved at
+        /// completion, issued from the returns bench by a ship-back.
+        ReturnToSeller => "RETURN_TO_SELLER",
     }
 );
 
@@ -59,6 +70,8 @@ impl ReturnStatus {
             (S::Arrived, A::Grade) => Ok(S::Arrived),
             (S::Arrived, A::Complete) => Ok(S::Completed),
             (S::Announced, A::Cancel) => Ok(S::Cancelled),
+            // RETURN_TO_SELLER units leave once the return is complete.
+            (S::Completed, A::ShipBack) => Ok(S::Completed),
             _ => Err(ReturnRefused { status: self, action }),
         }
     }
@@ -84,12 +97,15 @@ mod tests {
         assert_eq!(S::Arrived.after(A::Grade), Ok(S::Arrived));
         assert_eq!(S::Arrived.after(A::Complete), Ok(S::Completed));
         assert_eq!(S::Announced.after(A::Cancel), Ok(S::Cancelled));
+        assert_eq!(S::Completed.after(A::ShipBack), Ok(S::Completed));
         for (status, action) in [
             (S::Arrived, A::Cancel),
             (S::Completed, A::Grade),
             (S::Completed, A::Complete),
             (S::Announced, A::Grade),
             (S::Cancelled, A::Arrive),
+            (S::Arrived, A::ShipBack),
+            (S::Cancelled, A::ShipBack),
         ] {
             assert!(status.after(action).is_err(), "{status} {action}");
         }

@@ -11,7 +11,8 @@ use crate::{Arg, Filter, ListScope, PageRequest, StoreError, WriteTx};
 const ORDER_COLUMNS: &str = "r.return_order_id, r.order_no, r.customer_id, c.code AS customer_code, r.warehouse_id, \
      w.code AS warehouse_code, r.customer_reference, r.original_order_no, r.tracking_no, r.carrier, r.reason, \
      r.announced, r.content_hash, r.status, r.arrived_units, r.returns_location_id, r.arrived_at, r.completed_at, \
-     r.created_at, r.updated_at";
+     r.created_at, r.updated_at, r.return_address, r.ship_back_address, r.ship_back_tracking_no, \
+     r.ship_back_carrier, r.shipped_back_at";
 const ORDER_FROM: &str = "return_order r JOIN customer c ON c.customer_id = r.customer_id \
      JOIN warehouse w ON w.warehouse_id = r.warehouse_id";
 
@@ -38,6 +39,13 @@ pub struct ReturnOrderRow {
     pub completed_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// JSON recipient the seller announced for units sent back.
+    pub return_address: Option<String>,
+    /// Where the ship-back went (JSON recipient), its parcel and when.
+    pub ship_back_address: Option<String>,
+    pub ship_back_tracking_no: Option<String>,
+    pub ship_back_carrier: Option<String>,
+    pub shipped_back_at: Option<i64>,
 }
 
 pub struct NewReturn<'a> {
@@ -52,13 +60,14 @@ pub struct NewReturn<'a> {
     pub announced: bool,
     pub content_hash: &'a str,
     pub status: ReturnStatus,
+    pub return_address: Option<&'a str>,
 }
 
 pub async fn insert_order(tx: &mut WriteTx, r: &NewReturn<'_>, now: i64) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar(
         "INSERT INTO return_order (order_no, customer_id, warehouse_id, customer_reference, original_order_no, \
-         tracking_no, carrier, reason, announced, content_hash, status, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING return_order_id",
+         tracking_no, carrier, reason, announced, content_hash, status, created_at, updated_at, return_address) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13) RETURNING return_order_id",
     )
     .bind(r.order_no)
     .bind(r.customer_id)
@@ -72,6 +81,7 @@ pub async fn insert_order(tx: &mut WriteTx, r: &NewReturn<'_>, now: i64) -> Resu
     .bind(r.content_hash)
     .bind(r.status.as_str())
     .bind(now)
+    .bind(r.return_address)
     .fetch_one(tx.conn())
     .await?)
 }
@@ -266,17 +276,84 @@ pub struct GradeRow {
     pub lot_id: i64,
     pub serial: Option<String>,
     pub note: Option<String>,
+    /// RETURN_TO_SELLER units from completion until the ship-back.
+    pub reservation_id: Option<i64>,
 }
 
 pub async fn grades(conn: &mut AnyConnection, return_order_id: i64) -> Result<Vec<GradeRow>, StoreError> {
     Ok(sqlx::query_as(
-        "SELECT g.line_no, g.product_id, p.sku, g.quantity, g.condition, g.disposition, g.lot_id, g.serial, g.note \
-         FROM return_grade g JOIN product p ON p.product_id = g.product_id \
+        "SELECT g.line_no, g.product_id, p.sku, g.quantity, g.condition, g.disposition, g.lot_id, g.serial, g.note, \
+         g.reservation_id FROM return_grade g JOIN product p ON p.product_id = g.product_id \
          WHERE g.return_order_id = $1 ORDER BY g.line_no",
     )
     .bind(return_order_id)
     .fetch_all(conn)
     .await?)
+}
+
+/// Units of a seller at a location (the returns bench), per product, lot
+/// and condition.
+#[derive(Debug, Clone, FromRow)]
+pub struct BenchUnits {
+    pub product_id: i64,
+    pub lot_id: i64,
+    #[sqlx(try_from = "String")]
+    pub condition: Condition,
+    pub quantity: i64,
+}
+
+pub async fn units_at(
+    conn: &mut AnyConnection,
+    location_id: i64,
+    customer_id: i64,
+) -> Result<Vec<BenchUnits>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT product_id, lot_id, condition, quantity FROM stock_balance \
+         WHERE location_id = $1 AND customer_id = $2 AND quantity > 0",
+    )
+    .bind(location_id)
+    .bind(customer_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The reservation holding a RETURN_TO_SELLER grade's units.
+pub async fn set_grade_reservation(
+    tx: &mut WriteTx,
+    return_order_id: i64,
+    line_no: i64,
+    reservation_id: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE return_grade SET reservation_id = $1 WHERE return_order_id = $2 AND line_no = $3")
+        .bind(reservation_id)
+        .bind(return_order_id)
+        .bind(line_no)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Records the parcel that took the RETURN_TO_SELLER units back.
+pub async fn ship_back(
+    tx: &mut WriteTx,
+    return_order_id: i64,
+    address: &str,
+    tracking_no: &str,
+    carrier: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE return_order SET ship_back_address = $1, ship_back_tracking_no = $2, ship_back_carrier = $3, \
+         shipped_back_at = $4, updated_at = $4 WHERE return_order_id = $5",
+    )
+    .bind(address)
+    .bind(tracking_no)
+    .bind(carrier)
+    .bind(now)
+    .bind(return_order_id)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, Default)]

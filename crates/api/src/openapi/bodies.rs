@@ -224,6 +224,8 @@ pub fn property_rules() -> Vec<(&'static str, &'static str, Value)> {
         ),
         ("GradeLineInput", "serial", text(inbound::SERIAL_CHARS_MAX)),
         ("GradeLineInput", "note", text(haicang_core::returns::TEXT_CHARS_MAX)),
+        ("ShipBackInput", "trackingNo", required_text(haicang_core::returns::REFERENCE_CHARS_MAX)),
+        ("ShipBackInput", "carrier", required_text(haicang_core::returns::REFERENCE_CHARS_MAX)),
         // Outbound orders.
         ("OutboundInput", "warehouseCode", required_text(50)),
         ("OutboundInput", "shippingServiceCode", required_text(50)),

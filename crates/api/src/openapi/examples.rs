@@ -67,7 +67,9 @@ pub fn request_examples() -> Vec<(&'static str, Value)> {
             "createReturnOrder",
             json!({"warehouseCode": "US-LA01", "customerReference": "RMA-20261130-7", "originalOrderNo": "OB2611300001",
                 "trackingNo": "1Z999AA10123456799", "carrier": "UPS", "reason": "wrong size",
-                "items": [{"sku": "DEMO-0001", "quantity": 1}]}),
+                "items": [{"sku": "DEMO-0001", "quantity": 1}],
+                "returnAddress": {"name": "Demo Trading Ltd", "phone": "+86 755 5555 0100", "country": "CN",
+                    "city": "Shenzhen", "addressLine1": "1 Keji Road, Nanshan", "postcode": "518057"}}),
         ),
         (
             "registerReturnOrder",
@@ -82,6 +84,7 @@ pub fn request_examples() -> Vec<(&'static str, Value)> {
                 {"sku": "DEMO-0001", "quantity": 1, "condition": "DEFECTIVE", "disposition": "QUARANTINE",
                  "note": "cracked lid"}]}),
         ),
+        ("shipBackReturnOrder", json!({"trackingNo": "1Z999AA10123456800", "carrier": "UPS"})),
         (
             "createOutboundOrder",
             json!({"warehouseCode": "US-LA01", "shippingServiceCode": "USPS-GA", "customerReference": "ERP-100045",

@@ -63,6 +63,7 @@ const OPERATION_IDS: &[(&str, &str, &str)] = &[
     ("post", "/api/v1/ops/return-orders/{scan}/arrive", "arriveReturnOrder"),
     ("post", "/api/v1/ops/return-orders/{no}/grade", "gradeReturnOrder"),
     ("post", "/api/v1/ops/return-orders/{no}/complete", "completeReturnOrder"),
+    ("post", "/api/v1/ops/return-orders/{no}/ship-back", "shipBackReturnOrder"),
     ("post", "/api/v1/outbound-orders", "createOutboundOrder"),
     ("get", "/api/v1/outbound-orders", "listOutboundOrders"),
     ("post", "/api/v1/outbound-orders/batch-get", "batchGetOutboundOrders"),

@@ -35,7 +35,7 @@ fn stock_filter(params: &Params) -> Result<StockFilter, ApiError> {
         return Err(AppError::InvalidParam { field: "sku", reason: format!("at most {SKU_FILTER_MAX} SKUs") }.into());
     }
     let condition = params
-        .choice("condition", Condition::parse, "GOOD, DEFECTIVE, RETURNED, REFURBISHED, RECYCLE or REPAIRING")?
+        .choice("condition", Condition::parse, "GOOD, DEFECTIVE, DAMAGED, RETURNED, REFURBISHED, RECYCLE or REPAIRING")?
         .map(|c| c.as_str().to_owned());
     Ok(StockFilter { warehouse_code: params.text("warehouseCode"), skus, condition })
 }

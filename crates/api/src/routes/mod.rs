@@ -66,6 +66,7 @@ pub const STAFF_ROUTES: &[(&str, &str, StaffRole)] = &[
     ("POST", "/api/v1/ops/return-orders/{scan}/arrive", Operator),
     ("POST", "/api/v1/ops/return-orders/{no}/grade", Operator),
     ("POST", "/api/v1/ops/return-orders/{no}/complete", Operator),
+    ("POST", "/api/v1/ops/return-orders/{no}/ship-back", Operator),
     ("POST", "/api/v1/ops/conversions", Supervisor),
 ];
 

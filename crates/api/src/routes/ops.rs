@@ -107,7 +107,7 @@ pub struct AdjustmentLineInput {
     pub location_code: String,
     /// Signed: positive into the location, negative out of it.
     pub quantity: i64,
-    /// GOOD (default), DEFECTIVE, RETURNED, REFURBISHED, RECYCLE, REPAIRING.
+    /// GOOD (default), DEFECTIVE, DAMAGED, RETURNED, REFURBISHED, RECYCLE, REPAIRING.
     pub condition: Option<String>,
     pub lot_code: Option<String>,
     pub batch_no: Option<String>,

@@ -59,7 +59,8 @@ pub struct RecipientInput {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub company: Option<String>,
-    /// ISO 3166 alpha-2; must be the warehouse's country.
+    /// ISO 3166 alpha-2; an order's must be the warehouse's country (a
+    /// return address may be anywhere).
     pub country: Option<String>,
     /// 2 letters in the US.
     pub state: Option<String>,
@@ -107,29 +108,34 @@ fn opt(v: Option<String>) -> Option<String> {
     v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
+impl From<RecipientInput> for Recipient {
+    fn from(r: RecipientInput) -> Self {
+        Recipient {
+            name: text(r.name),
+            phone: opt(r.phone),
+            email: opt(r.email),
+            company: opt(r.company),
+            country: text(r.country).to_ascii_uppercase(),
+            state: opt(r.state).map(|s| s.to_ascii_uppercase()),
+            city: text(r.city),
+            district: opt(r.district),
+            address_line1: text(r.address_line1),
+            address_line2: opt(r.address_line2),
+            house_no: opt(r.house_no),
+            postcode: text(r.postcode),
+        }
+    }
+}
+
 impl From<OutboundInput> for CreateOutbound {
     fn from(i: OutboundInput) -> Self {
-        let r = i.recipient;
         CreateOutbound {
             warehouse_code: i.warehouse_code.trim().to_owned(),
             shipping_service_code: text(i.shipping_service_code),
             customer_reference: text(i.customer_reference),
             platform: text(i.platform),
             platform_order_no: opt(i.platform_order_no),
-            recipient: Recipient {
-                name: text(r.name),
-                phone: opt(r.phone),
-                email: opt(r.email),
-                company: opt(r.company),
-                country: text(r.country).to_ascii_uppercase(),
-                state: opt(r.state).map(|s| s.to_ascii_uppercase()),
-                city: text(r.city),
-                district: opt(r.district),
-                address_line1: text(r.address_line1),
-                address_line2: opt(r.address_line2),
-                house_no: opt(r.house_no),
-                postcode: text(r.postcode),
-            },
+            recipient: i.recipient.into(),
             items: i.items.into_iter().map(|l| (l.sku.trim().to_owned(), l.quantity)).collect(),
             label: opt(i.label_url),
             tracking_no: opt(i.tracking_no),

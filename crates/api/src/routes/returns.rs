@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use haicang_app::query::{ReturnFilter, ReturnOrderRow};
-use haicang_app::returns::{AnnounceReturn, GradeLine, RegisterReturn, ReturnDetail};
+use haicang_app::returns::{AnnounceReturn, GradeLine, RegisterReturn, ReturnDetail, ShipBack};
 use haicang_app::{AppError, Viewer};
 use haicang_core::returns::{Disposition, ReturnStatus};
 
@@ -16,6 +16,8 @@ use crate::AppState;
 use crate::envelope::{Envelope, PageView};
 use crate::error::ApiError;
 use crate::extract::{BodyBytes, CustomerAuth, JsonBody, Params, Path, StaffAuth, optional_body};
+use crate::routes::inbound::PlanItemView;
+use crate::routes::outbound::RecipientInput;
 use crate::routes::{CreatedView, condition, iso};
 
 pub fn router() -> Router<AppState> {
@@ -28,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/ops/return-orders/{scan}/arrive", post(arrive))
         .route("/api/v1/ops/return-orders/{no}/grade", post(grade))
         .route("/api/v1/ops/return-orders/{no}/complete", post(complete))
+        .route("/api/v1/ops/return-orders/{no}/ship-back", post(ship_back))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -41,6 +44,8 @@ pub struct ReturnInput {
     pub carrier: Option<String>,
     pub reason: Option<String>,
     pub items: Vec<ReturnItemInput>,
+    /// Where units graded RETURN_TO_SELLER are sent (any country).
+    pub return_address: Option<RecipientInput>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -82,9 +87,9 @@ pub struct GradeInput {
 pub struct GradeLineInput {
     pub sku: String,
     pub quantity: i64,
-    /// GOOD, DEFECTIVE, RETURNED, REFURBISHED, RECYCLE or REPAIRING.
+    /// GOOD, DEFECTIVE, DAMAGED, RETURNED, REFURBISHED, RECYCLE or REPAIRING.
     pub condition: String,
-    /// RESTOCK, QUARANTINE or DISPOSE.
+    /// RESTOCK, QUARANTINE, DISPOSE or RETURN_TO_SELLER.
     pub disposition: String,
     /// For serial-managed SKUs (then quantity 1).
     pub serial: Option<String>,
@@ -110,6 +115,26 @@ pub struct ReturnOrderView {
     pub arrived_at: Option<String>,
     pub completed_at: Option<String>,
     pub created_at: String,
+    /// The parcel that took the RETURN_TO_SELLER units back, once shipped.
+    pub ship_back: Option<ShipBackView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ShipBackView {
+    pub tracking_no: String,
+    pub carrier: Option<String>,
+    pub recipient: serde_json::Value,
+    pub shipped_at: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ShipBackInput {
+    pub tracking_no: String,
+    pub carrier: String,
+    /// Overrides the return address the seller announced.
+    pub recipient: Option<RecipientInput>,
 }
 
 impl From<ReturnOrderRow> for ReturnOrderView {
@@ -129,6 +154,18 @@ impl From<ReturnOrderRow> for ReturnOrderView {
             arrived_at: r.arrived_at.map(iso),
             completed_at: r.completed_at.map(iso),
             created_at: iso(r.created_at),
+            ship_back: match (r.ship_back_tracking_no, r.shipped_back_at) {
+                (Some(tracking_no), Some(at)) => Some(ShipBackView {
+                    tracking_no,
+                    carrier: r.ship_back_carrier,
+                    recipient: r
+                        .ship_back_address
+                        .and_then(|a| serde_json::from_str(&a).ok())
+                        .unwrap_or(serde_json::Value::Null),
+                    shipped_at: iso(at),
+                }),
+                _ => None,
+            },
         }
     }
 }
@@ -168,6 +205,10 @@ pub struct ReturnDetailView {
     pub grades: Vec<GradeView>,
     /// Announced against received, per SKU where they differ.
     pub discrepancies: Vec<ReturnDiscrepancyView>,
+    /// Staff view of a completed return: where the putaway planner would
+    /// put the RESTOCK units still at the returns bench (move them there
+    /// with `POST /ops/moves`).
+    pub putaway: Vec<PlanItemView>,
 }
 
 impl From<ReturnDetail> for ReturnDetailView {
@@ -193,6 +234,7 @@ impl From<ReturnDetail> for ReturnDetailView {
                 .into_iter()
                 .map(|(sku, announced, received)| ReturnDiscrepancyView { sku, announced, received })
                 .collect(),
+            putaway: d.putaway.into_iter().map(PlanItemView::from).collect(),
         }
     }
 }
@@ -224,6 +266,7 @@ pub async fn announce(
         carrier: input.carrier,
         reason: input.reason,
         items: input.items.into_iter().map(|i| (i.sku.trim().to_owned(), i.quantity)).collect(),
+        return_address: input.return_address.map(Into::into),
     };
     let done = s.app.announce_return(&c, &cmd).await?;
     Ok(Envelope(done.into()))
@@ -347,7 +390,7 @@ pub async fn grade(
                     .ok_or(AppError::MissingParam { field: "lines.condition" })?,
                 disposition: Disposition::parse(&l.disposition).ok_or(AppError::InvalidParam {
                     field: "lines.disposition",
-                    reason: "RESTOCK, QUARANTINE or DISPOSE".into(),
+                    reason: "RESTOCK, QUARANTINE, DISPOSE or RETURN_TO_SELLER".into(),
                 })?,
                 sku: l.sku,
                 quantity: l.quantity,
@@ -368,4 +411,22 @@ pub async fn complete(
     Path(no): Path<String>,
 ) -> Result<Envelope<ReturnOrderView>, ApiError> {
     Ok(Envelope(s.app.complete_return(&staff, &no).await?.into()))
+}
+
+/// Ships the RETURN_TO_SELLER units of a completed return back to the
+/// seller (the announced return address, or `recipient`):
+/// `return.shipped_back`.
+#[utoipa::path(post, path = "/api/v1/ops/return-orders/{no}/ship-back", tag = "ops", security(("bearer" = [])),
+    params(("no" = String, Path)), request_body = ShipBackInput,
+    responses((status = 200, description = "Shipped back", body = ReturnOrderView),
+              (status = 409, description = "40045 nothing waits to go back to the seller")))]
+pub async fn ship_back(
+    State(s): State<AppState>,
+    StaffAuth(staff): StaffAuth,
+    Path(no): Path<String>,
+    JsonBody(input): JsonBody<ShipBackInput>,
+) -> Result<Envelope<ReturnOrderView>, ApiError> {
+    let cmd =
+        ShipBack { tracking_no: input.tracking_no, carrier: input.carrier, recipient: input.recipient.map(Into::into) };
+    Ok(Envelope(s.app.ship_back_return(&staff, &no, &cmd).await?.into()))
 }

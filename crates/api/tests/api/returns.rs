@@ -12,6 +12,14 @@ async fn stock(s: &Server, seller: &str, sku: &str, condition: &str) -> i64 {
     a.ok()["items"].as_array().and_then(|i| i.first().cloned()).map_or(0, |r| r["total"].as_i64().unwrap_or(0))
 }
 
+/// (total, available) of DEMO-0001 in a condition.
+async fn available(s: &Server, seller: &str, condition: &str) -> (i64, i64) {
+    let path = format!("/api/v1/inventory?warehouseCode=US-LA01&sku=DEMO-0001&condition={condition}");
+    let a = s.get(&path, seller).await;
+    let row = a.ok()["items"].as_array().and_then(|i| i.first().cloned()).unwrap_or(json!({}));
+    (row["total"].as_i64().unwrap_or(0), row["available"].as_i64().unwrap_or(0))
+}
+
 fn announcement(reference: &str, quantity: i64) -> Value {
     json!({"warehouseCode": "US-LA01", "customerReference": reference, "trackingNo": format!("TRK-{reference}"),
            "reason": "wrong size", "items": [{"sku": "DEMO-0001", "quantity": quantity}]})
@@ -128,4 +136,112 @@ async fn a_return_may_be_cancelled_before_it_arrives_and_not_completed_ungraded(
     post_empty(&s, &format!("/api/v1/ops/return-orders/{other}/arrive"), &staff).await.ok();
     post_empty(&s, &format!("/api/v1/ops/return-orders/{other}/complete"), &staff).await.err(40043, 409);
     post_empty(&s, "/api/v1/ops/return-orders/NOTHING-LIKE-IT/arrive", &staff).await.err(40025, 404);
+}
+
+#[tokio::test]
+async fn units_for_the_seller_are_held_then_shipped_back_and_restocked_units_get_a_putaway_proposal() {
+    let s = start().await;
+    let seller = s.customer().await;
+    let staff = s.staff().await;
+    let address = json!({"name": "Demo Trading Ltd", "country": "CN", "city": "Shenzhen",
+        "addressLine1": "1 Keji Road", "postcode": "518057"});
+    // A return address may be abroad, but it is an address.
+    let mut bad = announcement("RMA-RTS", 5);
+    bad["returnAddress"] =
+        json!({"country": "CN", "city": "Shenzhen", "addressLine1": "1 Keji Road", "postcode": "518057"});
+    s.post("/api/v1/return-orders", &seller, &bad).await.err(50048, 400);
+    let mut body = announcement("RMA-RTS", 5);
+    body["returnAddress"] = address.clone();
+    let no = s.post("/api/v1/return-orders", &seller, &body).await.ok()["orderNo"].as_str().unwrap().to_owned();
+    post_empty(&s, &format!("/api/v1/ops/return-orders/{no}/arrive"), &staff).await.ok();
+    let (good_total, good_free) = available(&s, &seller, "GOOD").await;
+    let (damaged_total, _) = available(&s, &seller, "DAMAGED").await;
+    let lines = json!({"lines": [
+        {"sku": "DEMO-0001", "quantity": 2, "condition": "GOOD", "disposition": "RESTOCK"},
+        {"sku": "DEMO-0001", "quantity": 1, "condition": "GOOD", "disposition": "RETURN_TO_SELLER"},
+        {"sku": "DEMO-0001", "quantity": 2, "condition": "DAMAGED", "disposition": "RETURN_TO_SELLER",
+         "note": "crushed box"}]});
+    s.post(&format!("/api/v1/ops/return-orders/{no}/grade"), &staff, &lines).await.ok();
+    // Units going back are on hand but promised: no order can take them.
+    assert_eq!(available(&s, &seller, "GOOD").await, (good_total + 3, good_free + 2));
+    assert_eq!(available(&s, &seller, "DAMAGED").await.0, damaged_total + 2);
+    // Nothing ships back before the return is complete.
+    let ship = json!({"trackingNo": "SF1234567890", "carrier": "SF Express"});
+    let ship_path = format!("/api/v1/ops/return-orders/{no}/ship-back");
+    s.post(&ship_path, &staff, &ship).await.err(40041, 409);
+    post_empty(&s, &format!("/api/v1/ops/return-orders/{no}/complete"), &staff).await.ok();
+    // The detail proposes where the two restocked units go: a rack
+    // location for good goods, never the bench and not the held units.
+    let detail = s.get(&format!("/api/v1/ops/return-orders/{no}"), &staff).await.ok().clone();
+    let proposal = detail["putaway"].as_array().unwrap().clone();
+    assert_eq!(proposal.iter().map(|p| p["quantity"].as_i64().unwrap()).sum::<i64>(), 2, "{detail}");
+    let target = proposal[0]["locationCode"].as_str().unwrap().to_owned();
+    assert_eq!((proposal[0]["lotNo"].as_str(), proposal[0]["condition"].as_str()), (Some(no.as_str()), Some("GOOD")));
+    // The seller does not see locations.
+    assert_eq!(s.get(&format!("/api/v1/return-orders/{no}"), &seller).await.ok()["putaway"], json!([]));
+    // The operator moves the two there; nothing is left to propose.
+    let bench = "RET-01";
+    let move_body = |q: i64| {
+        json!({"warehouseCode": "US-LA01",
+               "lines": [{"sku": "DEMO-0001", "fromLocationCode": bench, "toLocationCode": target, "quantity": q,
+                          "lotNo": no, "customerCode": "DEMO"}]})
+    };
+    s.post("/api/v1/ops/moves", &staff, &move_body(2)).await.ok();
+    let after = s.get(&format!("/api/v1/ops/return-orders/{no}"), &staff).await.ok().clone();
+    assert_eq!(after["putaway"], json!([]), "{after}");
+    // Ship-back: both held grades leave from the bench, once.
+    let shipped = s.post(&ship_path, &staff, &ship).await.ok().clone();
+    assert_eq!(shipped["shipBack"]["trackingNo"], "SF1234567890");
+    assert_eq!(shipped["shipBack"]["recipient"]["country"], "CN");
+    s.post(&ship_path, &staff, &ship).await.err(40045, 409);
+    assert_eq!(available(&s, &seller, "GOOD").await, (good_total + 2, good_free + 2));
+    assert_eq!(available(&s, &seller, "DAMAGED").await.0, damaged_total);
+    let log = s.get(&format!("/api/v1/inventory/log?documentNo={no}&pageSize=100"), &seller).await;
+    let out: Vec<Value> =
+        log.ok()["items"].as_array().unwrap().iter().filter(|e| e["target"] == "@CUSTOMER_SHIPPED").cloned().collect();
+    assert_eq!(out.iter().map(|e| e["quantity"].as_i64().unwrap()).sum::<i64>(), 3, "{out:?}");
+    assert!(out.iter().all(|e| e["source"] == bench), "{out:?}");
+    let event = s.event(&seller, "return.shipped_back", &no).await;
+    assert_eq!(event["data"]["trackingNo"], "SF1234567890");
+    assert_eq!(event["data"]["recipient"]["city"], "Shenzhen");
+    assert_eq!(event["data"]["skuList"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_ship_back_needs_an_address_and_units_to_send() {
+    let s = start().await;
+    let seller = s.customer().await;
+    let staff = s.staff().await;
+    let body = json!({"warehouseCode": "US-LA01", "customerCode": "DEMO", "trackingNo": "LOOSE-RTS"});
+    let no = s.post("/api/v1/ops/return-orders", &staff, &body).await.ok()["orderNo"].as_str().unwrap().to_owned();
+    let lines = json!({"lines": [{"sku": "DEMO-0002", "quantity": 1, "condition": "DEFECTIVE",
+                                  "disposition": "RETURN_TO_SELLER"}]});
+    s.post(&format!("/api/v1/ops/return-orders/{no}/grade"), &staff, &lines).await.ok();
+    post_empty(&s, &format!("/api/v1/ops/return-orders/{no}/complete"), &staff).await.ok();
+    let ship_path = format!("/api/v1/ops/return-orders/{no}/ship-back");
+    // Nobody announced it, so nobody gave an address: staff must.
+    s.post(&ship_path, &staff, &json!({"trackingNo": "T1", "carrier": "UPS"})).await.err(10000, 400);
+    s.post(&ship_path, &staff, &json!({"trackingNo": " ", "carrier": "UPS"})).await.err(10000, 400);
+    let to = json!({"trackingNo": "T1", "carrier": "UPS", "recipient": {"name": "Demo Returns", "country": "US",
+        "state": "CA", "city": "Irvine", "addressLine1": "9 Spectrum", "postcode": "92618"}});
+    let shipped = s.post(&ship_path, &staff, &to).await.ok().clone();
+    assert_eq!(shipped["shipBack"]["recipient"]["city"], "Irvine");
+    // A return with nothing for the seller has nothing to ship back.
+    let other = s
+        .post(
+            "/api/v1/ops/return-orders",
+            &staff,
+            &json!({"warehouseCode": "US-LA01",
+        "customerCode": "DEMO", "trackingNo": "LOOSE-RS2"}),
+        )
+        .await
+        .ok()["orderNo"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let keep = json!({"lines": [{"sku": "DEMO-0002", "quantity": 1, "condition": "GOOD", "disposition": "RESTOCK"}]});
+    s.post(&format!("/api/v1/ops/return-orders/{other}/grade"), &staff, &keep).await.ok();
+    post_empty(&s, &format!("/api/v1/ops/return-orders/{other}/complete"), &staff).await.ok();
+    s.post(&format!("/api/v1/ops/return-orders/{other}/ship-back"), &staff, &to).await.err(40045, 409);
+    let _ = seller;
 }

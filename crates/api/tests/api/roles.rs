@@ -144,6 +144,7 @@ fn concrete(path: &str, method: &str, d: &LaDocuments) -> (String, Option<Value>
         "/api/v1/ops/return-orders/{scan}/arrive" | "/api/v1/ops/return-orders/{no}/complete" => Some(json!({})),
         "/api/v1/ops/return-orders/{no}/grade" => Some(json!({"lines": [{"sku": "DEMO-0001", "quantity": 1,
             "condition": "GOOD", "disposition": "RESTOCK"}]})),
+        "/api/v1/ops/return-orders/{no}/ship-back" => Some(json!({"trackingNo": "SWEEP-1", "carrier": "UPS"})),
         "/api/v1/ops/count-plans" => Some(json!({"warehouseCode": "US-LA01", "scope": {"locations": [d.location]}})),
         "/api/v1/ops/count-plans/{no}/approve" => Some(json!({})),
         "/api/v1/ops/count-tasks/{id}/entries" => Some(json!({"lines": [{"sku": "DEMO-0002", "quantity": 1}]})),

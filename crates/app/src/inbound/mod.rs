@@ -37,7 +37,7 @@ use crate::{
 
 mod announce;
 mod putaway;
-pub(crate) use putaway::check_destination;
+pub(crate) use putaway::{check_destination, unit_measures};
 mod receive;
 
 pub const INBOUND_PUTAWAY: &str = "inbound.putaway";
@@ -128,13 +128,13 @@ pub struct PlanItem {
 
 /// Units received and not yet put away, per (product, lot, condition).
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Waiting {
-    product_id: i64,
-    sku: String,
-    lot_id: i64,
-    lot_code: String,
-    condition: Condition,
-    quantity: i64,
+pub(crate) struct Waiting {
+    pub product_id: i64,
+    pub sku: String,
+    pub lot_id: i64,
+    pub lot_code: String,
+    pub condition: Condition,
+    pub quantity: i64,
 }
 
 fn trimmed(value: &Option<String>) -> Option<String> {

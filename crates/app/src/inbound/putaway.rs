@@ -25,21 +25,40 @@ impl App {
 
     async fn plan_for(&self, order: &InboundOrderRow, waiting: &[Waiting]) -> Result<Vec<PlanItem>, AppError> {
         let mut conn = self.store.read().await?;
-        let locations = warehouse::enabled_locations(&mut conn, order.warehouse_id).await?;
-        let occupancy = store::occupancy(&mut conn, order.warehouse_id).await?;
-        let skus: Vec<String> = waiting.iter().map(|w| w.sku.clone()).collect();
-        let products = products::products_by_sku(&mut conn, order.customer_id, &skus).await?;
         let boxes = store::boxes(&mut conn, order.inbound_order_id).await?;
         let lines = store::lines(&mut conn, order.inbound_order_id).await?;
+        drop(conn);
+        let measures = |p: Option<&ProductRow>, product_id| unit_measures(p, product_id, &boxes, &lines);
+        self.propose_putaway(order.warehouse_id, order.customer_id, waiting, measures).await
+    }
+
+    /// The planner's locations for units waiting to be put away (at the
+    /// dock or the returns bench); `measures` gives a unit's volume and
+    /// weight from its product (and whatever carton the caller knows).
+    pub(crate) async fn propose_putaway(
+        &self,
+        warehouse_id: i64,
+        customer_id: i64,
+        waiting: &[Waiting],
+        measures: impl Fn(Option<&ProductRow>, i64) -> (i64, i64),
+    ) -> Result<Vec<PlanItem>, AppError> {
+        if waiting.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.store.read().await?;
+        let locations = warehouse::enabled_locations(&mut conn, warehouse_id).await?;
+        let occupancy = store::occupancy(&mut conn, warehouse_id).await?;
+        let skus: Vec<String> = waiting.iter().map(|w| w.sku.clone()).collect();
+        let products = products::products_by_sku(&mut conn, customer_id, &skus).await?;
         drop(conn);
         let slots = slots_from(&locations, &occupancy);
         let incoming: Vec<Incoming> = waiting
             .iter()
             .map(|w| {
                 let p = products.iter().find(|p| p.product_id == w.product_id);
-                let (volume, weight) = unit_measures(p, w.product_id, &boxes, &lines);
+                let (volume, weight) = measures(p, w.product_id);
                 Incoming {
-                    customer_id: order.customer_id,
+                    customer_id,
                     product_id: w.product_id,
                     lot_id: w.lot_id,
                     condition: w.condition,
@@ -244,7 +263,12 @@ fn waiting_units(receipts: &[ReceiptRow], putaways: &[PutawayRow], product_id: i
 
 /// Volume (cm³) and weight (g) of one unit (core's rule), from the
 /// product and the carton it came in.
-fn unit_measures(p: Option<&ProductRow>, product_id: i64, boxes: &[BoxRow], lines: &[LineRow]) -> (i64, i64) {
+pub(crate) fn unit_measures(
+    p: Option<&ProductRow>,
+    product_id: i64,
+    boxes: &[BoxRow],
+    lines: &[LineRow],
+) -> (i64, i64) {
     let own_volume = p.and_then(|p| Some(planner::cm3_from_um(p.length_um?, p.width_um?, p.height_um?)));
     let own_weight = p.and_then(|p| p.weight_mg).map(planner::grams_from_mg);
     let carton = || {
