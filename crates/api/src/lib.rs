@@ -120,7 +120,7 @@ pub struct AppState {
         routes::outbound::pack,
         routes::outbound::ship,
         routes::outbound::shipment_event,
-        routes::outbound::count_tasks,
+        routes::counts::open_tasks,
         routes::webhooks::create,
         routes::webhooks::list,
         routes::webhooks::get_one,

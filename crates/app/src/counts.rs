@@ -17,7 +17,7 @@ use haicang_core::document::{DocumentType, format_document_no};
 use haicang_core::ledger::{Condition, MOVEMENT_QUANTITY_MAX, Quantity, VirtualLocation};
 use haicang_core::location::LocationType;
 use haicang_core::lots;
-use haicang_store::counts::{self as store, CountPlanRow, EntryRow, SheetRow};
+use haicang_store::counts::{self as store, CountPlanRow, EntryRow, Origin, SheetRow};
 use haicang_store::product as products;
 use haicang_store::stock::{self, DocumentRef, Item, Place};
 use haicang_store::warehouse::{self, LocationRow};
@@ -128,6 +128,36 @@ fn accuracy(counts: &[(SheetRow, Vec<EntryRow>)]) -> Accuracy {
     a
 }
 
+/// A short pick: the picker found less than the books at a location.
+/// The location gets a blind count plan of its own (origin SHORT_PICK,
+/// naming the order) in the picker's transaction, unless an open plan
+/// already covers it; the count is entered and approved like any other.
+/// Returns the new plan's number.
+pub(crate) async fn open_short_pick_count(
+    tx: &mut WriteTx,
+    warehouse_id: i64,
+    location: (i64, &str),
+    order_no: &str,
+    staff: &StaffPrincipal,
+    now: i64,
+) -> Result<Option<String>, AppError> {
+    let (location_id, location_code) = location;
+    let busy = store::locations_being_counted(tx, warehouse_id).await?;
+    if busy.iter().any(|(id, _)| *id == location_id) {
+        return Ok(None);
+    }
+    let day = day_code(now);
+    let seq = sequence::next_value(tx.conn(), DocumentType::Count.prefix(), &day).await?;
+    let plan_no = format_document_no(DocumentType::Count, &day, seq);
+    let scope = CountScope { locations: vec![location_code.to_owned()], ..Default::default() };
+    let scope = serde_json::to_string(&scope).unwrap_or_default();
+    let origin = Origin::ShortPick { order_no };
+    let plan_id =
+        store::insert_plan(tx, &plan_no, warehouse_id, true, None, &scope, origin, staff.staff_id, now).await?;
+    store::insert_sheet(tx, plan_id, location_id, 1).await?;
+    Ok(Some(plan_no))
+}
+
 /// Declared value as the event and views show it ("12.50").
 pub fn money(micros: i64) -> String {
     format_fixed(micros / 10_000, 2, 2)
@@ -186,6 +216,7 @@ impl App {
             cmd.blind,
             cmd.recount_threshold,
             &scope,
+            Origin::Planned,
             staff.staff_id,
             now,
         )
@@ -197,6 +228,18 @@ impl App {
         audit::record(tx.conn(), &Actor::staff(staff), action::COUNT_PLAN, &plan_no, Outcome::Success, detail).await?;
         tx.commit().await?;
         Ok(plan_no)
+    }
+
+    /// `GET /ops/count-tasks`: sheets waiting for a counter, planned or
+    /// opened by short picks.
+    pub async fn open_count_tasks(
+        &self,
+        staff: &StaffPrincipal,
+        warehouse_code: &str,
+    ) -> Result<Vec<SheetRow>, AppError> {
+        let mut conn = self.store.read().await?;
+        let w = crate::warehouses::warehouse_for(&mut conn, Viewer::Staff(staff), warehouse_code).await?;
+        Ok(store::open_sheets(&mut conn, w.warehouse_id).await?)
     }
 
     async fn scope_locations(

@@ -24,8 +24,3 @@ text_enum!(
     /// given up.
     DeliveryStatus { Pending => "PENDING", Delivered => "DELIVERED", Failed => "FAILED" }
 );
-
-text_enum!(
-    /// A count task raised by a short pick.
-    CountTaskStatus { Open => "OPEN", Done => "DONE" }
-);

@@ -19,10 +19,23 @@ pub struct CountPlanRow {
     pub status: String,
     pub created_at: i64,
     pub approved_at: Option<i64>,
+    /// PLANNED, or SHORT_PICK with the order that came up short.
+    pub origin: String,
+    pub document_no: Option<String>,
 }
 
 const PLAN_COLUMNS: &str = "p.count_plan_id, p.plan_no, p.warehouse_id, w.code AS warehouse_code, p.blind, \
-     p.recount_threshold, p.scope, p.status, p.created_at, p.approved_at";
+     p.recount_threshold, p.scope, p.status, p.created_at, p.approved_at, p.origin, p.document_no";
+
+/// Why a plan exists.
+#[derive(Debug, Clone, Copy)]
+pub enum Origin<'a> {
+    Planned,
+    /// A picker found less than the books at a location for this order.
+    ShortPick {
+        order_no: &'a str,
+    },
+}
 
 #[allow(clippy::too_many_arguments)]
 pub async fn insert_plan(
@@ -32,12 +45,17 @@ pub async fn insert_plan(
     blind: bool,
     recount_threshold: Option<i64>,
     scope: &str,
+    origin: Origin<'_>,
     staff_id: i64,
     now: i64,
 ) -> Result<i64, StoreError> {
+    let (origin, document_no) = match origin {
+        Origin::Planned => ("PLANNED", None),
+        Origin::ShortPick { order_no } => ("SHORT_PICK", Some(order_no)),
+    };
     Ok(sqlx::query_scalar(
-        "INSERT INTO count_plan (plan_no, warehouse_id, blind, recount_threshold, scope, status, staff_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, 'OPEN', $6, $7) RETURNING count_plan_id",
+        "INSERT INTO count_plan (plan_no, warehouse_id, blind, recount_threshold, scope, status, staff_id, created_at, \
+         origin, document_no) VALUES ($1, $2, $3, $4, $5, 'OPEN', $6, $7, $8, $9) RETURNING count_plan_id",
     )
     .bind(plan_no)
     .bind(warehouse_id)
@@ -46,6 +64,8 @@ pub async fn insert_plan(
     .bind(scope)
     .bind(staff_id)
     .bind(now)
+    .bind(origin)
+    .bind(document_no)
     .fetch_one(tx.conn())
     .await?)
 }
@@ -114,11 +134,13 @@ pub struct SheetRow {
     pub round: i64,
     pub status: String,
     pub counter: Option<String>,
+    pub origin: String,
+    pub document_no: Option<String>,
 }
 
 const SHEET_SELECT: &str = "SELECT s.count_sheet_id, s.count_plan_id, p.plan_no, p.status AS plan_status, p.blind, \
      p.recount_threshold, p.warehouse_id, w.code AS warehouse_code, s.location_id, l.code AS location_code, s.round, \
-     s.status, s.counter FROM count_sheet s JOIN count_plan p ON p.count_plan_id = s.count_plan_id \
+     s.status, s.counter, p.origin, p.document_no FROM count_sheet s JOIN count_plan p ON p.count_plan_id = s.count_plan_id \
      JOIN warehouse w ON w.warehouse_id = p.warehouse_id JOIN location l ON l.location_id = s.location_id";
 
 pub async fn sheets_of_plan(conn: &mut AnyConnection, count_plan_id: i64) -> Result<Vec<SheetRow>, StoreError> {
@@ -126,6 +148,17 @@ pub async fn sheets_of_plan(conn: &mut AnyConnection, count_plan_id: i64) -> Res
         .bind(count_plan_id)
         .fetch_all(conn)
         .await?)
+}
+
+/// Sheets waiting for a counter in a warehouse, oldest plan first.
+pub async fn open_sheets(conn: &mut AnyConnection, warehouse_id: i64) -> Result<Vec<SheetRow>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "{SHEET_SELECT} WHERE p.warehouse_id = $1 AND p.status = 'OPEN' AND s.status = 'OPEN' \
+         ORDER BY s.count_plan_id, l.code, s.round"
+    ))
+    .bind(warehouse_id)
+    .fetch_all(conn)
+    .await?)
 }
 
 /// A sheet, locked while its count is entered (two counters entering the

@@ -7,7 +7,6 @@ use sqlx::{AnyConnection, FromRow};
 
 use haicang_core::location::LocationType;
 use haicang_core::outbound::{AllocationStatus, InterceptStatus, OutboundStatus, Platform};
-use haicang_core::status::CountTaskStatus;
 use haicang_core::text::Maybe;
 
 use crate::db::lock_clause;
@@ -732,57 +731,6 @@ pub async fn packing_place_of_wave(
     )
     .bind(wave_id)
     .fetch_optional(conn)
-    .await?)
-}
-
-#[allow(clippy::too_many_arguments)]
-pub async fn insert_count_task(
-    tx: &mut WriteTx,
-    warehouse_id: i64,
-    location_id: i64,
-    product_id: i64,
-    expected: i64,
-    found: i64,
-    document_no: &str,
-    operator: &str,
-    now: i64,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO count_task (warehouse_id, location_id, product_id, expected, found, document_no, operator, \
-         status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'OPEN', $8)",
-    )
-    .bind(warehouse_id)
-    .bind(location_id)
-    .bind(product_id)
-    .bind(expected)
-    .bind(found)
-    .bind(document_no)
-    .bind(operator)
-    .bind(now)
-    .execute(tx.conn())
-    .await?;
-    Ok(())
-}
-
-#[derive(Debug, Clone, FromRow)]
-pub struct CountTaskRow {
-    pub location_code: String,
-    pub sku: String,
-    pub expected: i64,
-    pub found: i64,
-    pub document_no: String,
-    #[sqlx(try_from = "String")]
-    pub status: CountTaskStatus,
-}
-
-pub async fn open_count_tasks(conn: &mut AnyConnection, warehouse_id: i64) -> Result<Vec<CountTaskRow>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT l.code AS location_code, p.sku, t.expected, t.found, t.document_no, t.status FROM count_task t \
-         JOIN location l ON l.location_id = t.location_id JOIN product p ON p.product_id = t.product_id \
-         WHERE t.warehouse_id = $1 AND t.status = 'OPEN' ORDER BY t.count_task_id",
-    )
-    .bind(warehouse_id)
-    .fetch_all(conn)
     .await?)
 }
 

@@ -13,7 +13,7 @@ use haicang_core::ledger::Condition;
 use crate::AppState;
 use crate::envelope::Envelope;
 use crate::error::ApiError;
-use crate::extract::{JsonBody, Path, StaffAuth};
+use crate::extract::{JsonBody, Params, Path, StaffAuth};
 use crate::routes::{condition, iso};
 
 pub fn router() -> Router<AppState> {
@@ -21,6 +21,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/ops/count-plans", post(create))
         .route("/api/v1/ops/count-plans/{no}", get(detail))
         .route("/api/v1/ops/count-plans/{no}/approve", post(approve))
+        .route("/api/v1/ops/count-tasks", get(open_tasks))
         .route("/api/v1/ops/count-tasks/{id}/entries", post(enter))
 }
 
@@ -97,6 +98,22 @@ pub struct CountSheetView {
     pub entries: Vec<CountEntryView>,
 }
 
+/// A sheet waiting for a counter, from any open plan of the warehouse.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenCountTaskView {
+    /// The id to enter counts with.
+    pub id: i64,
+    pub plan_no: String,
+    /// PLANNED, or SHORT_PICK: opened when a picker found less than the books.
+    pub origin: String,
+    /// The order that came up short (SHORT_PICK).
+    pub document_no: Option<String>,
+    pub location_code: String,
+    /// 1; 2 for a recount.
+    pub round: i64,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AccuracyView {
@@ -120,6 +137,9 @@ pub struct CountPlanView {
     pub status: String,
     pub created_at: String,
     pub approved_at: Option<String>,
+    /// PLANNED, or SHORT_PICK with the order that came up short.
+    pub origin: String,
+    pub document_no: Option<String>,
     pub tasks: Vec<CountSheetView>,
     pub accuracy: AccuracyView,
 }
@@ -158,6 +178,8 @@ fn view(d: CountPlanDetail, sees_expected: bool) -> CountPlanView {
         status: d.plan.status,
         created_at: iso(d.plan.created_at),
         approved_at: d.plan.approved_at.map(iso),
+        origin: d.plan.origin,
+        document_no: d.plan.document_no,
         tasks,
         accuracy: AccuracyView {
             locations_counted: a.locations_counted,
@@ -260,4 +282,30 @@ pub async fn approve(
 ) -> Result<Envelope<CountPlanView>, ApiError> {
     let plan = s.app.approve_count_plan(&staff, &no).await?;
     Ok(Envelope(view(plan, true)))
+}
+
+/// Count tasks waiting for a counter: every open sheet of the warehouse's
+/// open plans, those a short pick opened included.
+#[utoipa::path(get, path = "/api/v1/ops/count-tasks", tag = "ops", security(("bearer" = [])),
+    params(("warehouseCode" = String, Query)),
+    responses((status = 200, description = "Open tasks", body = [OpenCountTaskView])))]
+pub async fn open_tasks(
+    State(s): State<AppState>,
+    StaffAuth(staff): StaffAuth,
+    params: Params,
+) -> Result<Envelope<Vec<OpenCountTaskView>>, ApiError> {
+    let warehouse = params.text("warehouseCode").ok_or(AppError::MissingParam { field: "warehouseCode" })?;
+    let rows = s.app.open_count_tasks(&staff, &warehouse).await?;
+    Ok(Envelope(
+        rows.into_iter()
+            .map(|t| OpenCountTaskView {
+                id: t.count_sheet_id,
+                plan_no: t.plan_no,
+                origin: t.origin,
+                document_no: t.document_no,
+                location_code: t.location_code,
+                round: t.round,
+            })
+            .collect(),
+    ))
 }

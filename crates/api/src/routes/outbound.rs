@@ -47,7 +47,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/ops/pack", post(pack))
         .route("/api/v1/ops/ship", post(ship))
         .route("/api/v1/ops/shipments/{tracking_no}/events", post(shipment_event))
-        .route("/api/v1/ops/count-tasks", get(count_tasks))
 }
 
 // ------------------------------------------------------------------ input
@@ -784,40 +783,4 @@ pub async fn shipment_event(
         location: input.location,
         occurred_at: iso(at),
     }))
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CountTaskView {
-    pub location_code: String,
-    pub sku: String,
-    /// Units the books said were there for the pick, and what the picker found.
-    pub expected: i64,
-    pub found: i64,
-    pub document_no: String,
-    pub status: String,
-}
-
-/// Open count tasks (raised by short picks).
-#[utoipa::path(get, path = "/api/v1/ops/count-tasks", tag = "ops", security(("bearer" = [])),
-    params(("warehouseCode" = String, Query)), responses((status = 200, description = "Open tasks", body = [CountTaskView])))]
-pub async fn count_tasks(
-    State(s): State<AppState>,
-    StaffAuth(staff): StaffAuth,
-    params: Params,
-) -> Result<Envelope<Vec<CountTaskView>>, ApiError> {
-    let warehouse = params.text("warehouseCode").ok_or(AppError::MissingParam { field: "warehouseCode" })?;
-    let rows = s.app.open_count_tasks(&staff, &warehouse).await?;
-    Ok(Envelope(
-        rows.into_iter()
-            .map(|t| CountTaskView {
-                location_code: t.location_code,
-                sku: t.sku,
-                expected: t.expected,
-                found: t.found,
-                document_no: t.document_no,
-                status: t.status.to_string(),
-            })
-            .collect(),
-    ))
 }

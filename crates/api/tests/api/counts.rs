@@ -112,3 +112,46 @@ async fn a_variance_past_the_threshold_is_recounted_by_someone_else_and_picks_me
     s.call(Method::POST, &format!("/api/v1/ops/count-plans/{no}/approve"), Some(&admin), None, None).await.ok();
     assert_eq!(total(&s, &seller, "DEMO-0002").await, before - 5 - 2);
 }
+
+#[tokio::test]
+async fn a_short_pick_opens_a_blind_count_of_its_location_that_is_entered_and_approved_like_any_plan() {
+    let s = start().await;
+    let seller = s.customer().await;
+    let admin = s.staff().await;
+    let picker = s.login("picker", "picker").await;
+    let before = total(&s, &seller, "DEMO-0002").await;
+    let order = crate::outbound::order("SHORT-COUNT", json!([{"sku": "DEMO-0002", "quantity": 2}]));
+    let no = s.post("/api/v1/outbound-orders", &seller, &order).await.ok()["orderNo"].as_str().unwrap().to_owned();
+    let wave = s.post("/api/v1/ops/waves", &admin, &json!({"warehouseCode": "US-LA01", "orderNos": [no]})).await;
+    let batch = wave.ok()["batches"][0]["batchId"].as_i64().unwrap();
+    // The picker finds one of the two at LOCATION.
+    let shorted = crate::outbound::pick_cart(&s, &picker, batch, |stop, _| {
+        (stop["sku"] == "DEMO-0002" && stop["locationCode"] == LOCATION).then_some(1)
+    })
+    .await;
+    assert_eq!(shorted.len(), 1, "{shorted:?}");
+    // The location waits for a counter as a task of its own plan.
+    let tasks = s.get("/api/v1/ops/count-tasks?warehouseCode=US-LA01", &picker).await.ok().clone();
+    let task = tasks.as_array().unwrap().iter().find(|t| t["locationCode"] == LOCATION).cloned().unwrap();
+    assert_eq!((task["origin"].as_str(), task["documentNo"].as_str()), (Some("SHORT_PICK"), Some(no.as_str())));
+    let plan_no = task["planNo"].as_str().unwrap().to_owned();
+    let plan_view = s.get(&format!("/api/v1/ops/count-plans/{plan_no}"), &admin).await.ok().clone();
+    assert_eq!((plan_view["origin"].as_str(), plan_view["blind"].as_bool()), (Some("SHORT_PICK"), Some(true)));
+    // It is counted like any plan: nobody plans the location twice.
+    let again = json!({"warehouseCode": "US-LA01", "scope": {"locations": [LOCATION]}});
+    s.post("/api/v1/ops/count-plans", &admin, &again).await.err(30012, 409);
+    // The books say `before - 1` are left there (one picked); the counter
+    // finds `before - 2` (the picker was right: one is missing).
+    let left = before - 1;
+    enter(&s, &picker, task["id"].as_i64().unwrap(), left - 1).await.ok();
+    let approved = s.post(&format!("/api/v1/ops/count-plans/{plan_no}/approve"), &admin, &json!({})).await;
+    assert_eq!(approved.ok()["accuracy"]["unitsLost"], 1);
+    // The order shipped one unit from elsewhere or is short; either way the
+    // books lost exactly the unit nobody could find.
+    let log = s.get(&format!("/api/v1/inventory/log?documentNo={plan_no}"), &seller).await;
+    let lost: Vec<Value> = log.ok()["items"].as_array().unwrap().clone();
+    assert_eq!(lost.len(), 1, "{lost:?}");
+    assert_eq!((lost[0]["target"].as_str(), lost[0]["quantity"].as_i64()), (Some("@COUNT_LOSS"), Some(1)));
+    let tasks = s.get("/api/v1/ops/count-tasks?warehouseCode=US-LA01", &picker).await.ok().clone();
+    assert!(!tasks.as_array().unwrap().iter().any(|t| t["planNo"] == plan_no.as_str()), "{tasks}");
+}

@@ -99,15 +99,12 @@ impl App {
             }
             if status == AllocationStatus::Short {
                 let missing = want - n;
-                store::insert_count_task(
+                crate::counts::open_short_pick_count(
                     &mut tx,
                     batch.warehouse_id,
-                    a.location_id,
-                    a.product_id,
-                    a.quantity,
-                    a.picked + n,
+                    (a.location_id, &a.location_code),
                     &order.order_no,
-                    &staff.operator(),
+                    staff,
                     now,
                 )
                 .await?;
@@ -226,16 +223,6 @@ impl App {
         let walked = layout.tour_length(&picks, &(0..picks.len()).collect::<Vec<_>>());
         store::set_batch_distance(tx, batch.pick_batch_id, (walked * 1000.0).round() as i64).await?;
         Ok(())
-    }
-
-    pub async fn open_count_tasks(
-        &self,
-        staff: &StaffPrincipal,
-        warehouse_code: &str,
-    ) -> Result<Vec<haicang_store::outbound::CountTaskRow>, AppError> {
-        let mut conn = self.store.read().await?;
-        let w = warehouse_for(&mut conn, Viewer::Staff(staff), warehouse_code).await?;
-        Ok(store::open_count_tasks(&mut conn, w.warehouse_id).await?)
     }
 
     /// The pick list of a cart as a PDF.
