@@ -32,6 +32,8 @@ pub const INVENTORY_COUNTED: &str = "inventory.counted";
 pub const PLAN_LOCATIONS_MAX: usize = 5_000;
 /// Lines of one count entry.
 pub const ENTRY_LINES_MAX: usize = 200;
+/// Longest lot code a count names.
+pub const LOT_CHARS_MAX: usize = 50;
 
 /// Which locations a plan counts: the union of what is named, narrowed by
 /// zone and aisles.
@@ -58,6 +60,9 @@ pub struct CountLine {
     pub code: String,
     pub customer_code: Option<String>,
     pub condition: Condition,
+    /// The lot counted. Name it on every line of a SKU or on none: a SKU
+    /// counted by lot is compared lot by lot, otherwise across its lots.
+    pub lot_no: Option<String>,
     pub quantity: i64,
 }
 
@@ -89,9 +94,11 @@ pub struct EntryResult {
     pub recount_opened: bool,
 }
 
-/// One seller's SKU in one condition at the sheet's location: (customer
-/// code, SKU, counted, expected).
-type Tally = (String, String, i64, i64);
+/// One seller's SKU in one condition (and lot, when counted by lot) at the
+/// sheet's location: (customer code, SKU, lot code, counted, expected).
+type Tally = (String, String, Option<String>, i64, i64);
+/// (customer, product, condition, lot).
+type TallyKey = (i64, i64, Condition, Option<i64>);
 
 /// Each location's last counted round.
 fn last_counts(sheets: &[SheetRow], entries: &[EntryRow]) -> Vec<(SheetRow, Vec<EntryRow>)> {
@@ -315,6 +322,15 @@ impl App {
                 reason: format!("0 to {MOVEMENT_QUANTITY_MAX} units"),
             });
         }
+        if lines
+            .iter()
+            .any(|l| l.lot_no.as_deref().is_some_and(|n| haicang_core::text::char_len(n.trim()) > LOT_CHARS_MAX))
+        {
+            return Err(AppError::InvalidParam {
+                field: "lines.lotNo",
+                reason: format!("at most {LOT_CHARS_MAX} characters"),
+            });
+        }
         self.retrying(|| self.enter_once(staff, sheet_id, lines)).await
     }
 
@@ -339,21 +355,17 @@ impl App {
             }
         }
         let books = store::book_stock_at(&mut tx, sheet.location_id).await?;
-        let mut counted: BTreeMap<(i64, i64, Condition), Tally> = BTreeMap::new();
-        for b in &books {
-            counted.insert(
-                (b.customer_id, b.product_id, b.condition),
-                (b.customer_code.clone(), b.sku.clone(), 0, b.units),
-            );
-        }
+        // Each line: whose goods, which product, and the lot when named.
+        let mut resolved: Vec<(i64, String, i64, String, Option<(i64, String)>)> = Vec::with_capacity(lines.len());
         for line in lines {
             let scanned = line.code.trim();
             let named = line.customer_code.as_deref().map(str::trim).filter(|c| !c.is_empty());
-            let on_books: Vec<(i64, String, i64, String)> = books
+            let mut on_books: Vec<(i64, String, i64, String)> = books
                 .iter()
                 .filter(|b| (b.sku == scanned || b.barcode == scanned) && named.is_none_or(|n| n == b.customer_code))
                 .map(|b| (b.customer_id, b.customer_code.clone(), b.product_id, b.sku.clone()))
                 .collect();
+            on_books.dedup();
             let (customer_id, customer_code, product_id, sku) = match on_books.first() {
                 Some(found) if on_books.iter().all(|b| b.0 == found.0) => found.clone(),
                 Some(_) => {
@@ -378,11 +390,47 @@ impl App {
                     (c.customer_id, c.code, p.product_id, p.sku)
                 }
             };
-            let entry = counted.entry((customer_id, product_id, line.condition)).or_insert((customer_code, sku, 0, 0));
-            entry.2 = entry.2.saturating_add(line.quantity);
+            let lot = match line.lot_no.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+                None => None,
+                // A lot found here that the books put elsewhere (or nowhere)
+                // is still that lot: created on first sight.
+                Some(code) => {
+                    let id = stock::ensure_lot(&mut tx, customer_id, product_id, code, now, None, None, None).await?;
+                    Some((id, code.to_owned()))
+                }
+            };
+            resolved.push((customer_id, customer_code, product_id, sku, lot));
+        }
+        // A SKU is counted by lot or across its lots, never both at once.
+        let by_lot: std::collections::BTreeSet<(i64, i64, Condition)> =
+            lines.iter().zip(&resolved).filter(|(_, r)| r.4.is_some()).map(|(l, r)| (r.0, r.2, l.condition)).collect();
+        if let Some((_, r)) =
+            lines.iter().zip(&resolved).find(|(l, r)| r.4.is_none() && by_lot.contains(&(r.0, r.2, l.condition)))
+        {
+            return Err(AppError::InvalidParam {
+                field: "lines.lotNo",
+                reason: format!("{} is counted by lot: name the lot on each of its lines", r.3),
+            });
+        }
+        let mut counted: BTreeMap<TallyKey, Tally> = BTreeMap::new();
+        for b in &books {
+            let lot = by_lot.contains(&(b.customer_id, b.product_id, b.condition)).then_some(b.lot_id);
+            let entry = counted.entry((b.customer_id, b.product_id, b.condition, lot)).or_insert((
+                b.customer_code.clone(),
+                b.sku.clone(),
+                lot.map(|_| b.lot_no.clone()),
+                0,
+                0,
+            ));
+            entry.4 += b.units;
+        }
+        for (line, (customer_id, customer_code, product_id, sku, lot)) in lines.iter().zip(resolved) {
+            let key = (customer_id, product_id, line.condition, lot.as_ref().map(|l| l.0));
+            let entry = counted.entry(key).or_insert((customer_code, sku, lot.map(|l| l.1), 0, 0));
+            entry.3 = entry.3.saturating_add(line.quantity);
         }
         let mut over_threshold = false;
-        for ((customer_id, product_id, condition), (customer_code, sku, units, expected)) in &counted {
+        for ((customer_id, product_id, condition, lot_id), (customer_code, sku, lot_no, units, expected)) in &counted {
             let variance = (units - expected).abs();
             over_threshold |= sheet.recount_threshold.is_some_and(|t| variance > t);
             let entry = EntryRow {
@@ -392,6 +440,8 @@ impl App {
                 product_id: *product_id,
                 sku: sku.clone(),
                 condition: *condition,
+                lot_id: *lot_id,
+                lot_no: lot_no.clone(),
                 counted: *units,
                 expected: *expected,
                 declared_value_micros: None,
@@ -451,10 +501,10 @@ impl App {
                     reason: Some(format!("counted {} of {} expected", e.counted, e.expected)),
                 };
                 let variance = e.counted - e.expected;
-                self.post_variance(&mut tx, item, &place, variance, &plan.plan_no, &doc, &e.sku, now).await?;
+                self.post_variance(&mut tx, item, &place, e.lot_id, variance, &plan.plan_no, &doc, &e.sku, now).await?;
                 per_seller.entry(e.customer_id).or_insert_with(|| (e.customer_code.clone(), Vec::new())).1.push(
                     json!({
-                        "locationCode": sheet.location_code, "sku": e.sku, "condition": e.condition,
+                        "locationCode": sheet.location_code, "sku": e.sku, "condition": e.condition, "lotNo": e.lot_no,
                         "expected": e.expected, "counted": e.counted, "variance": variance,
                     }),
                 );
@@ -474,7 +524,8 @@ impl App {
         Ok(())
     }
 
-    /// A gain into the location's newest lot (or the plan's own), a loss
+    /// A count by lot: the gain into or the loss from that lot. Otherwise
+    /// a gain into the location's newest lot (or the plan's own), a loss
     /// from its lots in issue order.
     #[allow(clippy::too_many_arguments)]
     async fn post_variance(
@@ -482,19 +533,24 @@ impl App {
         tx: &mut WriteTx,
         item: Item,
         place: &Place,
+        counted_lot: Option<i64>,
         variance: i64,
         plan_no: &str,
         doc: &DocumentRef,
         sku: &str,
         now: i64,
     ) -> Result<(), AppError> {
-        let lots_here = stock::lots_at(tx, item, place.location_id).await?;
+        let mut lots_here = stock::lots_at(tx, item, place.location_id).await?;
+        if let Some(lot_id) = counted_lot {
+            lots_here.retain(|l| l.lot_id == lot_id);
+        }
         let units = |n: i64| {
             Quantity::new(n).ok_or(AppError::InvalidParam { field: "quantity", reason: "out of range".into() })
         };
         if variance > 0 {
-            let lot_id = match lots_here.iter().max_by_key(|l| (l.inbound_at, l.lot_id)) {
-                Some(l) => l.lot_id,
+            let newest = lots_here.iter().max_by_key(|l| (l.inbound_at, l.lot_id)).map(|l| l.lot_id);
+            let lot_id = match counted_lot.or(newest) {
+                Some(lot_id) => lot_id,
                 None => {
                     stock::ensure_lot(tx, item.customer_id, item.product_id, plan_no, now, None, None, None).await?
                 }

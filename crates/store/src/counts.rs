@@ -229,6 +229,9 @@ pub struct EntryRow {
     pub sku: String,
     #[sqlx(try_from = "String")]
     pub condition: Condition,
+    /// The lot counted; `None`: the SKU across the location's lots.
+    pub lot_id: Option<i64>,
+    pub lot_no: Option<String>,
     pub counted: i64,
     pub expected: i64,
     pub declared_value_micros: Option<i64>,
@@ -236,8 +239,8 @@ pub struct EntryRow {
 
 pub async fn insert_entry(tx: &mut WriteTx, count_sheet_id: i64, e: &EntryRow) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO count_entry (count_sheet_id, customer_id, product_id, condition, counted, expected) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO count_entry (count_sheet_id, customer_id, product_id, condition, counted, expected, lot_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(count_sheet_id)
     .bind(e.customer_id)
@@ -245,6 +248,7 @@ pub async fn insert_entry(tx: &mut WriteTx, count_sheet_id: i64, e: &EntryRow) -
     .bind(e.condition.as_str())
     .bind(e.counted)
     .bind(e.expected)
+    .bind(e.lot_id)
     .execute(tx.conn())
     .await?;
     Ok(())
@@ -253,17 +257,18 @@ pub async fn insert_entry(tx: &mut WriteTx, count_sheet_id: i64, e: &EntryRow) -
 pub async fn entries_of_plan(conn: &mut AnyConnection, count_plan_id: i64) -> Result<Vec<EntryRow>, StoreError> {
     Ok(sqlx::query_as(
         "SELECT e.count_sheet_id, e.customer_id, c.code AS customer_code, e.product_id, p.sku, e.condition, \
-         e.counted, e.expected, p.declared_value_micros FROM count_entry e \
+         e.lot_id, lot.lot_code AS lot_no, e.counted, e.expected, p.declared_value_micros FROM count_entry e \
          JOIN count_sheet s ON s.count_sheet_id = e.count_sheet_id JOIN customer c ON c.customer_id = e.customer_id \
-         JOIN product p ON p.product_id = e.product_id WHERE s.count_plan_id = $1 ORDER BY e.count_sheet_id",
+         JOIN product p ON p.product_id = e.product_id LEFT JOIN lot ON lot.lot_id = e.lot_id \
+         WHERE s.count_plan_id = $1 ORDER BY e.count_sheet_id, p.sku, lot.lot_code",
     )
     .bind(count_plan_id)
     .fetch_all(conn)
     .await?)
 }
 
-/// What the books hold at a location, per seller, product and condition
-/// (summed over lots).
+/// What the books hold at a location, per seller, product, condition
+/// and lot.
 #[derive(Debug, Clone, FromRow)]
 pub struct BookRow {
     pub customer_id: i64,
@@ -273,16 +278,18 @@ pub struct BookRow {
     pub barcode: String,
     #[sqlx(try_from = "String")]
     pub condition: Condition,
+    pub lot_id: i64,
+    pub lot_no: String,
     pub units: i64,
 }
 
 pub async fn book_stock_at(tx: &mut WriteTx, location_id: i64) -> Result<Vec<BookRow>, StoreError> {
     Ok(sqlx::query_as(
-        "SELECT b.customer_id, c.code AS customer_code, b.product_id, p.sku, p.barcode, b.condition, \
-         CAST(SUM(b.quantity) AS BIGINT) AS units \
+        "SELECT b.customer_id, c.code AS customer_code, b.product_id, p.sku, p.barcode, b.condition, b.lot_id, \
+         lot.lot_code AS lot_no, b.quantity AS units \
          FROM stock_balance b JOIN customer c ON c.customer_id = b.customer_id \
-         JOIN product p ON p.product_id = b.product_id WHERE b.location_id = $1 AND b.quantity > 0 \
-         GROUP BY b.customer_id, c.code, b.product_id, p.sku, p.barcode, b.condition",
+         JOIN product p ON p.product_id = b.product_id JOIN lot ON lot.lot_id = b.lot_id \
+         WHERE b.location_id = $1 AND b.quantity > 0",
     )
     .bind(location_id)
     .fetch_all(tx.conn())

@@ -192,6 +192,7 @@ pub fn property_rules() -> Vec<(&'static str, &'static str, Value)> {
         ("CountEntryLineInput", "sku", required_text(product::CODE_CHARS_MAX)),
         ("CountEntryLineInput", "quantity", count(0, ledger::MOVEMENT_QUANTITY_MAX)),
         ("CountEntryLineInput", "condition", choice(conditions.iter().copied(), true)),
+        ("CountEntryLineInput", "lotNo", text(haicang_app::counts::LOT_CHARS_MAX)),
         // Returns.
         ("ReturnInput", "warehouseCode", required_text(50)),
         ("ReturnInput", "customerReference", required_text(haicang_core::returns::REFERENCE_CHARS_MAX)),

@@ -70,6 +70,9 @@ pub struct CountEntryLineInput {
     pub customer_code: Option<String>,
     /// GOOD (default) or another condition.
     pub condition: Option<String>,
+    /// The lot counted: name it on every line of a SKU (compared lot by
+    /// lot) or on none (compared across the SKU's lots here).
+    pub lot_no: Option<String>,
     pub quantity: i64,
 }
 
@@ -79,6 +82,8 @@ pub struct CountEntryView {
     pub customer_code: String,
     pub sku: String,
     pub condition: String,
+    /// The lot, when counted by lot.
+    pub lot_no: Option<String>,
     pub counted: i64,
     /// Hidden on blind plans from anyone below SUPERVISOR.
     pub expected: Option<i64>,
@@ -163,6 +168,7 @@ fn view(d: CountPlanDetail, sees_expected: bool) -> CountPlanView {
                     customer_code: e.customer_code.clone(),
                     sku: e.sku.clone(),
                     condition: e.condition.to_string(),
+                    lot_no: e.lot_no.clone(),
                     counted: e.counted,
                     expected: show.then_some(e.expected),
                 })
@@ -254,6 +260,7 @@ pub async fn enter(
                 condition: condition("lines.condition", l.condition.as_deref())?.unwrap_or(Condition::Good),
                 code: l.sku,
                 customer_code: l.customer_code,
+                lot_no: l.lot_no,
                 quantity: l.quantity,
             })
         })

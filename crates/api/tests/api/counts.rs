@@ -155,3 +155,59 @@ async fn a_short_pick_opens_a_blind_count_of_its_location_that_is_entered_and_ap
     let tasks = s.get("/api/v1/ops/count-tasks?warehouseCode=US-LA01", &picker).await.ok().clone();
     assert!(!tasks.as_array().unwrap().iter().any(|t| t["planNo"] == plan_no.as_str()), "{tasks}");
 }
+
+#[tokio::test]
+async fn a_count_by_lot_posts_each_lot_its_own_variance() {
+    let s = start().await;
+    let seller = s.customer().await;
+    let admin = s.staff().await;
+    // A second lot of DEMO-0002 joins the demo stock at LOCATION.
+    let add = json!([{"sku": "DEMO-0002", "locationCode": LOCATION, "quantity": 5, "lotCode": "LOT-B"}]);
+    s.adjust(&admin, "DEMO", add).await;
+    let lots = s.get(&format!("/api/v1/inventory/lots?warehouseCode=US-LA01&sku=DEMO-0002"), &seller).await;
+    let lots = lots.ok()["items"].as_array().unwrap().clone();
+    let here = |code: &str| {
+        lots.iter()
+            .filter(|l| l["lotCode"] == code && l["locationCode"] == LOCATION)
+            .map(|l| l["quantity"].as_i64().unwrap())
+            .sum::<i64>()
+    };
+    let first_lot =
+        lots.iter().find(|l| l["locationCode"] == LOCATION && l["lotCode"] != "LOT-B").unwrap()["lotCode"].clone();
+    let (a, b) = (here(first_lot.as_str().unwrap()), here("LOT-B"));
+    assert_eq!(b, 5, "{lots:?}");
+    let before = total(&s, &seller, "DEMO-0002").await;
+    let p = plan(&s, &admin, json!({"warehouseCode": "US-LA01", "scope": {"locations": [LOCATION]}})).await;
+    let task = p["tasks"][0]["id"].as_i64().unwrap();
+    let entries = format!("/api/v1/ops/count-tasks/{task}/entries");
+    // A SKU is counted by lot on every line or on none.
+    let mixed = json!({"lines": [{"sku": "DEMO-0002", "lotNo": "LOT-B", "quantity": 5},
+                                 {"sku": "DEMO-0002", "quantity": 3}]});
+    s.post(&entries, &admin, &mixed).await.err(10031, 400);
+    // The same total, but two units of the first lot were really LOT-B:
+    // across lots nothing would move; by lot, each lot is corrected.
+    let by_lot = json!({"lines": [{"sku": "DEMO-0002", "lotNo": first_lot, "quantity": a - 2},
+                                  {"sku": "DEMO-0002", "lotNo": "LOT-B", "quantity": b + 2}]});
+    s.post(&entries, &admin, &by_lot).await.ok();
+    let view = s.get(&format!("/api/v1/ops/count-plans/{}", p["planNo"].as_str().unwrap()), &admin).await;
+    let sheet_entries = view.ok()["tasks"][0]["entries"].as_array().unwrap().clone();
+    assert_eq!(sheet_entries.len(), 2, "{sheet_entries:?}");
+    assert!(sheet_entries.iter().any(|e| e["lotNo"] == "LOT-B" && e["expected"] == b && e["counted"] == b + 2));
+    let approved =
+        s.post(&format!("/api/v1/ops/count-plans/{}/approve", p["planNo"].as_str().unwrap()), &admin, &json!({})).await;
+    assert_eq!(
+        (approved.ok()["accuracy"]["unitsGained"].as_i64(), approved.ok()["accuracy"]["unitsLost"].as_i64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(total(&s, &seller, "DEMO-0002").await, before);
+    let lots = s.get(&format!("/api/v1/inventory/lots?warehouseCode=US-LA01&sku=DEMO-0002"), &seller).await;
+    let after = lots.ok()["items"].as_array().unwrap().clone();
+    let now_here = |code: &str| {
+        after
+            .iter()
+            .filter(|l| l["lotCode"] == code && l["locationCode"] == LOCATION)
+            .map(|l| l["quantity"].as_i64().unwrap())
+            .sum::<i64>()
+    };
+    assert_eq!((now_here(first_lot.as_str().unwrap()), now_here("LOT-B")), (a - 2, b + 2));
+}

@@ -16,8 +16,6 @@ ALTER TABLE inbound_putaway DROP CONSTRAINT inbound_putaway_condition_check;
 ALTER TABLE inbound_putaway ADD CONSTRAINT inbound_putaway_condition_check CHECK (condition IN ('GOOD', 'DEFECTIVE', 'DAMAGED', 'RETURNED', 'REFURBISHED', 'RECYCLE', 'REPAIRING'));
 ALTER TABLE return_grade DROP CONSTRAINT return_grade_condition_check;
 ALTER TABLE return_grade ADD CONSTRAINT return_grade_condition_check CHECK (condition IN ('GOOD', 'DEFECTIVE', 'DAMAGED', 'RETURNED', 'REFURBISHED', 'RECYCLE', 'REPAIRING'));
-ALTER TABLE count_entry DROP CONSTRAINT count_entry_condition_check;
-ALTER TABLE count_entry ADD CONSTRAINT count_entry_condition_check CHECK (condition IN ('GOOD', 'DEFECTIVE', 'DAMAGED', 'RETURNED', 'REFURBISHED', 'RECYCLE', 'REPAIRING'));
 
 -- Return to seller: graded units the seller wants back are reserved at
 -- completion (the reservation below) and shipped from the returns bench
@@ -36,3 +34,22 @@ ALTER TABLE return_order ADD COLUMN shipped_back_at BIGINT;
 ALTER TABLE count_plan ADD COLUMN origin TEXT NOT NULL DEFAULT 'PLANNED';
 ALTER TABLE count_plan ADD COLUMN document_no TEXT;
 ALTER TABLE count_plan ADD CONSTRAINT count_plan_origin_check CHECK (origin IN ('PLANNED', 'SHORT_PICK'));
+
+-- Counts by lot: an entry may name the lot it counted (lot_id), or count
+-- the SKU across the location's lots (NULL), so the key moves from a
+-- primary key to a unique index over the lot too.
+CREATE TABLE count_entry_by_lot (
+    count_sheet_id BIGINT NOT NULL REFERENCES count_sheet (count_sheet_id),
+    customer_id BIGINT NOT NULL REFERENCES customer (customer_id),
+    product_id BIGINT NOT NULL REFERENCES product (product_id),
+    condition TEXT NOT NULL,
+    lot_id BIGINT REFERENCES lot (lot_id),
+    counted BIGINT NOT NULL CHECK (counted >= 0),
+    expected BIGINT NOT NULL CHECK (expected >= 0)
+);
+INSERT INTO count_entry_by_lot (count_sheet_id, customer_id, product_id, condition, counted, expected)
+    SELECT count_sheet_id, customer_id, product_id, condition, counted, expected FROM count_entry;
+DROP TABLE count_entry;
+ALTER TABLE count_entry_by_lot RENAME TO count_entry;
+CREATE UNIQUE INDEX count_entry_key ON count_entry (count_sheet_id, customer_id, product_id, condition, COALESCE(lot_id, 0));
+ALTER TABLE count_entry ADD CONSTRAINT count_entry_condition_check CHECK (condition IN ('GOOD', 'DEFECTIVE', 'DAMAGED', 'RETURNED', 'REFURBISHED', 'RECYCLE', 'REPAIRING'));

@@ -64,14 +64,6 @@ CREATE TRIGGER return_grade_condition_check_insert BEFORE INSERT ON return_grade
 CREATE TRIGGER return_grade_condition_check_update BEFORE UPDATE OF condition ON return_grade
     WHEN NEW.condition IS NOT NULL AND NEW.condition NOT IN ('GOOD', 'DEFECTIVE', 'DAMAGED', 'RETURNED', 'REFURBISHED', 'RECYCLE', 'REPAIRING')
     BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: return_grade_condition_check'); END;
-DROP TRIGGER count_entry_condition_check_insert;
-DROP TRIGGER count_entry_condition_check_update;
-CREATE TRIGGER count_entry_condition_check_insert BEFORE INSERT ON count_entry
-    WHEN NEW.condition IS NOT NULL AND NEW.condition NOT IN ('GOOD', 'DEFECTIVE', 'DAMAGED', 'RETURNED', 'REFURBISHED', 'RECYCLE', 'REPAIRING')
-    BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: count_entry_condition_check'); END;
-CREATE TRIGGER count_entry_condition_check_update BEFORE UPDATE OF condition ON count_entry
-    WHEN NEW.condition IS NOT NULL AND NEW.condition NOT IN ('GOOD', 'DEFECTIVE', 'DAMAGED', 'RETURNED', 'REFURBISHED', 'RECYCLE', 'REPAIRING')
-    BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: count_entry_condition_check'); END;
 
 -- Return to seller: graded units the seller wants back are reserved at
 -- completion (the reservation below) and shipped from the returns bench
@@ -101,3 +93,27 @@ CREATE TRIGGER count_plan_origin_check_insert BEFORE INSERT ON count_plan
 CREATE TRIGGER count_plan_origin_check_update BEFORE UPDATE OF origin ON count_plan
     WHEN NEW.origin IS NOT NULL AND NEW.origin NOT IN ('PLANNED', 'SHORT_PICK')
     BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: count_plan_origin_check'); END;
+
+-- Counts by lot: an entry may name the lot it counted (lot_id), or count
+-- the SKU across the location's lots (NULL), so the key moves from a
+-- primary key to a unique index over the lot too.
+CREATE TABLE count_entry_by_lot (
+    count_sheet_id BIGINT NOT NULL REFERENCES count_sheet (count_sheet_id),
+    customer_id BIGINT NOT NULL REFERENCES customer (customer_id),
+    product_id BIGINT NOT NULL REFERENCES product (product_id),
+    condition TEXT NOT NULL,
+    lot_id BIGINT REFERENCES lot (lot_id),
+    counted BIGINT NOT NULL CHECK (counted >= 0),
+    expected BIGINT NOT NULL CHECK (expected >= 0)
+);
+INSERT INTO count_entry_by_lot (count_sheet_id, customer_id, product_id, condition, counted, expected)
+    SELECT count_sheet_id, customer_id, product_id, condition, counted, expected FROM count_entry;
+DROP TABLE count_entry;
+ALTER TABLE count_entry_by_lot RENAME TO count_entry;
+CREATE UNIQUE INDEX count_entry_key ON count_entry (count_sheet_id, customer_id, product_id, condition, COALESCE(lot_id, 0));
+CREATE TRIGGER count_entry_condition_check_insert BEFORE INSERT ON count_entry
+    WHEN NEW.condition IS NOT NULL AND NEW.condition NOT IN ('GOOD', 'DEFECTIVE', 'DAMAGED', 'RETURNED', 'REFURBISHED', 'RECYCLE', 'REPAIRING')
+    BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: count_entry_condition_check'); END;
+CREATE TRIGGER count_entry_condition_check_update BEFORE UPDATE OF condition ON count_entry
+    WHEN NEW.condition IS NOT NULL AND NEW.condition NOT IN ('GOOD', 'DEFECTIVE', 'DAMAGED', 'RETURNED', 'REFURBISHED', 'RECYCLE', 'REPAIRING')
+    BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: count_entry_condition_check'); END;
