@@ -99,6 +99,9 @@ pub struct EntryResult {
 type Tally = (String, String, Option<String>, i64, i64);
 /// (customer, product, condition, lot).
 type TallyKey = (i64, i64, Condition, Option<i64>);
+/// A line as resolved: (customer, customer code, product, SKU, lot id and
+/// code when named).
+type Counted = (i64, String, i64, String, Option<(i64, String)>);
 
 /// Each location's last counted round.
 fn last_counts(sheets: &[SheetRow], entries: &[EntryRow]) -> Vec<(SheetRow, Vec<EntryRow>)> {
@@ -356,7 +359,7 @@ impl App {
         }
         let books = store::book_stock_at(&mut tx, sheet.location_id).await?;
         // Each line: whose goods, which product, and the lot when named.
-        let mut resolved: Vec<(i64, String, i64, String, Option<(i64, String)>)> = Vec::with_capacity(lines.len());
+        let mut resolved: Vec<Counted> = Vec::with_capacity(lines.len());
         for line in lines {
             let scanned = line.code.trim();
             let named = line.customer_code.as_deref().map(str::trim).filter(|c| !c.is_empty());

@@ -164,7 +164,7 @@ async fn a_count_by_lot_posts_each_lot_its_own_variance() {
     // A second lot of DEMO-0002 joins the demo stock at LOCATION.
     let add = json!([{"sku": "DEMO-0002", "locationCode": LOCATION, "quantity": 5, "lotCode": "LOT-B"}]);
     s.adjust(&admin, "DEMO", add).await;
-    let lots = s.get(&format!("/api/v1/inventory/lots?warehouseCode=US-LA01&sku=DEMO-0002"), &seller).await;
+    let lots = s.get("/api/v1/inventory/lots?warehouseCode=US-LA01&sku=DEMO-0002", &seller).await;
     let lots = lots.ok()["items"].as_array().unwrap().clone();
     let here = |code: &str| {
         lots.iter()
@@ -200,7 +200,7 @@ async fn a_count_by_lot_posts_each_lot_its_own_variance() {
         (Some(2), Some(2))
     );
     assert_eq!(total(&s, &seller, "DEMO-0002").await, before);
-    let lots = s.get(&format!("/api/v1/inventory/lots?warehouseCode=US-LA01&sku=DEMO-0002"), &seller).await;
+    let lots = s.get("/api/v1/inventory/lots?warehouseCode=US-LA01&sku=DEMO-0002", &seller).await;
     let after = lots.ok()["items"].as_array().unwrap().clone();
     let now_here = |code: &str| {
         after
