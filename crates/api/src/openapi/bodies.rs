@@ -361,10 +361,10 @@ pub fn object_rules() -> Vec<(&'static str, Value)> {
         // A conversion changes the condition: never to the same one.
         (
             "ConversionLineInput",
-            json!({"allOf": ledger::Condition::ALL.iter().map(|c| json!({
-                "if": {"required": ["fromCondition"], "properties": {"fromCondition": {"const": c.as_str()}}},
-                "then": {"properties": {"toCondition": {"not": {"const": c.as_str()}}}},
-            })).collect::<Vec<_>>()}),
+            json!({"not": {"anyOf": ledger::Condition::ALL.iter().map(|c| json!({
+                "required": ["fromCondition", "toCondition"],
+                "properties": {"fromCondition": {"const": c.as_str()}, "toCondition": {"const": c.as_str()}},
+            })).collect::<Vec<_>>()}}),
         ),
         // Nothing picked is only a report that the location is empty.
         (
