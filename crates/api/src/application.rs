@@ -20,6 +20,10 @@ pub struct Settings {
     /// Whether the webhook worker runs beside the server (tests that step
     /// deliveries themselves turn it off).
     pub run_webhook_worker: bool,
+    /// Whether storage is charged in the background: at start and every
+    /// hour, each finished day not charged yet (`serve` turns it on; tests
+    /// run the day themselves).
+    pub run_storage_billing: bool,
 }
 
 impl Default for Settings {
@@ -30,6 +34,7 @@ impl Default for Settings {
             webhook_networks: NetworkPolicy::default(),
             delivery: DeliveryPolicy::default(),
             run_webhook_worker: true,
+            run_storage_billing: false,
         }
     }
 }
@@ -75,7 +80,24 @@ impl Application {
                 .await;
             })
         });
+        let billing = self.settings.run_storage_billing.then(|| {
+            let app = self.app.clone();
+            tokio::spawn(async move {
+                let actor = haicang_app::audit::Actor::system();
+                loop {
+                    // Yesterday is the last finished day (UTC).
+                    let yesterday = haicang_app::billing::day_of(haicang_app::now_ms() - 86_400_000);
+                    if let Err(e) = app.catch_up_storage(&actor, &yesterday).await {
+                        tracing::error!(error = %e, "storage billing run failed");
+                    }
+                    tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+                }
+            })
+        });
         let served = crate::serve(self.app, self.listener, shutdown).await;
+        if let Some(billing) = billing {
+            billing.abort();
+        }
         let _ = worker_stop.send(());
         if let Some(worker) = worker {
             let _ = worker.await;

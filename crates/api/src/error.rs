@@ -58,6 +58,7 @@ const UNAUTHORIZED: StatusCode = StatusCode::UNAUTHORIZED;
 const FORBIDDEN: StatusCode = StatusCode::FORBIDDEN;
 const NOT_FOUND: StatusCode = StatusCode::NOT_FOUND;
 const CONFLICT: StatusCode = StatusCode::CONFLICT;
+const PAYMENT_REQUIRED: StatusCode = StatusCode::PAYMENT_REQUIRED;
 
 const SKU_RULE_EN: &str = "The number of characters in sku must be in the range of 2~50; only numbers, letters, space and special symbols such as: ( ) _. - * + # \\ /% & are supported";
 const SKU_RULE_ZH: &str = "商品SKU字符数量需在2~50范围内;仅支持数字、字母、空格及特殊符号 ( ) _. - * + # \\ /% &";
@@ -389,6 +390,32 @@ pub fn describe_app(e: &AppError) -> Described {
             CONFLICT,
             format!("Return order {no} has no units waiting to go back to the seller"),
             format!("退货单 {no} 没有待退回卖家的货品"),
+        ),
+        InsufficientBalance { currency, available, needed } => d(
+            10049,
+            PAYMENT_REQUIRED,
+            format!(
+                "Your balance is not enough, please log in to OMS to recharge or contact the warehouse! \
+                 ({currency}: {available} available, {needed} needed, in minor units)"
+            ),
+            format!(
+                "您的余额不足,请登录OMS系统充值或联系仓库! ({currency}: 可用 {available}, 需要 {needed}, 最小货币单位)"
+            ),
+        ),
+        NoRateCard(c) => d(
+            10045,
+            CONFLICT,
+            format!("The warehouse has not assigned a billing plan to you, please contact the warehouse! ({c})"),
+            format!("仓库尚未为您分配计费方案,请联系仓库! ({c})"),
+        ),
+        RateCardExists(c) => d(60001, CONFLICT, format!("Rate card {c} exists"), format!("计费方案 {c} 已存在")),
+        RateCardNotFound(c) => d(60002, NOT_FOUND, format!("Rate card {c} not found"), format!("计费方案 {c} 不存在")),
+        BillNotFound(b) => d(60003, NOT_FOUND, format!("Bill {b} not found"), format!("账单 {b} 不存在")),
+        BillStatus { bill_no, status, wanted } => d(
+            60004,
+            CONFLICT,
+            format!("Bill {bill_no} is {status}: it cannot become {wanted}"),
+            format!("账单 {bill_no} 状态为 {status}, 不能变为 {wanted}"),
         ),
         StaffNotFound(u) => d(10072, NOT_FOUND, format!("Staff {u} not found"), format!("员工 {u} 不存在")),
         AppNotFound(a) => d(10073, NOT_FOUND, format!("App {a} not found"), format!("应用 {a} 不存在")),
@@ -748,6 +775,12 @@ mod tests {
             AppError::ReturnOverGraded { order_no: "RT".into(), arrived: 1, graded: 2 },
             AppError::ReturnNothingGraded("RT".into()),
             AppError::ReturnNothingToShipBack("RT".into()),
+            AppError::InsufficientBalance { currency: "USD".into(), available: 0, needed: 1 },
+            AppError::NoRateCard("C".into()),
+            AppError::RateCardExists("R".into()),
+            AppError::RateCardNotFound("R".into()),
+            AppError::BillNotFound("B".into()),
+            AppError::BillStatus { bill_no: "B".into(), status: "OPEN".into(), wanted: "PAID".into() },
             AppError::AppNotFound("a".into()),
             AppError::Product(ProductError::SkuFormat),
             AppError::ProductBatchTooLarge,

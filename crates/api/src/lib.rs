@@ -130,6 +130,23 @@ pub struct AppState {
         routes::webhooks::deliveries,
         routes::webhooks::redeliver,
         routes::webhooks::feed,
+        routes::billing::charges,
+        routes::billing::wallet,
+        routes::billing::wallet_transactions,
+        routes::billing::bills,
+        routes::billing::bill,
+        routes::billing::bill_csv,
+        routes::billing::create_card,
+        routes::billing::cards,
+        routes::billing::add_version,
+        routes::billing::assign_card,
+        routes::billing::top_up,
+        routes::billing::set_credit,
+        routes::billing::service_charge,
+        routes::billing::ops_bills,
+        routes::billing::issue_bill,
+        routes::billing::pay_bill,
+        routes::billing::run_storage,
     ),
     components(schemas(routes::products::BatchView))
 )]
@@ -172,6 +189,7 @@ fn router_with(app: App, extra: Router<AppState>) -> Router {
         .merge(routes::audit::router())
         .merge(routes::floor::router())
         .merge(routes::returns::router())
+        .merge(routes::billing::router())
         .merge(routes::counts::router())
         .merge(routes::warehouses::router())
         .merge(routes::products::router())

@@ -57,6 +57,13 @@ pub mod action {
     pub const WEBHOOK_UPDATE: &str = "webhook.update";
     pub const WEBHOOK_DELETE: &str = "webhook.delete";
     pub const WEBHOOK_ROTATE_SECRET: &str = "webhook.rotate_secret";
+    pub const RATE_CARD: &str = "billing.rate_card";
+    pub const RATE_CARD_ASSIGNED: &str = "billing.rate_card_assign";
+    pub const WALLET_TOP_UP: &str = "billing.top_up";
+    pub const CREDIT_LIMIT: &str = "billing.credit";
+    pub const SERVICE_CHARGE: &str = "billing.service_charge";
+    pub const BILL_STATUS: &str = "billing.bill_status";
+    pub const STORAGE_RUN: &str = "billing.storage_run";
 }
 
 /// Who acted, as the trail names them.
@@ -85,6 +92,11 @@ impl<'a> Actor<'a> {
     /// The operator at the command line (`haicang admin …`).
     pub fn cli() -> Actor<'static> {
         Actor { kind: "CLI", name: "cli".into(), customer_id: None, origin: None }
+    }
+
+    /// haicang itself (scheduled runs inside `serve`).
+    pub fn system() -> Actor<'static> {
+        Actor { kind: "SYSTEM", name: "haicang".into(), customer_id: None, origin: None }
     }
 
     /// Somebody not (yet) known: a failed login names the account it

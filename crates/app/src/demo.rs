@@ -1,5 +1,6 @@
 //! Demo data for `serve --demo`: seeded only into an empty database.
 
+use haicang_core::billing::{StorageTier, WeightBand};
 use haicang_core::layout::{FRA01, LA01, Layout};
 use haicang_core::location::layout_code;
 use haicang_core::product::{DeclarationDraft, ProductDraft};
@@ -161,9 +162,46 @@ impl App {
             },
         )
         .await?;
+        // Billing: DEMO pays by its own card and has money in its wallet.
+        let rates = haicang_core::billing::Rates {
+            inbound_per_box: 150,
+            inbound_per_unit: 5,
+            putaway_per_unit: 3,
+            outbound_per_order: 250,
+            outbound_per_extra_unit: 40,
+            outbound_weight_bands: vec![
+                WeightBand { up_to_g: Some(500), surcharge: 0 },
+                WeightBand { up_to_g: Some(2_000), surcharge: 100 },
+                WeightBand { up_to_g: None, surcharge: 300 },
+            ],
+            pick_per_extra_line: 15,
+            label_per_order: 10,
+            storage_tiers: vec![
+                StorageTier { from_day: 0, per_m3_day: 50 },
+                StorageTier { from_day: 31, per_m3_day: 80 },
+                StorageTier { from_day: 91, per_m3_day: 150 },
+                StorageTier { from_day: 181, per_m3_day: 300 },
+            ],
+            return_per_unit_restocked: 100,
+            return_per_unit_other: 60,
+        };
+        let card = crate::billing::NewRateCard {
+            code: "DEMO-USD",
+            name: "Demo standard (USD)",
+            currency: "USD",
+            is_default: false,
+            effective_from: "2020-01-01",
+            rates: &rates,
+        };
+        self.create_rate_card(&staff, &card).await?;
+        self.assign_rate_card(&staff, DEMO_CUSTOMER, "DEMO-USD").await?;
+        self.top_up(&staff, DEMO_CUSTOMER, "USD", DEMO_WALLET_CENTS, "demo opening balance").await?;
         Ok(true)
     }
 }
+
+/// The demo seller's opening wallet balance: 10,000.00 USD.
+pub const DEMO_WALLET_CENTS: i64 = 1_000_000;
 
 fn demo_product(i: u32) -> ProductDraft {
     let (name_en, name_zh, hs) = PRODUCT_NAMES[(i as usize - 1) % PRODUCT_NAMES.len()];

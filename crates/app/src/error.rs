@@ -74,6 +74,18 @@ pub enum AppError {
     ReturnNothingGraded(String),
     #[error("return order {0} has no units waiting to go back to the seller")]
     ReturnNothingToShipBack(String),
+    #[error("balance and credit in {currency} ({available}) do not cover {needed}")]
+    InsufficientBalance { currency: String, available: i64, needed: i64 },
+    #[error("rate card {0} exists")]
+    RateCardExists(String),
+    #[error("rate card {0} not found")]
+    RateCardNotFound(String),
+    #[error("customer {0} has no rate card")]
+    NoRateCard(String),
+    #[error("bill {0} not found")]
+    BillNotFound(String),
+    #[error("bill {bill_no} is {status}, not ready to become {wanted}")]
+    BillStatus { bill_no: String, status: String, wanted: String },
     #[error("staff {0} not found")]
     StaffNotFound(String),
     #[error("app {0} not found")]

@@ -36,7 +36,8 @@ pub(crate) async fn stock_after(
     Ok(out)
 }
 
-/// Writes `{id, type, occurredAt, customerCode, warehouseCode, data}`.
+/// Writes `{id, type, occurredAt, customerCode, warehouse_code, data}`;
+/// the event's id (charges made by the same work point at it).
 pub(crate) async fn emit(
     tx: &mut WriteTx,
     customer: (i64, &str),
@@ -44,7 +45,7 @@ pub(crate) async fn emit(
     warehouse_code: &str,
     data: Value,
     now: i64,
-) -> Result<(), AppError> {
+) -> Result<String, AppError> {
     let id = format!("evt_{}", &random_token()[..32]);
     let occurred_at = chrono::DateTime::from_timestamp_millis(now)
         .unwrap_or_default()
@@ -60,7 +61,9 @@ pub(crate) async fn emit(
     // Deliveries of one document keep their order.
     let document_no = ["orderNo", "documentNo"].iter().find_map(|k| payload["data"][k].as_str()).map(str::to_owned);
     outbox::insert(tx, &id, customer.0, event_type, &payload.to_string(), document_no.as_deref(), now).await?;
-    Ok(())
+    // Billable work is charged in its own transaction, from its event.
+    crate::billing::charge_event(tx, &id, customer, event_type, warehouse_code, &payload["data"], now).await?;
+    Ok(id)
 }
 
 impl App {

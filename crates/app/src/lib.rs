@@ -11,6 +11,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod billing;
 pub mod catalog;
 pub mod counts;
 pub mod demo;
@@ -246,6 +247,7 @@ impl<T> Page<T> {
 /// Filters and rows of the read use cases, for the API layer (which does
 /// not depend on the store).
 pub mod query {
+    pub use haicang_store::billing::{BillFilter, BillRow, ChargeFilter, ChargeRow, WalletTransactionRow};
     pub use haicang_store::inbound::{
         BoxRow, HistoryRow, InboundFilter, InboundOrderRow, LineRow, PutawayRow, ReceiptRow,
     };

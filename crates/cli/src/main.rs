@@ -107,10 +107,29 @@ enum Command {
     },
     /// Measure outbound order creation over HTTP beside its plain-SQL floor.
     BenchOrders(bench_orders::BenchOrdersArgs),
+    /// Billing runs.
+    Billing {
+        #[command(subcommand)]
+        command: BillingCommand,
+    },
     /// Pick routes and order batching on JSON files (docs/PLANNING.md).
     Plan {
         #[command(subcommand)]
         command: plan::PlanCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BillingCommand {
+    /// Charge a day's storage (each lot's volume at its age tier); a day
+    /// already charged is left as it is.
+    Storage {
+        /// The day, YYYY-MM-DD (UTC); today when left out.
+        #[arg(long)]
+        date: Option<String>,
+        /// Also charge every day missed since the last run, up to `date`.
+        #[arg(long)]
+        catch_up: bool,
     },
 }
 
@@ -270,6 +289,7 @@ async fn main() -> Result<()> {
                     lease: std::time::Duration::from_millis(webhook_lease_ms),
                     ..Default::default()
                 },
+                run_storage_billing: true,
                 ..Settings::default()
             };
             serve(&cli.db, settings, demo).await
@@ -294,6 +314,26 @@ async fn main() -> Result<()> {
             }
         }
         Command::Plan { command } => plan::run(command),
+        Command::Billing { command: BillingCommand::Storage { date, catch_up } } => {
+            let app = App::new(cli.db.open().await?);
+            let day = date.unwrap_or_else(|| haicang_app::billing::day_of(haicang_app::now_ms()));
+            let actor = haicang_app::audit::Actor::cli();
+            let runs = if catch_up {
+                app.catch_up_storage(&actor, &day).await?
+            } else {
+                vec![app.charge_storage_day(&actor, &day).await?]
+            };
+            for run in runs {
+                if run.already_done {
+                    println!("{}: already charged, nothing written", run.day);
+                } else {
+                    let amounts: Vec<String> =
+                        run.amount_by_currency.iter().map(|(c, a)| format!("{a} {c} minor units")).collect();
+                    println!("{}: {} sellers, {} lines, {}", run.day, run.sellers, run.lines, amounts.join(", "));
+                }
+            }
+            Ok(())
+        }
     }
 }
 

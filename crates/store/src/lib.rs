@@ -9,6 +9,7 @@
 
 pub mod audit;
 pub mod bench_floor;
+pub mod billing;
 pub mod counts;
 pub mod db;
 pub mod inbound;

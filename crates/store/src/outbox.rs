@@ -117,3 +117,13 @@ pub async fn list_for_customer(
     .fetch_all(conn)
     .await?)
 }
+
+/// Every event, oldest first (billing replays them).
+pub async fn all_events(conn: &mut AnyConnection) -> Result<Vec<OutboxRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT outbox_event_id, event_id, customer_id, event_type, payload, created_at, txid FROM outbox_event \
+         ORDER BY outbox_event_id",
+    )
+    .fetch_all(conn)
+    .await?)
+}

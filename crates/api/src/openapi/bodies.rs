@@ -12,7 +12,7 @@
 
 use serde_json::{Value, json};
 
-use haicang_core::{inbound, ledger, outbound, product};
+use haicang_core::{billing, inbound, ledger, outbound, product};
 
 /// Not blank: the server trims text and treats blank as missing.
 pub const NOT_BLANK: &str = r"\S";
@@ -193,6 +193,44 @@ pub fn property_rules() -> Vec<(&'static str, &'static str, Value)> {
         ("CountEntryLineInput", "quantity", count(0, ledger::MOVEMENT_QUANTITY_MAX)),
         ("CountEntryLineInput", "condition", choice(conditions.iter().copied(), true)),
         ("CountEntryLineInput", "lotNo", text(haicang_app::counts::LOT_CHARS_MAX)),
+        // Billing.
+        ("RateCardInput", "code", required_text(haicang_app::billing::TEXT_CHARS_MAX)),
+        ("RateCardInput", "name", required_text(haicang_app::billing::TEXT_CHARS_MAX)),
+        ("RateCardInput", "currency", json!({"type": "string", "pattern": "^[A-Za-z]{3}$"})),
+        ("RateCardInput", "effectiveFrom", date()),
+        ("RateCardVersionInput", "effectiveFrom", date()),
+        ("RateCardRates", "inboundPerBox", count(0, billing::RATE_MAX)),
+        ("RateCardRates", "inboundPerUnit", count(0, billing::RATE_MAX)),
+        ("RateCardRates", "putawayPerUnit", count(0, billing::RATE_MAX)),
+        ("RateCardRates", "outboundPerOrder", count(0, billing::RATE_MAX)),
+        ("RateCardRates", "outboundPerExtraUnit", count(0, billing::RATE_MAX)),
+        ("RateCardRates", "pickPerExtraLine", count(0, billing::RATE_MAX)),
+        ("RateCardRates", "labelPerOrder", count(0, billing::RATE_MAX)),
+        ("RateCardRates", "returnPerUnitRestocked", count(0, billing::RATE_MAX)),
+        ("RateCardRates", "returnPerUnitOther", count(0, billing::RATE_MAX)),
+        ("RateCardRates", "outboundWeightBands", at_most(billing::BANDS_MAX)),
+        ("RateCardRates", "storageTiers", at_most(billing::BANDS_MAX)),
+        ("WeightBandInput", "upToG", count(1, 10_000_000)),
+        ("WeightBandInput", "surcharge", count(0, billing::RATE_MAX)),
+        ("StorageTierInput", "fromDay", count(0, 36_500)),
+        ("StorageTierInput", "perM3Day", count(0, billing::RATE_MAX)),
+        ("AssignRateCardInput", "rateCardCode", required_text(haicang_app::billing::TEXT_CHARS_MAX)),
+        ("TopUpInput", "currency", json!({"type": "string", "pattern": "^[A-Za-z]{3}$"})),
+        (
+            "TopUpInput",
+            "amount",
+            json!({"minimum": -billing::RATE_MAX, "maximum": billing::RATE_MAX, "not": {"const": 0}}),
+        ),
+        ("TopUpInput", "reference", required_text(haicang_app::billing::TEXT_CHARS_MAX)),
+        ("CreditInput", "currency", json!({"type": "string", "pattern": "^[A-Za-z]{3}$"})),
+        ("CreditInput", "creditLimit", count(0, billing::RATE_MAX)),
+        ("CreditInput", "policy", choice(names(billing::CreditPolicy::ALL, |p| p.as_str()), false)),
+        ("ServiceChargeInput", "customerCode", required_text(50)),
+        ("ServiceChargeInput", "warehouseCode", required_text(50)),
+        ("ServiceChargeInput", "amount", count(1, billing::RATE_MAX)),
+        ("ServiceChargeInput", "reason", required_text(haicang_app::billing::TEXT_CHARS_MAX)),
+        ("ServiceChargeInput", "documentNo", text(haicang_app::billing::TEXT_CHARS_MAX)),
+        ("StorageRunInput", "date", date()),
         // Returns.
         ("ReturnInput", "warehouseCode", required_text(50)),
         ("ReturnInput", "customerReference", required_text(haicang_core::returns::REFERENCE_CHARS_MAX)),

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod billing;
 pub mod counts;
 pub mod floor;
 pub mod inbound;
@@ -67,6 +68,17 @@ pub const STAFF_ROUTES: &[(&str, &str, StaffRole)] = &[
     ("POST", "/api/v1/ops/return-orders/{no}/grade", Operator),
     ("POST", "/api/v1/ops/return-orders/{no}/complete", Operator),
     ("POST", "/api/v1/ops/return-orders/{no}/ship-back", Operator),
+    ("POST", "/api/v1/ops/rate-cards", Admin),
+    ("GET", "/api/v1/ops/rate-cards", Supervisor),
+    ("POST", "/api/v1/ops/rate-cards/{code}/versions", Admin),
+    ("PUT", "/api/v1/ops/customers/{code}/rate-card", Admin),
+    ("PUT", "/api/v1/ops/customers/{code}/credit", Admin),
+    ("POST", "/api/v1/ops/customers/{code}/wallet/top-ups", Supervisor),
+    ("POST", "/api/v1/ops/charges", Supervisor),
+    ("GET", "/api/v1/ops/bills", Supervisor),
+    ("POST", "/api/v1/ops/bills/{no}/issue", Supervisor),
+    ("POST", "/api/v1/ops/bills/{no}/pay", Supervisor),
+    ("POST", "/api/v1/ops/billing/storage", Admin),
     ("POST", "/api/v1/ops/conversions", Supervisor),
 ];
 
@@ -91,6 +103,15 @@ pub const AUDITED_ROUTES: &[(&str, &str, &str)] = &[
     ("PUT", "/api/v1/webhooks/{id}", action::WEBHOOK_UPDATE),
     ("DELETE", "/api/v1/webhooks/{id}", action::WEBHOOK_DELETE),
     ("POST", "/api/v1/webhooks/{id}/rotate-secret", action::WEBHOOK_ROTATE_SECRET),
+    ("POST", "/api/v1/ops/rate-cards", action::RATE_CARD),
+    ("POST", "/api/v1/ops/rate-cards/{code}/versions", action::RATE_CARD),
+    ("PUT", "/api/v1/ops/customers/{code}/rate-card", action::RATE_CARD_ASSIGNED),
+    ("PUT", "/api/v1/ops/customers/{code}/credit", action::CREDIT_LIMIT),
+    ("POST", "/api/v1/ops/customers/{code}/wallet/top-ups", action::WALLET_TOP_UP),
+    ("POST", "/api/v1/ops/charges", action::SERVICE_CHARGE),
+    ("POST", "/api/v1/ops/bills/{no}/issue", action::BILL_STATUS),
+    ("POST", "/api/v1/ops/bills/{no}/pay", action::BILL_STATUS),
+    ("POST", "/api/v1/ops/billing/storage", action::STORAGE_RUN),
 ];
 
 /// The audit action of a route, if it is privileged.

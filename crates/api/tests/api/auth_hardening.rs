@@ -229,12 +229,26 @@ async fn every_privileged_route_of_the_document_leaves_its_entry() {
     s.post(&format!("/api/v1/ops/count-tasks/{task}/entries"), &admin, &entry).await.ok();
     let counted_no = counted["planNo"].as_str().unwrap().to_owned();
     let throwaway = s.customer().await;
+    // A card, and a bill opened by a charge (after the orders above: a
+    // card makes orders need money).
+    let card = json!({"code": "AUDIT-USD", "name": "Audit", "currency": "USD", "isDefault": true,
+                      "effectiveFrom": "2020-01-01", "rates": {"outboundPerOrder": 100}});
+    s.post("/api/v1/ops/rate-cards", &admin, &card).await.ok();
+    let vas = json!({"customerCode": "DEMO", "warehouseCode": "US-LA01", "amount": 100, "reason": "sweep"});
+    let bill_no = s.post("/api/v1/ops/charges", &admin, &vas).await.ok()["billNo"].as_str().unwrap().to_owned();
 
     // Deletion last: the rest of the webhook's calls need it.
     privileged.sort_by_key(|(method, _, _)| method == "delete");
     for (method, path, action) in &privileged {
-        let no = if path.contains("count-plans") { &counted_no } else { &waved };
-        let url = path.replace("{id}", &hook).replace("{no}", no);
+        let no = if path.contains("count-plans") {
+            &counted_no
+        } else if path.contains("bills") {
+            &bill_no
+        } else {
+            &waved
+        };
+        let code = if path.contains("rate-cards") { "AUDIT-USD" } else { "DEMO" };
+        let url = path.replace("{id}", &hook).replace("{no}", no).replace("{code}", code);
         let (token, body): (Option<&str>, Option<Value>) = match (method.as_str(), path.as_str()) {
             ("post", "/api/v1/auth/token") => (None, Some(json!({"appId": "demo-app", "appSecret": "demo-secret"}))),
             ("post", "/api/v1/auth/refresh") => (None, Some(json!({"refreshToken": pair["refreshToken"]}))),
@@ -272,6 +286,26 @@ async fn every_privileged_route_of_the_document_leaves_its_entry() {
             ("put", "/api/v1/webhooks/{id}") => (Some(&seller), Some(json!({"active": false}))),
             ("post", "/api/v1/webhooks/{id}/rotate-secret") => (Some(&seller), Some(json!({"graceHours": 1}))),
             ("delete", "/api/v1/webhooks/{id}") => (Some(&seller), None),
+            ("post", "/api/v1/ops/rate-cards") => (
+                Some(&admin),
+                Some(json!({"code": "SWEEP-USD", "name": "Sweep", "currency": "USD", "effectiveFrom": "2026-01-01",
+                            "rates": {"labelPerOrder": 5}})),
+            ),
+            ("post", "/api/v1/ops/rate-cards/{code}/versions") => {
+                (Some(&admin), Some(json!({"effectiveFrom": "2026-06-01", "rates": {"outboundPerOrder": 120}})))
+            }
+            ("put", "/api/v1/ops/customers/{code}/rate-card") => {
+                (Some(&admin), Some(json!({"rateCardCode": "AUDIT-USD"})))
+            }
+            ("put", "/api/v1/ops/customers/{code}/credit") => {
+                (Some(&admin), Some(json!({"currency": "USD", "creditLimit": 1000})))
+            }
+            ("post", "/api/v1/ops/customers/{code}/wallet/top-ups") => {
+                (Some(&admin), Some(json!({"currency": "USD", "amount": 500, "reference": "sweep"})))
+            }
+            ("post", "/api/v1/ops/charges") => (Some(&admin), Some(vas.clone())),
+            ("post", "/api/v1/ops/bills/{no}/issue" | "/api/v1/ops/bills/{no}/pay") => (Some(&admin), None),
+            ("post", "/api/v1/ops/billing/storage") => (Some(&admin), Some(json!({"date": "2026-01-01"}))),
             _ => panic!("no call for {method} {path}: extend the audit sweep"),
         };
         let m = Method::from_bytes(method.to_ascii_uppercase().as_bytes()).unwrap();

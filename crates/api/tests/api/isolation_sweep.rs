@@ -10,7 +10,7 @@ use crate::harness::{product, start};
 use crate::outbound::order;
 
 /// Codes that mean "no such thing (for you)".
-const NOT_FOUND: &[i64] = &[20007, 40004, 50017, 10065, 40025];
+const NOT_FOUND: &[i64] = &[20007, 40004, 50017, 10065, 40025, 60003];
 
 #[tokio::test]
 async fn customer_b_reaches_nothing_of_customer_a_on_any_customer_route() {
@@ -41,7 +41,17 @@ async fn customer_b_reaches_nothing_of_customer_a_on_any_customer_route() {
     s.app.deliver_due("sweep", &Default::default()).await.unwrap();
     let deliveries = s.get("/api/v1/webhooks/deliveries", &a).await.ok().clone();
     let delivery_id = deliveries["items"][0]["id"].as_str().unwrap_or("dl_none").to_owned();
+    // A's bill: a card and a service charge open it.
+    let staff = s.staff().await;
+    let card = json!({"code": "ISO-USD", "name": "Iso", "currency": "USD", "effectiveFrom": "2020-01-01",
+                      "rates": {"outboundPerOrder": 100}});
+    s.post("/api/v1/ops/rate-cards", &staff, &card).await.ok();
+    s.put("/api/v1/ops/customers/DEMO/rate-card", &staff, &json!({"rateCardCode": "ISO-USD"})).await.ok();
+    let vas = json!({"customerCode": "DEMO", "warehouseCode": "US-LA01", "amount": 700, "reason": "A-SECRET-VAS"});
+    let bill_no = s.post("/api/v1/ops/charges", &staff, &vas).await.ok()["billNo"].as_str().unwrap().to_owned();
     let secrets = [
+        bill_no.as_str(),
+        "A-SECRET-VAS",
         inbound_no.as_str(),
         outbound_no.as_str(),
         return_no.as_str(),
@@ -68,6 +78,8 @@ async fn customer_b_reaches_nothing_of_customer_a_on_any_customer_route() {
                         &inbound_no
                     } else if path.contains("return") {
                         &return_no
+                    } else if path.contains("bills") {
+                        &bill_no
                     } else {
                         &outbound_no
                     },

@@ -145,6 +145,18 @@ fn concrete(path: &str, method: &str, d: &LaDocuments) -> (String, Option<Value>
         "/api/v1/ops/return-orders/{no}/grade" => Some(json!({"lines": [{"sku": "DEMO-0001", "quantity": 1,
             "condition": "GOOD", "disposition": "RESTOCK"}]})),
         "/api/v1/ops/return-orders/{no}/ship-back" => Some(json!({"trackingNo": "SWEEP-1", "carrier": "UPS"})),
+        "/api/v1/ops/rate-cards" => Some(json!({"code": "ROLE-USD", "name": "Role", "currency": "USD",
+            "effectiveFrom": "2026-01-01", "rates": {}})),
+        "/api/v1/ops/rate-cards/{code}/versions" => Some(json!({"effectiveFrom": "2026-06-01", "rates": {}})),
+        "/api/v1/ops/customers/{code}/rate-card" => Some(json!({"rateCardCode": "ROLE-USD"})),
+        "/api/v1/ops/customers/{code}/credit" => Some(json!({"currency": "USD", "creditLimit": 1})),
+        "/api/v1/ops/customers/{code}/wallet/top-ups" => {
+            Some(json!({"currency": "USD", "amount": 1, "reference": "sweep"}))
+        }
+        "/api/v1/ops/charges" => Some(json!({"customerCode": "DEMO", "warehouseCode": "US-LA01", "amount": 1,
+            "reason": "sweep"})),
+        "/api/v1/ops/bills/{no}/issue" | "/api/v1/ops/bills/{no}/pay" => Some(json!({})),
+        "/api/v1/ops/billing/storage" => Some(json!({"date": "2026-01-01"})),
         "/api/v1/ops/count-plans" => Some(json!({"warehouseCode": "US-LA01", "scope": {"locations": [d.location]}})),
         "/api/v1/ops/count-plans/{no}/approve" => Some(json!({})),
         "/api/v1/ops/count-tasks/{id}/entries" => Some(json!({"lines": [{"sku": "DEMO-0002", "quantity": 1}]})),
@@ -217,7 +229,9 @@ async fn every_staff_route_refuses_a_lower_role_and_a_warehouse_outside_the_scop
             // limited to some.)
             let (status, answer) = send(&s, method, &url, &frankfurt, body.as_ref()).await;
             assert_eq!((status, answer["code"].as_i64()), (403, Some(10069)), "{method} {url}: {answer}");
-            let named = if path == "/api/v1/ops/audit" { "ALL" } else { "US-LA01" };
+            let across_warehouses = path == "/api/v1/ops/audit"
+                || (path.contains("rate-cards") || path.contains("/customers/") || path.contains("bill"));
+            let named = if across_warehouses { "ALL" } else { "US-LA01" };
             assert!(answer["message"].as_str().unwrap().contains(named), "{answer}");
             swept += 1;
         }

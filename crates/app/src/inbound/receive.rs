@@ -237,7 +237,31 @@ impl App {
             // Nothing came at all: nothing will be put away either, so the
             // order ends here (and the seller hears so).
             let mut now_status = next;
-            if store::receipts(tx.conn(), id).await?.is_empty() {
+            let receipts = store::receipts(tx.conn(), id).await?;
+            // Receiving is charged when the receipt closes: boxes opened and
+            // units counted.
+            let mut boxes: Vec<i64> = receipts.iter().filter_map(|r| r.inbound_box_id).collect();
+            boxes.sort_unstable();
+            boxes.dedup();
+            let units: i64 = receipts.iter().map(|r| r.good + r.defective).sum();
+            let cause = crate::billing::Cause {
+                key: format!("receipt/{}", order.order_no),
+                document_type: DocumentType::Inbound.as_str(),
+                document_no: &order.order_no,
+                event_id: None,
+                operator: &operator,
+            };
+            let customer = (order.customer_id, order.customer_code.as_str());
+            crate::billing::charge(
+                &mut tx,
+                customer,
+                Some(order.warehouse_id),
+                &cause,
+                |r| haicang_core::billing::receiving_charges(r, boxes.len() as i64, units),
+                now,
+            )
+            .await?;
+            if receipts.is_empty() {
                 let done =
                     next.after(InboundAction::PutawayLast).map_err(|_| refused(&order, InboundAction::PutawayLast))?;
                 let change = StatusChange { putaway_at: Some(now), ..Default::default() };

@@ -245,9 +245,8 @@ async fn emit(
     event_type: &str,
     data: serde_json::Value,
     now: i64,
-) -> Result<(), AppError> {
-    events::emit(tx, (order.customer_id, &order.customer_code), event_type, &order.warehouse_code, data, now).await?;
-    Ok(())
+) -> Result<String, AppError> {
+    events::emit(tx, (order.customer_id, &order.customer_code), event_type, &order.warehouse_code, data, now).await
 }
 
 /// The order, locked for the transaction: a seller's own, or one in a

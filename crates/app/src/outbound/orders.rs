@@ -69,6 +69,8 @@ impl App {
                 lines.push((p.clone(), *quantity, None));
             }
         }
+        let units: i64 = lines.iter().map(|(_, q, _)| *q).sum();
+        crate::billing::check_credit(&mut tx, customer.customer_id, units, lines.len() as i64, now).await?;
         let seq = match ahead {
             Some(n) => n,
             None => sequence::next_value(tx.conn(), DocumentType::Outbound.prefix(), &day).await?,

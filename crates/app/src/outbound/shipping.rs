@@ -156,8 +156,11 @@ impl App {
                 sku_list.push(json!({"sku": sku, "total": total, "locked": locked_units,
                     "available": total - locked_units, "nonGood": non_good, "totalChange": -shipped}));
             }
+            // What the shipment is billed by, too: units, lines, weight.
+            let shipped_units: i64 = allocations.iter().map(|a| a.picked).sum();
             let data = json!({"orderNo": order.order_no, "erpNo": order.customer_reference, "status": "Shipped",
-                              "trackingNo": tracking, "carrier": carrier, "skuList": sku_list});
+                              "trackingNo": tracking, "carrier": carrier, "skuList": sku_list,
+                              "units": shipped_units, "lines": lines.len(), "weightG": order.weight_g});
             emit(&mut tx, &order, ORDER_SHIPPED, data, now).await?;
             tx.commit().await?;
             Ok(())
