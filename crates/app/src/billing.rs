@@ -755,7 +755,7 @@ impl App {
             return Err(AppError::BillStatus { bill_no: bill.bill_no, status: bill.status, wanted: to.to_owned() });
         }
         if to == "ISSUED" {
-            let data = json!({"billNo": bill.bill_no, "currency": bill.currency, "periodFrom": bill.period_from,
+            let data = json!({"billNo": bill.bill_no, "documentNo": bill.bill_no, "currency": bill.currency, "periodFrom": bill.period_from,
                 "periodTo": bill.period_to, "amount": bill.charged});
             events::emit(&mut tx, (bill.customer_id, &bill.customer_code), BILL_ISSUED, "", data, now).await?;
         }

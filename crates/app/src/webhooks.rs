@@ -38,6 +38,7 @@ pub const EVENT_TYPES: &[&str] = &[
     "inventory.counted",
     "inventory.moved",
     "inventory.converted",
+    "bill.issued",
 ];
 pub const SUBSCRIPTIONS_MAX: usize = 20;
 pub const FEED_LIMIT_MAX: i64 = 500;

@@ -62,3 +62,16 @@ pub async fn fresh_store() -> Result<TestDb, StoreError> {
     store.migrate().await?;
     Ok(TestDb { store, url, _dir: dir })
 }
+
+/// Backdates every lot with this code (tests of storage age tiers: lots
+/// cannot be made old any other way).
+pub async fn set_lot_inbound_at(store: &Store, lot_code: &str, inbound_at: i64) -> Result<(), StoreError> {
+    let mut tx = store.begin_write().await?;
+    sqlx::query("UPDATE lot SET inbound_at = $1 WHERE lot_code = $2")
+        .bind(inbound_at)
+        .bind(lot_code)
+        .execute(tx.conn())
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

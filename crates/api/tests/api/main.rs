@@ -8,6 +8,7 @@ mod harness;
 mod auth;
 mod auth_hardening;
 mod bad_input;
+mod billing;
 mod counts;
 mod error_codes;
 mod extreme_numbers;
