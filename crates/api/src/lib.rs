@@ -136,6 +136,7 @@ pub struct AppState {
         routes::billing::bills,
         routes::billing::bill,
         routes::billing::bill_csv,
+        routes::billing::bill_pdf,
         routes::billing::create_card,
         routes::billing::cards,
         routes::billing::add_version,

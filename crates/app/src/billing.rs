@@ -21,6 +21,7 @@ use crate::audit::{self, Actor, Outcome, action};
 use crate::{App, AppError, CustomerPrincipal, Page, PageRequest, StaffPrincipal, events, now_ms};
 
 pub const BILL_ISSUED: &str = "bill.issued";
+pub const WALLET_LOW_BALANCE: &str = "wallet.low_balance";
 /// Longest rate-card code, name, reference or reason.
 pub const TEXT_CHARS_MAX: usize = 100;
 
@@ -151,8 +152,16 @@ async fn write_lines(
                 charge_id: Some(charge_id),
                 operator: cause.operator,
             };
-            store::apply_to_wallet(tx, &entry, now).await?;
+            let (balance, credit) = store::apply_to_wallet(tx, &entry, now).await?;
             charged += l.amount;
+            // Crossing below zero (balance + credit) tells the seller once
+            // per crossing.
+            let available_after = balance.saturating_add(credit);
+            if available_after < 0 && available_after.saturating_add(l.amount) >= 0 {
+                let data = json!({"documentNo": cause.document_no, "currency": card.currency, "balance": balance,
+                    "creditLimit": credit, "available": available_after});
+                events::write(tx, customer, WALLET_LOW_BALANCE, "", data, now).await?;
+            }
         }
     }
     Ok(charged)
@@ -442,7 +451,7 @@ impl App {
             charge_id: None,
             operator: &operator,
         };
-        let balance = store::apply_to_wallet(&mut tx, &entry, now).await?;
+        let (balance, _) = store::apply_to_wallet(&mut tx, &entry, now).await?;
         let actor = Actor::staff(staff).for_customer(customer.customer_id);
         let detail = json!({"currency": currency, "amount": amount, "balance": balance, "reference": reference});
         audit::record(tx.conn(), &actor, action::WALLET_TOP_UP, &customer.code, Outcome::Success, detail).await?;

@@ -36,8 +36,9 @@ pub(crate) async fn stock_after(
     Ok(out)
 }
 
-/// Writes `{id, type, occurredAt, customerCode, warehouse_code, data}`;
-/// the event's id (charges made by the same work point at it).
+/// Writes `{id, type, occurredAt, customerCode, warehouseCode, data}`
+/// and charges the work it reports (billing reads the event); the event's
+/// id.
 pub(crate) async fn emit(
     tx: &mut WriteTx,
     customer: (i64, &str),
@@ -46,6 +47,21 @@ pub(crate) async fn emit(
     data: Value,
     now: i64,
 ) -> Result<String, AppError> {
+    let (id, data) = write(tx, customer, event_type, warehouse_code, data, now).await?;
+    // Billable work is charged in its own transaction, from its event.
+    crate::billing::charge_event(tx, &id, customer, event_type, warehouse_code, &data, now).await?;
+    Ok(id)
+}
+
+/// Writes the event only (events billing itself raises); its id and data.
+pub(crate) async fn write(
+    tx: &mut WriteTx,
+    customer: (i64, &str),
+    event_type: &str,
+    warehouse_code: &str,
+    data: Value,
+    now: i64,
+) -> Result<(String, Value), AppError> {
     let id = format!("evt_{}", &random_token()[..32]);
     let occurred_at = chrono::DateTime::from_timestamp_millis(now)
         .unwrap_or_default()
@@ -61,9 +77,7 @@ pub(crate) async fn emit(
     // Deliveries of one document keep their order.
     let document_no = ["orderNo", "documentNo"].iter().find_map(|k| payload["data"][k].as_str()).map(str::to_owned);
     outbox::insert(tx, &id, customer.0, event_type, &payload.to_string(), document_no.as_deref(), now).await?;
-    // Billable work is charged in its own transaction, from its event.
-    crate::billing::charge_event(tx, &id, customer, event_type, warehouse_code, &payload["data"], now).await?;
-    Ok(id)
+    Ok((id, payload["data"].clone()))
 }
 
 impl App {

@@ -39,6 +39,7 @@ pub const EVENT_TYPES: &[&str] = &[
     "inventory.moved",
     "inventory.converted",
     "bill.issued",
+    "wallet.low_balance",
 ];
 pub const SUBSCRIPTIONS_MAX: usize = 20;
 pub const FEED_LIMIT_MAX: i64 = 500;

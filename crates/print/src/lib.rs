@@ -6,9 +6,11 @@
 //! as vector bars, which stay sharp on any thermal printer resolution.
 
 mod barcode;
+mod bill;
 mod label;
 mod shipping;
 
+pub use bill::{BillDocument, BillLine, bill};
 pub use label::{BoxLabel, LabelSize, box_labels};
 pub use shipping::{PickList, PickStop, ShippingLabel, pick_list, shipping_label};
 

@@ -43,11 +43,11 @@ pub struct PickList {
     pub stops: Vec<PickStop>,
 }
 
-fn font() -> Result<Font, PrintError> {
+pub(crate) fn font() -> Result<Font, PrintError> {
     Font::new(DEJAVU_SANS.into(), 0).ok_or_else(|| PrintError::Pdf("font unreadable".into()))
 }
 
-fn text(surface: &mut Surface, font: &Font, x_mm: f32, y_mm: f32, size_pt: f32, content: &str) {
+pub(crate) fn text(surface: &mut Surface, font: &Font, x_mm: f32, y_mm: f32, size_pt: f32, content: &str) {
     surface.draw_text(Point::from_xy(mm(x_mm), mm(y_mm)), font.clone(), size_pt, content, false, TextDirection::Auto);
 }
 

@@ -268,12 +268,12 @@ pub struct WalletEntry<'a> {
 }
 
 /// Changes the balance (the wallet opens at 0 on first use) and records
-/// the transaction; the new balance.
-pub async fn apply_to_wallet(tx: &mut WriteTx, e: &WalletEntry<'_>, now: i64) -> Result<i64, StoreError> {
-    let balance: i64 = sqlx::query_scalar(
+/// the transaction; the new balance and the credit limit.
+pub async fn apply_to_wallet(tx: &mut WriteTx, e: &WalletEntry<'_>, now: i64) -> Result<(i64, i64), StoreError> {
+    let (balance, credit_limit): (i64, i64) = sqlx::query_as(
         "INSERT INTO wallet (customer_id, currency, balance, credit_limit, updated_at) VALUES ($1, $2, $3, 0, $4) \
          ON CONFLICT (customer_id, currency) DO UPDATE SET balance = wallet.balance + excluded.balance, \
-         updated_at = excluded.updated_at RETURNING balance",
+         updated_at = excluded.updated_at RETURNING balance, credit_limit",
     )
     .bind(e.customer_id)
     .bind(e.currency)
@@ -296,7 +296,7 @@ pub async fn apply_to_wallet(tx: &mut WriteTx, e: &WalletEntry<'_>, now: i64) ->
     .bind(now)
     .execute(tx.conn())
     .await?;
-    Ok(balance)
+    Ok((balance, credit_limit))
 }
 
 pub async fn set_credit_limit(
@@ -433,6 +433,23 @@ pub async fn list_charges(
         f.and("b.bill_no = ?", [Arg::Text(no.clone())]);
     }
     f.page(conn, CHARGE_COLUMNS, CHARGE_FROM, "ch.charge_id", page).await
+}
+
+/// The charges of one of a customer's documents (order and inbound
+/// details show their fees).
+pub async fn charges_of_document(
+    conn: &mut AnyConnection,
+    customer_id: i64,
+    document_no: &str,
+) -> Result<Vec<ChargeRow>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {CHARGE_COLUMNS} FROM {CHARGE_FROM} WHERE ch.customer_id = $1 AND ch.document_no = $2 \
+         ORDER BY ch.charge_id"
+    ))
+    .bind(customer_id)
+    .bind(document_no)
+    .fetch_all(conn)
+    .await?)
 }
 
 /// Every charge of a bill, in order (bills are a month of one seller).

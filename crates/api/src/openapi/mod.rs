@@ -70,6 +70,7 @@ const OPERATION_IDS: &[(&str, &str, &str)] = &[
     ("get", "/api/v1/bills", "listBills"),
     ("get", "/api/v1/bills/{no}", "getBill"),
     ("get", "/api/v1/bills/{no}/bill.csv", "getBillCsv"),
+    ("get", "/api/v1/bills/{no}/bill.pdf", "getBillPdf"),
     ("post", "/api/v1/ops/rate-cards", "createRateCard"),
     ("get", "/api/v1/ops/rate-cards", "listRateCards"),
     ("post", "/api/v1/ops/rate-cards/{code}/versions", "addRateCardVersion"),

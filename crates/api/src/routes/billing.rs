@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/bills", get(bills))
         .route("/api/v1/bills/{no}", get(bill))
         .route("/api/v1/bills/{no}/bill.csv", get(bill_csv))
+        .route("/api/v1/bills/{no}/bill.pdf", get(bill_pdf))
         .route("/api/v1/ops/rate-cards", post(create_card).get(cards))
         .route("/api/v1/ops/rate-cards/{code}/versions", post(add_version))
         .route("/api/v1/ops/customers/{code}/rate-card", put(assign_card))
@@ -590,6 +591,58 @@ pub async fn bill_csv(
             (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}.csv\"", d.bill.bill_no)),
         ],
         out,
+    )
+        .into_response())
+}
+
+/// The bill as an A4 PDF: balances, totals by type, every charge.
+#[utoipa::path(get, path = "/api/v1/bills/{no}/bill.pdf", tag = "billing", security(("bearer" = [])),
+    params(("no" = String, Path)),
+    responses((status = 200, description = "PDF", content_type = "application/pdf")))]
+pub async fn bill_pdf(
+    State(s): State<AppState>,
+    CustomerAuth(c): CustomerAuth,
+    Path(no): Path<String>,
+) -> Result<Response, ApiError> {
+    let d = s.app.bill(Some(c.customer_id), &no).await?;
+    let cur = d.bill.currency.clone();
+    let view = BillDetailView::from(d);
+    let mut summary = vec![
+        ("Opening balance".to_owned(), money(view.opening_balance, &cur)),
+        ("Top-ups".to_owned(), money(view.top_ups, &cur)),
+        ("Refunds".to_owned(), money(view.refunds, &cur)),
+    ];
+    for g in &view.by_type {
+        summary.push((format!("{} ({} lines)", g.charge_type, g.count), money(-g.amount, &cur)));
+    }
+    summary.push(("Charged in the period".to_owned(), money(-view.bill.charged, &cur)));
+    summary.push(("Closing balance".to_owned(), money(view.closing_balance, &cur)));
+    let document = haicang_print::BillDocument {
+        bill_no: view.bill.bill_no.clone(),
+        customer: view.bill.customer_code.clone(),
+        period: format!("{} – {}", view.bill.period_from, view.bill.period_to),
+        currency: cur.clone(),
+        status: view.bill.status.clone(),
+        summary,
+        lines: view
+            .charges
+            .iter()
+            .map(|ch| haicang_print::BillLine {
+                day: ch.day.clone(),
+                charge_type: ch.charge_type.clone(),
+                document_no: ch.document_no.clone().unwrap_or_default(),
+                detail: ch.detail.clone(),
+                amount: ch.amount_text.clone(),
+            })
+            .collect(),
+    };
+    let bytes = haicang_print::bill(&document).map_err(|e| AppError::Print(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{}.pdf\"", view.bill.bill_no)),
+        ],
+        bytes,
     )
         .into_response())
 }

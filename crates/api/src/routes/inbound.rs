@@ -354,6 +354,8 @@ pub struct InboundDetailView {
     pub putaways: Vec<PutawayView>,
     pub discrepancies: Vec<DiscrepancyView>,
     pub history: Vec<HistoryView>,
+    /// What the order was charged (receiving at receipt close, putaway).
+    pub fees: Vec<crate::routes::billing::ChargeView>,
 }
 
 impl From<InboundDetail> for InboundDetailView {
@@ -369,6 +371,7 @@ impl From<InboundDetail> for InboundDetailView {
         };
         let cm = |mm: i64| format_fixed(mm, 1, 0);
         InboundDetailView {
+            fees: d.fees.iter().cloned().map(Into::into).collect(),
             boxes: d
                 .boxes
                 .iter()

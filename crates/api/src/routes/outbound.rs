@@ -321,11 +321,14 @@ pub struct OutboundDetailView {
     pub order: OutboundOrderView,
     pub items: Vec<OutboundLineView>,
     pub picks: Vec<PickView>,
+    /// What the order was charged (once shipped), each line a charge.
+    pub fees: Vec<crate::routes::billing::ChargeView>,
 }
 
 impl From<OutboundDetail> for OutboundDetailView {
     fn from(d: OutboundDetail) -> Self {
         OutboundDetailView {
+            fees: d.fees.into_iter().map(Into::into).collect(),
             items: d
                 .lines
                 .iter()

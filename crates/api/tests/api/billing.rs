@@ -69,6 +69,10 @@ async fn a_shipped_order_is_charged_once_by_its_card_and_the_wallet_follows() {
     let event = s.event(&seller, "order.shipped", &no).await;
     assert!(charges.iter().all(|c| c["eventId"] == event["id"] && c["documentType"] == "OUTBOUND"), "{charges:?}");
     assert!(charges.iter().all(|c| c["rateCardVersion"] == 1));
+    // The order's detail lists its fees.
+    let detail = s.get(&format!("/api/v1/outbound-orders/{no}"), &seller).await.ok().clone();
+    let fees: i64 = detail["fees"].as_array().unwrap().iter().map(|f| f["amount"].as_i64().unwrap()).sum();
+    assert_eq!(fees, expected);
     assert_eq!(balance(&s, &seller).await, before - expected);
     let history = s.get("/api/v1/wallet/transactions?pageSize=10", &seller).await.ok().clone();
     let debits: i64 = history["items"]
@@ -128,6 +132,12 @@ async fn storage_is_charged_once_a_day_by_the_age_tier_of_each_lot() {
     assert_eq!(after["total"], 2);
     let wallet = s.get("/api/v1/wallet", &seller).await.ok().clone();
     assert_eq!(wallet["balances"][0]["balance"], -60, "{wallet}");
+    // Falling below zero told the seller, once.
+    let document = format!("ST-{}", day.replace('-', ""));
+    let low = s.event(&seller, "wallet.low_balance", &document).await;
+    assert_eq!((low["data"]["balance"].as_i64(), low["data"]["available"].as_i64()), (Some(-11), Some(-11)));
+    let feed = s.get("/api/v1/events?types=wallet.low_balance", &seller).await.ok().clone();
+    assert_eq!(feed["events"].as_array().unwrap().len(), 1, "{feed}");
 }
 
 #[tokio::test]
@@ -203,6 +213,9 @@ async fn a_month_of_charges_is_one_bill_that_is_issued_and_paid_with_its_csv() {
     assert!(rows[0].starts_with("bill_no,day,charge_type"), "{csv}");
     assert_eq!(rows.len(), 1 + detail["charges"].as_array().unwrap().len());
     assert!(csv.contains("\"relabel, \"\"fragile\"\" cartons\""), "{csv}");
+    let (status, content_type, pdf) = s.get_bytes(&format!("/api/v1/bills/{no}/bill.pdf"), &seller).await;
+    assert_eq!((status.as_u16(), content_type.as_str()), (200, "application/pdf"));
+    assert!(pdf.starts_with(b"%PDF-"));
     // OPEN → ISSUED (the seller hears it) → PAID; not twice.
     s.post(&format!("/api/v1/ops/bills/{no}/pay"), &staff, &json!({})).await.err(60004, 409);
     s.post(&format!("/api/v1/ops/bills/{no}/issue"), &staff, &json!({})).await.ok();
@@ -242,4 +255,87 @@ async fn a_new_card_version_bills_from_its_day_and_never_rewrites_charges() {
     let cards = s.get("/api/v1/ops/rate-cards", &staff).await.ok().clone();
     let ver = cards.as_array().unwrap().iter().find(|c| c["code"] == "VER-USD").unwrap().clone();
     assert_eq!(ver["versions"].as_array().unwrap().len(), 2);
+}
+
+/// An order as the property test ships it: (SKU index, units) lines and
+/// the packed weight.
+#[derive(Debug, Clone)]
+struct Shape {
+    lines: Vec<(usize, i64)>,
+    weight_g: i64,
+}
+
+/// The oracle: what a card of these rates charges a shipment, written
+/// here from the rate card's definition (not from haicang's code).
+fn expected_charge(rates: &[i64; 4], bands: &[(Option<i64>, i64)], shape: &Shape) -> i64 {
+    let [per_order, per_extra_unit, per_extra_line, label] = *rates;
+    let units: i64 = shape.lines.iter().map(|(_, q)| q).sum();
+    let mut total = per_order + per_extra_unit * (units - 1) + per_extra_line * (shape.lines.len() as i64 - 1) + label;
+    for (up_to, surcharge) in bands {
+        if up_to.is_none_or(|limit| shape.weight_g <= limit) {
+            total += surcharge;
+            break;
+        }
+    }
+    total
+}
+
+fn shape_strategy() -> impl proptest::strategy::Strategy<Value = Shape> {
+    use proptest::prelude::*;
+    (proptest::collection::btree_map(1usize..=6, 1i64..=3, 1..=3), 50i64..=8_000)
+        .prop_map(|(lines, weight_g)| Shape { lines: lines.into_iter().collect(), weight_g })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 4, ..Default::default() })]
+    /// For random cards and orders, the charges of the shipped orders sum
+    /// to the card applied to them, and the wallet fell by exactly that.
+    #[test]
+    fn the_charges_of_shipped_orders_are_the_card_applied_to_them(
+        rates in proptest::array::uniform4(0i64..=500),
+        first_band in 100i64..=3_000,
+        surcharges in (0i64..=300, 0i64..=300),
+        shapes in proptest::collection::vec(shape_strategy(), 1..=2),
+    ) {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async {
+            let s = start().await;
+            let seller = s.customer().await;
+            let staff = s.staff().await;
+            let bands = [(Some(first_band), surcharges.0), (None, surcharges.1)];
+            let card = json!({"outboundPerOrder": rates[0], "outboundPerExtraUnit": rates[1],
+                "pickPerExtraLine": rates[2], "labelPerOrder": rates[3],
+                "outboundWeightBands": [{"upToG": first_band, "surcharge": surcharges.0},
+                                        {"surcharge": surcharges.1}]});
+            card_for_demo(&s, &staff, "PROP-USD", card).await;
+            let before = balance(&s, &seller).await;
+            let mut expected = 0;
+            for (i, shape) in shapes.iter().enumerate() {
+                let items: Vec<Value> = shape
+                    .lines
+                    .iter()
+                    .map(|(sku, q)| json!({"sku": format!("DEMO-{sku:04}"), "quantity": q}))
+                    .collect();
+                let created = s.post("/api/v1/outbound-orders", &seller, &order(&format!("PROP-{i}"), json!(items))).await;
+                let no = created.ok()["orderNo"].as_str().unwrap().to_owned();
+                let wave = s.post("/api/v1/ops/waves", &staff, &json!({"warehouseCode": "US-LA01", "orderNos": [no]})).await;
+                let batch = wave.ok()["batches"][0]["batchId"].as_i64().unwrap();
+                pick_cart(&s, &staff, batch, |_, _| None).await;
+                let packed: Vec<Value> = shape
+                    .lines
+                    .iter()
+                    .map(|(sku, q)| json!({"sku": format!("DEMO-{sku:04}"), "quantity": q}))
+                    .collect();
+                let pack = json!({"orderNo": no, "items": packed, "weightKg": shape.weight_g as f64 / 1000.0,
+                                  "lengthCm": 30, "widthCm": 20, "heightCm": 10});
+                s.post("/api/v1/ops/pack", &staff, &pack).await.ok();
+                s.post("/api/v1/ops/ship", &staff, &json!({"orderNo": no})).await.ok();
+                let charged: i64 = charges_of(&s, &seller, &no).await.iter().map(|c| c["amount"].as_i64().unwrap()).sum();
+                let oracle = expected_charge(&rates, &bands, shape);
+                assert_eq!(charged, oracle, "order {no} {shape:?} rates {rates:?} bands {bands:?}");
+                expected += oracle;
+            }
+            assert_eq!(balance(&s, &seller).await, before - expected);
+        });
+    }
 }

@@ -241,6 +241,7 @@ impl App {
         let receipts = store::receipts(&mut conn, id).await?;
         let putaways = store::putaways(&mut conn, id).await?;
         let history = store::history(&mut conn, id).await?;
+        let fees = haicang_store::billing::charges_of_document(&mut conn, order.customer_id, &order.order_no).await?;
         drop(conn);
         let box_no = |box_id: Option<i64>| {
             box_id.and_then(|id| boxes.iter().find(|b| b.inbound_box_id == id)).map(|b| b.box_no.as_str())
@@ -265,7 +266,7 @@ impl App {
             progress(&mut skus, &a.sku).put_away += a.quantity;
         }
         let skus = skus.into_values().collect();
-        Ok(InboundDetail { order, boxes, lines, receipts, putaways, history, skus, discrepancies })
+        Ok(InboundDetail { order, boxes, lines, receipts, putaways, history, skus, discrepancies, fees })
     }
 
     /// A seller's orders, or for staff every seller's in their warehouses.

@@ -113,6 +113,8 @@ pub struct InboundDetail {
     pub history: Vec<HistoryRow>,
     pub skus: Vec<SkuProgress>,
     pub discrepancies: Vec<Discrepancy>,
+    /// What the order was charged (receiving, putaway).
+    pub fees: Vec<haicang_store::billing::ChargeRow>,
 }
 
 /// One proposal of the putaway plan.

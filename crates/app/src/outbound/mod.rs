@@ -150,6 +150,8 @@ pub struct OutboundDetail {
     pub lines: Vec<OutboundLineRow>,
     pub allocations: Vec<AllocationRow>,
     pub events: Vec<ShipmentEventRow>,
+    /// What the order was charged.
+    pub fees: Vec<haicang_store::billing::ChargeRow>,
 }
 
 /// A line of an order and the sources its units come from.

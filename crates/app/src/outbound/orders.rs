@@ -165,7 +165,8 @@ impl App {
         let lines = store::lines(&mut conn, order.outbound_order_id).await?;
         let allocations = store::allocations_of_order(&mut conn, order.outbound_order_id).await?;
         let events = store::events(&mut conn, order.outbound_order_id).await?;
-        Ok(OutboundDetail { order, lines, allocations, events })
+        let fees = haicang_store::billing::charges_of_document(&mut conn, order.customer_id, &order.order_no).await?;
+        Ok(OutboundDetail { order, lines, allocations, events, fees })
     }
 
     /// The order alone (one read), for commands that answer it.
