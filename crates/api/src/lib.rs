@@ -145,6 +145,7 @@ pub struct AppState {
         routes::billing::set_credit,
         routes::billing::service_charge,
         routes::billing::ops_bills,
+        routes::billing::ops_bill,
         routes::billing::issue_bill,
         routes::billing::pay_bill,
         routes::billing::run_storage,

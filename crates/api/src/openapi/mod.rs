@@ -79,6 +79,7 @@ const OPERATION_IDS: &[(&str, &str, &str)] = &[
     ("put", "/api/v1/ops/customers/{code}/credit", "setCredit"),
     ("post", "/api/v1/ops/charges", "createServiceCharge"),
     ("get", "/api/v1/ops/bills", "listOpsBills"),
+    ("get", "/api/v1/ops/bills/{no}", "getOpsBill"),
     ("post", "/api/v1/ops/bills/{no}/issue", "issueBill"),
     ("post", "/api/v1/ops/bills/{no}/pay", "payBill"),
     ("post", "/api/v1/ops/billing/storage", "chargeStorageDay"),

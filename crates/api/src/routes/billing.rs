@@ -39,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/ops/customers/{code}/credit", put(set_credit))
         .route("/api/v1/ops/charges", post(service_charge))
         .route("/api/v1/ops/bills", get(ops_bills))
+        .route("/api/v1/ops/bills/{no}", get(ops_bill))
         .route("/api/v1/ops/bills/{no}/issue", post(issue_bill))
         .route("/api/v1/ops/bills/{no}/pay", post(pay_bill))
         .route("/api/v1/ops/billing/storage", post(run_storage))
@@ -777,6 +778,17 @@ pub async fn ops_bills(
     };
     let page = s.app.bills(customer_id, &bill_filter(&params)?, params.page()?).await?;
     Ok(Envelope(PageView::from_page(page, BillView::from)))
+}
+
+#[utoipa::path(get, path = "/api/v1/ops/bills/{no}", tag = "billing", security(("bearer" = [])),
+    params(("no" = String, Path)), responses((status = 200, description = "The bill", body = BillDetailView)))]
+pub async fn ops_bill(
+    State(s): State<AppState>,
+    StaffAuth(staff): StaffAuth,
+    Path(no): Path<String>,
+) -> Result<Envelope<BillDetailView>, ApiError> {
+    require_all_warehouses(&staff)?;
+    Ok(Envelope(s.app.bill(None, &no).await?.into()))
 }
 
 /// OPEN → ISSUED; the seller hears `bill.issued`.

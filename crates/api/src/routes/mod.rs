@@ -76,6 +76,7 @@ pub const STAFF_ROUTES: &[(&str, &str, StaffRole)] = &[
     ("POST", "/api/v1/ops/customers/{code}/wallet/top-ups", Supervisor),
     ("POST", "/api/v1/ops/charges", Supervisor),
     ("GET", "/api/v1/ops/bills", Supervisor),
+    ("GET", "/api/v1/ops/bills/{no}", Supervisor),
     ("POST", "/api/v1/ops/bills/{no}/issue", Supervisor),
     ("POST", "/api/v1/ops/bills/{no}/pay", Supervisor),
     ("POST", "/api/v1/ops/billing/storage", Admin),
