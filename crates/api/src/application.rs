@@ -24,6 +24,8 @@ pub struct Settings {
     /// hour, each finished day not charged yet (`serve` turns it on; tests
     /// run the day themselves).
     pub run_storage_billing: bool,
+    /// Refuse outbound orders of customers no rate card bills (JF 10045).
+    pub require_rate_card: bool,
 }
 
 impl Default for Settings {
@@ -35,6 +37,7 @@ impl Default for Settings {
             delivery: DeliveryPolicy::default(),
             run_webhook_worker: true,
             run_storage_billing: false,
+            require_rate_card: false,
         }
     }
 }
@@ -52,7 +55,8 @@ impl Application {
     pub async fn build(store: Store, settings: Settings) -> std::io::Result<Application> {
         let app = App::new(store)
             .with_token_lifetimes(settings.token_lifetimes)
-            .with_webhook_networks(settings.webhook_networks.clone());
+            .with_webhook_networks(settings.webhook_networks.clone())
+            .with_required_rate_card(settings.require_rate_card);
         let (listener, addr) = crate::bind(&settings.listen).await?;
         Ok(Application { app, listener, addr, settings })
     }

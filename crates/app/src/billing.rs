@@ -219,17 +219,19 @@ pub(crate) async fn charge_event(
 /// Before a new outbound order: would the seller's balance plus credit
 /// fall below zero by what the order will cost (its fee, extra units and
 /// lines, label; the weight band is not known yet)? Under the REFUSE
-/// policy that is JF's 10049.
+/// policy that is JF's 10049. A customer no card bills is refused (JF
+/// 10045) when the operator requires a card.
 pub(crate) async fn check_credit(
     tx: &mut WriteTx,
-    customer_id: i64,
-    units: i64,
-    lines: i64,
+    customer: (i64, &str),
+    shape: (i64, i64),
+    require_rate_card: bool,
     now: i64,
 ) -> Result<(), AppError> {
+    let (customer_id, (units, lines)) = (customer.0, shape);
     let day = day_of(now);
     let Some((card, version)) = store::card_in_force(tx.conn(), customer_id, &day).await? else {
-        return Ok(());
+        return if require_rate_card { Err(AppError::NoRateCard(customer.1.to_owned())) } else { Ok(()) };
     };
     if store::credit_policy(tx.conn(), customer_id).await? == CreditPolicy::Allow {
         return Ok(());
@@ -260,6 +262,37 @@ pub struct StorageRun {
     pub amount_by_currency: BTreeMap<String, i64>,
     /// The day had been charged already: nothing was written.
     pub already_done: bool,
+}
+
+/// Who changes rate cards: staff over HTTP, or the operator at the
+/// command line.
+#[derive(Debug, Clone, Copy)]
+pub enum By<'a> {
+    Staff(&'a StaffPrincipal),
+    Cli,
+}
+
+impl By<'_> {
+    fn check(&self) -> Result<(), AppError> {
+        match self {
+            By::Staff(staff) => require_all_warehouses(staff),
+            By::Cli => Ok(()),
+        }
+    }
+
+    fn actor(&self) -> Actor<'_> {
+        match self {
+            By::Staff(staff) => Actor::staff(staff),
+            By::Cli => Actor::cli(),
+        }
+    }
+
+    fn name(&self) -> String {
+        match self {
+            By::Staff(staff) => staff.username.clone(),
+            By::Cli => "cli".into(),
+        }
+    }
 }
 
 /// `POST /ops/rate-cards` as asked.
@@ -323,12 +356,8 @@ pub fn require_all_warehouses(staff: &StaffPrincipal) -> Result<(), AppError> {
 
 impl App {
     /// `POST /ops/rate-cards` (ADMIN): a card with its first version.
-    pub async fn create_rate_card(
-        &self,
-        staff: &StaffPrincipal,
-        new: &NewRateCard<'_>,
-    ) -> Result<CardDetail, AppError> {
-        require_all_warehouses(staff)?;
+    pub async fn create_rate_card(&self, by: By<'_>, new: &NewRateCard<'_>) -> Result<CardDetail, AppError> {
+        by.check()?;
         let code = text("code", new.code, true)?.unwrap_or_default().to_ascii_uppercase();
         let name = text("name", new.name, true)?.unwrap_or_default();
         let currency = currency(new.currency)?;
@@ -342,9 +371,9 @@ impl App {
             return Err(AppError::RateCardExists(code));
         }
         let id = store::insert_card(&mut tx, &code, &name, &currency, is_default, now).await?;
-        store::insert_version(&mut tx, id, &from, &json, &staff.username, now).await?;
+        store::insert_version(&mut tx, id, &from, &json, &by.name(), now).await?;
         let detail = json!({"currency": currency, "default": is_default, "effectiveFrom": from, "rates": rates});
-        audit::record(tx.conn(), &Actor::staff(staff), action::RATE_CARD, &code, Outcome::Success, detail).await?;
+        audit::record(tx.conn(), &by.actor(), action::RATE_CARD, &code, Outcome::Success, detail).await?;
         tx.commit().await?;
         self.rate_card(&code).await
     }
@@ -353,12 +382,12 @@ impl App {
     /// made keep the version they were made under.
     pub async fn add_rate_card_version(
         &self,
-        staff: &StaffPrincipal,
+        by: By<'_>,
         code: &str,
         effective_from: &str,
         rates: &Rates,
     ) -> Result<CardDetail, AppError> {
-        require_all_warehouses(staff)?;
+        by.check()?;
         let from = parse_day("effectiveFrom", effective_from)?.format("%Y-%m-%d").to_string();
         rates.check().map_err(|e| AppError::InvalidParam { field: "rates", reason: e.to_string() })?;
         let json = serde_json::to_string(rates).unwrap_or_default();
@@ -367,9 +396,9 @@ impl App {
         let card = store::find_card(tx.conn(), code.trim())
             .await?
             .ok_or_else(|| AppError::RateCardNotFound(code.trim().to_owned()))?;
-        let version = store::insert_version(&mut tx, card.rate_card_id, &from, &json, &staff.username, now).await?;
+        let version = store::insert_version(&mut tx, card.rate_card_id, &from, &json, &by.name(), now).await?;
         let detail = json!({"version": version, "effectiveFrom": from, "rates": rates});
-        audit::record(tx.conn(), &Actor::staff(staff), action::RATE_CARD, &card.code, Outcome::Success, detail).await?;
+        audit::record(tx.conn(), &by.actor(), action::RATE_CARD, &card.code, Outcome::Success, detail).await?;
         tx.commit().await?;
         self.rate_card(&card.code).await
     }
@@ -396,11 +425,11 @@ impl App {
     /// `PUT /ops/customers/{code}/rate-card` (ADMIN).
     pub async fn assign_rate_card(
         &self,
-        staff: &StaffPrincipal,
+        by: By<'_>,
         customer_code: &str,
         card_code: &str,
     ) -> Result<CardDetail, AppError> {
-        require_all_warehouses(staff)?;
+        by.check()?;
         let mut tx = self.store.begin_write().await?;
         let customer = party::find_customer(tx.conn(), customer_code.trim())
             .await?
@@ -409,7 +438,7 @@ impl App {
             .await?
             .ok_or_else(|| AppError::RateCardNotFound(card_code.trim().to_owned()))?;
         store::set_customer_card(&mut tx, customer.customer_id, card.rate_card_id).await?;
-        let actor = Actor::staff(staff).for_customer(customer.customer_id);
+        let actor = by.actor().for_customer(customer.customer_id);
         let detail = json!({"rateCard": card.code});
         audit::record(tx.conn(), &actor, action::RATE_CARD_ASSIGNED, &customer.code, Outcome::Success, detail).await?;
         tx.commit().await?;

@@ -193,8 +193,8 @@ impl App {
             effective_from: "2020-01-01",
             rates: &rates,
         };
-        self.create_rate_card(&staff, &card).await?;
-        self.assign_rate_card(&staff, DEMO_CUSTOMER, "DEMO-USD").await?;
+        self.create_rate_card(crate::billing::By::Staff(&staff), &card).await?;
+        self.assign_rate_card(crate::billing::By::Staff(&staff), DEMO_CUSTOMER, "DEMO-USD").await?;
         self.top_up(&staff, DEMO_CUSTOMER, "USD", DEMO_WALLET_CENTS, "demo opening balance").await?;
         Ok(true)
     }

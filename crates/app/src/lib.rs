@@ -137,6 +137,9 @@ pub struct App {
     webhook_networks: std::sync::Arc<NetworkPolicy>,
     /// The delivery client, built on first use with `webhook_networks`.
     webhook_client: std::sync::Arc<std::sync::OnceLock<reqwest::Client>>,
+    /// New outbound orders of a customer no rate card bills are refused
+    /// (JF 10045) — for operators who bill everything.
+    require_rate_card: bool,
 }
 
 impl App {
@@ -147,6 +150,7 @@ impl App {
             policies: Default::default(),
             webhook_networks: Default::default(),
             webhook_client: Default::default(),
+            require_rate_card: false,
         }
     }
 
@@ -154,6 +158,11 @@ impl App {
     /// on loopback). The default is public addresses only.
     pub fn with_webhook_networks(self, networks: NetworkPolicy) -> App {
         App { webhook_networks: std::sync::Arc::new(networks), webhook_client: Default::default(), ..self }
+    }
+
+    /// Refuse orders of customers without a rate card (JF 10045).
+    pub fn with_required_rate_card(self, require_rate_card: bool) -> App {
+        App { require_rate_card, ..self }
     }
 
     /// Shorter lifetimes let tests see tokens expire.

@@ -90,6 +90,10 @@ enum Command {
         /// comma-separated in the environment. Default: public addresses only.
         #[arg(long, env = "HAICANG_WEBHOOK_ALLOW_NETWORK", value_delimiter = ',')]
         webhook_allow_network: Vec<String>,
+        /// Refuse outbound orders of customers no rate card bills (JF
+        /// 10045); by default such customers are simply not billed.
+        #[arg(long, env = "HAICANG_REQUIRE_RATE_CARD")]
+        require_rate_card: bool,
     },
     /// Apply pending database migrations and exit.
     Migrate,
@@ -121,6 +125,27 @@ enum Command {
 
 #[derive(Subcommand)]
 enum BillingCommand {
+    /// Create a rate card from a JSON file: {"code", "name", "currency",
+    /// "isDefault", "effectiveFrom", "rates": {…}} (the body of POST
+    /// /api/v1/ops/rate-cards; rates in minor units).
+    RateCard {
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Add a version to a card from a JSON file: {"effectiveFrom", "rates"}.
+    RateCardVersion {
+        #[arg(long)]
+        card: String,
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Bill a customer by a card.
+    Assign {
+        #[arg(long)]
+        customer: String,
+        #[arg(long)]
+        card: String,
+    },
     /// Charge a day's storage (each lot's volume at its age tier); a day
     /// already charged is left as it is.
     Storage {
@@ -280,7 +305,14 @@ async fn main() -> Result<()> {
         .init();
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve { listen, demo, webhook_first_retry_ms, webhook_lease_ms, webhook_allow_network } => {
+        Command::Serve {
+            listen,
+            demo,
+            webhook_first_retry_ms,
+            webhook_lease_ms,
+            webhook_allow_network,
+            require_rate_card,
+        } => {
             let settings = Settings {
                 listen,
                 webhook_networks: NetworkPolicy::parse(webhook_allow_network.iter().map(String::as_str))?,
@@ -290,6 +322,7 @@ async fn main() -> Result<()> {
                     ..Default::default()
                 },
                 run_storage_billing: true,
+                require_rate_card,
                 ..Settings::default()
             };
             serve(&cli.db, settings, demo).await
@@ -314,6 +347,43 @@ async fn main() -> Result<()> {
             }
         }
         Command::Plan { command } => plan::run(command),
+        Command::Billing { command: BillingCommand::RateCard { file } } => {
+            let card: CardFile = read_json(&file)?;
+            let app = App::new(cli.db.open().await?);
+            let new = haicang_app::billing::NewRateCard {
+                code: &card.code,
+                name: &card.name,
+                currency: &card.currency,
+                is_default: card.is_default,
+                effective_from: &card.effective_from,
+                rates: &card.rates,
+            };
+            let created = app.create_rate_card(haicang_app::billing::By::Cli, &new).await?;
+            println!(
+                "rate card {} ({}) created, version 1 from {}",
+                created.card.code, created.card.currency, card.effective_from
+            );
+            Ok(())
+        }
+        Command::Billing { command: BillingCommand::RateCardVersion { card, file } } => {
+            let version: VersionFile = read_json(&file)?;
+            let app = App::new(cli.db.open().await?);
+            let by = haicang_app::billing::By::Cli;
+            let detail = app.add_rate_card_version(by, &card, &version.effective_from, &version.rates).await?;
+            println!(
+                "rate card {}: version {} from {}",
+                detail.card.code,
+                detail.versions.len(),
+                version.effective_from
+            );
+            Ok(())
+        }
+        Command::Billing { command: BillingCommand::Assign { customer, card } } => {
+            let app = App::new(cli.db.open().await?);
+            app.assign_rate_card(haicang_app::billing::By::Cli, &customer, &card).await?;
+            println!("customer {} is billed by {}", customer.to_ascii_uppercase(), card.to_ascii_uppercase());
+            Ok(())
+        }
         Command::Billing { command: BillingCommand::Storage { date, catch_up } } => {
             let app = App::new(cli.db.open().await?);
             let day = date.unwrap_or_else(|| haicang_app::billing::day_of(haicang_app::now_ms()));
@@ -422,6 +492,31 @@ async fn admin(db: &DbArgs, command: AdminCommand) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// A rate card as `haicang billing rate-card --file` reads it.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CardFile {
+    code: String,
+    name: String,
+    currency: String,
+    #[serde(default)]
+    is_default: bool,
+    effective_from: String,
+    rates: haicang_core::billing::Rates,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct VersionFile {
+    effective_from: String,
+    rates: haicang_core::billing::Rates,
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &PathBuf) -> Result<T> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not the JSON expected", path.display()))
 }
 
 fn read_locations(path: &PathBuf) -> Result<Vec<LocationImportRow>> {

@@ -38,6 +38,37 @@ text_enum!(
 );
 
 text_enum!(
+    /// The business a charge belongs to (Suoen's bill filter).
+    Business {
+        Inbound => "INBOUND",
+        Outbound => "OUTBOUND",
+        Storage => "STORAGE",
+        Return => "RETURN",
+        WorkOrder => "WORK_ORDER",
+        Transfer => "TRANSFER",
+        Count => "COUNT",
+        Vas => "VAS",
+    }
+);
+
+impl ChargeType {
+    pub fn business(self) -> Business {
+        match self {
+            ChargeType::InboundReceiving | ChargeType::Putaway => Business::Inbound,
+            ChargeType::OutboundOrder | ChargeType::Pick | ChargeType::PackingMaterial | ChargeType::Label => {
+                Business::Outbound
+            }
+            ChargeType::Storage => Business::Storage,
+            ChargeType::Return => Business::Return,
+            ChargeType::WorkOrder => Business::WorkOrder,
+            ChargeType::Transfer => Business::Transfer,
+            ChargeType::Count => Business::Count,
+            ChargeType::Vas => Business::Vas,
+        }
+    }
+}
+
+text_enum!(
     /// What happens to a new outbound order when the seller's balance plus
     /// credit is below zero.
     CreditPolicy {

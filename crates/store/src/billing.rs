@@ -487,6 +487,8 @@ const BILL_FROM: &str = "bill b JOIN customer c ON c.customer_id = b.customer_id
 #[derive(Debug, Clone, Default)]
 pub struct BillFilter {
     pub bill_no: Option<String>,
+    /// Bills holding a charge of one of these types.
+    pub charge_types: Vec<String>,
     pub status: Option<String>,
     /// Bills whose period touches [from, to] (days, inclusive).
     pub from_day: Option<String>,
@@ -508,6 +510,13 @@ pub async fn list_bills(
     }
     if let Some(s) = &filter.status {
         f.and("b.status = ?", [Arg::Text(s.clone())]);
+    }
+    if !filter.charge_types.is_empty() {
+        let marks = vec!["?"; filter.charge_types.len()].join(", ");
+        f.and(
+            &format!("EXISTS (SELECT 1 FROM charge t WHERE t.bill_id = b.bill_id AND t.charge_type IN ({marks}))"),
+            filter.charge_types.iter().cloned().map(Arg::Text),
+        );
     }
     if let Some(d) = &filter.from_day {
         f.and("b.period_to >= ?", [Arg::Text(d.clone())]);

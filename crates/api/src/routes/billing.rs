@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use haicang_app::AppError;
-use haicang_app::billing::{BillDetail, CardDetail, NewRateCard, StorageRun, WalletView, require_all_warehouses};
+use haicang_app::billing::{BillDetail, By, CardDetail, NewRateCard, StorageRun, WalletView, require_all_warehouses};
 use haicang_app::query::{BillFilter, BillRow, ChargeFilter, ChargeRow, WalletTransactionRow};
-use haicang_core::billing::{ChargeType, CreditPolicy, Rates, StorageTier, WeightBand};
+use haicang_core::billing::{Business, ChargeType, CreditPolicy, Rates, StorageTier, WeightBand};
 use haicang_core::decimal::format_fixed;
 
 use crate::AppState;
@@ -482,7 +482,16 @@ fn bill_filter(params: &Params) -> Result<BillFilter, ApiError> {
         |s| ["OPEN", "ISSUED", "PAID"].into_iter().find(|v| v.eq_ignore_ascii_case(s.trim())),
         "OPEN, ISSUED or PAID",
     )?;
+    let business = params.choice(
+        "businessType",
+        Business::parse,
+        "INBOUND, OUTBOUND, STORAGE, RETURN, WORK_ORDER, TRANSFER, COUNT or VAS",
+    )?;
+    let charge_types = business
+        .map(|b| ChargeType::ALL.iter().filter(|t| t.business() == b).map(|t| t.as_str().to_owned()).collect())
+        .unwrap_or_default();
     Ok(BillFilter {
+        charge_types,
         bill_no: params.text("billNo"),
         status: status.map(str::to_owned),
         from_day: day_param(params, "from")?,
@@ -529,6 +538,7 @@ pub async fn wallet_transactions(
 
 #[utoipa::path(get, path = "/api/v1/bills", tag = "billing", security(("bearer" = [])),
     params(("billNo" = Option<String>, Query), ("status" = Option<String>, Query),
+           ("businessType" = Option<String>, Query, description = "INBOUND, OUTBOUND, STORAGE, RETURN, VAS, …: bills with such charges"),
            ("from" = Option<String>, Query, description = "YYYY-MM-DD: bills whose period reaches this day"),
            ("to" = Option<String>, Query), ("page" = Option<i64>, Query), ("pageSize" = Option<i64>, Query)),
     responses((status = 200, description = "A page of bills", body = PageView<BillView>)))]
@@ -667,7 +677,7 @@ pub async fn create_card(
         effective_from: &input.effective_from,
         rates: &rates,
     };
-    let card = s.app.create_rate_card(&staff, &new).await?;
+    let card = s.app.create_rate_card(By::Staff(&staff), &new).await?;
     Ok(Envelope(card.into()))
 }
 
@@ -692,7 +702,7 @@ pub async fn add_version(
     JsonBody(input): JsonBody<RateCardVersionInput>,
 ) -> Result<Envelope<RateCardView>, ApiError> {
     let rates: Rates = input.rates.into();
-    Ok(Envelope(s.app.add_rate_card_version(&staff, &code, &input.effective_from, &rates).await?.into()))
+    Ok(Envelope(s.app.add_rate_card_version(By::Staff(&staff), &code, &input.effective_from, &rates).await?.into()))
 }
 
 #[utoipa::path(put, path = "/api/v1/ops/customers/{code}/rate-card", tag = "billing", security(("bearer" = [])),
@@ -704,7 +714,7 @@ pub async fn assign_card(
     Path(code): Path<String>,
     JsonBody(input): JsonBody<AssignRateCardInput>,
 ) -> Result<Envelope<RateCardView>, ApiError> {
-    Ok(Envelope(s.app.assign_rate_card(&staff, &code, &input.rate_card_code).await?.into()))
+    Ok(Envelope(s.app.assign_rate_card(By::Staff(&staff), &code, &input.rate_card_code).await?.into()))
 }
 
 /// Money received (or refunded, negative) for a customer.
@@ -763,7 +773,7 @@ pub async fn service_charge(
 
 #[utoipa::path(get, path = "/api/v1/ops/bills", tag = "billing", security(("bearer" = [])),
     params(("customerCode" = Option<String>, Query), ("billNo" = Option<String>, Query),
-           ("status" = Option<String>, Query), ("from" = Option<String>, Query), ("to" = Option<String>, Query),
+           ("status" = Option<String>, Query), ("businessType" = Option<String>, Query), ("from" = Option<String>, Query), ("to" = Option<String>, Query),
            ("page" = Option<i64>, Query), ("pageSize" = Option<i64>, Query)),
     responses((status = 200, description = "A page of bills", body = PageView<BillView>)))]
 pub async fn ops_bills(

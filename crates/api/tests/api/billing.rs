@@ -216,6 +216,12 @@ async fn a_month_of_charges_is_one_bill_that_is_issued_and_paid_with_its_csv() {
     let (status, content_type, pdf) = s.get_bytes(&format!("/api/v1/bills/{no}/bill.pdf"), &seller).await;
     assert_eq!((status.as_u16(), content_type.as_str()), (200, "application/pdf"));
     assert!(pdf.starts_with(b"%PDF-"));
+    // Suoen's business filter: bills holding such charges.
+    let vas_bills = s.get("/api/v1/bills?businessType=VAS", &seller).await.ok().clone();
+    assert!(vas_bills["items"].as_array().unwrap().iter().any(|b| b["billNo"] == no.as_str()));
+    let storage_bills = s.get("/api/v1/bills?businessType=STORAGE", &seller).await.ok().clone();
+    assert_eq!(storage_bills["total"], 0, "{storage_bills}");
+    s.get("/api/v1/bills?businessType=PARKING", &seller).await.err(10031, 400);
     // OPEN → ISSUED (the seller hears it) → PAID; not twice.
     s.post(&format!("/api/v1/ops/bills/{no}/pay"), &staff, &json!({})).await.err(60004, 409);
     s.post(&format!("/api/v1/ops/bills/{no}/issue"), &staff, &json!({})).await.ok();
@@ -255,6 +261,28 @@ async fn a_new_card_version_bills_from_its_day_and_never_rewrites_charges() {
     let cards = s.get("/api/v1/ops/rate-cards", &staff).await.ok().clone();
     let ver = cards.as_array().unwrap().iter().find(|c| c["code"] == "VER-USD").unwrap().clone();
     assert_eq!(ver["versions"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn an_operator_who_requires_a_card_refuses_orders_of_customers_without_one() {
+    let s = crate::harness::start_configured(|settings| settings.require_rate_card = true).await;
+    let nocard = s.other_customer("NOCARD").await;
+    let mut p = crate::harness::product();
+    p["sku"] = json!("NC-SKU-1");
+    s.post("/api/v1/products", &nocard, &p).await.ok();
+    let body = order("NC-1", json!([{"sku": "NC-SKU-1", "quantity": 1}]));
+    s.post("/api/v1/outbound-orders", &nocard, &body).await.err(10045, 409);
+    // DEMO has its card: its orders go through.
+    let seller = s.customer().await;
+    s.post("/api/v1/outbound-orders", &seller, &order("NC-2", json!([{"sku": "DEMO-0001", "quantity": 1}]))).await.ok();
+    // Once a default card exists, NOCARD is billed by it.
+    let staff = s.staff().await;
+    let card = json!({"code": "DEFAULT-USD", "name": "Default", "currency": "USD", "isDefault": true,
+                      "effectiveFrom": "2020-01-01", "rates": {}});
+    s.post("/api/v1/ops/rate-cards", &staff, &card).await.ok();
+    let refused = s.post("/api/v1/outbound-orders", &nocard, &body).await;
+    // The card charges nothing, so no balance is needed; the SKU has no stock.
+    refused.err(50026, 409);
 }
 
 /// An order as the property test ships it: (SKU index, units) lines and

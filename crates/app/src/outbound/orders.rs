@@ -70,7 +70,8 @@ impl App {
             }
         }
         let units: i64 = lines.iter().map(|(_, q, _)| *q).sum();
-        crate::billing::check_credit(&mut tx, customer.customer_id, units, lines.len() as i64, now).await?;
+        let who = (customer.customer_id, customer.customer_code.as_str());
+        crate::billing::check_credit(&mut tx, who, (units, lines.len() as i64), self.require_rate_card, now).await?;
         let seq = match ahead {
             Some(n) => n,
             None => sequence::next_value(tx.conn(), DocumentType::Outbound.prefix(), &day).await?,
