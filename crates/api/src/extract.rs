@@ -133,6 +133,16 @@ impl Params {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_owned())
     }
 
+    /// A calendar day `YYYY-MM-DD` (blank is malformed, like a time).
+    pub fn day(&self, key: &'static str) -> Result<Option<String>, ApiError> {
+        self.given(key)
+            .map(|v| match chrono::NaiveDate::parse_from_str(&v, "%Y-%m-%d") {
+                Ok(d) => Ok(d.format("%Y-%m-%d").to_string()),
+                Err(_) => Err(AppError::InvalidParam { field: key, reason: "a day as YYYY-MM-DD".into() }.into()),
+            })
+            .transpose()
+    }
+
     pub fn int(&self, key: &'static str) -> Result<Option<i64>, ApiError> {
         self.given(key)
             .map(|v| {

@@ -378,7 +378,7 @@ impl App {
         self.rate_card(&code).await
     }
 
-    /// `POST /ops/rate-cards/{code}/versions` (ADMIN): charges already
+    /// `POST /ops/rate-cards/{card}/versions` (ADMIN): charges already
     /// made keep the version they were made under.
     pub async fn add_rate_card_version(
         &self,
@@ -422,7 +422,7 @@ impl App {
         Ok(out)
     }
 
-    /// `PUT /ops/customers/{code}/rate-card` (ADMIN).
+    /// `PUT /ops/customers/{customer}/rate-card` (ADMIN).
     pub async fn assign_rate_card(
         &self,
         by: By<'_>,
@@ -445,7 +445,7 @@ impl App {
         self.rate_card(&card.code).await
     }
 
-    /// `POST /ops/customers/{code}/wallet/top-ups` (SUPERVISOR): money in
+    /// `POST /ops/customers/{customer}/wallet/top-ups` (SUPERVISOR): money in
     /// (positive) or refunded out (negative), with the payment reference.
     pub async fn top_up(
         &self,
@@ -488,7 +488,7 @@ impl App {
         self.wallet_of(customer.customer_id).await
     }
 
-    /// `PUT /ops/customers/{code}/credit` (ADMIN): credit limit in a
+    /// `PUT /ops/customers/{customer}/credit` (ADMIN): credit limit in a
     /// currency and what happens to orders past it.
     pub async fn set_credit(
         &self,

@@ -1057,6 +1057,9 @@ pub struct SkuStock {
     pub non_good: i64,
 }
 
+/// (`customer_id + 0`: a product is one seller's, so the check must not
+/// steer SQLite to the (customer, warehouse) index — a scan of the
+/// seller's whole stock per SKU — instead of the product key.)
 pub async fn sku_stock(
     tx: &mut WriteTx,
     customer_id: i64,
@@ -1066,7 +1069,7 @@ pub async fn sku_stock(
     Ok(sqlx::query_as(
         "SELECT CAST(COALESCE(SUM(on_hand), 0) AS BIGINT) AS total, CAST(COALESCE(SUM(reserved), 0) AS BIGINT) AS reserved, \
          CAST(COALESCE(SUM(CASE WHEN condition <> 'GOOD' THEN on_hand ELSE 0 END), 0) AS BIGINT) AS non_good \
-         FROM stock_summary WHERE customer_id = $1 AND warehouse_id = $2 AND product_id = $3",
+         FROM stock_summary WHERE product_id = $3 AND warehouse_id = $2 AND customer_id + 0 = $1",
     )
     .bind(customer_id)
     .bind(warehouse_id)

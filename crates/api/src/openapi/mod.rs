@@ -73,10 +73,10 @@ const OPERATION_IDS: &[(&str, &str, &str)] = &[
     ("get", "/api/v1/bills/{no}/bill.pdf", "getBillPdf"),
     ("post", "/api/v1/ops/rate-cards", "createRateCard"),
     ("get", "/api/v1/ops/rate-cards", "listRateCards"),
-    ("post", "/api/v1/ops/rate-cards/{code}/versions", "addRateCardVersion"),
-    ("put", "/api/v1/ops/customers/{code}/rate-card", "assignRateCard"),
-    ("post", "/api/v1/ops/customers/{code}/wallet/top-ups", "topUpWallet"),
-    ("put", "/api/v1/ops/customers/{code}/credit", "setCredit"),
+    ("post", "/api/v1/ops/rate-cards/{card}/versions", "addRateCardVersion"),
+    ("put", "/api/v1/ops/customers/{customer}/rate-card", "assignRateCard"),
+    ("post", "/api/v1/ops/customers/{customer}/wallet/top-ups", "topUpWallet"),
+    ("put", "/api/v1/ops/customers/{customer}/credit", "setCredit"),
     ("post", "/api/v1/ops/charges", "createServiceCharge"),
     ("get", "/api/v1/ops/bills", "listOpsBills"),
     ("get", "/api/v1/ops/bills/{no}", "getOpsBill"),
@@ -299,7 +299,15 @@ fn constrain_parameters(path: &str, operation: &mut Map<String, Value>) {
                               "maximum": haicang_app::webhooks::FEED_LIMIT_MAX}),
             "size" => names(["100x100", "100x150"]),
             "condition" => names(ledger::Condition::ALL.iter().map(|c| c.as_str())),
+            "type" if path.contains("charges") => {
+                names(haicang_core::billing::ChargeType::ALL.iter().map(|t| t.as_str()))
+            }
             "type" => names(location::LocationType::ALL.iter().map(|t| t.as_str())),
+            "businessType" => names(haicang_core::billing::Business::ALL.iter().map(|b| b.as_str())),
+            // Billing filters name days.
+            "from" | "to" if path.contains("charges") || path.contains("bills") => {
+                json!({"type": "string", "pattern": bodies::DATE_PATTERN, "format": "date"})
+            }
             "eventType" => names(haicang_app::webhooks::EVENT_TYPES.iter().copied()),
             "createdFrom" | "createdTo" | "from" | "to" => json!({"type": "string", "format": "date-time"}),
             "after" => json!({"type": "string", "pattern": r"^\s*(0|\d{1,18}\.\d{1,18})?\s*$"}),
@@ -313,6 +321,7 @@ fn constrain_parameters(path: &str, operation: &mut Map<String, Value>) {
             "status" if path.contains("return-orders") => {
                 names(haicang_core::returns::ReturnStatus::ALL.iter().map(|s| s.as_str()))
             }
+            "status" if path.contains("bills") => names(["OPEN", "ISSUED", "PAID"]),
             "status" if path.contains("deliveries") => {
                 names(haicang_core::status::DeliveryStatus::ALL.iter().map(|s| s.as_str()))
             }

@@ -33,10 +33,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/bills/{no}/bill.csv", get(bill_csv))
         .route("/api/v1/bills/{no}/bill.pdf", get(bill_pdf))
         .route("/api/v1/ops/rate-cards", post(create_card).get(cards))
-        .route("/api/v1/ops/rate-cards/{code}/versions", post(add_version))
-        .route("/api/v1/ops/customers/{code}/rate-card", put(assign_card))
-        .route("/api/v1/ops/customers/{code}/wallet/top-ups", post(top_up))
-        .route("/api/v1/ops/customers/{code}/credit", put(set_credit))
+        .route("/api/v1/ops/rate-cards/{card}/versions", post(add_version))
+        .route("/api/v1/ops/customers/{customer}/rate-card", put(assign_card))
+        .route("/api/v1/ops/customers/{customer}/wallet/top-ups", post(top_up))
+        .route("/api/v1/ops/customers/{customer}/credit", put(set_credit))
         .route("/api/v1/ops/charges", post(service_charge))
         .route("/api/v1/ops/bills", get(ops_bills))
         .route("/api/v1/ops/bills/{no}", get(ops_bill))
@@ -459,19 +459,12 @@ impl From<StorageRun> for StorageRunView {
     }
 }
 
-fn day_param(params: &Params, key: &'static str) -> Result<Option<String>, ApiError> {
-    match params.text(key) {
-        None => Ok(None),
-        Some(text) => Ok(Some(haicang_app::billing::parse_day(key, &text)?.format("%Y-%m-%d").to_string())),
-    }
-}
-
 fn charge_filter(params: &Params) -> Result<ChargeFilter, ApiError> {
     Ok(ChargeFilter {
         document_no: params.text("documentNo"),
         charge_type: params.choice("type", ChargeType::parse, "a charge type such as OUTBOUND_ORDER")?,
-        from_day: day_param(params, "from")?,
-        to_day: day_param(params, "to")?,
+        from_day: params.day("from")?,
+        to_day: params.day("to")?,
         bill_no: params.text("billNo"),
     })
 }
@@ -494,8 +487,8 @@ fn bill_filter(params: &Params) -> Result<BillFilter, ApiError> {
         charge_types,
         bill_no: params.text("billNo"),
         status: status.map(str::to_owned),
-        from_day: day_param(params, "from")?,
-        to_day: day_param(params, "to")?,
+        from_day: params.day("from")?,
+        to_day: params.day("to")?,
     })
 }
 
@@ -692,8 +685,8 @@ pub async fn cards(
 }
 
 /// A new version of a card from a day on; charges made keep theirs.
-#[utoipa::path(post, path = "/api/v1/ops/rate-cards/{code}/versions", tag = "billing", security(("bearer" = [])),
-    params(("code" = String, Path)), request_body = RateCardVersionInput,
+#[utoipa::path(post, path = "/api/v1/ops/rate-cards/{card}/versions", tag = "billing", security(("bearer" = [])),
+    params(("card" = String, Path)), request_body = RateCardVersionInput,
     responses((status = 200, description = "The card", body = RateCardView)))]
 pub async fn add_version(
     State(s): State<AppState>,
@@ -705,8 +698,8 @@ pub async fn add_version(
     Ok(Envelope(s.app.add_rate_card_version(By::Staff(&staff), &code, &input.effective_from, &rates).await?.into()))
 }
 
-#[utoipa::path(put, path = "/api/v1/ops/customers/{code}/rate-card", tag = "billing", security(("bearer" = [])),
-    params(("code" = String, Path, description = "The customer")), request_body = AssignRateCardInput,
+#[utoipa::path(put, path = "/api/v1/ops/customers/{customer}/rate-card", tag = "billing", security(("bearer" = [])),
+    params(("customer" = String, Path)), request_body = AssignRateCardInput,
     responses((status = 200, description = "The card now billing the customer", body = RateCardView)))]
 pub async fn assign_card(
     State(s): State<AppState>,
@@ -718,8 +711,8 @@ pub async fn assign_card(
 }
 
 /// Money received (or refunded, negative) for a customer.
-#[utoipa::path(post, path = "/api/v1/ops/customers/{code}/wallet/top-ups", tag = "billing", security(("bearer" = [])),
-    params(("code" = String, Path, description = "The customer")), request_body = TopUpInput,
+#[utoipa::path(post, path = "/api/v1/ops/customers/{customer}/wallet/top-ups", tag = "billing", security(("bearer" = [])),
+    params(("customer" = String, Path)), request_body = TopUpInput,
     responses((status = 200, description = "The customer's wallet", body = WalletOverview)))]
 pub async fn top_up(
     State(s): State<AppState>,
@@ -730,8 +723,8 @@ pub async fn top_up(
     Ok(Envelope(s.app.top_up(&staff, &code, &input.currency, input.amount, &input.reference).await?.into()))
 }
 
-#[utoipa::path(put, path = "/api/v1/ops/customers/{code}/credit", tag = "billing", security(("bearer" = [])),
-    params(("code" = String, Path, description = "The customer")), request_body = CreditInput,
+#[utoipa::path(put, path = "/api/v1/ops/customers/{customer}/credit", tag = "billing", security(("bearer" = [])),
+    params(("customer" = String, Path)), request_body = CreditInput,
     responses((status = 200, description = "The customer's wallet", body = WalletOverview)))]
 pub async fn set_credit(
     State(s): State<AppState>,

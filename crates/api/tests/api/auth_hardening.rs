@@ -247,8 +247,11 @@ async fn every_privileged_route_of_the_document_leaves_its_entry() {
         } else {
             &waved
         };
-        let code = if path.contains("rate-cards") { "AUDIT-USD" } else { "DEMO" };
-        let url = path.replace("{id}", &hook).replace("{no}", no).replace("{code}", code);
+        let url = path
+            .replace("{id}", &hook)
+            .replace("{no}", no)
+            .replace("{card}", "AUDIT-USD")
+            .replace("{customer}", "DEMO");
         let (token, body): (Option<&str>, Option<Value>) = match (method.as_str(), path.as_str()) {
             ("post", "/api/v1/auth/token") => (None, Some(json!({"appId": "demo-app", "appSecret": "demo-secret"}))),
             ("post", "/api/v1/auth/refresh") => (None, Some(json!({"refreshToken": pair["refreshToken"]}))),
@@ -291,16 +294,16 @@ async fn every_privileged_route_of_the_document_leaves_its_entry() {
                 Some(json!({"code": "SWEEP-USD", "name": "Sweep", "currency": "USD", "effectiveFrom": "2026-01-01",
                             "rates": {"labelPerOrder": 5}})),
             ),
-            ("post", "/api/v1/ops/rate-cards/{code}/versions") => {
+            ("post", "/api/v1/ops/rate-cards/{card}/versions") => {
                 (Some(&admin), Some(json!({"effectiveFrom": "2026-06-01", "rates": {"outboundPerOrder": 120}})))
             }
-            ("put", "/api/v1/ops/customers/{code}/rate-card") => {
+            ("put", "/api/v1/ops/customers/{customer}/rate-card") => {
                 (Some(&admin), Some(json!({"rateCardCode": "AUDIT-USD"})))
             }
-            ("put", "/api/v1/ops/customers/{code}/credit") => {
+            ("put", "/api/v1/ops/customers/{customer}/credit") => {
                 (Some(&admin), Some(json!({"currency": "USD", "creditLimit": 1000})))
             }
-            ("post", "/api/v1/ops/customers/{code}/wallet/top-ups") => {
+            ("post", "/api/v1/ops/customers/{customer}/wallet/top-ups") => {
                 (Some(&admin), Some(json!({"currency": "USD", "amount": 500, "reference": "sweep"})))
             }
             ("post", "/api/v1/ops/charges") => (Some(&admin), Some(vas.clone())),

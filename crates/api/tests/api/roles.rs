@@ -105,6 +105,8 @@ fn concrete(path: &str, method: &str, d: &LaDocuments) -> (String, Option<Value>
             },
         )
         .replace("{code}", &d.inbound_no)
+        .replace("{card}", "NO-SUCH-CARD")
+        .replace("{customer}", "DEMO")
         .replace("{scan}", &d.return_no)
         .replace("{id}", &if path.contains("count-tasks") { d.count_task_id } else { d.batch_id }.to_string())
         .replace("{tracking_no}", &d.tracking_no);
@@ -147,10 +149,10 @@ fn concrete(path: &str, method: &str, d: &LaDocuments) -> (String, Option<Value>
         "/api/v1/ops/return-orders/{no}/ship-back" => Some(json!({"trackingNo": "SWEEP-1", "carrier": "UPS"})),
         "/api/v1/ops/rate-cards" => Some(json!({"code": "ROLE-USD", "name": "Role", "currency": "USD",
             "effectiveFrom": "2026-01-01", "rates": {}})),
-        "/api/v1/ops/rate-cards/{code}/versions" => Some(json!({"effectiveFrom": "2026-06-01", "rates": {}})),
-        "/api/v1/ops/customers/{code}/rate-card" => Some(json!({"rateCardCode": "ROLE-USD"})),
-        "/api/v1/ops/customers/{code}/credit" => Some(json!({"currency": "USD", "creditLimit": 1})),
-        "/api/v1/ops/customers/{code}/wallet/top-ups" => {
+        "/api/v1/ops/rate-cards/{card}/versions" => Some(json!({"effectiveFrom": "2026-06-01", "rates": {}})),
+        "/api/v1/ops/customers/{customer}/rate-card" => Some(json!({"rateCardCode": "ROLE-USD"})),
+        "/api/v1/ops/customers/{customer}/credit" => Some(json!({"currency": "USD", "creditLimit": 1})),
+        "/api/v1/ops/customers/{customer}/wallet/top-ups" => {
             Some(json!({"currency": "USD", "amount": 1, "reference": "sweep"}))
         }
         "/api/v1/ops/charges" => Some(json!({"customerCode": "DEMO", "warehouseCode": "US-LA01", "amount": 1,
