@@ -165,6 +165,7 @@ impl App {
         // Billing: DEMO pays by its own card and has money in its wallet.
         let rates = haicang_core::billing::Rates {
             inbound_per_box: 150,
+            inbound_per_pallet: 1_200,
             inbound_per_unit: 5,
             putaway_per_unit: 3,
             outbound_per_order: 250,

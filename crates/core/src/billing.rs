@@ -103,7 +103,10 @@ pub struct StorageTier {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct Rates {
+    /// Receiving: per carton of a CARTON or PARCEL inbound, per pallet of
+    /// a PALLET inbound, and per unit of any.
     pub inbound_per_box: i64,
+    pub inbound_per_pallet: i64,
     pub inbound_per_unit: i64,
     pub putaway_per_unit: i64,
     pub outbound_per_order: i64,
@@ -137,6 +140,7 @@ impl Rates {
     pub fn check(&self) -> Result<(), RatesError> {
         let flat = [
             ("inboundPerBox", self.inbound_per_box),
+            ("inboundPerPallet", self.inbound_per_pallet),
             ("inboundPerUnit", self.inbound_per_unit),
             ("putawayPerUnit", self.putaway_per_unit),
             ("outboundPerOrder", self.outbound_per_order),
@@ -247,10 +251,15 @@ pub fn putaway_charges(rates: &Rates, units: i64) -> Vec<ChargeLine> {
     line(ChargeType::Putaway, units, rates.putaway_per_unit, format!("{units} units put away")).into_iter().collect()
 }
 
-/// Receiving of an inbound order: per box counted and per unit received.
-pub fn receiving_charges(rates: &Rates, boxes: i64, units: i64) -> Vec<ChargeLine> {
+/// Receiving of an inbound order: per box (per pallet for a PALLET
+/// inbound) counted and per unit received.
+pub fn receiving_charges(rates: &Rates, pallets: bool, boxes: i64, units: i64) -> Vec<ChargeLine> {
     let mut out = Vec::new();
-    out.extend(line(ChargeType::InboundReceiving, boxes, rates.inbound_per_box, format!("{boxes} boxes")));
+    if pallets {
+        out.extend(line(ChargeType::InboundReceiving, boxes, rates.inbound_per_pallet, format!("{boxes} pallets")));
+    } else {
+        out.extend(line(ChargeType::InboundReceiving, boxes, rates.inbound_per_box, format!("{boxes} boxes")));
+    }
     out.extend(line(ChargeType::InboundReceiving, units, rates.inbound_per_unit, format!("{units} units")));
     out
 }
@@ -356,6 +365,14 @@ mod tests {
         assert!(heavy.iter().any(|l| l.amount == 300));
         let light = outbound_charges(&card(), Shipment { units: 1, lines: 1, weight_g: Some(100) });
         assert_eq!(light.iter().map(|l| l.amount).sum::<i64>(), 260);
+    }
+
+    #[test]
+    fn receiving_is_per_pallet_for_pallets_and_per_box_otherwise() {
+        let rates = Rates { inbound_per_box: 100, inbound_per_pallet: 900, inbound_per_unit: 2, ..Rates::default() };
+        let amounts = |pallets| receiving_charges(&rates, pallets, 3, 40).iter().map(|l| l.amount).collect::<Vec<_>>();
+        assert_eq!(amounts(false), vec![300, 80]);
+        assert_eq!(amounts(true), vec![2700, 80]);
     }
 
     #[test]

@@ -200,6 +200,7 @@ pub fn property_rules() -> Vec<(&'static str, &'static str, Value)> {
         ("RateCardInput", "effectiveFrom", date()),
         ("RateCardVersionInput", "effectiveFrom", date()),
         ("RateCardRates", "inboundPerBox", count(0, billing::RATE_MAX)),
+        ("RateCardRates", "inboundPerPallet", count(0, billing::RATE_MAX)),
         ("RateCardRates", "inboundPerUnit", count(0, billing::RATE_MAX)),
         ("RateCardRates", "putawayPerUnit", count(0, billing::RATE_MAX)),
         ("RateCardRates", "outboundPerOrder", count(0, billing::RATE_MAX)),

@@ -81,7 +81,10 @@ pub struct StorageTierInput {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct RateCardRates {
+    /// Per carton received (CARTON and PARCEL inbounds).
     pub inbound_per_box: i64,
+    /// Per pallet received (PALLET inbounds).
+    pub inbound_per_pallet: i64,
     pub inbound_per_unit: i64,
     pub putaway_per_unit: i64,
     pub outbound_per_order: i64,
@@ -100,6 +103,7 @@ impl From<RateCardRates> for Rates {
     fn from(r: RateCardRates) -> Rates {
         Rates {
             inbound_per_box: r.inbound_per_box,
+            inbound_per_pallet: r.inbound_per_pallet,
             inbound_per_unit: r.inbound_per_unit,
             putaway_per_unit: r.putaway_per_unit,
             outbound_per_order: r.outbound_per_order,

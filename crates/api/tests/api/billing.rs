@@ -285,6 +285,81 @@ async fn an_operator_who_requires_a_card_refuses_orders_of_customers_without_one
     refused.err(50026, 409);
 }
 
+#[tokio::test]
+async fn receiving_putaway_and_returns_are_charged_by_their_rates() {
+    let s = start().await;
+    let seller = s.customer().await;
+    let staff = s.staff().await;
+    let (per_box, per_unit, per_putaway, restocked, other) = (120, 4, 3, 90, 55);
+    let rates = json!({"inboundPerBox": per_box, "inboundPerPallet": 999, "inboundPerUnit": per_unit,
+        "putawayPerUnit": per_putaway, "returnPerUnitRestocked": restocked, "returnPerUnitOther": other});
+    card_for_demo(&s, &staff, "FLOOR-USD", rates).await;
+    let carton = |no: &str, quantity: i64| {
+        json!({"boxNo": no, "lengthCm": 40, "widthCm": 30, "heightCm": 30, "weightKg": 8,
+               "items": [{"sku": "DEMO-0001", "quantity": quantity}]})
+    };
+    let asn = json!({"warehouseCode": "US-LA01", "type": "CARTON", "customerReference": "BILL-ASN-1",
+                     "boxes": [carton("1", 6), carton("2", 4), carton("3", 5)]});
+    let no = s.post("/api/v1/inbound-orders", &seller, &asn).await.ok()["orderNo"].as_str().unwrap().to_owned();
+    s.post(&format!("/api/v1/ops/inbound-orders/{no}/arrive"), &staff, &json!({})).await.ok();
+    let receive = format!("/api/v1/ops/inbound-orders/{no}/receive");
+    s.post(&receive, &staff, &json!({"boxNo": "1", "lines": [{"sku": "DEMO-0001", "good": 5, "defective": 1}]}))
+        .await
+        .ok();
+    s.post(&receive, &staff, &json!({"boxNo": "2", "lines": [{"sku": "DEMO-0001", "good": 4}]})).await.ok();
+    s.post(&format!("/api/v1/ops/inbound-orders/{no}/close-receipt"), &staff, &json!({})).await.ok();
+    // Two boxes came (the third never did), ten units.
+    let received: i64 = charges_of(&s, &seller, &no).await.iter().map(|c| c["amount"].as_i64().unwrap()).sum();
+    assert_eq!(received, 2 * per_box + 10 * per_unit);
+    let plan = s.get(&format!("/api/v1/ops/inbound-orders/{no}/putaway-plan"), &staff).await.ok().clone();
+    for item in plan["items"].as_array().unwrap() {
+        let line = json!({"inboundOrderNo": no, "lines": [{"sku": item["sku"], "lotNo": item["lotNo"],
+            "condition": item["condition"], "locationCode": item["locationCode"], "quantity": item["quantity"]}]});
+        s.post("/api/v1/ops/putaway", &staff, &line).await.ok();
+    }
+    let charges = charges_of(&s, &seller, &no).await;
+    let putaway: i64 =
+        charges.iter().filter(|c| c["chargeType"] == "PUTAWAY").map(|c| c["amount"].as_i64().unwrap()).sum();
+    assert_eq!(putaway, 10 * per_putaway, "{charges:?}");
+    let inbound = s.get(&format!("/api/v1/inbound-orders/{no}"), &seller).await.ok().clone();
+    assert_eq!(inbound["fees"].as_array().unwrap().len(), charges.len());
+    // A return: two restocked, one to quarantine.
+    let rma = json!({"warehouseCode": "US-LA01", "customerReference": "BILL-RMA-1",
+                     "items": [{"sku": "DEMO-0001", "quantity": 3}]});
+    let rt = s.post("/api/v1/return-orders", &seller, &rma).await.ok()["orderNo"].as_str().unwrap().to_owned();
+    s.post(&format!("/api/v1/ops/return-orders/{rt}/arrive"), &staff, &json!({})).await.ok();
+    let grade = json!({"lines": [
+        {"sku": "DEMO-0001", "quantity": 2, "condition": "GOOD", "disposition": "RESTOCK"},
+        {"sku": "DEMO-0001", "quantity": 1, "condition": "DEFECTIVE", "disposition": "QUARANTINE"}]});
+    s.post(&format!("/api/v1/ops/return-orders/{rt}/grade"), &staff, &grade).await.ok();
+    s.post(&format!("/api/v1/ops/return-orders/{rt}/complete"), &staff, &json!({})).await.ok();
+    let returned: i64 = charges_of(&s, &seller, &rt).await.iter().map(|c| c["amount"].as_i64().unwrap()).sum();
+    assert_eq!(returned, 2 * restocked + other);
+}
+
+#[tokio::test]
+async fn missed_storage_days_are_caught_up_once_each() {
+    let s = start().await;
+    let seller = s.customer().await;
+    let staff = s.staff().await;
+    let today = chrono::Utc::now().date_naive();
+    let day = |back: u64| (today - chrono::Days::new(back)).format("%Y-%m-%d").to_string();
+    s.post("/api/v1/ops/billing/storage", &staff, &json!({"date": day(3)})).await.ok();
+    let actor = haicang_app::audit::Actor::cli();
+    let runs = s.app.catch_up_storage(&actor, &day(0)).await.unwrap();
+    let days: Vec<String> = runs.iter().map(|r| r.day.clone()).collect();
+    assert_eq!(days, [day(2), day(1), day(0)]);
+    assert!(runs.iter().all(|r| !r.already_done && r.lines > 0), "{runs:?}");
+    assert!(s.app.catch_up_storage(&actor, &day(0)).await.unwrap().is_empty());
+    // One storage charge set per day, for DEMO's demo stock.
+    for back in 0..=3 {
+        let d = day(back);
+        let page = s.get(&format!("/api/v1/charges?type=STORAGE&from={d}&to={d}"), &seller).await.ok().clone();
+        let n = page["total"].as_i64().unwrap();
+        assert!(n >= 1 && n == runs.first().map_or(n, |r| r.lines as i64), "{d}: {page}");
+    }
+}
+
 /// An order as the property test ships it: (SKU index, units) lines and
 /// the packed weight.
 #[derive(Debug, Clone)]

@@ -252,12 +252,14 @@ impl App {
                 operator: &operator,
             };
             let customer = (order.customer_id, order.customer_code.as_str());
+            let pallets = order.inbound_type == haicang_core::inbound::InboundType::Pallet;
+            let boxes = boxes.len() as i64;
             crate::billing::charge(
                 &mut tx,
                 customer,
                 Some(order.warehouse_id),
                 &cause,
-                |r| haicang_core::billing::receiving_charges(r, boxes.len() as i64, units),
+                |r| haicang_core::billing::receiving_charges(r, pallets, boxes, units),
                 now,
             )
             .await?;
