@@ -202,6 +202,11 @@ pub struct ChargeLine {
     pub detail: String,
 }
 
+/// "1 unit", "3 units".
+fn counted(n: i64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 fn line(charge_type: ChargeType, quantity: i64, unit_rate: i64, detail: String) -> Option<ChargeLine> {
     let amount = quantity.checked_mul(unit_rate)?;
     (amount > 0).then_some(ChargeLine { charge_type, quantity, unit_rate, amount, detail })
@@ -232,7 +237,12 @@ pub fn outbound_charges(rates: &Rates, s: Shipment) -> Vec<ChargeLine> {
     let mut out = Vec::new();
     out.extend(line(ChargeType::OutboundOrder, 1, rates.outbound_per_order, "order".into()));
     let extra = (s.units - 1).max(0);
-    out.extend(line(ChargeType::OutboundOrder, extra, rates.outbound_per_extra_unit, format!("{extra} extra units")));
+    out.extend(line(
+        ChargeType::OutboundOrder,
+        extra,
+        rates.outbound_per_extra_unit,
+        counted(extra, "extra unit", "extra units"),
+    ));
     if let Some(g) = s.weight_g {
         let band = rates.outbound_weight_bands.iter().find(|b| b.up_to_g.is_none_or(|up| g <= up));
         if let Some(b) = band {
@@ -241,14 +251,21 @@ pub fn outbound_charges(rates: &Rates, s: Shipment) -> Vec<ChargeLine> {
         }
     }
     let extra_lines = (s.lines - 1).max(0);
-    out.extend(line(ChargeType::Pick, extra_lines, rates.pick_per_extra_line, format!("{extra_lines} extra lines")));
+    out.extend(line(
+        ChargeType::Pick,
+        extra_lines,
+        rates.pick_per_extra_line,
+        counted(extra_lines, "extra line", "extra lines"),
+    ));
     out.extend(line(ChargeType::Label, 1, rates.label_per_order, "shipping label".into()));
     out
 }
 
 /// Putaway of `units`.
 pub fn putaway_charges(rates: &Rates, units: i64) -> Vec<ChargeLine> {
-    line(ChargeType::Putaway, units, rates.putaway_per_unit, format!("{units} units put away")).into_iter().collect()
+    line(ChargeType::Putaway, units, rates.putaway_per_unit, format!("{} put away", counted(units, "unit", "units")))
+        .into_iter()
+        .collect()
 }
 
 /// Receiving of an inbound order: per box (per pallet for a PALLET
@@ -256,11 +273,16 @@ pub fn putaway_charges(rates: &Rates, units: i64) -> Vec<ChargeLine> {
 pub fn receiving_charges(rates: &Rates, pallets: bool, boxes: i64, units: i64) -> Vec<ChargeLine> {
     let mut out = Vec::new();
     if pallets {
-        out.extend(line(ChargeType::InboundReceiving, boxes, rates.inbound_per_pallet, format!("{boxes} pallets")));
+        out.extend(line(
+            ChargeType::InboundReceiving,
+            boxes,
+            rates.inbound_per_pallet,
+            counted(boxes, "pallet", "pallets"),
+        ));
     } else {
-        out.extend(line(ChargeType::InboundReceiving, boxes, rates.inbound_per_box, format!("{boxes} boxes")));
+        out.extend(line(ChargeType::InboundReceiving, boxes, rates.inbound_per_box, counted(boxes, "box", "boxes")));
     }
-    out.extend(line(ChargeType::InboundReceiving, units, rates.inbound_per_unit, format!("{units} units")));
+    out.extend(line(ChargeType::InboundReceiving, units, rates.inbound_per_unit, counted(units, "unit", "units")));
     out
 }
 
