@@ -410,6 +410,33 @@ pub fn describe_app(e: &AppError) -> Described {
         ),
         RateCardExists(c) => d(60001, CONFLICT, format!("Rate card {c} exists"), format!("计费方案 {c} 已存在")),
         RateCardNotFound(c) => d(60002, NOT_FOUND, format!("Rate card {c} not found"), format!("计费方案 {c} 不存在")),
+        WorkOrderNotFound(no) => {
+            d(70001, NOT_FOUND, format!("Work order {no} not found"), format!("加工单 {no} 不存在"))
+        }
+        WorkOrderReferenceConflict(r) => d(
+            70002,
+            CONFLICT,
+            format!("A work order with reference {r} exists with other contents"),
+            format!("参考号 {r} 的加工单已存在且内容不同"),
+        ),
+        WorkOrderStatus { order_no, status, action } => d(
+            70003,
+            CONFLICT,
+            format!("Work order {order_no} is {status}: {action} is not possible"),
+            format!("加工单 {order_no} 状态为 {status}, 不能执行 {action}"),
+        ),
+        WorkOrderNotAKit(sku) => d(
+            70004,
+            BAD,
+            format!("{sku} is not a kit: work orders assemble or take apart SUITE products with components"),
+            format!("{sku} 不是组合商品: 加工单只能组装或拆分有组件的组合商品"),
+        ),
+        WorkOrderCompletion { order_no, reason } => d(
+            70005,
+            CONFLICT,
+            format!("Work order {order_no}: {reason}"),
+            format!("加工单 {order_no}: 完工数量不符 ({reason})"),
+        ),
         BillNotFound(b) => d(60003, NOT_FOUND, format!("Bill {b} not found"), format!("账单 {b} 不存在")),
         BillStatus { bill_no, status, wanted } => d(
             60004,
@@ -780,6 +807,13 @@ mod tests {
             AppError::RateCardExists("R".into()),
             AppError::RateCardNotFound("R".into()),
             AppError::BillNotFound("B".into()),
+            AppError::WorkOrderNotFound("WO".into()),
+            AppError::WorkOrderReferenceConflict("R".into()),
+            AppError::WorkOrderNotAKit("S".into()),
+            AppError::WorkOrderCompletion {
+                order_no: "WO".into(),
+                reason: haicang_core::work_orders::CompletionError::Nothing,
+            },
             AppError::BillStatus { bill_no: "B".into(), status: "OPEN".into(), wanted: "PAID".into() },
             AppError::AppNotFound("a".into()),
             AppError::Product(ProductError::SkuFormat),

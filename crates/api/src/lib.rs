@@ -149,6 +149,16 @@ pub struct AppState {
         routes::billing::issue_bill,
         routes::billing::pay_bill,
         routes::billing::run_storage,
+        routes::work_orders::create,
+        routes::work_orders::list,
+        routes::work_orders::detail,
+        routes::work_orders::cancel,
+        routes::work_orders::ops_create,
+        routes::work_orders::ops_list,
+        routes::work_orders::ops_detail,
+        routes::work_orders::start,
+        routes::work_orders::complete,
+        routes::work_orders::ops_cancel,
     ),
     components(schemas(routes::products::BatchView))
 )]
@@ -192,6 +202,7 @@ fn router_with(app: App, extra: Router<AppState>) -> Router {
         .merge(routes::floor::router())
         .merge(routes::returns::router())
         .merge(routes::billing::router())
+        .merge(routes::work_orders::router())
         .merge(routes::counts::router())
         .merge(routes::warehouses::router())
         .merge(routes::products::router())

@@ -64,6 +64,8 @@ pub mod action {
     pub const SERVICE_CHARGE: &str = "billing.service_charge";
     pub const BILL_STATUS: &str = "billing.bill_status";
     pub const STORAGE_RUN: &str = "billing.storage_run";
+    pub const WORK_ORDER_CREATE: &str = "workorder.create";
+    pub const WORK_ORDER_CANCEL: &str = "workorder.cancel";
 }
 
 /// Who acted, as the trail names them.

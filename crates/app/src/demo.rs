@@ -3,7 +3,7 @@
 use haicang_core::billing::{StorageTier, WeightBand};
 use haicang_core::layout::{FRA01, LA01, Layout};
 use haicang_core::location::layout_code;
-use haicang_core::product::{DeclarationDraft, ProductDraft};
+use haicang_core::product::{ComponentDraft, DeclarationDraft, ProductDraft};
 use haicang_store::party;
 use haicang_store::warehouse::{self, NewLocation, NewWarehouse};
 
@@ -162,6 +162,25 @@ impl App {
             },
         )
         .await?;
+        // A kit of stocked components, for assembly work orders.
+        let kit = ProductDraft {
+            sku: Some(DEMO_KIT.into()),
+            name: Some("Starter kit (DEMO-0001 + 2 × DEMO-0002)".into()),
+            barcode: Some("6900000000017".into()),
+            product_type: Some("SUITE".into()),
+            components: vec![
+                ComponentDraft { sku: "DEMO-0001".into(), quantity: 1 },
+                ComponentDraft { sku: "DEMO-0002".into(), quantity: 2 },
+            ],
+            length_cm: Some("25".into()),
+            width_cm: Some("20".into()),
+            height_cm: Some("8".into()),
+            weight_kg: Some("0.60".into()),
+            ..demo_product(1)
+        };
+        for result in self.create_products(&customer, &[kit]).await? {
+            result?;
+        }
         // Billing: DEMO pays by its own card and has money in its wallet.
         let rates = haicang_core::billing::Rates {
             inbound_per_box: 150,
@@ -185,6 +204,7 @@ impl App {
             ],
             return_per_unit_restocked: 100,
             return_per_unit_other: 60,
+            work_order_per_unit: 35,
         };
         let card = crate::billing::NewRateCard {
             code: "DEMO-USD",
@@ -200,6 +220,9 @@ impl App {
         Ok(true)
     }
 }
+
+/// The demo kit (a SUITE of DEMO-0001 and two DEMO-0002).
+pub const DEMO_KIT: &str = "DEMO-KIT-1";
 
 /// The demo seller's opening wallet balance: 10,000.00 USD.
 pub const DEMO_WALLET_CENTS: i64 = 1_000_000;

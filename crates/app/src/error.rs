@@ -82,6 +82,20 @@ pub enum AppError {
     RateCardNotFound(String),
     #[error("customer {0} has no rate card")]
     NoRateCard(String),
+    #[error("work order {0} not found")]
+    WorkOrderNotFound(String),
+    #[error("work order with reference {0} already exists with other contents")]
+    WorkOrderReferenceConflict(String),
+    #[error("work order {order_no} in status {status} does not allow {action}")]
+    WorkOrderStatus {
+        order_no: String,
+        status: haicang_core::work_orders::WorkOrderStatus,
+        action: haicang_core::work_orders::WorkOrderAction,
+    },
+    #[error("{0} is not a kit (a SUITE with components)")]
+    WorkOrderNotAKit(String),
+    #[error("work order {order_no}: {reason}")]
+    WorkOrderCompletion { order_no: String, reason: haicang_core::work_orders::CompletionError },
     #[error("bill {0} not found")]
     BillNotFound(String),
     #[error("bill {bill_no} is {status}, not ready to become {wanted}")]

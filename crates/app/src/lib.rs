@@ -26,6 +26,7 @@ pub mod replenishment;
 pub mod returns;
 pub mod warehouses;
 pub mod webhooks;
+pub mod work_orders;
 
 use std::future::Future;
 use std::time::Duration;
@@ -269,4 +270,5 @@ pub mod query {
     pub use haicang_store::stock::{InventoryRow, LotRow, MovementFilter, MovementRow, SerialRow, StockFilter};
     pub use haicang_store::warehouse::{LocationFilter, LocationRow, ShippingServiceRow, WarehouseRow};
     pub use haicang_store::webhook::{DeliveryFilter, DeliveryRow, SubscriptionRow};
+    pub use haicang_store::work_orders::{WorkOrderFilter, WorkOrderRow};
 }

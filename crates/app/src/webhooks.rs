@@ -40,6 +40,7 @@ pub const EVENT_TYPES: &[&str] = &[
     "inventory.converted",
     "bill.issued",
     "wallet.low_balance",
+    "workorder.completed",
 ];
 pub const SUBSCRIPTIONS_MAX: usize = 20;
 pub const FEED_LIMIT_MAX: i64 = 500;

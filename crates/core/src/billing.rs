@@ -120,6 +120,8 @@ pub struct Rates {
     /// Returned units graded GOOD and restocked, and all others.
     pub return_per_unit_restocked: i64,
     pub return_per_unit_other: i64,
+    /// Each kit assembled, or each kit taken apart.
+    pub work_order_per_unit: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -149,6 +151,7 @@ impl Rates {
             ("labelPerOrder", self.label_per_order),
             ("returnPerUnitRestocked", self.return_per_unit_restocked),
             ("returnPerUnitOther", self.return_per_unit_other),
+            ("workOrderPerUnit", self.work_order_per_unit),
         ];
         for (name, v) in flat {
             if !(0..=RATE_MAX).contains(&v) {
@@ -292,6 +295,14 @@ pub fn return_charges(rates: &Rates, restocked: i64, other: i64) -> Vec<ChargeLi
     out.extend(line(ChargeType::Return, restocked, rates.return_per_unit_restocked, format!("{restocked} restocked")));
     out.extend(line(ChargeType::Return, other, rates.return_per_unit_other, format!("{other} not restocked")));
     out
+}
+
+/// A work order's completion: each kit produced (assembled or taken
+/// apart); rejected kits are not charged.
+pub fn work_order_charges(rates: &Rates, produced: i64) -> Vec<ChargeLine> {
+    line(ChargeType::WorkOrder, produced, rates.work_order_per_unit, counted(produced, "kit", "kits"))
+        .into_iter()
+        .collect()
 }
 
 /// A day of storage: `held` is (age in days, cm³) of each lot at a

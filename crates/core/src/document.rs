@@ -13,6 +13,7 @@ pub enum DocumentType {
     Conversion,
     Return,
     Count,
+    WorkOrder,
 }
 
 impl DocumentType {
@@ -25,6 +26,7 @@ impl DocumentType {
             DocumentType::Conversion => "CV",
             DocumentType::Return => "RT",
             DocumentType::Count => "CT",
+            DocumentType::WorkOrder => "WO",
         }
     }
 
@@ -37,6 +39,7 @@ impl DocumentType {
             DocumentType::Conversion => "CONVERSION",
             DocumentType::Return => "RETURN",
             DocumentType::Count => "COUNT",
+            DocumentType::WorkOrder => "WORK_ORDER",
         }
     }
 }

@@ -26,6 +26,7 @@ pub mod staff;
 pub mod status;
 pub mod text;
 pub mod throttle;
+pub mod work_orders;
 
 #[cfg(test)]
 mod no_panic;

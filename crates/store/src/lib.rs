@@ -23,6 +23,7 @@ pub mod stock;
 pub mod testing;
 pub mod warehouse;
 pub mod webhook;
+pub mod work_orders;
 
 pub use db::{Engine, Store, StoreError, WriteTx};
 /// A connection or a transaction's connection, as the store functions take it.

@@ -296,7 +296,9 @@ pub async fn grades(conn: &mut AnyConnection, return_order_id: i64) -> Result<Ve
 #[derive(Debug, Clone, FromRow)]
 pub struct BenchUnits {
     pub product_id: i64,
+    pub sku: String,
     pub lot_id: i64,
+    pub lot_code: String,
     #[sqlx(try_from = "String")]
     pub condition: Condition,
     pub quantity: i64,
@@ -308,8 +310,9 @@ pub async fn units_at(
     customer_id: i64,
 ) -> Result<Vec<BenchUnits>, StoreError> {
     Ok(sqlx::query_as(
-        "SELECT product_id, lot_id, condition, quantity FROM stock_balance \
-         WHERE location_id = $1 AND customer_id = $2 AND quantity > 0",
+        "SELECT b.product_id, p.sku, b.lot_id, lot.lot_code, b.condition, b.quantity FROM stock_balance b \
+         JOIN product p ON p.product_id = b.product_id JOIN lot ON lot.lot_id = b.lot_id \
+         WHERE b.location_id = $1 AND b.customer_id = $2 AND b.quantity > 0",
     )
     .bind(location_id)
     .bind(customer_id)

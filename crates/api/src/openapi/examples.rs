@@ -110,6 +110,17 @@ pub fn request_examples() -> Vec<(&'static str, Value)> {
                 "reason": "relabelled 40 cartons", "documentNo": "IB2611300001"}),
         ),
         ("chargeStorageDay", json!({"date": "2026-11-29"})),
+        (
+            "createWorkOrder",
+            json!({"type": "ASSEMBLY", "warehouseCode": "US-LA01", "sku": "DEMO-KIT-1", "quantity": 2,
+                   "customerReference": "WO-20261130-1"}),
+        ),
+        (
+            "createOpsWorkOrder",
+            json!({"customerCode": "DEMO", "type": "DISASSEMBLY", "warehouseCode": "US-LA01", "sku": "DEMO-KIT-1",
+                   "quantity": 1, "customerReference": "WO-20261130-2"}),
+        ),
+        ("completeWorkOrder", json!({"produced": 2, "rejected": 0, "workers": ["Maria", "Chen"]})),
         ("shipBackReturnOrder", json!({"trackingNo": "1Z999AA10123456800", "carrier": "UPS"})),
         (
             "createOutboundOrder",

@@ -83,6 +83,16 @@ const OPERATION_IDS: &[(&str, &str, &str)] = &[
     ("post", "/api/v1/ops/bills/{no}/issue", "issueBill"),
     ("post", "/api/v1/ops/bills/{no}/pay", "payBill"),
     ("post", "/api/v1/ops/billing/storage", "chargeStorageDay"),
+    ("post", "/api/v1/work-orders", "createWorkOrder"),
+    ("get", "/api/v1/work-orders", "listWorkOrders"),
+    ("get", "/api/v1/work-orders/{no}", "getWorkOrder"),
+    ("post", "/api/v1/work-orders/{no}/cancel", "cancelWorkOrder"),
+    ("post", "/api/v1/ops/work-orders", "createOpsWorkOrder"),
+    ("get", "/api/v1/ops/work-orders", "listOpsWorkOrders"),
+    ("get", "/api/v1/ops/work-orders/{no}", "getOpsWorkOrder"),
+    ("post", "/api/v1/ops/work-orders/{no}/start", "startWorkOrder"),
+    ("post", "/api/v1/ops/work-orders/{no}/complete", "completeWorkOrder"),
+    ("post", "/api/v1/ops/work-orders/{no}/cancel", "cancelOpsWorkOrder"),
     ("post", "/api/v1/outbound-orders", "createOutboundOrder"),
     ("get", "/api/v1/outbound-orders", "listOutboundOrders"),
     ("post", "/api/v1/outbound-orders/batch-get", "batchGetOutboundOrders"),
@@ -299,6 +309,9 @@ fn constrain_parameters(path: &str, operation: &mut Map<String, Value>) {
                               "maximum": haicang_app::webhooks::FEED_LIMIT_MAX}),
             "size" => names(["100x100", "100x150"]),
             "condition" => names(ledger::Condition::ALL.iter().map(|c| c.as_str())),
+            "type" if path.contains("work-orders") => {
+                names(haicang_core::work_orders::WorkType::ALL.iter().map(|t| t.as_str()))
+            }
             "type" if path.contains("charges") => {
                 names(haicang_core::billing::ChargeType::ALL.iter().map(|t| t.as_str()))
             }
@@ -322,6 +335,9 @@ fn constrain_parameters(path: &str, operation: &mut Map<String, Value>) {
                 names(haicang_core::returns::ReturnStatus::ALL.iter().map(|s| s.as_str()))
             }
             "status" if path.contains("bills") => names(["OPEN", "ISSUED", "PAID"]),
+            "status" if path.contains("work-orders") => {
+                names(haicang_core::work_orders::WorkOrderStatus::ALL.iter().map(|s| s.as_str()))
+            }
             "status" if path.contains("deliveries") => {
                 names(haicang_core::status::DeliveryStatus::ALL.iter().map(|s| s.as_str()))
             }

@@ -97,6 +97,8 @@ pub struct RateCardRates {
     pub storage_tiers: Vec<StorageTierInput>,
     pub return_per_unit_restocked: i64,
     pub return_per_unit_other: i64,
+    /// Each kit assembled or taken apart.
+    pub work_order_per_unit: i64,
 }
 
 impl From<RateCardRates> for Rates {
@@ -122,6 +124,7 @@ impl From<RateCardRates> for Rates {
                 .collect(),
             return_per_unit_restocked: r.return_per_unit_restocked,
             return_per_unit_other: r.return_per_unit_other,
+            work_order_per_unit: r.work_order_per_unit,
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod products;
 pub mod returns;
 pub mod warehouses;
 pub mod webhooks;
+pub mod work_orders;
 
 use haicang_app::StaffRole::{self, Admin, Operator, Supervisor};
 use haicang_app::audit::action;
@@ -80,6 +81,12 @@ pub const STAFF_ROUTES: &[(&str, &str, StaffRole)] = &[
     ("POST", "/api/v1/ops/bills/{no}/issue", Supervisor),
     ("POST", "/api/v1/ops/bills/{no}/pay", Supervisor),
     ("POST", "/api/v1/ops/billing/storage", Admin),
+    ("POST", "/api/v1/ops/work-orders", Supervisor),
+    ("GET", "/api/v1/ops/work-orders", Operator),
+    ("GET", "/api/v1/ops/work-orders/{no}", Operator),
+    ("POST", "/api/v1/ops/work-orders/{no}/start", Operator),
+    ("POST", "/api/v1/ops/work-orders/{no}/complete", Operator),
+    ("POST", "/api/v1/ops/work-orders/{no}/cancel", Supervisor),
     ("POST", "/api/v1/ops/conversions", Supervisor),
 ];
 
@@ -113,6 +120,8 @@ pub const AUDITED_ROUTES: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/ops/bills/{no}/issue", action::BILL_STATUS),
     ("POST", "/api/v1/ops/bills/{no}/pay", action::BILL_STATUS),
     ("POST", "/api/v1/ops/billing/storage", action::STORAGE_RUN),
+    ("POST", "/api/v1/ops/work-orders", action::WORK_ORDER_CREATE),
+    ("POST", "/api/v1/ops/work-orders/{no}/cancel", action::WORK_ORDER_CANCEL),
 ];
 
 /// The audit action of a route, if it is privileged.

@@ -236,6 +236,9 @@ async fn every_privileged_route_of_the_document_leaves_its_entry() {
     s.post("/api/v1/ops/rate-cards", &admin, &card).await.ok();
     let vas = json!({"customerCode": "DEMO", "warehouseCode": "US-LA01", "amount": 100, "reason": "sweep"});
     let bill_no = s.post("/api/v1/ops/charges", &admin, &vas).await.ok()["billNo"].as_str().unwrap().to_owned();
+    let wo = json!({"type": "ASSEMBLY", "warehouseCode": "US-LA01", "sku": "DEMO-KIT-1", "quantity": 1,
+                    "customerReference": "AUDIT-WO"});
+    let wo_no = s.post("/api/v1/work-orders", &seller, &wo).await.ok()["orderNo"].as_str().unwrap().to_owned();
 
     // Deletion last: the rest of the webhook's calls need it.
     privileged.sort_by_key(|(method, _, _)| method == "delete");
@@ -244,6 +247,8 @@ async fn every_privileged_route_of_the_document_leaves_its_entry() {
             &counted_no
         } else if path.contains("bills") {
             &bill_no
+        } else if path.contains("work-orders") {
+            &wo_no
         } else {
             &waved
         };
@@ -309,6 +314,12 @@ async fn every_privileged_route_of_the_document_leaves_its_entry() {
             ("post", "/api/v1/ops/charges") => (Some(&admin), Some(vas.clone())),
             ("post", "/api/v1/ops/bills/{no}/issue" | "/api/v1/ops/bills/{no}/pay") => (Some(&admin), None),
             ("post", "/api/v1/ops/billing/storage") => (Some(&admin), Some(json!({"date": "2026-01-01"}))),
+            ("post", "/api/v1/ops/work-orders") => (
+                Some(&admin),
+                Some(json!({"customerCode": "DEMO", "type": "ASSEMBLY", "warehouseCode": "US-LA01",
+                            "sku": "DEMO-KIT-1", "quantity": 1, "customerReference": "AUDIT-WO-2"})),
+            ),
+            ("post", "/api/v1/ops/work-orders/{no}/cancel") => (Some(&admin), None),
             _ => panic!("no call for {method} {path}: extend the audit sweep"),
         };
         let m = Method::from_bytes(method.to_ascii_uppercase().as_bytes()).unwrap();

@@ -10,7 +10,7 @@ use crate::harness::{product, start};
 use crate::outbound::order;
 
 /// Codes that mean "no such thing (for you)".
-const NOT_FOUND: &[i64] = &[20007, 40004, 50017, 10065, 40025, 60003];
+const NOT_FOUND: &[i64] = &[20007, 40004, 50017, 10065, 40025, 60003, 70001];
 
 #[tokio::test]
 async fn customer_b_reaches_nothing_of_customer_a_on_any_customer_route() {
@@ -49,8 +49,13 @@ async fn customer_b_reaches_nothing_of_customer_a_on_any_customer_route() {
     s.put("/api/v1/ops/customers/DEMO/rate-card", &staff, &json!({"rateCardCode": "ISO-USD"})).await.ok();
     let vas = json!({"customerCode": "DEMO", "warehouseCode": "US-LA01", "amount": 700, "reason": "A-SECRET-VAS"});
     let bill_no = s.post("/api/v1/ops/charges", &staff, &vas).await.ok()["billNo"].as_str().unwrap().to_owned();
+    let wo = json!({"type": "ASSEMBLY", "warehouseCode": "US-LA01", "sku": "DEMO-KIT-1", "quantity": 1,
+                    "customerReference": "A-WO-1"});
+    let wo_no = s.post("/api/v1/work-orders", &a, &wo).await.ok()["orderNo"].as_str().unwrap().to_owned();
     let secrets = [
         bill_no.as_str(),
+        wo_no.as_str(),
+        "A-WO-1",
         "A-SECRET-VAS",
         inbound_no.as_str(),
         outbound_no.as_str(),
@@ -80,6 +85,8 @@ async fn customer_b_reaches_nothing_of_customer_a_on_any_customer_route() {
                         &return_no
                     } else if path.contains("bills") {
                         &bill_no
+                    } else if path.contains("work-orders") {
+                        &wo_no
                     } else {
                         &outbound_no
                     },
@@ -99,7 +106,8 @@ async fn customer_b_reaches_nothing_of_customer_a_on_any_customer_route() {
                     | "/api/v1/inbound-orders"
                     | "/api/v1/outbound-orders"
                     | "/api/v1/webhooks"
-                    | "/api/v1/return-orders",
+                    | "/api/v1/return-orders"
+                    | "/api/v1/work-orders",
                 ) => {
                     continue; // creating B's own documents: covered by their own tests
                 }
@@ -137,4 +145,5 @@ async fn customer_b_reaches_nothing_of_customer_a_on_any_customer_route() {
     assert_eq!(s.get(&format!("/api/v1/webhooks/{webhook_id}"), &a).await.ok()["active"], true);
     assert_eq!(s.get(&format!("/api/v1/return-orders/{return_no}"), &a).await.ok()["order"]["status"], "ANNOUNCED");
     assert_eq!(s.get("/api/v1/products/A-ONLY-1", &a).await.ok()["name"], only_a["name"]);
+    assert_eq!(s.get(&format!("/api/v1/work-orders/{wo_no}"), &a).await.ok()["order"]["status"], "CREATED");
 }

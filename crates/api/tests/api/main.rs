@@ -30,3 +30,4 @@ mod signing;
 mod warehouses;
 mod webhook_network;
 mod webhooks;
+mod work_orders;

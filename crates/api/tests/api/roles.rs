@@ -53,6 +53,7 @@ struct LaDocuments {
     return_no: String,
     count_plan_no: String,
     count_task_id: i64,
+    work_order_no: String,
     outbound_no: String,
     batch_id: i64,
     tracking_no: String,
@@ -85,7 +86,20 @@ async fn la_documents(s: &Server, seller: &str, admin: &str) -> LaDocuments {
     let plan = s.post("/api/v1/ops/count-plans", admin, &plan).await.ok().clone();
     let count_plan_no = plan["planNo"].as_str().unwrap().to_owned();
     let count_task_id = plan["tasks"][0]["id"].as_i64().unwrap();
-    LaDocuments { inbound_no, return_no, count_plan_no, count_task_id, outbound_no, batch_id, tracking_no, location }
+    let wo = json!({"type": "ASSEMBLY", "warehouseCode": "US-LA01", "sku": "DEMO-KIT-1", "quantity": 1,
+                    "customerReference": "ROLE-WO"});
+    let work_order_no = s.post("/api/v1/work-orders", seller, &wo).await.ok()["orderNo"].as_str().unwrap().to_owned();
+    LaDocuments {
+        inbound_no,
+        return_no,
+        count_plan_no,
+        count_task_id,
+        work_order_no,
+        outbound_no,
+        batch_id,
+        tracking_no,
+        location,
+    }
 }
 
 /// A concrete call of a staff operation on US-LA01's documents: path,
@@ -100,6 +114,8 @@ fn concrete(path: &str, method: &str, d: &LaDocuments) -> (String, Option<Value>
                 &d.return_no
             } else if path.contains("count-plans") {
                 &d.count_plan_no
+            } else if path.contains("work-orders") {
+                &d.work_order_no
             } else {
                 &d.outbound_no
             },
@@ -118,7 +134,8 @@ fn concrete(path: &str, method: &str, d: &LaDocuments) -> (String, Option<Value>
             | "/api/v1/ops/inbound-orders"
             | "/api/v1/ops/outbound-orders"
             | "/api/v1/ops/return-orders"
-            | "/api/v1/ops/replenishment/rules",
+            | "/api/v1/ops/replenishment/rules"
+            | "/api/v1/ops/work-orders",
         ) => {
             format!("{url}?warehouseCode=US-LA01")
         }
@@ -159,6 +176,10 @@ fn concrete(path: &str, method: &str, d: &LaDocuments) -> (String, Option<Value>
             "reason": "sweep"})),
         "/api/v1/ops/bills/{no}/issue" | "/api/v1/ops/bills/{no}/pay" => Some(json!({})),
         "/api/v1/ops/billing/storage" => Some(json!({"date": "2026-01-01"})),
+        "/api/v1/ops/work-orders" if method == "post" => Some(json!({"customerCode": "DEMO", "type": "ASSEMBLY",
+            "warehouseCode": "US-LA01", "sku": "DEMO-KIT-1", "quantity": 1, "customerReference": "ROLE-WO-2"})),
+        "/api/v1/ops/work-orders/{no}/start" | "/api/v1/ops/work-orders/{no}/cancel" => Some(json!({})),
+        "/api/v1/ops/work-orders/{no}/complete" => Some(json!({"produced": 1, "workers": ["sweep"]})),
         "/api/v1/ops/count-plans" => Some(json!({"warehouseCode": "US-LA01", "scope": {"locations": [d.location]}})),
         "/api/v1/ops/count-plans/{no}/approve" => Some(json!({})),
         "/api/v1/ops/count-tasks/{id}/entries" => Some(json!({"lines": [{"sku": "DEMO-0002", "quantity": 1}]})),
