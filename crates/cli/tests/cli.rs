@@ -216,7 +216,8 @@ async fn serve_demo_prints_where_it_listens_and_answers_the_demo_credentials() {
         .json()
         .await
         .unwrap();
-    assert_eq!(products["data"]["total"], 50);
+    // 50 demo products and the kit DEMO-KIT-1.
+    assert_eq!(products["data"]["total"], 51);
     child.kill().unwrap();
     child.wait().unwrap();
 }
