@@ -1,6 +1,7 @@
 //! Crash safety: order creation and cancellation by sellers, waves,
-//! picks, packing and shipping by staff, and returns (announce, arrive,
-//! grade, complete) and counts (plan, count, approve), run against
+//! picks, packing and shipping by staff, returns (announce, arrive,
+//! grade, complete), assembly work orders (create, complete) and counts
+//! (plan, count, approve), run against
 //! `haicang serve` while
 //! the process is killed with SIGKILL several times and restarted. Afterwards every acknowledged order exists with its
 //! acknowledged state, the ledger invariants hold, and every event of a
@@ -117,8 +118,9 @@ async fn post_json(http: &reqwest::Client, url: String, token: &str, body: Value
     http.post(url).bearer_auth(token).json(&body).send().await?.json().await
 }
 
-/// One return from announcement to completion and one count from plan to
-/// approval; what the server acknowledged as COMPLETED / APPROVED is
+/// One return from announcement to completion, one kit assembled and one
+/// count from plan to approval; what the server acknowledged as COMPLETED
+/// / APPROVED is
 /// recorded. Counts rotate over the demo SKUs' locations so that a plan a
 /// kill left open blocks only its own.
 async fn return_and_count(
@@ -141,6 +143,17 @@ async fn return_and_count(
             json!({"lines": [{"sku": "DEMO-0007", "quantity": 1, "condition": "GOOD", "disposition": "RESTOCK"}]});
         post_json(http, format!("{base}/api/v1/ops/return-orders/{no}/grade"), staff, grade).await?;
         let done = post_json(http, format!("{base}/api/v1/ops/return-orders/{no}/complete"), staff, json!({})).await?;
+        if done["code"] == 0 {
+            acknowledged.lock().unwrap().push((no.to_owned(), "COMPLETED".to_owned()));
+        }
+    }
+    // One kit assembled: components reserved, consumed, the kit received.
+    let wo = json!({"type": "ASSEMBLY", "warehouseCode": "US-LA01", "sku": "DEMO-KIT-1", "quantity": 1,
+                    "customerReference": format!("CRASH-WO-{cycle}")});
+    let created = post_json(http, format!("{base}/api/v1/work-orders"), seller, wo).await?;
+    if let Some(no) = created["data"]["orderNo"].as_str() {
+        let done = json!({"produced": 1, "workers": ["crash"]});
+        let done = post_json(http, format!("{base}/api/v1/ops/work-orders/{no}/complete"), staff, done).await?;
         if done["code"] == 0 {
             acknowledged.lock().unwrap().push((no.to_owned(), "COMPLETED".to_owned()));
         }
@@ -322,14 +335,20 @@ async fn acknowledged_orders_and_their_events_survive_sigkill() {
 
     // Acknowledged returns stay completed and approved counts approved.
     let floor_acks = floor_acks.lock().unwrap().clone();
-    eprintln!("{} returns and counts acknowledged under the kills", floor_acks.len());
+    let kits = floor_acks.iter().filter(|(no, _)| no.starts_with("WO")).count();
+    eprintln!("{} returns, work orders ({kits}) and counts acknowledged under the kills", floor_acks.len());
     assert!(!floor_acks.is_empty(), "the returns and counts load ran");
+    // DEMO-0001 and DEMO-0002 (the kit's components) are used by nothing
+    // else here: the first cycles always have them.
+    assert!(kits > 0, "the work order load ran");
     let login =
         post_json(&http, format!("{base}/api/v1/staff/login"), "", json!({"username": "admin", "password": "admin"}));
     let staff = login.await.unwrap()["data"]["accessToken"].as_str().unwrap().to_owned();
     for (no, status) in &floor_acks {
         let (url, token, pointer) = if no.starts_with("RT") {
             (format!("{base}/api/v1/return-orders/{no}"), &t, "/data/order/status")
+        } else if no.starts_with("WO") {
+            (format!("{base}/api/v1/work-orders/{no}"), &t, "/data/order/status")
         } else {
             (format!("{base}/api/v1/ops/count-plans/{no}"), &staff, "/data/status")
         };
