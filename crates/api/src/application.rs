@@ -20,9 +20,9 @@ pub struct Settings {
     /// Whether the webhook worker runs beside the server (tests that step
     /// deliveries themselves turn it off).
     pub run_webhook_worker: bool,
-    /// Whether storage is charged in the background: at start and every
-    /// hour, each finished day not charged yet (`serve` turns it on; tests
-    /// run the day themselves).
+    /// Whether storage is charged and stock alerts are swept in the
+    /// background: at start and every hour (`serve` turns it on; tests run
+    /// them themselves).
     pub run_storage_billing: bool,
     /// Refuse outbound orders of customers no rate card bills (JF 10045).
     pub require_rate_card: bool,
@@ -93,6 +93,10 @@ impl Application {
                     let yesterday = haicang_app::billing::day_of(haicang_app::now_ms() - 86_400_000);
                     if let Err(e) = app.catch_up_storage(&actor, &yesterday).await {
                         tracing::error!(error = %e, "storage billing run failed");
+                    }
+                    // Ageing, expiry and no-movement change with the clock.
+                    if let Err(e) = app.sweep_alerts(&actor).await {
+                        tracing::error!(error = %e, "stock alert sweep failed");
                     }
                     tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
                 }

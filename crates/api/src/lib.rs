@@ -149,6 +149,10 @@ pub struct AppState {
         routes::billing::issue_bill,
         routes::billing::pay_bill,
         routes::billing::run_storage,
+        routes::alerts::set_rules,
+        routes::alerts::rules,
+        routes::alerts::alerts,
+        routes::alerts::sweep,
         routes::work_orders::create,
         routes::work_orders::list,
         routes::work_orders::detail,
@@ -203,6 +207,7 @@ fn router_with(app: App, extra: Router<AppState>) -> Router {
         .merge(routes::returns::router())
         .merge(routes::billing::router())
         .merge(routes::work_orders::router())
+        .merge(routes::alerts::router())
         .merge(routes::counts::router())
         .merge(routes::warehouses::router())
         .merge(routes::products::router())

@@ -66,6 +66,7 @@ pub mod action {
     pub const STORAGE_RUN: &str = "billing.storage_run";
     pub const WORK_ORDER_CREATE: &str = "workorder.create";
     pub const WORK_ORDER_CANCEL: &str = "workorder.cancel";
+    pub const ALERT_SWEEP: &str = "alerts.sweep";
 }
 
 /// Who acted, as the trail names them.

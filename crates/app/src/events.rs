@@ -50,6 +50,8 @@ pub(crate) async fn emit(
     let (id, data) = write(tx, customer, event_type, warehouse_code, data, now).await?;
     // Billable work is charged in its own transaction, from its event.
     crate::billing::charge_event(tx, &id, customer, event_type, warehouse_code, &data, now).await?;
+    // Stock it reports is judged against the seller's LOW_AVAILABLE rules.
+    crate::alerts::on_event(tx, customer, &data, now).await?;
     Ok(id)
 }
 

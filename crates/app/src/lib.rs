@@ -9,6 +9,7 @@
 //! the caller's customer.
 
 pub mod admin;
+pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod billing;
@@ -257,6 +258,7 @@ impl<T> Page<T> {
 /// Filters and rows of the read use cases, for the API layer (which does
 /// not depend on the store).
 pub mod query {
+    pub use haicang_store::alerts::{AlertFilter, AlertRow, RuleRow};
     pub use haicang_store::billing::{BillFilter, BillRow, ChargeFilter, ChargeRow, WalletTransactionRow};
     pub use haicang_store::inbound::{
         BoxRow, HistoryRow, InboundFilter, InboundOrderRow, LineRow, PutawayRow, ReceiptRow,

@@ -41,6 +41,7 @@ pub const EVENT_TYPES: &[&str] = &[
     "bill.issued",
     "wallet.low_balance",
     "workorder.completed",
+    "stock.alert",
 ];
 pub const SUBSCRIPTIONS_MAX: usize = 20;
 pub const FEED_LIMIT_MAX: i64 = 500;

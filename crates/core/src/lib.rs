@@ -7,6 +7,7 @@
 //! what the functions here decide, and the API layer turns the errors here
 //! into error codes.
 
+pub mod alerts;
 pub mod billing;
 pub mod decimal;
 pub mod document;

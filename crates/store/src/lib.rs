@@ -7,6 +7,7 @@
 //! run in a [`db::WriteTx`]; reads go straight to the pool. Stock is written
 //! only by [`stock`]'s ledger writer.
 
+pub mod alerts;
 pub mod audit;
 pub mod bench_floor;
 pub mod billing;

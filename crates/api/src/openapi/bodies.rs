@@ -233,6 +233,11 @@ pub fn property_rules() -> Vec<(&'static str, &'static str, Value)> {
         ("ServiceChargeInput", "reason", required_text(haicang_app::billing::TEXT_CHARS_MAX)),
         ("ServiceChargeInput", "documentNo", text(haicang_app::billing::TEXT_CHARS_MAX)),
         ("StorageRunInput", "date", date()),
+        // Alerts.
+        ("AlertRuleInput", "type", choice(names(haicang_core::alerts::AlertType::ALL, |t| t.as_str()), false)),
+        ("AlertRuleInput", "sku", code()),
+        ("AlertRuleInput", "warehouseCode", text(50)),
+        ("AlertRuleInput", "threshold", count(0, haicang_core::alerts::THRESHOLD_MAX)),
         // Work orders.
         ("WorkOrderInput", "type", choice(names(haicang_core::work_orders::WorkType::ALL, |t| t.as_str()), false)),
         ("WorkOrderInput", "warehouseCode", required_text(50)),

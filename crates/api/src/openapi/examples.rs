@@ -111,6 +111,12 @@ pub fn request_examples() -> Vec<(&'static str, Value)> {
         ),
         ("chargeStorageDay", json!({"date": "2026-11-29"})),
         (
+            "setAlertRules",
+            json!([{"type": "LOW_AVAILABLE", "sku": "DEMO-0005", "threshold": 20},
+                   {"type": "AGEING", "warehouseCode": "US-LA01", "threshold": 90},
+                   {"type": "NO_MOVEMENT", "threshold": 60}]),
+        ),
+        (
             "createWorkOrder",
             json!({"type": "ASSEMBLY", "warehouseCode": "US-LA01", "sku": "DEMO-KIT-1", "quantity": 2,
                    "customerReference": "WO-20261130-1"}),

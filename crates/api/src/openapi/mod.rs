@@ -83,6 +83,10 @@ const OPERATION_IDS: &[(&str, &str, &str)] = &[
     ("post", "/api/v1/ops/bills/{no}/issue", "issueBill"),
     ("post", "/api/v1/ops/bills/{no}/pay", "payBill"),
     ("post", "/api/v1/ops/billing/storage", "chargeStorageDay"),
+    ("put", "/api/v1/alert-rules", "setAlertRules"),
+    ("get", "/api/v1/alert-rules", "listAlertRules"),
+    ("get", "/api/v1/alerts", "listAlerts"),
+    ("post", "/api/v1/ops/alerts/sweep", "sweepAlerts"),
     ("post", "/api/v1/work-orders", "createWorkOrder"),
     ("get", "/api/v1/work-orders", "listWorkOrders"),
     ("get", "/api/v1/work-orders/{no}", "getWorkOrder"),
@@ -309,6 +313,7 @@ fn constrain_parameters(path: &str, operation: &mut Map<String, Value>) {
                               "maximum": haicang_app::webhooks::FEED_LIMIT_MAX}),
             "size" => names(["100x100", "100x150"]),
             "condition" => names(ledger::Condition::ALL.iter().map(|c| c.as_str())),
+            "type" if path.contains("alerts") => names(haicang_core::alerts::AlertType::ALL.iter().map(|t| t.as_str())),
             "type" if path.contains("work-orders") => {
                 names(haicang_core::work_orders::WorkType::ALL.iter().map(|t| t.as_str()))
             }
@@ -335,6 +340,7 @@ fn constrain_parameters(path: &str, operation: &mut Map<String, Value>) {
                 names(haicang_core::returns::ReturnStatus::ALL.iter().map(|s| s.as_str()))
             }
             "status" if path.contains("bills") => names(["OPEN", "ISSUED", "PAID"]),
+            "status" if path.contains("alerts") => names(["OPEN", "CLOSED"]),
             "status" if path.contains("work-orders") => {
                 names(haicang_core::work_orders::WorkOrderStatus::ALL.iter().map(|s| s.as_str()))
             }
@@ -426,7 +432,9 @@ mod tests {
             for (method, operation) in item.as_object().unwrap() {
                 if let Some(body) = operation.get("requestBody") {
                     with_body += 1;
-                    assert!(body["content"]["application/json"]["example"].is_object(), "{method} {path}");
+                    let example = &body["content"]["application/json"]["example"];
+                    // An object, or an array where the body is a list (alert rules).
+                    assert!(example.is_object() || example.is_array(), "{method} {path}");
                 }
             }
         }

@@ -1,5 +1,6 @@
 //! One module per feature; each exposes `router()`, merged in `crate::router`.
 
+pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod billing;
@@ -81,6 +82,7 @@ pub const STAFF_ROUTES: &[(&str, &str, StaffRole)] = &[
     ("POST", "/api/v1/ops/bills/{no}/issue", Supervisor),
     ("POST", "/api/v1/ops/bills/{no}/pay", Supervisor),
     ("POST", "/api/v1/ops/billing/storage", Admin),
+    ("POST", "/api/v1/ops/alerts/sweep", Supervisor),
     ("POST", "/api/v1/ops/work-orders", Supervisor),
     ("GET", "/api/v1/ops/work-orders", Operator),
     ("GET", "/api/v1/ops/work-orders/{no}", Operator),
@@ -120,6 +122,7 @@ pub const AUDITED_ROUTES: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/ops/bills/{no}/issue", action::BILL_STATUS),
     ("POST", "/api/v1/ops/bills/{no}/pay", action::BILL_STATUS),
     ("POST", "/api/v1/ops/billing/storage", action::STORAGE_RUN),
+    ("POST", "/api/v1/ops/alerts/sweep", action::ALERT_SWEEP),
     ("POST", "/api/v1/ops/work-orders", action::WORK_ORDER_CREATE),
     ("POST", "/api/v1/ops/work-orders/{no}/cancel", action::WORK_ORDER_CANCEL),
 ];

@@ -320,6 +320,7 @@ async fn every_privileged_route_of_the_document_leaves_its_entry() {
                             "sku": "DEMO-KIT-1", "quantity": 1, "customerReference": "AUDIT-WO-2"})),
             ),
             ("post", "/api/v1/ops/work-orders/{no}/cancel") => (Some(&admin), None),
+            ("post", "/api/v1/ops/alerts/sweep") => (Some(&admin), None),
             _ => panic!("no call for {method} {path}: extend the audit sweep"),
         };
         let m = Method::from_bytes(method.to_ascii_uppercase().as_bytes()).unwrap();

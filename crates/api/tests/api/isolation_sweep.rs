@@ -41,6 +41,8 @@ async fn customer_b_reaches_nothing_of_customer_a_on_any_customer_route() {
     s.app.deliver_due("sweep", &Default::default()).await.unwrap();
     let deliveries = s.get("/api/v1/webhooks/deliveries", &a).await.ok().clone();
     let delivery_id = deliveries["items"][0]["id"].as_str().unwrap_or("dl_none").to_owned();
+    // A's alert rule.
+    s.put("/api/v1/alert-rules", &a, &json!([{"type": "LOW_AVAILABLE", "sku": "A-ONLY-1", "threshold": 7}])).await.ok();
     // A's bill: a card and a service charge open it.
     let staff = s.staff().await;
     let card = json!({"code": "ISO-USD", "name": "Iso", "currency": "USD", "effectiveFrom": "2020-01-01",
@@ -99,6 +101,8 @@ async fn customer_b_reaches_nothing_of_customer_a_on_any_customer_route() {
                 ("put", "/api/v1/products/{sku}") => Some(only_a.to_string()),
                 ("post", "/api/v1/outbound-orders/batch-get") => Some(json!({"orderNos": [outbound_no]}).to_string()),
                 ("put", p) if p.ends_with("/tracking") => Some(json!({"trackingNo": "B-TRACK"}).to_string()),
+                // B's own rules (none): A's stay.
+                ("put", "/api/v1/alert-rules") => Some("[]".to_owned()),
                 ("put", _) => Some(json!({"active": false}).to_string()),
                 (
                     "post",
@@ -146,4 +150,5 @@ async fn customer_b_reaches_nothing_of_customer_a_on_any_customer_route() {
     assert_eq!(s.get(&format!("/api/v1/return-orders/{return_no}"), &a).await.ok()["order"]["status"], "ANNOUNCED");
     assert_eq!(s.get("/api/v1/products/A-ONLY-1", &a).await.ok()["name"], only_a["name"]);
     assert_eq!(s.get(&format!("/api/v1/work-orders/{wo_no}"), &a).await.ok()["order"]["status"], "CREATED");
+    assert_eq!(s.get("/api/v1/alert-rules", &a).await.ok()[0]["threshold"], 7);
 }

@@ -5,6 +5,7 @@
 
 mod harness;
 
+mod alerts;
 mod auth;
 mod auth_hardening;
 mod bad_input;

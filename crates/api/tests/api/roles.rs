@@ -180,6 +180,7 @@ fn concrete(path: &str, method: &str, d: &LaDocuments) -> (String, Option<Value>
             "warehouseCode": "US-LA01", "sku": "DEMO-KIT-1", "quantity": 1, "customerReference": "ROLE-WO-2"})),
         "/api/v1/ops/work-orders/{no}/start" | "/api/v1/ops/work-orders/{no}/cancel" => Some(json!({})),
         "/api/v1/ops/work-orders/{no}/complete" => Some(json!({"produced": 1, "workers": ["sweep"]})),
+        "/api/v1/ops/alerts/sweep" => Some(json!({})),
         "/api/v1/ops/count-plans" => Some(json!({"warehouseCode": "US-LA01", "scope": {"locations": [d.location]}})),
         "/api/v1/ops/count-plans/{no}/approve" => Some(json!({})),
         "/api/v1/ops/count-tasks/{id}/entries" => Some(json!({"lines": [{"sku": "DEMO-0002", "quantity": 1}]})),
@@ -253,7 +254,10 @@ async fn every_staff_route_refuses_a_lower_role_and_a_warehouse_outside_the_scop
             let (status, answer) = send(&s, method, &url, &frankfurt, body.as_ref()).await;
             assert_eq!((status, answer["code"].as_i64()), (403, Some(10069)), "{method} {url}: {answer}");
             let across_warehouses = path == "/api/v1/ops/audit"
-                || (path.contains("rate-cards") || path.contains("/customers/") || path.contains("bill"));
+                || path.contains("rate-cards")
+                || path.contains("/customers/")
+                || path.contains("bill")
+                || path.contains("alerts");
             let named = if across_warehouses { "ALL" } else { "US-LA01" };
             assert!(answer["message"].as_str().unwrap().contains(named), "{answer}");
             swept += 1;
