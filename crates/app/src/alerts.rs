@@ -215,8 +215,12 @@ impl App {
                     reason: format!("0 to {} for {}", alert_type.threshold_max(), alert_type.as_str()),
                 });
             }
-            let product_id = match r.sku.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            // Left out (or null) is every SKU; a SKU given must be one.
+            let product_id = match r.sku.as_deref().map(str::trim) {
                 None => None,
+                Some("") => {
+                    return Err(AppError::InvalidParam { field: "sku", reason: "a SKU, or leave it out".into() });
+                }
                 Some(sku) => Some(
                     products::find_product(tx.conn(), customer.customer_id, sku)
                         .await?

@@ -235,7 +235,12 @@ pub fn property_rules() -> Vec<(&'static str, &'static str, Value)> {
         ("StorageRunInput", "date", date()),
         // Alerts.
         ("AlertRuleInput", "type", choice(names(haicang_core::alerts::AlertType::ALL, |t| t.as_str()), false)),
-        ("AlertRuleInput", "sku", code()),
+        // Optional: null is "every SKU" (code() would forbid null).
+        (
+            "AlertRuleInput",
+            "sku",
+            json!({"minLength": product::CODE_CHARS_MIN, "maxLength": product::CODE_CHARS_MAX, "pattern": CODE_PATTERN}),
+        ),
         ("AlertRuleInput", "warehouseCode", text(50)),
         ("AlertRuleInput", "threshold", count(0, haicang_core::alerts::THRESHOLD_MAX)),
         // Work orders.
@@ -423,6 +428,12 @@ pub fn object_rules() -> Vec<(&'static str, Value)> {
             json!({"if": {"required": ["labelUrl"], "properties": {"labelUrl": {"type": "string", "pattern": NOT_BLANK}}},
                    "then": {"required": ["trackingNo"],
                             "properties": {"trackingNo": {"type": "string", "pattern": NOT_BLANK}}}}),
+        ),
+        // Thresholds of the day-counting alert types are days.
+        (
+            "AlertRuleInput",
+            json!({"if": {"required": ["type"], "properties": {"type": {"not": {"const": "LOW_AVAILABLE"}}}},
+                   "then": {"properties": {"threshold": {"maximum": haicang_core::alerts::DAYS_MAX}}}}),
         ),
         // A conversion changes the condition: never to the same one.
         (
