@@ -67,11 +67,11 @@ fn observed(alert_type: AlertType, fact: &Fact, now: i64) -> Option<i64> {
 pub(crate) async fn judge(
     tx: &mut WriteTx,
     customer: (i64, &str),
+    all_rules: &[RuleRow],
     types: &[AlertType],
     products: Option<&[i64]>,
     now: i64,
 ) -> Result<Judged, AppError> {
-    let all_rules = store::rules(tx.conn(), customer.0).await?;
     let considered: Vec<&RuleRow> = all_rules.iter().filter(|r| types.contains(&r.alert_type)).collect();
     if considered.is_empty() && products.is_some() {
         return Ok(Judged::default());
@@ -178,8 +178,8 @@ pub(crate) async fn on_event(
     }
     skus.sort();
     skus.dedup();
-    let has_rules = store::rules(tx.conn(), customer.0).await?.iter().any(|r| r.alert_type == AlertType::LowAvailable);
-    if !has_rules {
+    let rules = store::rules(tx.conn(), customer.0).await?;
+    if !rules.iter().any(|r| r.alert_type == AlertType::LowAvailable) {
         return Ok(());
     }
     let ids: Vec<i64> =
@@ -187,7 +187,7 @@ pub(crate) async fn on_event(
     if ids.is_empty() {
         return Ok(());
     }
-    judge(tx, customer, &[AlertType::LowAvailable], Some(&ids), now).await?;
+    judge(tx, customer, &rules, &[AlertType::LowAvailable], Some(&ids), now).await?;
     Ok(())
 }
 
@@ -238,9 +238,10 @@ impl App {
         }
         store::replace_rules(&mut tx, customer.customer_id, &parsed, now).await?;
         let who = (customer.customer_id, customer.customer_code.as_str());
-        judge(&mut tx, who, AlertType::ALL, None, now).await?;
+        let set = store::rules(tx.conn(), customer.customer_id).await?;
+        judge(&mut tx, who, &set, AlertType::ALL, None, now).await?;
         tx.commit().await?;
-        Ok(store::rules(&mut *self.store.read().await?, customer.customer_id).await?)
+        Ok(set)
     }
 
     pub async fn alert_rules(&self, customer: &CustomerPrincipal) -> Result<Vec<RuleRow>, AppError> {
@@ -266,7 +267,8 @@ impl App {
         let mut total = Judged::default();
         for (customer_id, code) in customers {
             let mut tx = self.store.begin_write().await?;
-            let j = judge(&mut tx, (customer_id, &code), AlertType::ALL, None, now).await?;
+            let set = store::rules(tx.conn(), customer_id).await?;
+            let j = judge(&mut tx, (customer_id, &code), &set, AlertType::ALL, None, now).await?;
             tx.commit().await?;
             total.opened += j.opened;
             total.closed += j.closed;

@@ -577,16 +577,9 @@ impl App {
         let detail = json!({"amount": amount, "currency": card.currency, "reason": reason, "documentNo": document_no});
         audit::record(tx.conn(), &actor, action::SERVICE_CHARGE, &document, Outcome::Success, detail).await?;
         tx.commit().await?;
-        let filter = ChargeFilter { document_no: Some(document), ..Default::default() };
-        let scope = ListScope { customer_id: Some(customer.customer_id), warehouse_ids: None };
-        let (rows, _) = store::list_charges(
-            &mut *self.store.read().await?,
-            &scope,
-            &filter,
-            PageRequest { page: 1, page_size: 500 },
-        )
-        .await?;
-        rows.into_iter().rev().find(|c| c.charge_type == ChargeType::Vas).ok_or(AppError::NoRateCard(customer.code))
+        // The one line of a service charge is `<key>/1`.
+        let charge = store::charge_by_key(&mut *self.store.read().await?, &format!("{key}/1")).await?;
+        charge.ok_or_else(|| AppError::Store(haicang_store::StoreError::Conflict("service charge not written".into())))
     }
 
     /// Charges storage for `day`: every lot held now, at its age on that
@@ -711,14 +704,6 @@ impl App {
             tx.commit().await?;
         }
         Ok(charged)
-    }
-
-    /// A customer's id by code (staff reading bills).
-    pub async fn customer_id(&self, code: &str) -> Result<i64, AppError> {
-        Ok(party::find_customer(&mut *self.store.read().await?, code.trim())
-            .await?
-            .ok_or_else(|| AppError::CustomerNotFound(code.trim().to_owned()))?
-            .customer_id)
     }
 
     async fn wallet_of(&self, customer_id: i64) -> Result<WalletView, AppError> {

@@ -541,7 +541,7 @@ impl App {
         Ok(Page::new(rows, page, total))
     }
 
-    /// A customer by code, for staff creating on a seller's behalf.
+    /// A customer by code (staff naming a seller): its id and code.
     pub async fn customer_ref(&self, code: &str) -> Result<(i64, String), AppError> {
         let c = party::find_customer(&mut *self.store.read().await?, code.trim())
             .await?

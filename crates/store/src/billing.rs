@@ -452,6 +452,14 @@ pub async fn charges_of_document(
     .await?)
 }
 
+/// One charge by its key.
+pub async fn charge_by_key(conn: &mut AnyConnection, charge_key: &str) -> Result<Option<ChargeRow>, StoreError> {
+    Ok(sqlx::query_as(&format!("SELECT {CHARGE_COLUMNS} FROM {CHARGE_FROM} WHERE ch.charge_key = $1"))
+        .bind(charge_key)
+        .fetch_optional(conn)
+        .await?)
+}
+
 /// Every charge of a bill, in order (bills are a month of one seller).
 pub async fn charges_of_bill(conn: &mut AnyConnection, bill_id: i64) -> Result<Vec<ChargeRow>, StoreError> {
     Ok(sqlx::query_as(&format!(
@@ -618,7 +626,7 @@ pub async fn held_stock(conn: &mut AnyConnection) -> Result<Vec<HeldRow>, StoreE
          FROM stock_balance b JOIN lot ON lot.lot_id = b.lot_id JOIN product p ON p.product_id = b.product_id \
          JOIN customer c ON c.customer_id = b.customer_id WHERE b.quantity > 0 \
          GROUP BY b.customer_id, c.code, b.warehouse_id, p.product_id, p.length_um, p.width_um, p.height_um, \
-         lot.inbound_at ORDER BY b.customer_id, b.warehouse_id",
+         lot.inbound_at",
     )
     .fetch_all(conn)
     .await?)

@@ -784,7 +784,7 @@ pub async fn ops_bills(
     require_all_warehouses(&staff)?;
     let customer_id = match params.text("customerCode") {
         None => None,
-        Some(code) => Some(s.app.customer_id(&code).await?),
+        Some(code) => Some(s.app.customer_ref(&code).await?.0),
     };
     let page = s.app.bills(customer_id, &bill_filter(&params)?, params.page()?).await?;
     Ok(Envelope(PageView::from_page(page, BillView::from)))
