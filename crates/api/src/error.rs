@@ -437,6 +437,10 @@ pub fn describe_app(e: &AppError) -> Described {
             format!("Work order {order_no}: {reason}"),
             format!("加工单 {order_no}: 完工数量不符 ({reason})"),
         ),
+        Transfer(e) => transfer_error(e),
+        NotPacked(no) => {
+            d(80006, CONFLICT, format!("Order {no} is not packed into cartons yet"), format!("订单 {no} 尚未装箱"))
+        }
         BillNotFound(b) => d(60003, NOT_FOUND, format!("Bill {b} not found"), format!("账单 {b} 不存在")),
         BillStatus { bill_no, status, wanted } => d(
             60004,
@@ -762,6 +766,35 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// Transfers and B2B cartons: 80001–80006.
+fn transfer_error(e: &haicang_core::transfers::TransferError) -> Described {
+    use haicang_core::transfers::TransferError as T;
+    match e {
+        T::SameWarehouse => d(80001, BAD, "A transfer must go to another warehouse", "调拨的目的仓不能与发货仓相同"),
+        T::Required(_) | T::TooLong { .. } | T::DestinationType | T::Platform => {
+            d(80002, BAD, format!("Destination invalid: {e}"), format!("目的地无效: {e}"))
+        }
+        T::CartonPlan { sku, reason } => d(
+            80003,
+            BAD,
+            format!("Carton plan of {sku} is invalid: {reason}"),
+            format!("{sku} 的装箱计划无效: {reason}"),
+        ),
+        T::Cartons { sku, reason } => d(
+            80004,
+            CONFLICT,
+            format!("Cartons of {sku} do not match the order's carton plan: {reason}"),
+            format!("{sku} 的装箱与订单的装箱计划不符 (箱子不完整或多装): {reason}"),
+        ),
+        T::EmptyCarton | T::BoxCount => d(
+            80005,
+            BAD,
+            format!("Cartons invalid: {e}"),
+            format!("箱子无效: 每箱至少一个商品, 同一商品不可重复, 每单 1 至 999 箱 ({e})"),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -771,6 +804,7 @@ mod tests {
     /// Chinese (a catalogue entry copied without translation is a bug).
     #[test]
     fn every_entry_speaks_both_languages() {
+        use haicang_core::transfers::TransferError as T;
         let samples = vec![
             AppError::MissingParam { field: "f" },
             AppError::InvalidParam { field: "f", reason: "r".into() },
@@ -807,6 +841,12 @@ mod tests {
             AppError::RateCardExists("R".into()),
             AppError::RateCardNotFound("R".into()),
             AppError::BillNotFound("B".into()),
+            AppError::Transfer(T::SameWarehouse),
+            AppError::Transfer(T::Required("toWarehouseCode")),
+            AppError::Transfer(T::CartonPlan { sku: "S".into(), reason: "r".into() }),
+            AppError::Transfer(T::Cartons { sku: "S".into(), reason: "r".into() }),
+            AppError::Transfer(T::EmptyCarton),
+            AppError::NotPacked("TF".into()),
             AppError::WorkOrderNotFound("WO".into()),
             AppError::WorkOrderReferenceConflict("R".into()),
             AppError::WorkOrderNotAKit("S".into()),

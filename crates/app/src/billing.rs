@@ -201,6 +201,10 @@ pub(crate) async fn charge_event(
             let (restocked, other) = (per_sku("num"), per_sku("badNum"));
             ("RETURN", Box::new(move |r| rules::return_charges(r, restocked, other)))
         }
+        crate::transfers::TRANSFER_SHIPPED => {
+            let units = count("units");
+            ("TRANSFER", Box::new(move |r| rules::transfer_charges(r, units)))
+        }
         crate::work_orders::WORKORDER_COMPLETED => {
             let produced = count("produced");
             ("WORK_ORDER", Box::new(move |r| rules::work_order_charges(r, produced)))

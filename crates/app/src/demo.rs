@@ -205,6 +205,8 @@ impl App {
             return_per_unit_restocked: 100,
             return_per_unit_other: 60,
             work_order_per_unit: 35,
+            transfer_per_order: 500,
+            transfer_per_unit: 20,
         };
         let card = crate::billing::NewRateCard {
             code: "DEMO-USD",

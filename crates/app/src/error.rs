@@ -96,6 +96,10 @@ pub enum AppError {
     WorkOrderNotAKit(String),
     #[error("work order {order_no}: {reason}")]
     WorkOrderCompletion { order_no: String, reason: haicang_core::work_orders::CompletionError },
+    #[error(transparent)]
+    Transfer(#[from] haicang_core::transfers::TransferError),
+    #[error("order {0} is not packed into cartons yet")]
+    NotPacked(String),
     #[error("bill {0} not found")]
     BillNotFound(String),
     #[error("bill {bill_no} is {status}, not ready to become {wanted}")]

@@ -8,6 +8,7 @@ use std::collections::{BTreeSet, HashMap};
 use haicang_core::document::{DocumentType, format_document_no};
 use haicang_core::ledger::{Condition, MOVEMENT_QUANTITY_MAX, Quantity, VirtualLocation};
 use haicang_core::lots;
+use haicang_core::product::ProductType;
 use haicang_core::status::SerialStatus;
 use haicang_store::stock::{
     self, AdjustmentLineRow, DocumentRef, InventoryRow, Item, LotRow, MovementFilter, MovementRow, Place, SerialRow,
@@ -457,11 +458,32 @@ impl App {
         customer: &CustomerPrincipal,
         filter: &StockFilter,
         page: PageRequest,
-    ) -> Result<Page<InventoryRow>, AppError> {
-        self.check_named_warehouse(Viewer::Customer(customer), filter.warehouse_code.as_deref()).await?;
-        let (rows, total) =
-            stock::list_inventory(&mut *self.store.read().await?, customer.customer_id, filter, page).await?;
-        Ok(Page::new(rows, page, total))
+    ) -> Result<Page<StockLine>, AppError> {
+        self.check_named_warehouses(Viewer::Customer(customer), &filter.warehouse_codes).await?;
+        let mut conn = self.store.read().await?;
+        let (rows, total) = stock::list_inventory(&mut conn, customer.customer_id, filter, page).await?;
+        // Kits: how many one could assemble from the components on hand.
+        let mut kits: Vec<i64> = rows
+            .iter()
+            .filter(|r| r.product_type == ProductType::Suite.as_str() && r.condition == Condition::Good)
+            .map(|r| r.product_id)
+            .collect();
+        kits.sort_unstable();
+        kits.dedup();
+        let buildable = haicang_store::product::buildable_kits(&mut conn, &kits).await?;
+        let lines = rows
+            .into_iter()
+            .map(|row| {
+                let kits = buildable
+                    .iter()
+                    .find(|(id, w, _)| {
+                        *id == row.product_id && *w == row.warehouse_code && row.condition == Condition::Good
+                    })
+                    .map(|(_, _, n)| (*n).max(0));
+                StockLine { row, buildable: kits }
+            })
+            .collect();
+        Ok(Page::new(lines, page, total))
     }
 
     pub async fn inventory_lots(
@@ -470,7 +492,7 @@ impl App {
         filter: &StockFilter,
         page: PageRequest,
     ) -> Result<Page<LotRow>, AppError> {
-        self.check_named_warehouse(Viewer::Customer(customer), filter.warehouse_code.as_deref()).await?;
+        self.check_named_warehouses(Viewer::Customer(customer), &filter.warehouse_codes).await?;
         let (rows, total) =
             stock::list_lots(&mut *self.store.read().await?, customer.customer_id, filter, page).await?;
         Ok(Page::new(rows, page, total))
@@ -483,7 +505,7 @@ impl App {
         serial: Option<&str>,
         page: PageRequest,
     ) -> Result<Page<SerialRow>, AppError> {
-        self.check_named_warehouse(Viewer::Customer(customer), filter.warehouse_code.as_deref()).await?;
+        self.check_named_warehouses(Viewer::Customer(customer), &filter.warehouse_codes).await?;
         let (rows, total) =
             stock::list_serials(&mut *self.store.read().await?, customer.customer_id, filter, serial, page).await?;
         Ok(Page::new(rows, page, total))
@@ -495,11 +517,18 @@ impl App {
         filter: &MovementFilter,
         page: PageRequest,
     ) -> Result<Page<MovementRow>, AppError> {
-        self.check_named_warehouse(Viewer::Customer(customer), filter.stock.warehouse_code.as_deref()).await?;
+        self.check_named_warehouses(Viewer::Customer(customer), &filter.stock.warehouse_codes).await?;
         let (rows, total) =
             stock::list_movements(&mut *self.store.read().await?, customer.customer_id, filter, page).await?;
         Ok(Page::new(rows, page, total))
     }
+}
+
+/// A stock row and, for a kit, how many could be assembled now.
+#[derive(Debug, Clone)]
+pub struct StockLine {
+    pub row: InventoryRow,
+    pub buildable: Option<i64>,
 }
 
 fn quantity(value: i64) -> Result<Quantity, AppError> {

@@ -25,6 +25,7 @@ pub mod inventory;
 pub mod outbound;
 pub mod replenishment;
 pub mod returns;
+pub mod transfers;
 pub mod warehouses;
 pub mod webhooks;
 pub mod work_orders;
@@ -264,7 +265,8 @@ pub mod query {
         BoxRow, HistoryRow, InboundFilter, InboundOrderRow, LineRow, PutawayRow, ReceiptRow,
     };
     pub use haicang_store::outbound::{
-        AllocationRow, OutboundFilter, OutboundLineRow, OutboundOrderRow, ShipmentEventRow,
+        AllocationRow, CartonPlanRow, OutboundBoxRow, OutboundFilter, OutboundLineRow, OutboundOrderRow,
+        ShipmentEventRow,
     };
     pub use haicang_store::product::{ProductFilter, ProductRow};
     pub use haicang_store::returns::{GradeRow, ReturnFilter, ReturnLineRow, ReturnOrderRow};

@@ -61,6 +61,14 @@ impl App {
         }
     }
 
+    /// Every named warehouse must be one the viewer may see.
+    pub(crate) async fn check_named_warehouses(&self, viewer: Viewer<'_>, codes: &[String]) -> Result<(), AppError> {
+        for code in codes {
+            self.check_named_warehouse(viewer, Some(code)).await?;
+        }
+        Ok(())
+    }
+
     /// The enabled warehouses granted to a customer.
     pub async fn list_warehouses(&self, customer: &CustomerPrincipal) -> Result<Vec<WarehouseRow>, AppError> {
         let mut conn = self.store.read().await?;

@@ -122,6 +122,10 @@ pub struct Rates {
     pub return_per_unit_other: i64,
     /// Each kit assembled, or each kit taken apart.
     pub work_order_per_unit: i64,
+    /// A transfer shipped to another warehouse or a marketplace: per
+    /// order and per unit.
+    pub transfer_per_order: i64,
+    pub transfer_per_unit: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -152,6 +156,8 @@ impl Rates {
             ("returnPerUnitRestocked", self.return_per_unit_restocked),
             ("returnPerUnitOther", self.return_per_unit_other),
             ("workOrderPerUnit", self.work_order_per_unit),
+            ("transferPerOrder", self.transfer_per_order),
+            ("transferPerUnit", self.transfer_per_unit),
         ];
         for (name, v) in flat {
             if !(0..=RATE_MAX).contains(&v) {
@@ -303,6 +309,13 @@ pub fn work_order_charges(rates: &Rates, produced: i64) -> Vec<ChargeLine> {
     line(ChargeType::WorkOrder, produced, rates.work_order_per_unit, counted(produced, "kit", "kits"))
         .into_iter()
         .collect()
+}
+
+/// A shipped transfer: a fee per transfer and per unit.
+pub fn transfer_charges(rates: &Rates, units: i64) -> Vec<ChargeLine> {
+    let order = line(ChargeType::Transfer, 1, rates.transfer_per_order, "transfer".into());
+    let per_unit = line(ChargeType::Transfer, units, rates.transfer_per_unit, counted(units, "unit", "units"));
+    order.into_iter().chain(per_unit).collect()
 }
 
 /// A day of storage: `held` is (age in days, cm³) of each lot at a

@@ -14,6 +14,8 @@ pub enum DocumentType {
     Return,
     Count,
     WorkOrder,
+    Transfer,
+    B2bOutbound,
 }
 
 impl DocumentType {
@@ -27,6 +29,8 @@ impl DocumentType {
             DocumentType::Return => "RT",
             DocumentType::Count => "CT",
             DocumentType::WorkOrder => "WO",
+            DocumentType::Transfer => "TF",
+            DocumentType::B2bOutbound => "BO",
         }
     }
 
@@ -40,6 +44,8 @@ impl DocumentType {
             DocumentType::Return => "RETURN",
             DocumentType::Count => "COUNT",
             DocumentType::WorkOrder => "WORK_ORDER",
+            DocumentType::Transfer => "TRANSFER",
+            DocumentType::B2bOutbound => "B2B_OUTBOUND",
         }
     }
 }

@@ -27,6 +27,7 @@ pub mod staff;
 pub mod status;
 pub mod text;
 pub mod throttle;
+pub mod transfers;
 pub mod work_orders;
 
 #[cfg(test)]

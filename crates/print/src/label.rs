@@ -52,6 +52,9 @@ pub struct BoxLabel {
     pub customer_code: String,
     /// SKU and quantity of every item in the box.
     pub items: Vec<(String, i64)>,
+    /// Where an outgoing carton goes: a marketplace shipment id (FBA
+    /// labels must carry it) or the destination warehouse.
+    pub shipment: Option<String>,
 }
 
 const WIDTH_MM: f32 = 100.0;
@@ -110,6 +113,10 @@ fn draw_label(
     text(surface, font, left, y, 10.0, &format!("{}  ·  {}", label.order_no, label.customer_code));
     y += LINE_MM;
     text(surface, font, left, y, 10.0, &format!("Seller box no: {}", shorten(&label.box_no, 30)));
+    if let Some(shipment) = &label.shipment {
+        y += LINE_MM;
+        text(surface, font, left, y, 12.0, &format!("Ship to: {}", shorten(shipment, 30)));
+    }
     y += 3.0;
 
     // The barcode: as wide as the label allows with 10-module quiet zones,
@@ -169,6 +176,7 @@ mod tests {
             warehouse_code: "US-LA01".into(),
             customer_code: "DEMO".into(),
             items: (0..60).map(|k| (format!("SKU-{k}"), k as i64 + 1)).collect(),
+            shipment: (i == 2).then(|| "AMAZON_FBA FBA15ABCD123".into()),
         }
     }
 

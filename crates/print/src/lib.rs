@@ -8,10 +8,12 @@
 mod barcode;
 mod bill;
 mod label;
+mod packing;
 mod shipping;
 
 pub use bill::{BillDocument, BillLine, bill};
 pub use label::{BoxLabel, LabelSize, box_labels};
+pub use packing::{PackingLine, PackingList, packing_list};
 pub use shipping::{PickList, PickStop, ShippingLabel, pick_list, shipping_label};
 
 use thiserror::Error;

@@ -38,12 +38,15 @@ pub struct InboundOrderRow {
     pub putaway_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// `Some("TRANSFER")`: the receiving leg of a transfer (same number),
+    /// which sellers follow on the transfer, not here.
+    pub origin: Option<String>,
 }
 
 const ORDER_COLUMNS: &str = "o.inbound_order_id, o.order_no, o.customer_id, c.code AS customer_code, o.warehouse_id, \
      w.code AS warehouse_code, o.customer_reference, o.request_hash, o.inbound_type, o.mode, o.forecast, o.status, \
      o.expected_arrival, o.carrier, o.tracking_no, o.note, o.box_count, o.unit_count, o.receiving_location_id, \
-     o.arrived_at, o.received_at, o.putaway_at, o.created_at, o.updated_at";
+     o.arrived_at, o.received_at, o.putaway_at, o.created_at, o.updated_at, o.origin";
 const ORDER_FROM: &str = "inbound_order o JOIN customer c ON c.customer_id = o.customer_id \
      JOIN warehouse w ON w.warehouse_id = o.warehouse_id";
 
@@ -63,13 +66,15 @@ pub struct NewInboundOrder<'a> {
     pub note: Option<&'a str>,
     pub box_count: i64,
     pub unit_count: i64,
+    pub origin: Option<&'a str>,
 }
 
 pub async fn insert_order(tx: &mut WriteTx, o: &NewInboundOrder<'_>, now: i64) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar(
         "INSERT INTO inbound_order (order_no, customer_id, warehouse_id, customer_reference, request_hash, \
          inbound_type, mode, forecast, status, expected_arrival, carrier, tracking_no, note, box_count, unit_count, \
-         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) \
+         created_at, updated_at, origin) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17) \
          RETURNING inbound_order_id",
     )
     .bind(o.order_no)
@@ -88,6 +93,7 @@ pub async fn insert_order(tx: &mut WriteTx, o: &NewInboundOrder<'_>, now: i64) -
     .bind(o.box_count)
     .bind(o.unit_count)
     .bind(now)
+    .bind(o.origin)
     .fetch_one(tx.conn())
     .await?)
 }
@@ -192,12 +198,21 @@ pub async fn find_order(
     customer_id: Option<i64>,
 ) -> Result<Option<InboundOrderRow>, StoreError> {
     Ok(sqlx::query_as(&format!(
-        "SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} WHERE o.order_no = $1 AND ($2 = 0 OR o.customer_id = $2)"
+        "SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} WHERE o.order_no = $1 \
+         AND ($2 = 0 OR (o.customer_id = $2 AND o.origin IS NULL))"
     ))
     .bind(order_no)
     .bind(customer_id.unwrap_or(0))
     .fetch_optional(conn)
     .await?)
+}
+
+/// An order by id (a transfer's receiving leg, for the transfer's view).
+pub async fn find_order_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<InboundOrderRow>, StoreError> {
+    Ok(sqlx::query_as(&format!("SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} WHERE o.inbound_order_id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?)
 }
 
 /// The order locked for a state change (a row lock on PostgreSQL; SQLite's
@@ -208,7 +223,8 @@ pub async fn lock_order(
     customer_id: Option<i64>,
 ) -> Result<Option<InboundOrderRow>, StoreError> {
     let id: Option<i64> = sqlx::query_scalar(&format!(
-        "SELECT inbound_order_id FROM inbound_order WHERE order_no = $1 AND ($2 = 0 OR customer_id = $2){}",
+        "SELECT inbound_order_id FROM inbound_order WHERE order_no = $1 \
+         AND ($2 = 0 OR (customer_id = $2 AND origin IS NULL)){}",
         lock_clause(tx.engine())
     ))
     .bind(order_no)
@@ -533,6 +549,10 @@ pub async fn list_orders(
 ) -> Result<(Vec<InboundOrderRow>, i64), StoreError> {
     let mut f = Filter::default();
     f.scope(scope, "o.customer_id", "o.warehouse_id");
+    if scope.customer_id.is_some() {
+        // A transfer's receiving leg is the transfer's business.
+        f.and("o.origin IS NULL", []);
+    }
     if let Some(code) = &filter.customer_code {
         f.and("c.code = ?", [Arg::Text(code.clone())]);
     }

@@ -8,6 +8,7 @@ use sqlx::{AnyConnection, FromRow};
 use haicang_core::location::LocationType;
 use haicang_core::outbound::{AllocationStatus, InterceptStatus, OutboundStatus, Platform};
 use haicang_core::text::Maybe;
+use haicang_core::transfers::OrderKind;
 
 use crate::db::lock_clause;
 use crate::{Arg, Filter, ListScope, PageRequest, StoreError, WriteTx};
@@ -46,16 +47,28 @@ pub struct OutboundOrderRow {
     pub shipped_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    #[sqlx(try_from = "String")]
+    pub order_kind: OrderKind,
+    /// Transfers to a warehouse: where to.
+    pub to_warehouse_id: Option<i64>,
+    pub to_warehouse_code: Option<String>,
+    /// Marketplace shipments (B2B, or a transfer to FBA and the like).
+    pub shipment_id: Option<String>,
+    pub destination_platform: Option<String>,
+    /// A shipped transfer's receiving leg at the destination.
+    pub inbound_order_id: Option<i64>,
 }
 
 const ORDER_COLUMNS: &str = "o.outbound_order_id, o.order_no, o.customer_id, c.code AS customer_code, \
      o.warehouse_id, w.code AS warehouse_code, ss.code AS shipping_service_code, ss.carrier AS carrier_default, \
      o.customer_reference, o.request_hash, o.platform, o.platform_order_no, o.recipient, o.note, o.seller_label, \
      o.tracking_no, o.carrier, o.status, o.intercept_status, o.intercept_reason, o.exception_reason, o.wave_id, \
-     o.weight_g, o.length_mm, o.width_mm, o.height_mm, o.shipped_at, o.created_at, o.updated_at";
+     o.weight_g, o.length_mm, o.width_mm, o.height_mm, o.shipped_at, o.created_at, o.updated_at, o.order_kind, \
+     o.to_warehouse_id, tw.code AS to_warehouse_code, o.shipment_id, o.destination_platform, o.inbound_order_id";
 const ORDER_FROM: &str = "outbound_order o JOIN customer c ON c.customer_id = o.customer_id \
      JOIN warehouse w ON w.warehouse_id = o.warehouse_id \
-     JOIN shipping_service ss ON ss.shipping_service_id = o.shipping_service_id";
+     JOIN shipping_service ss ON ss.shipping_service_id = o.shipping_service_id \
+     LEFT JOIN warehouse tw ON tw.warehouse_id = o.to_warehouse_id";
 
 pub struct NewOutboundOrder<'a> {
     pub order_no: &'a str,
@@ -71,13 +84,18 @@ pub struct NewOutboundOrder<'a> {
     pub seller_label: Option<&'a str>,
     pub tracking_no: Option<&'a str>,
     pub status: &'a str,
+    pub kind: OrderKind,
+    pub to_warehouse_id: Option<i64>,
+    pub shipment_id: Option<&'a str>,
+    pub destination_platform: Option<&'a str>,
 }
 
 pub async fn insert_order(tx: &mut WriteTx, o: &NewOutboundOrder<'_>, now: i64) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar(
         "INSERT INTO outbound_order (order_no, customer_id, warehouse_id, shipping_service_id, customer_reference, \
          request_hash, platform, platform_order_no, recipient, note, seller_label, tracking_no, status, created_at, \
-         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) \
+         updated_at, order_kind, to_warehouse_id, shipment_id, destination_platform) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17, $18) \
          RETURNING outbound_order_id",
     )
     .bind(o.order_no)
@@ -94,6 +112,10 @@ pub async fn insert_order(tx: &mut WriteTx, o: &NewOutboundOrder<'_>, now: i64) 
     .bind(o.tracking_no)
     .bind(o.status)
     .bind(now)
+    .bind(o.kind.as_str())
+    .bind(o.to_warehouse_id)
+    .bind(o.shipment_id)
+    .bind(o.destination_platform)
     .fetch_one(tx.conn())
     .await?)
 }
@@ -135,8 +157,31 @@ pub async fn find_by_reference(
     .await?)
 }
 
-/// An order by number; `customer_id` scopes a seller's look-up.
+/// An order by number; `customer_id` scopes a seller's look-up, which
+/// finds parcel orders only (transfers and B2B orders have their own
+/// routes: [`find_order_of_kind`]).
 pub async fn find_order(
+    conn: &mut AnyConnection,
+    order_no: &str,
+    customer_id: Option<i64>,
+) -> Result<Option<OutboundOrderRow>, StoreError> {
+    match customer_id {
+        Some(c) => find_order_of_kind(conn, order_no, Some(c), OrderKind::Parcel).await,
+        None => find_any(conn, order_no, None).await,
+    }
+}
+
+/// An order of one kind by number (`customer_id`: a seller's own).
+pub async fn find_order_of_kind(
+    conn: &mut AnyConnection,
+    order_no: &str,
+    customer_id: Option<i64>,
+    kind: OrderKind,
+) -> Result<Option<OutboundOrderRow>, StoreError> {
+    Ok(find_any(conn, order_no, customer_id).await?.filter(|o| o.order_kind == kind))
+}
+
+async fn find_any(
     conn: &mut AnyConnection,
     order_no: &str,
     customer_id: Option<i64>,
@@ -150,23 +195,40 @@ pub async fn find_order(
     .await?)
 }
 
-/// The order locked for a change (row lock on PostgreSQL).
+/// The order locked for a change (row lock on PostgreSQL); a seller's
+/// look-up finds parcel orders only, like [`find_order`].
 pub async fn lock_order(
     tx: &mut WriteTx,
     order_no: &str,
     customer_id: Option<i64>,
 ) -> Result<Option<OutboundOrderRow>, StoreError> {
+    match customer_id {
+        Some(c) => lock_order_of_kind(tx, order_no, Some(c), OrderKind::Parcel).await,
+        None => lock_any(tx, order_no).await,
+    }
+}
+
+/// An order of one kind locked for a change.
+pub async fn lock_order_of_kind(
+    tx: &mut WriteTx,
+    order_no: &str,
+    customer_id: Option<i64>,
+    kind: OrderKind,
+) -> Result<Option<OutboundOrderRow>, StoreError> {
+    Ok(lock_any(tx, order_no).await?.filter(|o| o.order_kind == kind && customer_id.is_none_or(|c| o.customer_id == c)))
+}
+
+async fn lock_any(tx: &mut WriteTx, order_no: &str) -> Result<Option<OutboundOrderRow>, StoreError> {
     let id: Option<i64> = sqlx::query_scalar(&format!(
-        "SELECT outbound_order_id FROM outbound_order WHERE order_no = $1 AND ($2 = 0 OR customer_id = $2){}",
+        "SELECT outbound_order_id FROM outbound_order WHERE order_no = $1{}",
         lock_clause(tx.engine())
     ))
     .bind(order_no)
-    .bind(customer_id.unwrap_or(0))
     .fetch_optional(tx.conn())
     .await?;
     match id {
         None => Ok(None),
-        Some(_) => find_order(tx.conn(), order_no, customer_id).await,
+        Some(_) => find_any(tx.conn(), order_no, None).await,
     }
 }
 
@@ -247,6 +309,12 @@ pub struct OutboundFilter {
     pub status: Option<String>,
     pub created_from: Option<i64>,
     pub created_to: Option<i64>,
+    /// Only these kinds (empty: any).
+    pub kinds: Vec<OrderKind>,
+    /// Only these statuses (besides `status`; empty: any).
+    pub statuses: Vec<OutboundStatus>,
+    /// Orders holding this SKU.
+    pub sku: Option<String>,
 }
 
 pub async fn list_orders(
@@ -277,6 +345,21 @@ pub async fn list_orders(
     }
     if let Some(t) = filter.created_to {
         f.and("o.created_at < ?", [Arg::Int(t)]);
+    }
+    if !filter.kinds.is_empty() {
+        let kinds: Vec<String> = filter.kinds.iter().map(|k| k.as_str().to_owned()).collect();
+        f.and_in_texts("o.order_kind", &kinds);
+    }
+    if !filter.statuses.is_empty() {
+        let statuses: Vec<String> = filter.statuses.iter().map(|k| k.as_str().to_owned()).collect();
+        f.and_in_texts("o.status", &statuses);
+    }
+    if let Some(sku) = &filter.sku {
+        f.and(
+            "EXISTS (SELECT 1 FROM outbound_line l JOIN product p ON p.product_id = l.product_id \
+             WHERE l.outbound_order_id = o.outbound_order_id AND p.sku = ?)",
+            [Arg::Text(sku.clone())],
+        );
     }
     f.page(conn, ORDER_COLUMNS, ORDER_FROM, "o.created_at DESC, o.outbound_order_id DESC", page).await
 }
@@ -802,4 +885,144 @@ pub async fn stock_totals(tx: &mut WriteTx, warehouse_id: i64, product_id: i64) 
         }
     }
     Ok(out)
+}
+
+// ------------------------------------------------------- cartons (B2B, transfers)
+
+/// A carton plan line as stored: `boxes` cartons of `units_per_box`.
+#[derive(Debug, Clone, FromRow)]
+pub struct CartonPlanRow {
+    pub product_id: i64,
+    pub sku: String,
+    pub units_per_box: i64,
+    pub boxes: i64,
+}
+
+pub async fn insert_carton_plan(
+    tx: &mut WriteTx,
+    order_id: i64,
+    product_id: i64,
+    units_per_box: i64,
+    boxes: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO carton_plan (outbound_order_id, product_id, units_per_box, boxes) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(order_id)
+    .bind(product_id)
+    .bind(units_per_box)
+    .bind(boxes)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+pub async fn carton_plan(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<CartonPlanRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT cp.product_id, p.sku, cp.units_per_box, cp.boxes FROM carton_plan cp \
+         JOIN product p ON p.product_id = cp.product_id WHERE cp.outbound_order_id = $1 \
+         ORDER BY p.sku, cp.units_per_box",
+    )
+    .bind(order_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// A packed carton's measures.
+#[derive(Debug, Clone, Copy)]
+pub struct NewOutboundBox {
+    pub seq: i64,
+    pub weight_g: i64,
+    pub length_mm: i64,
+    pub width_mm: i64,
+    pub height_mm: i64,
+}
+
+pub async fn insert_box(
+    tx: &mut WriteTx,
+    order_id: i64,
+    scan_code: &str,
+    b: NewOutboundBox,
+    now: i64,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO outbound_box (outbound_order_id, seq, scan_code, weight_g, length_mm, width_mm, height_mm, \
+         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING outbound_box_id",
+    )
+    .bind(order_id)
+    .bind(b.seq)
+    .bind(scan_code)
+    .bind(b.weight_g)
+    .bind(b.length_mm)
+    .bind(b.width_mm)
+    .bind(b.height_mm)
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await?)
+}
+
+pub async fn insert_box_line(tx: &mut WriteTx, box_id: i64, product_id: i64, quantity: i64) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO outbound_box_line (outbound_box_id, product_id, quantity) VALUES ($1, $2, $3)")
+        .bind(box_id)
+        .bind(product_id)
+        .bind(quantity)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// One SKU of a packed carton (a carton with two SKUs has two rows).
+#[derive(Debug, Clone, FromRow)]
+pub struct OutboundBoxRow {
+    pub seq: i64,
+    pub scan_code: String,
+    pub weight_g: i64,
+    pub length_mm: i64,
+    pub width_mm: i64,
+    pub height_mm: i64,
+    pub product_id: i64,
+    pub sku: String,
+    pub quantity: i64,
+}
+
+pub async fn boxes_of_order(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<OutboundBoxRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT b.seq, b.scan_code, b.weight_g, b.length_mm, b.width_mm, b.height_mm, bl.product_id, p.sku, \
+         bl.quantity FROM outbound_box b JOIN outbound_box_line bl ON bl.outbound_box_id = b.outbound_box_id \
+         JOIN product p ON p.product_id = bl.product_id WHERE b.outbound_order_id = $1 ORDER BY b.seq, p.sku",
+    )
+    .bind(order_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Packing again after an unwinding starts from empty cartons.
+pub async fn delete_boxes(tx: &mut WriteTx, order_id: i64) -> Result<(), StoreError> {
+    sqlx::query(
+        "DELETE FROM outbound_box_line WHERE outbound_box_id IN \
+         (SELECT outbound_box_id FROM outbound_box WHERE outbound_order_id = $1)",
+    )
+    .bind(order_id)
+    .execute(tx.conn())
+    .await?;
+    sqlx::query("DELETE FROM outbound_box WHERE outbound_order_id = $1").bind(order_id).execute(tx.conn()).await?;
+    Ok(())
+}
+
+/// A shipped transfer names its receiving leg.
+pub async fn set_inbound_leg(tx: &mut WriteTx, order_id: i64, inbound_order_id: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE outbound_order SET inbound_order_id = $1 WHERE outbound_order_id = $2")
+        .bind(inbound_order_id)
+        .bind(order_id)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// The transfer whose receiving leg is this inbound order.
+pub async fn transfer_of_leg(tx: &mut WriteTx, inbound_order_id: i64) -> Result<Option<OutboundOrderRow>, StoreError> {
+    Ok(sqlx::query_as(&format!("SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} WHERE o.inbound_order_id = $1"))
+        .bind(inbound_order_id)
+        .fetch_optional(tx.conn())
+        .await?)
 }

@@ -349,3 +349,23 @@ pub fn row_from_spec(product_id: i64, spec: &ProductSpec, now: i64) -> ProductRo
         updated_at: now,
     }
 }
+
+/// Kits one could assemble now in each warehouse: for every kit, the
+/// least over its components of available GOOD units ÷ units per kit
+/// (Qianyi V2's buildable quantity). Rows: (kit product id, warehouse
+/// code, kits).
+pub async fn buildable_kits(conn: &mut AnyConnection, kit_ids: &[i64]) -> Result<Vec<(i64, String, i64)>, StoreError> {
+    if kit_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut f = Filter::default();
+    f.and_in_ints("pc.product_id", kit_ids);
+    let sql = format!(
+        "SELECT pc.product_id, w.code, CAST(MIN(COALESCE((SELECT s.on_hand - s.reserved FROM stock_summary s \
+         WHERE s.product_id = pc.component_product_id AND s.warehouse_id = w.warehouse_id \
+         AND s.condition = 'GOOD'), 0) / pc.quantity) AS BIGINT) \
+         FROM product_component pc CROSS JOIN warehouse w {} GROUP BY pc.product_id, w.code",
+        f.where_sql()
+    );
+    Ok(f.bind_as(sqlx::query_as(&sql)).fetch_all(conn).await?)
+}

@@ -428,6 +428,19 @@ pub async fn post(
     doc: &DocumentRef,
     now: i64,
 ) -> Result<(), StoreError> {
+    post_to(tx, reservation_id, picks, VirtualLocation::CustomerShipped, doc, now).await
+}
+
+/// [`post`], the units leaving to `target` (a transfer's goods go to
+/// `@TRANSFER_TRANSIT`, not to a customer).
+pub async fn post_to(
+    tx: &mut WriteTx,
+    reservation_id: i64,
+    picks: &[Pick],
+    target: VirtualLocation,
+    doc: &DocumentRef,
+    now: i64,
+) -> Result<(), StoreError> {
     let (item, reservation) = reservation_for_update(tx, reservation_id).await?;
     let shipped: i64 = picks.iter().map(|p| p.quantity.get()).sum();
     let settlement = reservation.post(shipped)?;
@@ -438,7 +451,7 @@ pub async fn post(
         })
         .await?;
         let source = Side { code: pick.place.code.clone(), before: Some(before), after: Some(after) };
-        let shipped_to = virtual_side(VirtualLocation::CustomerShipped);
+        let shipped_to = virtual_side(target);
         let next = on_hand - pick.quantity.get();
         record(tx, item, pick.lot_id, source, shipped_to, pick.quantity, (on_hand, next), doc, now).await?;
         on_hand = next;
@@ -454,6 +467,18 @@ pub async fn post(
     })
     .await?;
     write_reservation(tx, reservation_id, settlement.reservation, now).await
+}
+
+/// A lot's batch number, production and expiry dates.
+pub async fn lot_dates(
+    conn: &mut AnyConnection,
+    lot_id: i64,
+) -> Result<(Option<String>, Option<String>, Option<String>), StoreError> {
+    Ok(sqlx::query_as("SELECT batch_no, production_date, expiry_date FROM lot WHERE lot_id = $1")
+        .bind(lot_id)
+        .fetch_optional(conn)
+        .await?
+        .unwrap_or((None, None, None)))
 }
 
 /// The lot of a product with this code, created on first use.
@@ -697,7 +722,8 @@ pub async fn lots_at(tx: &mut WriteTx, item: Item, location_id: i64) -> Result<V
 
 #[derive(Debug, Clone, Default)]
 pub struct StockFilter {
-    pub warehouse_code: Option<String>,
+    /// Any of these warehouses (empty: all).
+    pub warehouse_codes: Vec<String>,
     pub skus: Vec<String>,
     pub condition: Option<String>,
 }
@@ -711,9 +737,21 @@ pub struct InventoryRow {
     pub condition: Condition,
     pub on_hand: i64,
     pub reserved: i64,
-    /// GOOD rows: units announced on inbound orders not yet counted.
+    /// GOOD rows: units announced on the seller's inbound orders not yet
+    /// counted.
     pub inbound_in_transit: Option<i64>,
+    /// GOOD rows: units shipped to this warehouse by transfers, not yet
+    /// counted here.
+    pub transfer_in_transit: Option<i64>,
+    /// GOOD rows: units on announced returns not yet at the dock.
+    pub return_in_transit: Option<i64>,
+    /// GOOD rows: reserved units a wave has put on bins or already picked.
+    pub allocated: Option<i64>,
     pub updated_at: i64,
+    pub declared_value_micros: Option<i64>,
+    pub declared_currency: Option<String>,
+    pub product_type: String,
+    pub product_id: i64,
 }
 
 /// Every stock query joins `product p`; scoping by `p.customer_id` lets
@@ -722,8 +760,8 @@ pub struct InventoryRow {
 fn stock_filter(customer_id: i64, filter: &StockFilter, alias: &str) -> Filter {
     let mut f = Filter::default();
     f.and("p.customer_id = ?", [Arg::Int(customer_id)]);
-    if let Some(w) = &filter.warehouse_code {
-        f.and("w.code = ?", [Arg::Text(w.clone())]);
+    if !filter.warehouse_codes.is_empty() {
+        f.and_in_texts("w.code", &filter.warehouse_codes);
     }
     if !filter.skus.is_empty() {
         f.and_in_texts("p.sku", &filter.skus);
@@ -735,12 +773,13 @@ fn stock_filter(customer_id: i64, filter: &StockFilter, alias: &str) -> Filter {
 }
 
 /// Announced minus counted on the warehouse's open inbound orders (never
-/// below zero: an over-receipt is not negative transit). Which statuses
-/// are "in transit" is core's rule (`InboundStatus::in_transit`); the
-/// list is spliced from those constants, never from input.
-/// (PostgreSQL sums BIGINT into NUMERIC, which the Any driver cannot read:
-/// hence the cast.)
-static IN_TRANSIT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+/// below zero: an over-receipt is not negative transit), of the orders the
+/// origin clause picks: the seller's own (`IS NULL`) or transfers' legs.
+/// Which statuses are "in transit" is core's rule
+/// (`InboundStatus::in_transit`); the list is spliced from those
+/// constants, never from input. (PostgreSQL sums BIGINT into NUMERIC,
+/// which the Any driver cannot read: hence the cast.)
+fn in_transit_sql(origin: &str) -> String {
     let statuses: Vec<String> =
         InboundStatus::ALL.iter().filter(|s| s.in_transit()).map(|s| format!("'{}'", s.as_str())).collect();
     let statuses = statuses.join(", ");
@@ -748,9 +787,33 @@ static IN_TRANSIT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         "(SELECT CAST(CASE WHEN SUM(t.units) > 0 THEN SUM(t.units) ELSE 0 END AS BIGINT) FROM (\
          SELECT l.quantity AS units FROM inbound_line l JOIN inbound_order o ON o.inbound_order_id = l.inbound_order_id \
          WHERE l.product_id = s.product_id AND o.warehouse_id = s.warehouse_id AND o.status IN ({statuses}) \
+         AND o.origin {origin} \
          UNION ALL SELECT -(r.good + r.defective) AS units FROM inbound_receipt r \
          JOIN inbound_order o ON o.inbound_order_id = r.inbound_order_id \
-         WHERE r.product_id = s.product_id AND o.warehouse_id = s.warehouse_id AND o.status IN ({statuses})) t)"
+         WHERE r.product_id = s.product_id AND o.warehouse_id = s.warehouse_id AND o.status IN ({statuses}) \
+         AND o.origin {origin}) t)"
+    )
+}
+
+/// The stock row's in-transit and allocation columns (GOOD rows only):
+/// inbound and transfer transit as above, returns announced and not yet
+/// at the dock, and the reserved units a wave has put on bins or a picker
+/// already took (`allocated`; the rest of `reserved` awaits a wave).
+static STOCK_EXTRAS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let good = |sql: String| format!("CASE WHEN s.condition = 'GOOD' THEN {sql} ELSE NULL END");
+    let returns = "(SELECT CAST(COALESCE(SUM(rl.quantity), 0) AS BIGINT) FROM return_line rl \
+         JOIN return_order ro ON ro.return_order_id = rl.return_order_id \
+         WHERE rl.product_id = s.product_id AND ro.warehouse_id = s.warehouse_id AND ro.status = 'ANNOUNCED')";
+    let allocated = "(SELECT CAST(COALESCE(SUM(CASE WHEN a.status = 'OPEN' THEN a.quantity ELSE a.picked END), 0) \
+         AS BIGINT) FROM allocation a JOIN outbound_order ao ON ao.outbound_order_id = a.outbound_order_id \
+         WHERE a.product_id = s.product_id AND ao.warehouse_id = s.warehouse_id AND a.status <> 'RELEASED' \
+         AND ao.status IN ('WAVED', 'PICKING', 'PICKED', 'PACKED'))";
+    format!(
+        "{} AS inbound_in_transit, {} AS transfer_in_transit, {} AS return_in_transit, {} AS allocated",
+        good(in_transit_sql("IS NULL")),
+        good(in_transit_sql("= 'TRANSFER'")),
+        good(returns.to_owned()),
+        good(allocated.to_owned()),
     )
 });
 
@@ -766,8 +829,8 @@ pub async fn list_inventory(
             conn,
             &format!(
                 "w.code AS warehouse_code, p.sku, p.name AS product_name, s.condition, s.on_hand, s.reserved, \
-                 CASE WHEN s.condition = 'GOOD' THEN {} ELSE NULL END AS inbound_in_transit, s.updated_at",
-                *IN_TRANSIT
+                 {}, s.updated_at, p.declared_value_micros, p.declared_currency, p.product_type, p.product_id",
+                *STOCK_EXTRAS
             ),
             "stock_summary s JOIN product p ON p.product_id = s.product_id \
              JOIN warehouse w ON w.warehouse_id = s.warehouse_id",

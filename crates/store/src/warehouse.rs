@@ -262,6 +262,17 @@ pub async fn first_of_type(
 }
 
 /// A warehouse's shipping service by code: (id, status, carrier).
+/// The warehouse's first enabled shipping service (by code).
+pub async fn first_enabled_service(conn: &mut AnyConnection, warehouse_id: i64) -> Result<Option<i64>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT shipping_service_id FROM shipping_service WHERE warehouse_id = $1 AND status = 'ENABLED' \
+         ORDER BY code LIMIT 1",
+    )
+    .bind(warehouse_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
 pub async fn find_shipping_service(
     conn: &mut AnyConnection,
     warehouse_id: i64,

@@ -210,6 +210,8 @@ pub fn property_rules() -> Vec<(&'static str, &'static str, Value)> {
         ("RateCardRates", "returnPerUnitRestocked", count(0, billing::RATE_MAX)),
         ("RateCardRates", "returnPerUnitOther", count(0, billing::RATE_MAX)),
         ("RateCardRates", "workOrderPerUnit", count(0, billing::RATE_MAX)),
+        ("RateCardRates", "transferPerOrder", count(0, billing::RATE_MAX)),
+        ("RateCardRates", "transferPerUnit", count(0, billing::RATE_MAX)),
         ("RateCardRates", "outboundWeightBands", at_most(billing::BANDS_MAX)),
         ("RateCardRates", "storageTiers", at_most(billing::BANDS_MAX)),
         ("WeightBandInput", "upToG", count(1, 10_000_000)),
@@ -337,7 +339,13 @@ pub fn property_rules() -> Vec<(&'static str, &'static str, Value)> {
         ("PickInput", "quantity", count(0, outbound::LINE_QUANTITY_MAX)),
         ("PickInput", "serials", serials()),
         ("PackInput", "orderNo", required_text(50)),
-        ("PackInput", "items", items(1, outbound::LINES_MAX)),
+        ("PackInput", "items", items(0, outbound::LINES_MAX)),
+        ("PackInput", "boxes", items(0, haicang_core::transfers::BOXES_MAX)),
+        ("PackBoxInput", "items", items(1, haicang_core::transfers::BOX_LINES_MAX)),
+        ("PackBoxInput", "weightKg", positive(weight, 0.001)),
+        ("PackBoxInput", "lengthCm", positive(side, 0.1)),
+        ("PackBoxInput", "widthCm", positive(side, 0.1)),
+        ("PackBoxInput", "heightCm", positive(side, 0.1)),
         ("PackInput", "weightKg", positive(weight, 0.001)),
         ("PackInput", "lengthCm", positive(side, 0.1)),
         ("PackInput", "widthCm", positive(side, 0.1)),
@@ -442,6 +450,15 @@ pub fn object_rules() -> Vec<(&'static str, Value)> {
                 "required": ["fromCondition", "toCondition"],
                 "properties": {"fromCondition": {"const": c.as_str()}, "toCondition": {"const": c.as_str()}},
             })).collect::<Vec<_>>()}}),
+        ),
+        // A parcel is packed with its items and measures, freight in cartons.
+        (
+            "PackInput",
+            json!({
+                "if": {"properties": {"boxes": {"maxItems": 0}}},
+                "then": {"required": ["items", "weightKg", "lengthCm", "widthCm", "heightCm"],
+                         "properties": {"items": {"minItems": 1}}},
+            }),
         ),
         // Nothing picked is only a report that the location is empty.
         (

@@ -99,6 +99,9 @@ pub struct RateCardRates {
     pub return_per_unit_other: i64,
     /// Each kit assembled or taken apart.
     pub work_order_per_unit: i64,
+    /// Each transfer shipped, and each unit it carries.
+    pub transfer_per_order: i64,
+    pub transfer_per_unit: i64,
 }
 
 impl From<RateCardRates> for Rates {
@@ -125,6 +128,8 @@ impl From<RateCardRates> for Rates {
             return_per_unit_restocked: r.return_per_unit_restocked,
             return_per_unit_other: r.return_per_unit_other,
             work_order_per_unit: r.work_order_per_unit,
+            transfer_per_order: r.transfer_per_order,
+            transfer_per_unit: r.transfer_per_unit,
         }
     }
 }

@@ -7,8 +7,10 @@ use axum::routing::get;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use haicang_app::query::{InventoryRow, LotRow, MovementFilter, MovementRow, SerialRow, StockFilter};
+use haicang_app::inventory::StockLine;
+use haicang_app::query::{LotRow, MovementFilter, MovementRow, SerialRow, StockFilter};
 use haicang_app::{AppError, now_ms};
+use haicang_core::decimal::format_fixed;
 use haicang_core::ledger::Condition;
 
 use crate::AppState;
@@ -19,6 +21,8 @@ use crate::routes::iso;
 
 /// Most SKUs one stock query may name.
 pub const SKU_FILTER_MAX: usize = 100;
+/// Most warehouses one stock query may name.
+pub const WAREHOUSE_FILTER_MAX: usize = 20;
 const DAY_MS: i64 = 24 * 3600 * 1000;
 
 pub fn router() -> Router<AppState> {
@@ -37,7 +41,15 @@ fn stock_filter(params: &Params) -> Result<StockFilter, ApiError> {
     let condition = params
         .choice("condition", Condition::parse, "GOOD, DEFECTIVE, DAMAGED, RETURNED, REFURBISHED, RECYCLE or REPAIRING")?
         .map(|c| c.as_str().to_owned());
-    Ok(StockFilter { warehouse_code: params.text("warehouseCode"), skus, condition })
+    let warehouse_codes = params.all("warehouseCode");
+    if warehouse_codes.len() > WAREHOUSE_FILTER_MAX {
+        return Err(AppError::InvalidParam {
+            field: "warehouseCode",
+            reason: format!("at most {WAREHOUSE_FILTER_MAX} warehouses"),
+        }
+        .into());
+    }
+    Ok(StockFilter { warehouse_codes, skus, condition })
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -50,15 +62,59 @@ pub struct InventoryView {
     /// available + reserved
     pub total: i64,
     pub available: i64,
+    /// Promised to orders, work orders and returns to the seller.
     pub reserved: i64,
-    /// GOOD rows only: units expected on open inbound orders.
+    /// GOOD rows: the part of `reserved` a wave has put on bins or a
+    /// picker already took; `reserved − allocated` awaits a wave.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allocated: Option<i64>,
+    /// GOOD rows: units expected on the seller's open inbound orders (the
+    /// same number as `inTransit.inbound`, kept for older clients).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inbound_in_transit: Option<i64>,
+    /// GOOD rows: units on their way here, by kind.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_transit: Option<InTransitView>,
+    /// Units × the product's declared value, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_amount: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_currency: Option<String>,
+    /// Kits (SUITE products), GOOD rows: how many could be assembled now
+    /// from the available components in this warehouse.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub buildable: Option<i64>,
     pub updated_at: String,
 }
 
-impl From<InventoryRow> for InventoryView {
-    fn from(r: InventoryRow) -> Self {
+/// Units expected at a warehouse that are not on hand yet.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InTransitView {
+    /// Announced on the seller's inbound orders, not yet counted.
+    pub inbound: i64,
+    /// Shipped here by transfers from another warehouse, not yet counted.
+    pub transfer: i64,
+    /// On announced returns not yet at the dock.
+    #[serde(rename = "return")]
+    pub returns: i64,
+}
+
+impl From<StockLine> for InventoryView {
+    fn from(line: StockLine) -> Self {
+        let r = line.row;
+        let in_transit = match (r.inbound_in_transit, r.transfer_in_transit, r.return_in_transit) {
+            (None, None, None) => None,
+            (inbound, transfer, returns) => Some(InTransitView {
+                inbound: inbound.unwrap_or(0),
+                transfer: transfer.unwrap_or(0),
+                returns: returns.unwrap_or(0),
+            }),
+        };
+        let value_amount = r
+            .declared_value_micros
+            .and_then(|v| i64::try_from(i128::from(v) * i128::from(r.on_hand)).ok())
+            .map(|v| format_fixed(v, 6, 2));
         InventoryView {
             warehouse_code: r.warehouse_code,
             sku: r.sku,
@@ -67,7 +123,12 @@ impl From<InventoryRow> for InventoryView {
             total: r.on_hand,
             available: r.on_hand - r.reserved,
             reserved: r.reserved,
+            allocated: r.allocated,
             inbound_in_transit: r.inbound_in_transit,
+            in_transit,
+            value_currency: value_amount.as_ref().and(r.declared_currency),
+            value_amount,
+            buildable: line.buildable,
             updated_at: iso(r.updated_at),
         }
     }
@@ -75,7 +136,8 @@ impl From<InventoryRow> for InventoryView {
 
 /// Stock per warehouse × SKU × condition.
 #[utoipa::path(get, path = "/api/v1/inventory", tag = "inventory", security(("bearer" = [])),
-    params(("warehouseCode" = Option<String>, Query), ("sku" = Option<Vec<String>>, Query, description = "Repeatable, at most 100"),
+    params(("warehouseCode" = Option<Vec<String>>, Query, description = "Repeatable or comma-separated, at most 20"),
+           ("sku" = Option<Vec<String>>, Query, description = "Repeatable, at most 100"),
            ("condition" = Option<String>, Query), ("page" = Option<i64>, Query), ("pageSize" = Option<i64>, Query)),
     responses((status = 200, description = "A page of stock rows", body = PageView<InventoryView>)))]
 pub async fn inventory(

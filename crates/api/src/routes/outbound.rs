@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use haicang_app::outbound::{
-    BatchView, CreateOutbound, OutboundDetail, PackCommand, PickCommand, TOTES_DEFAULT, WaveCommand,
+    BatchView, CreateOutbound, OutboundDetail, PackBox, PackCommand, PickCommand, TOTES_DEFAULT, WaveCommand,
 };
 use haicang_app::query::{OutboundFilter, OutboundOrderRow};
 use haicang_app::{AppError, Viewer};
@@ -209,6 +209,27 @@ pub struct PackLineInput {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PackInput {
     pub order_no: String,
+    /// A parcel order: every picked unit, scanned.
+    #[serde(default)]
+    pub items: Vec<PackLineInput>,
+    /// The parcel's weight and sides (parcel orders).
+    #[schema(value_type = Option<f64>)]
+    pub weight_kg: Option<DecimalText>,
+    #[schema(value_type = Option<f64>)]
+    pub length_cm: Option<DecimalText>,
+    #[schema(value_type = Option<f64>)]
+    pub width_cm: Option<DecimalText>,
+    #[schema(value_type = Option<f64>)]
+    pub height_cm: Option<DecimalText>,
+    /// Transfers and B2B orders: the cartons, each with what it holds and
+    /// its measures (a carton plan must be met exactly).
+    #[serde(default)]
+    pub boxes: Vec<PackBoxInput>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PackBoxInput {
     pub items: Vec<PackLineInput>,
     #[schema(value_type = f64)]
     pub weight_kg: DecimalText,
@@ -467,6 +488,7 @@ fn outbound_filter(params: &Params) -> Result<OutboundFilter, ApiError> {
         status,
         created_from: params.time("createdFrom")?,
         created_to: params.time("createdTo")?,
+        ..Default::default()
     };
     if filter.order_nos.len() + filter.references.len() + filter.tracking_nos.len() > 100 {
         return Err(AppError::TooManyQueried.into());
@@ -733,17 +755,39 @@ pub async fn pack(
     JsonBody(input): JsonBody<PackInput>,
 ) -> Result<Envelope<OutboundOrderView>, ApiError> {
     let mut serials: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for l in &input.items {
+    for l in input.items.iter().chain(input.boxes.iter().flat_map(|b| b.items.iter())) {
         serials.entry(l.sku.trim().to_owned()).or_default().extend(l.serials.iter().cloned());
+    }
+    let lines = |items: Vec<PackLineInput>| items.into_iter().map(|l| (l.sku.trim().to_owned(), l.quantity)).collect();
+    // Parcel measures are required unless cartons carry them.
+    let parcel = |field: &'static str, value: &Option<DecimalText>, scale: u32, max: i64| match value {
+        Some(v) => measure(field, v, scale, max),
+        None if !input.boxes.is_empty() => Ok(0),
+        None => Err(ApiError::from(AppError::MissingParam { field })),
+    };
+    let weight_g = parcel("weightKg", &input.weight_kg, 3, inbound::WEIGHT_G_MAX)?;
+    let length_mm = parcel("lengthCm", &input.length_cm, 1, inbound::SIDE_MM_MAX)?;
+    let width_mm = parcel("widthCm", &input.width_cm, 1, inbound::SIDE_MM_MAX)?;
+    let height_mm = parcel("heightCm", &input.height_cm, 1, inbound::SIDE_MM_MAX)?;
+    let mut boxes = Vec::with_capacity(input.boxes.len());
+    for b in input.boxes {
+        boxes.push(PackBox {
+            weight_g: measure("boxes.weightKg", &b.weight_kg, 3, inbound::WEIGHT_G_MAX)?,
+            length_mm: measure("boxes.lengthCm", &b.length_cm, 1, inbound::SIDE_MM_MAX)?,
+            width_mm: measure("boxes.widthCm", &b.width_cm, 1, inbound::SIDE_MM_MAX)?,
+            height_mm: measure("boxes.heightCm", &b.height_cm, 1, inbound::SIDE_MM_MAX)?,
+            items: lines(b.items),
+        });
     }
     let cmd = PackCommand {
         order_no: input.order_no.trim().to_owned(),
-        items: input.items.into_iter().map(|l| (l.sku.trim().to_owned(), l.quantity)).collect(),
+        items: lines(input.items),
         serials,
-        weight_g: measure("weightKg", &input.weight_kg, 3, inbound::WEIGHT_G_MAX)?,
-        length_mm: measure("lengthCm", &input.length_cm, 1, inbound::SIDE_MM_MAX)?,
-        width_mm: measure("widthCm", &input.width_cm, 1, inbound::SIDE_MM_MAX)?,
-        height_mm: measure("heightCm", &input.height_cm, 1, inbound::SIDE_MM_MAX)?,
+        weight_g,
+        length_mm,
+        width_mm,
+        height_mm,
+        boxes,
     };
     Ok(Envelope(s.app.pack(&staff, &cmd).await?.into()))
 }

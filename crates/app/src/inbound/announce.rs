@@ -85,6 +85,7 @@ impl App {
                 note: trimmed(&cmd.note).as_deref(),
                 box_count,
                 unit_count,
+                origin: None,
             },
             now,
         )
@@ -311,6 +312,7 @@ impl App {
                     .filter(|l| l.inbound_box_id == Some(b.inbound_box_id))
                     .map(|l| (l.sku.clone(), l.quantity))
                     .collect(),
+                shipment: None,
             })
             .collect();
         // Drawing a few thousand labels takes a while: keep it off the

@@ -111,6 +111,11 @@ impl App {
             .find(|l| l.location_id == dock_id)
             .ok_or_else(|| AppError::LocationNotFound(format!("#{dock_id}")))?;
         let place = Place { location_id: dock.location_id, code: dock.code.clone() };
+        // A transfer's units come from the road between our warehouses.
+        let source = match order.origin.as_deref() {
+            Some("TRANSFER") => VirtualLocation::TransferTransit,
+            _ => VirtualLocation::InboundTransit,
+        };
         let box_label = the_box.map(|b| format!("box {}", b.box_no));
         for (i, line) in cmd.lines.iter().enumerate() {
             let p = &products[line.sku.as_str()];
@@ -173,7 +178,7 @@ impl App {
                     product_id: p.product_id,
                     condition,
                 };
-                stock::receive(&mut tx, item, VirtualLocation::InboundTransit, &place, lot_id, q, &doc, now).await?;
+                stock::receive(&mut tx, item, source, &place, lot_id, q, &doc, now).await?;
                 if p.serial_managed != 0 {
                     let these: Vec<String> = serials.by_ref().take(units as usize).cloned().collect();
                     let states = stock::serial_states(&mut tx, p.product_id, &these).await?;
@@ -234,6 +239,9 @@ impl App {
             let operator = staff.operator();
             let id = order.inbound_order_id;
             change_status(&mut tx, &order, next, &change, &operator, None, now).await?;
+            if order.origin.is_some() {
+                crate::transfers::leg_received(&mut tx, &order, now).await?;
+            }
             // Nothing came at all: nothing will be put away either, so the
             // order ends here (and the seller hears so).
             let mut now_status = next;

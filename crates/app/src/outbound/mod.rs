@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use serde::Serialize;
 use serde_json::json;
 
-use haicang_core::document::{DocumentType, format_document_no};
-use haicang_core::ledger::{Condition, LedgerError, Quantity};
+use haicang_core::document::format_document_no;
+use haicang_core::ledger::{Condition, LedgerError, Quantity, VirtualLocation};
 use haicang_core::location::LocationType;
 use haicang_core::outbound::{
     self as rules, AllocationStatus, CancelKind, InterceptStatus, OrderError, OutboundAction, OutboundStatus, Platform,
@@ -18,6 +18,7 @@ use haicang_core::product::{ProductStatus, ProductType};
 use haicang_core::routing::batching::{self, BatchMethod};
 use haicang_core::routing::{self, Layout, Method, Pick as RoutePick};
 use haicang_core::status::{Availability, SerialStatus};
+use haicang_core::transfers::OrderKind;
 use haicang_store::outbound::{
     self as store, AllocationRow, BatchRow, NewAllocation, NewOutboundOrder, OrderChange, OutboundFilter,
     OutboundLineRow, OutboundOrderRow, ShipmentEventRow, WaveSelection,
@@ -64,6 +65,43 @@ pub struct CreateOutbound {
     pub label: Option<String>,
     pub tracking_no: Option<String>,
     pub note: Option<String>,
+}
+
+/// Where an order's recipient is, and so how its address is checked.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum RecipientSpec<'a> {
+    /// A consumer in the warehouse's country (parcels).
+    Domestic(&'a Recipient),
+    /// A business anywhere (a marketplace's fulfilment centre).
+    Abroad(&'a Recipient),
+    /// Another of our warehouses, by code: its address is the recipient.
+    Warehouse(&'a str),
+}
+
+/// What an order of any kind is created from: parcels by
+/// `create_outbound`, transfers and B2B orders by `crate::transfers`.
+/// One creation path, so reservation, kits, credit, numbering and
+/// idempotency are the same for all three.
+pub(crate) struct OrderSpec<'a> {
+    pub kind: OrderKind,
+    pub warehouse_code: &'a str,
+    /// None: the warehouse's first enabled service (freight the
+    /// warehouse books).
+    pub service_code: Option<&'a str>,
+    pub reference: &'a str,
+    /// The request's fingerprint, and whether a stored one is of this
+    /// request (older releases stored other forms).
+    pub hash: &'a str,
+    pub same_request: &'a (dyn Fn(&str) -> bool + Sync),
+    pub platform: Platform,
+    pub platform_order_no: Option<String>,
+    pub recipient: RecipientSpec<'a>,
+    pub note: Option<String>,
+    pub label: Option<String>,
+    pub tracking_no: Option<String>,
+    pub items: &'a [(String, i64)],
+    pub carton_plan: &'a [haicang_core::transfers::CartonLine],
+    pub shipment: Option<haicang_core::transfers::MarketplaceDestination>,
 }
 
 /// Which orders a wave takes.
@@ -142,6 +180,19 @@ pub struct PackCommand {
     pub length_mm: i64,
     pub width_mm: i64,
     pub height_mm: i64,
+    /// Transfers and B2B orders: the cartons, each with its items and
+    /// measures (the order's weight is then their sum).
+    pub boxes: Vec<PackBox>,
+}
+
+/// One packed carton.
+#[derive(Debug, Clone, Default)]
+pub struct PackBox {
+    pub items: Vec<(String, i64)>,
+    pub weight_g: i64,
+    pub length_mm: i64,
+    pub width_mm: i64,
+    pub height_mm: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -188,7 +239,7 @@ fn step_of(
 
 fn doc(order: &OutboundOrderRow, line: i64, operator: String, reason: Option<&str>) -> DocumentRef {
     DocumentRef {
-        document_type: DocumentType::Outbound.as_str().to_owned(),
+        document_type: order.order_kind.document_type().as_str().to_owned(),
         document_no: order.order_no.clone(),
         line,
         operator,
@@ -237,6 +288,18 @@ impl CreateOutbound {
         }
         rules::check_lines(&self.items)?;
         Ok(platform)
+    }
+}
+
+/// The event an order of `kind` reports where a parcel order reports
+/// `parcel_event`: transfers have their own (`transfer.*`); B2B orders
+/// are outbound orders and say so in `kind`.
+pub(crate) fn event_of(kind: OrderKind, parcel_event: &'static str) -> &'static str {
+    match (kind, parcel_event) {
+        (OrderKind::Transfer, ORDER_CREATED) => crate::transfers::TRANSFER_CREATED,
+        (OrderKind::Transfer, ORDER_CANCELLED) => crate::transfers::TRANSFER_CANCELLED,
+        (OrderKind::Transfer, ORDER_SHIPPED) => crate::transfers::TRANSFER_SHIPPED,
+        _ => parcel_event,
     }
 }
 

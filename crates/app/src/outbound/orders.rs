@@ -13,42 +13,95 @@ impl App {
     ) -> Result<Created<OutboundStatus>, AppError> {
         let platform = cmd.check()?;
         let hash = idempotency::fingerprint(cmd);
-        self.retrying(|| self.create_outbound_once(customer, cmd, platform, &hash)).await
+        let same = |stored: &str| idempotency::same_request(stored, cmd);
+        let spec = OrderSpec {
+            kind: OrderKind::Parcel,
+            warehouse_code: &cmd.warehouse_code,
+            service_code: Some(cmd.shipping_service_code.trim()),
+            reference: cmd.customer_reference.trim(),
+            hash: &hash,
+            same_request: &same,
+            platform,
+            platform_order_no: trimmed(&cmd.platform_order_no),
+            recipient: RecipientSpec::Domestic(&cmd.recipient),
+            note: trimmed(&cmd.note),
+            label: trimmed(&cmd.label),
+            tracking_no: trimmed(&cmd.tracking_no),
+            items: &cmd.items,
+            carton_plan: &[],
+            shipment: None,
+        };
+        self.retrying(|| self.create_order_once(customer, &spec)).await
     }
 
-    async fn create_outbound_once(
+    /// One attempt at creating an order of any kind (see [`OrderSpec`]).
+    pub(crate) async fn create_order_once(
         &self,
         customer: &CustomerPrincipal,
-        cmd: &CreateOutbound,
-        platform: Platform,
-        hash: &str,
+        spec: &OrderSpec<'_>,
     ) -> Result<Created<OutboundStatus>, AppError> {
         let now = now_ms();
-        let reference = cmd.customer_reference.trim();
+        let reference = spec.reference;
         let day = day_code(now);
-        let ahead = sequence::next_value_ahead(&self.store, DocumentType::Outbound.prefix(), &day).await?;
+        let doc_type = spec.kind.document_type();
+        let ahead = sequence::next_value_ahead(&self.store, doc_type.prefix(), &day).await?;
         let mut tx = self.store.begin_write().await?;
         if let Some(existing) = store::find_by_reference(&mut tx, customer.customer_id, reference).await? {
-            return if idempotency::same_request(&existing.request_hash, cmd) {
+            return if (spec.same_request)(&existing.request_hash) {
                 Ok(Created { order_no: existing.order_no, status: existing.status, created: false })
             } else {
                 Err(AppError::OutboundReferenceConflict(reference.to_owned()))
             };
         }
-        let w = ordering_warehouse(tx.conn(), customer, &cmd.warehouse_code).await?;
-        let service_code = cmd.shipping_service_code.trim();
-        let (service_id, service_status, _) = warehouse::find_shipping_service(tx.conn(), w.warehouse_id, service_code)
-            .await?
-            .ok_or_else(|| AppError::ShippingServiceUnknown(service_code.to_owned()))?;
+        let w = ordering_warehouse(tx.conn(), customer, spec.warehouse_code).await?;
+        let (service_id, service_status) = match spec.service_code {
+            Some(code) => {
+                let (id, status, _) = warehouse::find_shipping_service(tx.conn(), w.warehouse_id, code)
+                    .await?
+                    .ok_or_else(|| AppError::ShippingServiceUnknown(code.to_owned()))?;
+                (id, status)
+            }
+            // Freight (transfers, B2B) is booked by the warehouse: the
+            // order names the warehouse's first enabled service.
+            None => {
+                let id = warehouse::first_enabled_service(tx.conn(), w.warehouse_id)
+                    .await?
+                    .ok_or_else(|| AppError::ShippingServiceUnknown("(none enabled)".into()))?;
+                (id, Availability::Enabled.as_str().to_owned())
+            }
+        };
         if service_status != Availability::Enabled.as_str() {
-            return Err(AppError::ShippingServiceDisabled(service_code.to_owned()));
+            return Err(AppError::ShippingServiceDisabled(spec.service_code.unwrap_or_default().to_owned()));
         }
-        cmd.recipient.check(&w.country)?;
+        let (recipient, to_warehouse_id) = match spec.recipient {
+            RecipientSpec::Domestic(r) => {
+                r.check(&w.country)?;
+                (serde_json::to_string(r).unwrap_or_default(), None)
+            }
+            RecipientSpec::Abroad(r) => {
+                r.check(&r.country)?;
+                (serde_json::to_string(r).unwrap_or_default(), None)
+            }
+            RecipientSpec::Warehouse(code) => {
+                let to = ordering_warehouse(tx.conn(), customer, code).await?;
+                if to.warehouse_id == w.warehouse_id {
+                    return Err(haicang_core::transfers::TransferError::SameWarehouse.into());
+                }
+                let r = Recipient {
+                    name: format!("haicang {}", to.code),
+                    company: Some(to.name.clone()),
+                    country: to.country.clone(),
+                    address_line1: to.address.clone(),
+                    ..Default::default()
+                };
+                (serde_json::to_string(&r).unwrap_or_default(), Some(to.warehouse_id))
+            }
+        };
         // Kits ship as their components.
-        let skus: Vec<String> = cmd.items.iter().map(|(s, _)| s.trim().to_owned()).collect();
+        let skus: Vec<String> = spec.items.iter().map(|(s, _)| s.trim().to_owned()).collect();
         let found = products::products_by_sku(tx.conn(), customer.customer_id, &skus).await?;
         let mut lines: Vec<(ProductRow, i64, Option<String>)> = Vec::new();
-        for (sku, quantity) in &cmd.items {
+        for (sku, quantity) in spec.items {
             let p =
                 found.iter().find(|p| p.sku == sku.trim()).ok_or_else(|| AppError::OutboundSkuMissing(sku.clone()))?;
             if p.status != ProductStatus::Active {
@@ -74,12 +127,9 @@ impl App {
         crate::billing::check_credit(&mut tx, who, (units, lines.len() as i64), self.require_rate_card, now).await?;
         let seq = match ahead {
             Some(n) => n,
-            None => sequence::next_value(tx.conn(), DocumentType::Outbound.prefix(), &day).await?,
+            None => sequence::next_value(tx.conn(), doc_type.prefix(), &day).await?,
         };
-        let order_no = format_document_no(DocumentType::Outbound, &day, seq);
-        let recipient = serde_json::to_string(&cmd.recipient).unwrap_or_default();
-        let label = trimmed(&cmd.label);
-        let tracking = trimmed(&cmd.tracking_no);
+        let order_no = format_document_no(doc_type, &day, seq);
         let order_id = store::insert_order(
             &mut tx,
             &NewOutboundOrder {
@@ -88,14 +138,18 @@ impl App {
                 warehouse_id: w.warehouse_id,
                 shipping_service_id: service_id,
                 customer_reference: reference,
-                request_hash: hash,
-                platform: platform.as_str(),
-                platform_order_no: trimmed(&cmd.platform_order_no).as_deref(),
+                request_hash: spec.hash,
+                platform: spec.platform.as_str(),
+                platform_order_no: spec.platform_order_no.as_deref(),
                 recipient: &recipient,
-                note: trimmed(&cmd.note).as_deref(),
-                seller_label: label.as_deref(),
-                tracking_no: tracking.as_deref(),
+                note: spec.note.as_deref(),
+                seller_label: spec.label.as_deref(),
+                tracking_no: spec.tracking_no.as_deref(),
                 status: OutboundStatus::Created.as_str(),
+                kind: spec.kind,
+                to_warehouse_id,
+                shipment_id: spec.shipment.as_ref().map(|m| m.shipment_id.as_str()),
+                destination_platform: spec.shipment.as_ref().map(|m| m.platform.as_str()),
             },
             now,
         )
@@ -119,7 +173,7 @@ impl App {
             };
             let q = Quantity::new(*quantity).ok_or(OrderError::Quantity(p.sku.clone()))?;
             let reference = DocumentRef {
-                document_type: DocumentType::Outbound.as_str().to_owned(),
+                document_type: doc_type.as_str().to_owned(),
                 document_no: order_no.clone(),
                 line: i as i64 + 1,
                 operator: operator.clone(),
@@ -134,7 +188,20 @@ impl App {
             store::insert_line(&mut tx, order_id, i as i64 + 1, p.product_id, *quantity, kit.as_deref(), reservation)
                 .await?;
         }
-        if label.is_some() {
+        // The cartons the seller asked for: every planned SKU must be an
+        // order line, and the cartons hold exactly its units.
+        if !spec.carton_plan.is_empty() {
+            let mut ordered: BTreeMap<String, i64> = BTreeMap::new();
+            for (p, q, _) in &lines {
+                *ordered.entry(p.sku.clone()).or_default() += q;
+            }
+            haicang_core::transfers::check_carton_plan(spec.carton_plan, &ordered)?;
+            for c in spec.carton_plan {
+                let (p, _, _) = lines.iter().find(|(p, _, _)| p.sku == c.sku).ok_or(OrderError::NoItems)?;
+                store::insert_carton_plan(&mut tx, order_id, p.product_id, c.units_per_box, c.boxes).await?;
+            }
+        }
+        if spec.label.is_some() {
             store::add_event(&mut tx, order_id, "LABEL_CREATED", "Seller label received", None, now, now).await?;
         }
         let stock = events::stock_after(
@@ -147,12 +214,13 @@ impl App {
         let data = json!({
             "orderNo": order_no,
             "erpNo": reference,
+            "kind": spec.kind.as_str(),
             "status": OutboundStatus::Created.as_str(),
             "skuList": lines.iter().map(|(p, q, kit)| json!({"sku": p.sku, "quantity": q, "kitSku": kit})).collect::<Vec<_>>(),
             "stock": stock,
         });
-        events::emit(&mut tx, (customer.customer_id, &customer.customer_code), ORDER_CREATED, &w.code, data, now)
-            .await?;
+        let event = event_of(spec.kind, ORDER_CREATED);
+        events::emit(&mut tx, (customer.customer_id, &customer.customer_code), event, &w.code, data, now).await?;
         tx.commit().await?;
         Ok(Created { order_no, status: OutboundStatus::Created, created: true })
     }
@@ -187,7 +255,13 @@ impl App {
     ) -> Result<Page<OutboundOrderRow>, AppError> {
         self.check_named_warehouse(viewer, filter.warehouse_code.as_deref()).await?;
         let scope = viewer.list_scope();
-        let (rows, total) = store::list_orders(&mut *self.store.read().await?, &scope, filter, page).await?;
+        // A seller's order list holds parcel orders; transfers and B2B
+        // orders are listed by their own routes.
+        let mut filter = filter.clone();
+        if scope.customer_id.is_some() && filter.kinds.is_empty() {
+            filter.kinds = vec![OrderKind::Parcel];
+        }
+        let (rows, total) = store::list_orders(&mut *self.store.read().await?, &scope, &filter, page).await?;
         Ok(Page::new(rows, page, total))
     }
 
@@ -217,13 +291,26 @@ impl App {
         order_no: &str,
         reason: Option<&str>,
     ) -> Result<OutboundOrderRow, AppError> {
+        self.cancel_order_of_kind(customer, order_no, reason, OrderKind::Parcel).await
+    }
+
+    /// A seller's cancel of an order of any kind (see `cancel_outbound`).
+    pub(crate) async fn cancel_order_of_kind(
+        &self,
+        customer: &CustomerPrincipal,
+        order_no: &str,
+        reason: Option<&str>,
+        kind: OrderKind,
+    ) -> Result<OutboundOrderRow, AppError> {
         if reason.is_some_and(|r| r.chars().count() > rules::NOTE_CHARS_MAX) {
             return Err(OrderError::TooLong { field: "reason", max: rules::NOTE_CHARS_MAX }.into());
         }
         self.retrying(|| async {
             let now = now_ms();
             let mut tx = self.store.begin_write().await?;
-            let order = locked(&mut tx, order_no, Viewer::Customer(customer)).await?;
+            let order = store::lock_order_of_kind(&mut tx, order_no.trim(), Some(customer.customer_id), kind)
+                .await?
+                .ok_or_else(|| AppError::OutboundNotFound(order_no.trim().to_owned()))?;
             let operator = format!("customer:{}", customer.customer_code);
             match order.status.cancel_kind() {
                 CancelKind::TooLate => return Err(AppError::OutboundShipped(order.order_no.clone())),
@@ -253,14 +340,15 @@ impl App {
                     .await?;
                     let data = json!({"orderNo": order.order_no, "erpNo": order.customer_reference,
                                       "status": "CANCELLED", "reason": reason, "stock": stock});
-                    emit(&mut tx, &order, ORDER_CANCELLED, data, now).await?;
+                    emit(&mut tx, &order, event_of(order.order_kind, ORDER_CANCELLED), data, now).await?;
                 }
             }
             tx.commit().await?;
             Ok(())
         })
         .await?;
-        self.outbound_order(Viewer::Customer(customer), order_no).await
+        let found = store::find_order_of_kind(&mut *self.store.read().await?, order_no.trim(), None, kind).await?;
+        found.ok_or_else(|| AppError::OutboundNotFound(order_no.trim().to_owned()))
     }
 
     /// Staff resolve an interception: success stops the order (picked units

@@ -5,7 +5,11 @@ use super::*;
 impl App {
     /// Packing: every picked unit scanned, nothing else; weight and size.
     pub async fn pack(&self, staff: &StaffPrincipal, cmd: &PackCommand) -> Result<OutboundOrderRow, AppError> {
-        if cmd.weight_g <= 0 || cmd.length_mm <= 0 || cmd.width_mm <= 0 || cmd.height_mm <= 0 {
+        let measures = |w: i64, l: i64, wd: i64, h: i64| w > 0 && l > 0 && wd > 0 && h > 0;
+        let cartons_measured = cmd.boxes.iter().all(|b| measures(b.weight_g, b.length_mm, b.width_mm, b.height_mm));
+        if cmd.boxes.is_empty() && !measures(cmd.weight_g, cmd.length_mm, cmd.width_mm, cmd.height_mm)
+            || !cartons_measured
+        {
             return Err(AppError::InvalidParam { field: "weightKg", reason: "weight and sizes are required".into() });
         }
         self.retrying(|| async {
@@ -22,7 +26,32 @@ impl App {
             let sku_of = |code: &String| {
                 allocations.iter().find(|a| a.barcode == *code).map(|a| a.sku.clone()).unwrap_or(code.clone())
             };
-            let scanned: Vec<(String, i64)> = cmd.items.iter().map(|(code, q)| (sku_of(code), *q)).collect();
+            // Freight (transfers, B2B) is packed into cartons; parcels into
+            // one parcel.
+            let cartons: Vec<Vec<(String, i64)>> =
+                cmd.boxes.iter().map(|b| b.items.iter().map(|(code, q)| (sku_of(code), *q)).collect()).collect();
+            if (order.order_kind == OrderKind::Parcel) != cartons.is_empty() {
+                return Err(AppError::InvalidParam {
+                    field: "boxes",
+                    reason: "transfers and B2B orders are packed into cartons; parcel orders are not".into(),
+                });
+            }
+            let scanned: Vec<(String, i64)> = if cartons.is_empty() {
+                cmd.items.iter().map(|(code, q)| (sku_of(code), *q)).collect()
+            } else {
+                let plan: Vec<haicang_core::transfers::CartonLine> =
+                    store::carton_plan(tx.conn(), order.outbound_order_id)
+                        .await?
+                        .into_iter()
+                        .map(|p| haicang_core::transfers::CartonLine {
+                            sku: p.sku,
+                            units_per_box: p.units_per_box,
+                            boxes: p.boxes,
+                        })
+                        .collect();
+                haicang_core::transfers::check_cartons(&plan, &cartons)?;
+                haicang_core::transfers::carton_totals(&cartons)
+            };
             rules::check_pack(&picked, &scanned)?;
             let mut picked_serials: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
             let serial_lines: Vec<&AllocationRow> =
@@ -45,11 +74,35 @@ impl App {
                 })
                 .collect();
             rules::check_pack_serials(&picked_serials, &scanned_serials)?;
+            let (mut weight_g, mut length_mm, mut width_mm, mut height_mm) =
+                (cmd.weight_g, cmd.length_mm, cmd.width_mm, cmd.height_mm);
+            if let Some(first) = cmd.boxes.first() {
+                // The shipment's weight is its cartons'; sizes are per carton.
+                weight_g = cmd.boxes.iter().map(|b| b.weight_g).fold(0i64, i64::saturating_add);
+                (length_mm, width_mm, height_mm) = (first.length_mm, first.width_mm, first.height_mm);
+            }
+            let product_of = |sku: &str| allocations.iter().find(|a| a.sku == sku).map(|a| a.product_id);
+            for (i, (b, items)) in cmd.boxes.iter().zip(&cartons).enumerate() {
+                let seq = i as i64 + 1;
+                let measures = store::NewOutboundBox {
+                    seq,
+                    weight_g: b.weight_g,
+                    length_mm: b.length_mm,
+                    width_mm: b.width_mm,
+                    height_mm: b.height_mm,
+                };
+                let scan = format!("{}-{seq:03}", order.order_no);
+                let box_id = store::insert_box(&mut tx, order.outbound_order_id, &scan, measures, now).await?;
+                for (sku, q) in items {
+                    let product = product_of(sku).ok_or_else(|| rules::PackError::WrongItem(sku.clone()))?;
+                    store::insert_box_line(&mut tx, box_id, product, *q).await?;
+                }
+            }
             let change = OrderChange {
-                weight_g: Some(cmd.weight_g),
-                length_mm: Some(cmd.length_mm),
-                width_mm: Some(cmd.width_mm),
-                height_mm: Some(cmd.height_mm),
+                weight_g: Some(weight_g),
+                length_mm: Some(length_mm),
+                width_mm: Some(width_mm),
+                height_mm: Some(height_mm),
                 ..Default::default()
             };
             store::change_order(&mut tx, &order, next.as_str(), &change, now).await?;
@@ -95,6 +148,10 @@ impl App {
             let allocations = store::allocations_of_order(tx.conn(), order.outbound_order_id).await?;
             let (packing_id, packing_code) = packing_place(&mut tx, &order).await?;
             let reference = doc(&order, 0, staff.operator(), Some("shipped"));
+            // A transfer to one of our warehouses stays ours on the way.
+            let to_warehouse = order.order_kind == OrderKind::Transfer && order.to_warehouse_id.is_some();
+            let leaves_to =
+                if to_warehouse { VirtualLocation::TransferTransit } else { VirtualLocation::CustomerShipped };
             for line in &lines {
                 let picks: Vec<stock::Pick> = allocations
                     .iter()
@@ -108,7 +165,7 @@ impl App {
                     })
                     .collect();
                 let line_doc = DocumentRef { line: line.line_no, ..reference.clone() };
-                stock::post(&mut tx, line.reservation_id, &picks, &line_doc, now)
+                stock::post_to(&mut tx, line.reservation_id, &picks, leaves_to, &line_doc, now)
                     .await
                     .map_err(|e| AppError::from_store_for_sku(e, &line.sku))?;
             }
@@ -158,10 +215,27 @@ impl App {
             }
             // What the shipment is billed by, too: units, lines, weight.
             let shipped_units: i64 = allocations.iter().map(|a| a.picked).sum();
-            let data = json!({"orderNo": order.order_no, "erpNo": order.customer_reference, "status": "Shipped",
+            let mut data = json!({"orderNo": order.order_no, "erpNo": order.customer_reference, "status": "Shipped",
                               "trackingNo": tracking, "carrier": carrier, "skuList": sku_list,
-                              "units": shipped_units, "lines": lines.len(), "weightG": order.weight_g});
-            emit(&mut tx, &order, ORDER_SHIPPED, data, now).await?;
+                              "units": shipped_units, "lines": lines.len(), "weightG": order.weight_g,
+                              "kind": order.order_kind.as_str()});
+            if order.order_kind != OrderKind::Parcel {
+                let cartons = store::boxes_of_order(tx.conn(), order.outbound_order_id).await?;
+                let count = cartons.iter().map(|b| b.seq).max().unwrap_or(0);
+                data["boxes"] = json!(count);
+                data["toWarehouseCode"] = json!(order.to_warehouse_code);
+                data["shipmentId"] = json!(order.shipment_id);
+                data["destinationPlatform"] = json!(order.destination_platform);
+            }
+            if to_warehouse {
+                let shipped = OutboundOrderRow {
+                    tracking_no: Some(tracking.clone()),
+                    carrier: Some(carrier.clone()),
+                    ..order.clone()
+                };
+                crate::transfers::open_receiving_leg(&mut tx, &shipped, &allocations, &staff.operator(), now).await?;
+            }
+            emit(&mut tx, &order, event_of(order.order_kind, ORDER_SHIPPED), data, now).await?;
             tx.commit().await?;
             Ok(())
         })

@@ -1,0 +1,108 @@
+//! A packing list, A4: what a B2B or transfer shipment's cartons hold,
+//! carton by carton, for the consignee (a marketplace's fulfilment centre
+//! checks cartons against it).
+
+use krilla::Document;
+use krilla::page::PageSettings;
+
+use crate::shipping::{font, text};
+use crate::{PrintError, mm};
+
+/// One SKU line of one carton.
+#[derive(Debug, Clone)]
+pub struct PackingLine {
+    pub carton: String,
+    pub sku: String,
+    pub quantity: i64,
+    /// Carton measures, printed on the carton's first line.
+    pub measures: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PackingList {
+    pub order_no: String,
+    pub customer: String,
+    pub from: String,
+    pub to: String,
+    pub reference: String,
+    pub lines: Vec<PackingLine>,
+    /// (label, value) rows under the title: cartons, units, weight.
+    pub totals: Vec<(String, String)>,
+}
+
+const LINES_PER_PAGE: usize = 42;
+
+pub fn packing_list(list: &PackingList) -> Result<Vec<u8>, PrintError> {
+    if list.lines.is_empty() {
+        return Err(PrintError::Empty);
+    }
+    let font = font()?;
+    let settings = PageSettings::from_wh(mm(210.0), mm(297.0)).ok_or_else(|| PrintError::Pdf("page size".into()))?;
+    let mut document = Document::new();
+    let pages: Vec<&[PackingLine]> = list.lines.chunks(LINES_PER_PAGE).collect();
+    let count = pages.len();
+    for (p, lines) in pages.into_iter().enumerate() {
+        let mut page = document.start_page_with(settings.clone());
+        let mut surface = page.surface();
+        text(&mut surface, &font, 15.0, 18.0, 16.0, &format!("PACKING LIST {}", list.order_no));
+        let head =
+            format!("{} · {} → {} · {} · page {}/{}", list.customer, list.from, list.to, list.reference, p + 1, count);
+        text(&mut surface, &font, 15.0, 25.0, 9.0, &head);
+        let mut y = 35.0;
+        if p == 0 {
+            for (label, value) in &list.totals {
+                text(&mut surface, &font, 15.0, y, 10.0, label);
+                text(&mut surface, &font, 70.0, y, 10.0, value);
+                y += 5.5;
+            }
+            y += 4.0;
+        }
+        text(&mut surface, &font, 15.0, y, 8.0, "CARTON               SKU                                   QTY");
+        text(&mut surface, &font, 140.0, y, 8.0, "MEASURES");
+        y += 5.0;
+        for l in lines {
+            text(&mut surface, &font, 15.0, y, 8.0, &l.carton);
+            text(&mut surface, &font, 50.0, y, 8.0, &l.sku);
+            text(&mut surface, &font, 112.0, y, 8.0, &l.quantity.to_string());
+            if let Some(m) = &l.measures {
+                text(&mut surface, &font, 140.0, y, 8.0, m);
+            }
+            y += 5.5;
+        }
+        surface.finish();
+        page.finish();
+    }
+    document.finish().map_err(|e| PrintError::Pdf(format!("{e:?}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_list_prints_on_several_pages() {
+        let lines = (0..100)
+            .map(|i| PackingLine {
+                carton: format!("TF2611300001-{:03}", i / 2 + 1),
+                sku: format!("SKU-{i}"),
+                quantity: i + 1,
+                measures: (i % 2 == 0).then(|| "60×40×40 cm 12.5 kg".into()),
+            })
+            .collect();
+        let list = PackingList {
+            order_no: "TF2611300001".into(),
+            customer: "DEMO".into(),
+            from: "US-LA01".into(),
+            to: "AMAZON_FBA FBA15ABCD".into(),
+            reference: "REF-1".into(),
+            lines,
+            totals: vec![("Cartons".into(), "50".into())],
+        };
+        let pdf = packing_list(&list).expect("prints");
+        assert!(pdf.starts_with(b"%PDF"));
+        // 100 lines at 42 a page.
+        assert!(pdf.windows(b"/Count 3".len()).any(|w| w == b"/Count 3"));
+        let empty = PackingList { lines: Vec::new(), ..list };
+        assert_eq!(packing_list(&empty), Err(PrintError::Empty));
+    }
+}
