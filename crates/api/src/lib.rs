@@ -153,6 +153,22 @@ pub struct AppState {
         routes::alerts::rules,
         routes::alerts::alerts,
         routes::alerts::sweep,
+        routes::transfers::create_transfer,
+        routes::transfers::list_transfers,
+        routes::transfers::transfer_detail,
+        routes::transfers::cancel_transfer,
+        routes::transfers::create_b2b,
+        routes::transfers::list_b2b,
+        routes::transfers::b2b_detail,
+        routes::transfers::cancel_b2b,
+        routes::transfers::ops_list_transfers,
+        routes::transfers::ops_transfer_detail,
+        routes::transfers::ops_transfer_labels,
+        routes::transfers::ops_transfer_packing_list,
+        routes::transfers::ops_list_b2b,
+        routes::transfers::ops_b2b_detail,
+        routes::transfers::ops_b2b_labels,
+        routes::transfers::ops_b2b_packing_list,
         routes::work_orders::create,
         routes::work_orders::list,
         routes::work_orders::detail,
@@ -207,6 +223,7 @@ fn router_with(app: App, extra: Router<AppState>) -> Router {
         .merge(routes::returns::router())
         .merge(routes::billing::router())
         .merge(routes::work_orders::router())
+        .merge(routes::transfers::router())
         .merge(routes::alerts::router())
         .merge(routes::counts::router())
         .merge(routes::warehouses::router())

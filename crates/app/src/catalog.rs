@@ -85,6 +85,21 @@ impl App {
             };
             used_skus.insert(sku.to_owned());
             used_barcodes.insert(spec.barcode.clone());
+            // A kit is listed in the seller's warehouses from the start, so
+            // its buildable quantity shows before one is ever assembled.
+            if !components.is_empty() {
+                for warehouse_id in
+                    haicang_store::party::customer_warehouse_ids(tx.conn(), customer.customer_id).await?
+                {
+                    let item = haicang_store::stock::Item {
+                        customer_id: customer.customer_id,
+                        warehouse_id,
+                        product_id: id,
+                        condition: haicang_core::ledger::Condition::Good,
+                    };
+                    haicang_store::stock::ensure_summary(&mut tx, item, now).await?;
+                }
+            }
             let components = match &spec.kind {
                 ProductKind::Suite { components } => {
                     components.iter().map(|(s, q)| (s.as_str().to_owned(), *q)).collect()

@@ -155,6 +155,7 @@ impl App {
             .destination
             .as_ref()
             .and_then(|d| d.destination_type.as_deref())
+            .filter(|t| !t.trim().is_empty())
             .map(|t| match haicang_core::transfers::DestinationType::parse(t) {
                 Some(haicang_core::transfers::DestinationType::Marketplace) => Ok(true),
                 Some(haicang_core::transfers::DestinationType::Warehouse) => Ok(false),
@@ -420,6 +421,9 @@ fn destination_text(order: &OutboundOrderRow) -> String {
     }
 }
 
+/// A lot's (batch number, production date, expiry date).
+type LotDates = (Option<String>, Option<String>, Option<String>);
+
 /// In the shipping transaction of a transfer to a warehouse: the
 /// receiving leg at the destination, an inbound order with the transfer's
 /// number whose lines are the shipped units carton by carton (batch and
@@ -468,15 +472,15 @@ pub(crate) async fn open_receiving_leg(
             l.push(a.lot_id);
         }
     }
-    let mut batch_of: BTreeMap<i64, (Option<String>, Option<String>, Option<String>)> = BTreeMap::new();
+    let mut batch_of: BTreeMap<i64, LotDates> = BTreeMap::new();
     for (product_id, ids) in &lots {
         if let [lot_id] = ids.as_slice() {
             batch_of.insert(*product_id, haicang_store::stock::lot_dates(tx.conn(), *lot_id).await?);
         }
     }
-    let mut line_no = 0;
     let mut box_ids: BTreeMap<i64, i64> = BTreeMap::new();
-    for b in &boxes {
+    for (i, b) in boxes.iter().enumerate() {
+        let line_no = i as i64 + 1;
         let box_id = match box_ids.get(&b.seq) {
             Some(id) => *id,
             None => {
@@ -501,7 +505,14 @@ pub(crate) async fn open_receiving_leg(
                 id
             }
         };
-        line_no += 1;
+        // The destination lists the SKU (in transit) from now on.
+        let item = haicang_store::stock::Item {
+            customer_id: order.customer_id,
+            warehouse_id: to,
+            product_id: b.product_id,
+            condition: haicang_core::ledger::Condition::Good,
+        };
+        haicang_store::stock::ensure_summary(tx, item, now).await?;
         let (batch, production, expiry) = batch_of.get(&b.product_id).cloned().unwrap_or_default();
         inbound_store::insert_line(
             tx,

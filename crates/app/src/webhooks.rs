@@ -42,6 +42,10 @@ pub const EVENT_TYPES: &[&str] = &[
     "wallet.low_balance",
     "workorder.completed",
     "stock.alert",
+    "transfer.created",
+    "transfer.cancelled",
+    "transfer.shipped",
+    "transfer.received",
 ];
 pub const SUBSCRIPTIONS_MAX: usize = 20;
 pub const FEED_LIMIT_MAX: i64 = 500;

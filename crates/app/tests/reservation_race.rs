@@ -63,11 +63,11 @@ async fn sixty_four_racers_never_oversell_the_last_hundred_units() {
             Err(other) => panic!("an error other than insufficient stock escaped: {other:?}"),
         }
     }
-    let filter = StockFilter { warehouse_code: Some("US-LA01".into()), skus: vec!["RACE-1".into()], condition: None };
+    let filter = StockFilter { warehouse_codes: vec!["US-LA01".into()], skus: vec!["RACE-1".into()], condition: None };
     let page = app.inventory(&customer, &filter, haicang_app::page_request(None, None).unwrap()).await.unwrap();
     let row = &page.items[0];
-    assert_eq!(row.on_hand, 100);
-    assert_eq!(row.reserved, reserved, "the summary holds what the winners were promised");
+    assert_eq!(row.row.on_hand, 100);
+    assert_eq!(row.row.reserved, reserved, "the summary holds what the winners were promised");
     assert!((97..=100).contains(&reserved), "the racers must use up the stock, reserved {reserved}");
     assert!(refused > 0, "160 units were wanted from 100");
 }

@@ -311,6 +311,28 @@ pub fn property_rules() -> Vec<(&'static str, &'static str, Value)> {
         ("OutboundInput", "labelUrl", json!({"pattern": r"^\s*$|^\s*(https?://|JVBERi)"})),
         ("OutboundInput", "trackingNo", text(outbound::TRACKING_CHARS_MAX)),
         ("OutboundInput", "note", text(outbound::NOTE_CHARS_MAX)),
+        // Transfers and B2B orders.
+        ("TransferInput", "fromWarehouseCode", required_text(50)),
+        ("TransferInput", "toWarehouseCode", text(50)),
+        ("TransferInput", "customerReference", required_text(outbound::REFERENCE_CHARS_MAX)),
+        ("TransferInput", "items", items(0, outbound::LINES_MAX)),
+        ("TransferInput", "boxes", items(0, outbound::LINES_MAX)),
+        ("TransferInput", "note", text(outbound::NOTE_CHARS_MAX)),
+        ("B2bInput", "warehouseCode", required_text(50)),
+        ("B2bInput", "customerReference", required_text(outbound::REFERENCE_CHARS_MAX)),
+        ("B2bInput", "items", items(0, outbound::LINES_MAX)),
+        ("B2bInput", "boxes", items(0, outbound::LINES_MAX)),
+        ("B2bInput", "note", text(outbound::NOTE_CHARS_MAX)),
+        ("CartonInput", "sku", code()),
+        ("CartonInput", "unitsPerBox", count(1, outbound::LINE_QUANTITY_MAX)),
+        ("CartonInput", "boxes", count(1, haicang_core::transfers::BOXES_MAX as i64)),
+        ("DestinationBody", "type", choice(["WAREHOUSE", "MARKETPLACE"], true)),
+        (
+            "DestinationBody",
+            "platform",
+            choice(names(haicang_core::transfers::MarketplacePlatform::ALL, |p| p.as_str()), true),
+        ),
+        ("DestinationBody", "shipmentId", text(haicang_core::transfers::SHIPMENT_ID_CHARS_MAX)),
         ("LineInput", "sku", code()),
         ("LineInput", "quantity", count(1, outbound::LINE_QUANTITY_MAX)),
         ("RecipientInput", "name", required_text(100)),
@@ -413,6 +435,8 @@ pub const REQUIRED: &[(&str, &[&str])] = &[
     ("LoginRequest", &["username", "password"]),
     ("OutboundInput", &["customerReference", "shippingServiceCode", "platform", "items"]),
     ("RecipientInput", &["name", "country", "city", "addressLine1", "postcode"]),
+    ("TransferInput", &["fromWarehouseCode", "customerReference"]),
+    ("B2bInput", &["warehouseCode", "customerReference", "destination"]),
     ("ProductInput", &["sku", "name"]),
 ];
 
@@ -459,6 +483,27 @@ pub fn object_rules() -> Vec<(&'static str, Value)> {
                 "then": {"required": ["items", "weightKg", "lengthCm", "widthCm", "heightCm"],
                          "properties": {"items": {"minItems": 1}}},
             }),
+        ),
+        // A transfer goes to a warehouse (toWarehouseCode) or, with a
+        // MARKETPLACE destination, to a marketplace's shipment; it carries
+        // units or cartons.
+        (
+            "TransferInput",
+            json!({
+                "if": {"required": ["destination"], "properties": {"destination": {
+                    "required": ["type"], "properties": {"type": {"const": "MARKETPLACE"}}}}},
+                "then": {"properties": {"destination": {"required": ["platform", "shipmentId", "address"],
+                    "properties": {"shipmentId": {"type": "string", "pattern": NOT_BLANK},
+                                   "platform": {"type": "string", "pattern": NOT_BLANK}}}}},
+                "else": {"required": ["toWarehouseCode"],
+                         "properties": {"toWarehouseCode": {"type": "string", "pattern": NOT_BLANK}}},
+            }),
+        ),
+        (
+            "B2bInput",
+            json!({"properties": {"destination": {"required": ["platform", "shipmentId", "address"],
+                "properties": {"shipmentId": {"type": "string", "pattern": NOT_BLANK},
+                               "platform": {"type": "string", "pattern": NOT_BLANK}}}}}),
         ),
         // Nothing picked is only a report that the location is empty.
         (

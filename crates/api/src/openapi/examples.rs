@@ -9,7 +9,23 @@ use serde_json::{Value, json};
 pub fn request_examples() -> Vec<(&'static str, Value)> {
     let recipient = json!({"name": "Jane Doe", "phone": "+1 213 555 0100", "country": "US", "state": "CA",
         "city": "Los Angeles", "addressLine1": "100 Main St", "postcode": "90012"});
+    let fba = json!({"name": "Amazon.com Services LLC (ONT8)", "country": "US", "state": "CA",
+        "city": "Moreno Valley", "addressLine1": "24300 Nandina Ave", "postcode": "92551"});
     vec![
+        (
+            "createTransferOrder",
+            json!({"fromWarehouseCode": "US-LA01", "toWarehouseCode": "DE-FRA01",
+                "customerReference": "TF-20261130-01", "items": [{"sku": "DEMO-0003", "quantity": 2}]}),
+        ),
+        ("cancelTransferOrder", json!({"reason": "stock needed here"})),
+        (
+            "createB2bOutboundOrder",
+            json!({"warehouseCode": "US-LA01", "customerReference": "FBA-20261130-01",
+                "destination": {"type": "MARKETPLACE", "platform": "AMAZON_FBA", "shipmentId": "FBA15ABCD123",
+                    "address": fba},
+                "boxes": [{"sku": "DEMO-0004", "unitsPerBox": 10, "boxes": 2}]}),
+        ),
+        ("cancelB2bOutboundOrder", json!({"reason": "shipment closed by the marketplace"})),
         ("issueToken", json!({"appId": "demo-app", "appSecret": "demo-secret"})),
         ("refreshToken", json!({"refreshToken": "rt_0123456789abcdef"})),
         ("staffLogin", json!({"username": "admin", "password": "admin"})),

@@ -87,6 +87,22 @@ const OPERATION_IDS: &[(&str, &str, &str)] = &[
     ("get", "/api/v1/alert-rules", "listAlertRules"),
     ("get", "/api/v1/alerts", "listAlerts"),
     ("post", "/api/v1/ops/alerts/sweep", "sweepAlerts"),
+    ("post", "/api/v1/transfer-orders", "createTransferOrder"),
+    ("get", "/api/v1/transfer-orders", "listTransferOrders"),
+    ("get", "/api/v1/transfer-orders/{no}", "getTransferOrder"),
+    ("post", "/api/v1/transfer-orders/{no}/cancel", "cancelTransferOrder"),
+    ("post", "/api/v1/b2b-outbound-orders", "createB2bOutboundOrder"),
+    ("get", "/api/v1/b2b-outbound-orders", "listB2bOutboundOrders"),
+    ("get", "/api/v1/b2b-outbound-orders/{no}", "getB2bOutboundOrder"),
+    ("post", "/api/v1/b2b-outbound-orders/{no}/cancel", "cancelB2bOutboundOrder"),
+    ("get", "/api/v1/ops/transfer-orders", "listOpsTransferOrders"),
+    ("get", "/api/v1/ops/transfer-orders/{no}", "getOpsTransferOrder"),
+    ("get", "/api/v1/ops/transfer-orders/{no}/carton-labels.pdf", "getTransferCartonLabels"),
+    ("get", "/api/v1/ops/transfer-orders/{no}/packing-list.pdf", "getTransferPackingList"),
+    ("get", "/api/v1/ops/b2b-outbound-orders", "listOpsB2bOutboundOrders"),
+    ("get", "/api/v1/ops/b2b-outbound-orders/{no}", "getOpsB2bOutboundOrder"),
+    ("get", "/api/v1/ops/b2b-outbound-orders/{no}/carton-labels.pdf", "getB2bCartonLabels"),
+    ("get", "/api/v1/ops/b2b-outbound-orders/{no}/packing-list.pdf", "getB2bPackingList"),
     ("post", "/api/v1/work-orders", "createWorkOrder"),
     ("get", "/api/v1/work-orders", "listWorkOrders"),
     ("get", "/api/v1/work-orders/{no}", "getWorkOrder"),
@@ -331,6 +347,9 @@ fn constrain_parameters(path: &str, operation: &mut Map<String, Value>) {
             "after" => json!({"type": "string", "pattern": r"^\s*(0|\d{1,18}\.\d{1,18})?\s*$"}),
             "status" if path.contains("inbound-orders") => {
                 names(inbound::InboundStatus::ALL.iter().map(|s| s.as_str()))
+            }
+            "status" if path.contains("transfer-orders") => {
+                names(haicang_core::transfers::TransferStatus::ALL.iter().map(|s| s.as_str()))
             }
             "status" if path.contains("outbound-orders") => {
                 names(outbound::OutboundStatus::ALL.iter().map(|s| s.as_str()))

@@ -12,6 +12,7 @@ pub mod ops;
 pub mod outbound;
 pub mod products;
 pub mod returns;
+pub mod transfers;
 pub mod warehouses;
 pub mod webhooks;
 pub mod work_orders;
@@ -83,6 +84,14 @@ pub const STAFF_ROUTES: &[(&str, &str, StaffRole)] = &[
     ("POST", "/api/v1/ops/bills/{no}/pay", Supervisor),
     ("POST", "/api/v1/ops/billing/storage", Admin),
     ("POST", "/api/v1/ops/alerts/sweep", Supervisor),
+    ("GET", "/api/v1/ops/transfer-orders", Operator),
+    ("GET", "/api/v1/ops/transfer-orders/{no}", Operator),
+    ("GET", "/api/v1/ops/transfer-orders/{no}/carton-labels.pdf", Operator),
+    ("GET", "/api/v1/ops/transfer-orders/{no}/packing-list.pdf", Operator),
+    ("GET", "/api/v1/ops/b2b-outbound-orders", Operator),
+    ("GET", "/api/v1/ops/b2b-outbound-orders/{no}", Operator),
+    ("GET", "/api/v1/ops/b2b-outbound-orders/{no}/carton-labels.pdf", Operator),
+    ("GET", "/api/v1/ops/b2b-outbound-orders/{no}/packing-list.pdf", Operator),
     ("POST", "/api/v1/ops/work-orders", Supervisor),
     ("GET", "/api/v1/ops/work-orders", Operator),
     ("GET", "/api/v1/ops/work-orders/{no}", Operator),

@@ -577,7 +577,7 @@ pub async fn tracking(
     }))
 }
 
-fn pdf(name: &str, bytes: Vec<u8>) -> Response {
+pub(crate) fn pdf(name: &str, bytes: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),

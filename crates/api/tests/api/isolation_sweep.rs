@@ -54,7 +54,21 @@ async fn customer_b_reaches_nothing_of_customer_a_on_any_customer_route() {
     let wo = json!({"type": "ASSEMBLY", "warehouseCode": "US-LA01", "sku": "DEMO-KIT-1", "quantity": 1,
                     "customerReference": "A-WO-1"});
     let wo_no = s.post("/api/v1/work-orders", &a, &wo).await.ok()["orderNo"].as_str().unwrap().to_owned();
+    let tf = json!({"fromWarehouseCode": "US-LA01", "toWarehouseCode": "DE-FRA01", "customerReference": "A-TF-1",
+                    "items": [{"sku": "DEMO-0003", "quantity": 1}]});
+    let tf_no = s.post("/api/v1/transfer-orders", &a, &tf).await.ok()["orderNo"].as_str().unwrap().to_owned();
+    let fba = json!({"warehouseCode": "US-LA01", "customerReference": "A-B2B-1",
+        "destination": {"type": "MARKETPLACE", "platform": "AMAZON_FBA", "shipmentId": "FBA15AONLY",
+            "address": {"name": "ONT8", "country": "US", "state": "CA", "city": "Moreno Valley",
+                        "addressLine1": "24300 Nandina Ave", "postcode": "92551"}},
+        "boxes": [{"sku": "DEMO-0004", "unitsPerBox": 2, "boxes": 1}]});
+    let b2b_no = s.post("/api/v1/b2b-outbound-orders", &a, &fba).await.ok()["orderNo"].as_str().unwrap().to_owned();
     let secrets = [
+        tf_no.as_str(),
+        b2b_no.as_str(),
+        "A-TF-1",
+        "A-B2B-1",
+        "FBA15AONLY",
         bill_no.as_str(),
         wo_no.as_str(),
         "A-WO-1",
@@ -89,6 +103,10 @@ async fn customer_b_reaches_nothing_of_customer_a_on_any_customer_route() {
                         &bill_no
                     } else if path.contains("work-orders") {
                         &wo_no
+                    } else if path.contains("transfer-orders") {
+                        &tf_no
+                    } else if path.contains("b2b-outbound-orders") {
+                        &b2b_no
                     } else {
                         &outbound_no
                     },
@@ -111,7 +129,9 @@ async fn customer_b_reaches_nothing_of_customer_a_on_any_customer_route() {
                     | "/api/v1/outbound-orders"
                     | "/api/v1/webhooks"
                     | "/api/v1/return-orders"
-                    | "/api/v1/work-orders",
+                    | "/api/v1/work-orders"
+                    | "/api/v1/transfer-orders"
+                    | "/api/v1/b2b-outbound-orders",
                 ) => {
                     continue; // creating B's own documents: covered by their own tests
                 }
@@ -151,4 +171,6 @@ async fn customer_b_reaches_nothing_of_customer_a_on_any_customer_route() {
     assert_eq!(s.get("/api/v1/products/A-ONLY-1", &a).await.ok()["name"], only_a["name"]);
     assert_eq!(s.get(&format!("/api/v1/work-orders/{wo_no}"), &a).await.ok()["order"]["status"], "CREATED");
     assert_eq!(s.get("/api/v1/alert-rules", &a).await.ok()[0]["threshold"], 7);
+    assert_eq!(s.get(&format!("/api/v1/transfer-orders/{tf_no}"), &a).await.ok()["status"], "CREATED");
+    assert_eq!(s.get(&format!("/api/v1/b2b-outbound-orders/{b2b_no}"), &a).await.ok()["status"], "CREATED");
 }

@@ -28,6 +28,7 @@ mod products;
 mod returns;
 mod roles;
 mod signing;
+mod transfers;
 mod warehouses;
 mod webhook_network;
 mod webhooks;

@@ -54,6 +54,8 @@ struct LaDocuments {
     count_plan_no: String,
     count_task_id: i64,
     work_order_no: String,
+    transfer_no: String,
+    b2b_no: String,
     outbound_no: String,
     batch_id: i64,
     tracking_no: String,
@@ -89,12 +91,23 @@ async fn la_documents(s: &Server, seller: &str, admin: &str) -> LaDocuments {
     let wo = json!({"type": "ASSEMBLY", "warehouseCode": "US-LA01", "sku": "DEMO-KIT-1", "quantity": 1,
                     "customerReference": "ROLE-WO"});
     let work_order_no = s.post("/api/v1/work-orders", seller, &wo).await.ok()["orderNo"].as_str().unwrap().to_owned();
+    let tf = json!({"fromWarehouseCode": "US-LA01", "toWarehouseCode": "DE-FRA01", "customerReference": "ROLE-TF",
+                    "items": [{"sku": "DEMO-0003", "quantity": 1}]});
+    let transfer_no = s.post("/api/v1/transfer-orders", seller, &tf).await.ok()["orderNo"].as_str().unwrap().to_owned();
+    let fba = json!({"warehouseCode": "US-LA01", "customerReference": "ROLE-B2B",
+        "destination": {"type": "MARKETPLACE", "platform": "AMAZON_FBA", "shipmentId": "FBA15ROLE",
+            "address": {"name": "ONT8", "country": "US", "state": "CA", "city": "Moreno Valley",
+                        "addressLine1": "24300 Nandina Ave", "postcode": "92551"}},
+        "items": [{"sku": "DEMO-0004", "quantity": 1}]});
+    let b2b_no = s.post("/api/v1/b2b-outbound-orders", seller, &fba).await.ok()["orderNo"].as_str().unwrap().to_owned();
     LaDocuments {
         inbound_no,
         return_no,
         count_plan_no,
         count_task_id,
         work_order_no,
+        transfer_no,
+        b2b_no,
         outbound_no,
         batch_id,
         tracking_no,
@@ -116,6 +129,10 @@ fn concrete(path: &str, method: &str, d: &LaDocuments) -> (String, Option<Value>
                 &d.count_plan_no
             } else if path.contains("work-orders") {
                 &d.work_order_no
+            } else if path.contains("transfer-orders") {
+                &d.transfer_no
+            } else if path.contains("b2b-outbound-orders") {
+                &d.b2b_no
             } else {
                 &d.outbound_no
             },
@@ -135,7 +152,9 @@ fn concrete(path: &str, method: &str, d: &LaDocuments) -> (String, Option<Value>
             | "/api/v1/ops/outbound-orders"
             | "/api/v1/ops/return-orders"
             | "/api/v1/ops/replenishment/rules"
-            | "/api/v1/ops/work-orders",
+            | "/api/v1/ops/work-orders"
+            | "/api/v1/ops/transfer-orders"
+            | "/api/v1/ops/b2b-outbound-orders",
         ) => {
             format!("{url}?warehouseCode=US-LA01")
         }
