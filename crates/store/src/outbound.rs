@@ -503,6 +503,9 @@ pub async fn waveable_orders(
     f.and("o.warehouse_id = ?", [Arg::Int(warehouse_id)]);
     f.and("o.status = 'CREATED'", []);
     f.and("o.intercept_status IS NULL", []);
+    // Waves by rule are parcel waves; transfers and B2B orders are waved
+    // by number (their cartons are packed at another bench).
+    f.and("o.order_kind = 'PARCEL'", []);
     if !selection.shipping_service_codes.is_empty() {
         f.and_in_texts("ss.code", &selection.shipping_service_codes);
     }
