@@ -1,8 +1,9 @@
 //! The ledger writer against the in-memory model of `haicang_core`, on the
 //! engine chosen by `HAICANG_TEST_POSTGRES_URL` (SQLite when unset).
 //!
-//! Random sequences of adjustments, moves, reservations, voids and posts are
-//! applied to both; after every step the database must hold exactly the
+//! Random sequences of adjustments, moves, reservations, voids, posts and
+//! transfers (posted to `@TRANSFER_TRANSIT` in one warehouse, received from
+//! it in another) are applied to both; after every step the database must hold exactly the
 //! model's balances, summaries and reservation states, refuse exactly what
 //! the model refuses (changing nothing), and its movements must replay to
 //! its balances.
@@ -12,7 +13,7 @@ use std::collections::BTreeMap;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
-use haicang_core::ledger::model::{BalanceKey, ItemKey, Ledger, Op, Pick};
+use haicang_core::ledger::model::{BalanceKey, ItemKey, Ledger, Op, Pick, TransitKey};
 use haicang_core::ledger::{Condition, Quantity, Summary, VirtualLocation};
 use haicang_store::stock::{self, DocumentRef, Item, Place};
 use haicang_store::testing::fresh_store;
@@ -22,11 +23,15 @@ const LOCATIONS: u32 = 3;
 const LOTS: u32 = 2;
 const CUSTOMERS: u32 = 2;
 const SKUS: u32 = 2;
+/// Locations of the second warehouse (model indices LOCATIONS..).
+const FAR_LOCATIONS: u32 = 2;
 
 /// Ids of the rows the model's small numbers stand for.
 struct World {
     customers: Vec<i64>,
-    warehouse: i64,
+    /// Warehouse 1 (ops) and 2 (transfers arrive there).
+    warehouses: [i64; 2],
+    /// Locations of both warehouses: the model's location index.
     locations: Vec<Place>,
     /// [customer][sku] -> product id
     products: Vec<Vec<i64>>,
@@ -67,6 +72,25 @@ async fn build_world(store: &Store) -> World {
         let row = warehouse::find_location(tx.conn(), warehouse, &l.code).await.unwrap().unwrap();
         locations.push(Place { location_id: row.location_id, code: row.code });
     }
+    let far = warehouse::insert_warehouse(
+        tx.conn(),
+        warehouse::NewWarehouse { code: "T2", name: "Far", country: "DE", timezone: "UTC", address: "" },
+        now,
+    )
+    .await
+    .unwrap();
+    let far_locations: Vec<_> = (0..FAR_LOCATIONS)
+        .map(|i| warehouse::NewLocation {
+            code: format!("B-01-{i:02}-1"),
+            zone: "B".into(),
+            ..new_locations[0].clone()
+        })
+        .collect();
+    warehouse::upsert_locations(tx.conn(), far, &far_locations, now).await.unwrap();
+    for l in &far_locations {
+        let row = warehouse::find_location(tx.conn(), far, &l.code).await.unwrap().unwrap();
+        locations.push(Place { location_id: row.location_id, code: row.code });
+    }
     let mut customers = Vec::new();
     let mut products = Vec::new();
     let mut lots = Vec::new();
@@ -97,14 +121,14 @@ async fn build_world(store: &Store) -> World {
         lots.push(sku_lots);
     }
     tx.commit().await.unwrap();
-    World { customers, warehouse, locations, products, lots }
+    World { customers, warehouses: [warehouse, far], locations, products, lots }
 }
 
 impl World {
     fn item(&self, key: ItemKey) -> Item {
         Item {
             customer_id: self.customers[key.customer as usize],
-            warehouse_id: self.warehouse,
+            warehouse_id: self.warehouses[key.warehouse as usize - 1],
             product_id: self.products[key.customer as usize][key.sku as usize],
             condition: key.condition,
         }
@@ -174,7 +198,7 @@ async fn apply(
             let Some(id) = reservations.get(*reservation) else { return Ok(None) };
             stock::void(&mut tx, *id, now).await?;
         }
-        Op::Post { reservation, picks } => {
+        Op::Post { reservation, picks } | Op::Dispatch { reservation, picks } => {
             let Some(id) = reservations.get(*reservation) else { return Ok(None) };
             // Lot ids depend on the reservation's customer and product.
             let item: (i64, i64) =
@@ -193,12 +217,40 @@ async fn apply(
                     quantity: q,
                 });
             }
-            stock::post(&mut tx, *id, &store_picks, &d, now).await?;
+            let target = match op {
+                Op::Dispatch { .. } => VirtualLocation::TransferTransit,
+                _ => VirtualLocation::CustomerShipped,
+            };
+            stock::post_to(&mut tx, *id, &store_picks, target, &d, now).await?;
+        }
+        Op::Arrive { item, location, lot, quantity } => {
+            let Some(q) = Quantity::new(*quantity) else { return Ok(None) };
+            let (i, lot_id) = (world.item(*item), world.lot(*item, *lot));
+            // What the road carries of this product, condition and lot, by
+            // the movements (the transfer flow receives what was shipped).
+            let carried: i64 = sqlx::query_scalar(
+                "SELECT CAST(COALESCE(SUM(CASE WHEN target = '@TRANSFER_TRANSIT' THEN quantity ELSE -quantity END), 0) \
+                 AS BIGINT) FROM stock_movement WHERE product_id = $1 AND lot_id = $2 AND condition = $3 \
+                 AND '@TRANSFER_TRANSIT' IN (source, target)",
+            )
+            .bind(i.product_id)
+            .bind(lot_id)
+            .bind(i.condition.as_str())
+            .fetch_one(tx.conn())
+            .await?;
+            if carried < q.get() {
+                return Ok(None);
+            }
+            let place = &world.locations[*location as usize];
+            stock::receive(&mut tx, i, VirtualLocation::TransferTransit, place, lot_id, q, &d, now).await?;
         }
     }
     tx.commit().await?;
     Ok(Some(()))
 }
+
+/// customer, warehouse, product, condition, lot, source, target, quantity.
+type MovementRow = (i64, i64, i64, String, i64, String, String, i64);
 
 #[derive(Debug, PartialEq, Eq)]
 struct Snapshot {
@@ -206,55 +258,66 @@ struct Snapshot {
     summaries: BTreeMap<ItemKey, Summary>,
     reservations: Vec<String>,
     replayed: BTreeMap<BalanceKey, i64>,
+    /// Units on the road between the warehouses, by the movements.
+    transit: BTreeMap<TransitKey, i64>,
 }
 
 async fn snapshot(store: &Store, world: &World) -> Snapshot {
     let mut conn = store.read().await.unwrap();
-    let key_of = |customer_id: i64, product_id: i64, condition: &str| -> ItemKey {
+    let key_of = |customer_id: i64, warehouse_id: i64, product_id: i64, condition: &str| -> ItemKey {
         let c = world.customers.iter().position(|x| *x == customer_id).unwrap();
         let s = world.products[c].iter().position(|x| *x == product_id).unwrap();
-        ItemKey { customer: c as u32, warehouse: 1, sku: s as u32, condition: Condition::parse(condition).unwrap() }
+        let w = world.warehouses.iter().position(|x| *x == warehouse_id).unwrap() as u32 + 1;
+        ItemKey { customer: c as u32, warehouse: w, sku: s as u32, condition: Condition::parse(condition).unwrap() }
     };
     let location_of = |code: &str| world.locations.iter().position(|p| p.code == code).map(|i| i as u32);
     let lot_of = |key: ItemKey, lot_id: i64| {
         world.lots[key.customer as usize][key.sku as usize].iter().position(|x| *x == lot_id).unwrap() as u32
     };
-    let rows: Vec<(i64, i64, String, String, i64, i64)> = sqlx::query_as(
-        "SELECT b.customer_id, b.product_id, b.condition, l.code, b.lot_id, b.quantity FROM stock_balance b \
-         JOIN location l ON l.location_id = b.location_id WHERE b.quantity <> 0",
+    let rows: Vec<(i64, i64, i64, String, String, i64, i64)> = sqlx::query_as(
+        "SELECT b.customer_id, b.warehouse_id, b.product_id, b.condition, l.code, b.lot_id, b.quantity \
+         FROM stock_balance b JOIN location l ON l.location_id = b.location_id WHERE b.quantity <> 0",
     )
     .fetch_all(&mut *conn)
     .await
     .unwrap();
     let mut balances = BTreeMap::new();
-    for (c, p, cond, code, lot, q) in rows {
-        let item = key_of(c, p, &cond);
+    for (c, w, p, cond, code, lot, q) in rows {
+        let item = key_of(c, w, p, &cond);
         balances.insert(BalanceKey { item, location: location_of(&code).unwrap(), lot: lot_of(item, lot) }, q);
     }
-    let rows: Vec<(i64, i64, String, i64, i64)> =
-        sqlx::query_as("SELECT customer_id, product_id, condition, on_hand, reserved FROM stock_summary")
+    let rows: Vec<(i64, i64, i64, String, i64, i64)> =
+        sqlx::query_as("SELECT customer_id, warehouse_id, product_id, condition, on_hand, reserved FROM stock_summary")
             .fetch_all(&mut *conn)
             .await
             .unwrap();
     let summaries = rows
         .into_iter()
-        .map(|(c, p, cond, on_hand, reserved)| (key_of(c, p, &cond), Summary { on_hand, reserved }))
+        .map(|(c, w, p, cond, on_hand, reserved)| (key_of(c, w, p, &cond), Summary { on_hand, reserved }))
         .filter(|(_, s)| *s != Summary::default())
         .collect();
     let reservations: Vec<String> = sqlx::query_scalar("SELECT status FROM reservation ORDER BY reservation_id")
         .fetch_all(&mut *conn)
         .await
         .unwrap();
-    let rows: Vec<(i64, i64, String, i64, String, String, i64)> = sqlx::query_as(
-        "SELECT customer_id, product_id, condition, lot_id, source, target, quantity FROM stock_movement",
+    let rows: Vec<MovementRow> = sqlx::query_as(
+        "SELECT customer_id, warehouse_id, product_id, condition, lot_id, source, target, quantity FROM stock_movement",
     )
     .fetch_all(&mut *conn)
     .await
     .unwrap();
     let mut replayed: BTreeMap<BalanceKey, i64> = BTreeMap::new();
-    for (c, p, cond, lot, source, target, q) in rows {
-        let item = key_of(c, p, &cond);
+    let mut transit: BTreeMap<TransitKey, i64> = BTreeMap::new();
+    for (c, w, p, cond, lot, source, target, q) in rows {
+        let item = key_of(c, w, p, &cond);
         let lot = lot_of(item, lot);
+        let road = (item.customer, item.sku, item.condition, lot);
+        if target == "@TRANSFER_TRANSIT" {
+            *transit.entry(road).or_default() += q;
+        }
+        if source == "@TRANSFER_TRANSIT" {
+            *transit.entry(road).or_default() -= q;
+        }
         if let Some(location) = location_of(&source) {
             *replayed.entry(BalanceKey { item, location, lot }).or_default() -= q;
         }
@@ -263,7 +326,8 @@ async fn snapshot(store: &Store, world: &World) -> Snapshot {
         }
     }
     replayed.retain(|_, v| *v != 0);
-    Snapshot { balances, summaries, reservations, replayed }
+    transit.retain(|_, v| *v != 0);
+    Snapshot { balances, summaries, reservations, replayed, transit }
 }
 
 fn model_snapshot(ledger: &Ledger) -> (BTreeMap<BalanceKey, i64>, BTreeMap<ItemKey, Summary>, Vec<String>) {
@@ -291,6 +355,20 @@ fn op_strategy() -> impl Strategy<Value = Op> {
             |(reservation, picks)| Op::Post {
                 reservation,
                 picks: picks.into_iter().map(|(location, lot, quantity)| Pick { location, lot, quantity }).collect(),
+            }
+        ),
+        2 => (0usize..10, proptest::collection::vec((0..LOCATIONS, 0..LOTS, 1i64..15), 0..3)).prop_map(
+            |(reservation, picks)| Op::Dispatch {
+                reservation,
+                picks: picks.into_iter().map(|(location, lot, quantity)| Pick { location, lot, quantity }).collect(),
+            }
+        ),
+        2 => (0..CUSTOMERS, 0..SKUS, LOCATIONS..LOCATIONS + FAR_LOCATIONS, 0..LOTS, 1i64..12).prop_map(
+            |(customer, sku, location, lot, quantity)| Op::Arrive {
+                item: ItemKey { customer, warehouse: 2, sku, condition: Condition::Good },
+                location,
+                lot,
+                quantity,
             }
         ),
     ]
@@ -332,6 +410,9 @@ fn the_store_follows_the_model_through_random_sequences() {
                 prop_assert_eq!(&snap.summaries, &summaries, "summaries after step {} {:?}", step, op);
                 prop_assert_eq!(&snap.reservations, &statuses, "reservations after step {} {:?}", step, op);
                 prop_assert_eq!(&snap.replayed, &snap.balances, "replayed movements after step {} {:?}", step, op);
+                let road: BTreeMap<TransitKey, i64> =
+                    model.transit.iter().filter(|(_, v)| **v != 0).map(|(k, v)| (*k, *v)).collect();
+                prop_assert_eq!(&snap.transit, &road, "units in transit after step {} {:?}", step, op);
             }
             db.store.close().await;
             Ok(())

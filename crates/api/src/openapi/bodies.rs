@@ -501,9 +501,10 @@ pub fn object_rules() -> Vec<(&'static str, Value)> {
         ),
         (
             "B2bInput",
-            json!({"properties": {"destination": {"required": ["platform", "shipmentId", "address"],
-                "properties": {"shipmentId": {"type": "string", "pattern": NOT_BLANK},
-                               "platform": {"type": "string", "pattern": NOT_BLANK}}}}}),
+            json!({"if": {"required": ["destination"]},
+                   "then": {"properties": {"destination": {"required": ["platform", "shipmentId", "address"],
+                       "properties": {"shipmentId": {"type": "string", "pattern": NOT_BLANK},
+                                      "platform": {"type": "string", "pattern": NOT_BLANK}}}}}}),
         ),
         // Nothing picked is only a report that the location is empty.
         (

@@ -89,7 +89,25 @@ pub enum Op {
         reservation: usize,
         picks: Vec<Pick>,
     },
+    /// A transfer leaves: the reservation is posted to
+    /// `@TRANSFER_TRANSIT` instead of to a customer.
+    Dispatch {
+        reservation: usize,
+        picks: Vec<Pick>,
+    },
+    /// A transfer's units are counted in at the destination (any
+    /// warehouse) from `@TRANSFER_TRANSIT`: at most what is on the road
+    /// of that SKU, condition and lot.
+    Arrive {
+        item: ItemKey,
+        location: u32,
+        lot: u32,
+        quantity: i64,
+    },
 }
+
+/// What a transfer carries: (customer, sku, condition, lot).
+pub type TransitKey = (u32, u32, Condition, u32);
 
 /// Errors of the model that are not ledger rules (bad test input).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,6 +115,8 @@ pub enum ModelError {
     Ledger(LedgerError),
     BadQuantity,
     NoSuchReservation,
+    /// More arrives than any transfer carries.
+    NotInTransit,
 }
 
 impl From<LedgerError> for ModelError {
@@ -111,6 +131,8 @@ pub struct Ledger {
     pub summaries: BTreeMap<ItemKey, Summary>,
     pub reservations: Vec<(ItemKey, Reservation)>,
     pub movements: Vec<Movement>,
+    /// Units on the road between warehouses.
+    pub transit: BTreeMap<TransitKey, i64>,
 }
 
 fn quantity(value: i64) -> Result<Quantity, ModelError> {
@@ -183,33 +205,49 @@ impl Ledger {
                 self.summaries.insert(item, self.summary(item).release(quantity(settlement.released)?)?);
                 self.reservations[*reservation].1 = settlement.reservation;
             }
-            Op::Post { reservation, picks } => {
-                let (item, r) = *self.reservations.get(*reservation).ok_or(ModelError::NoSuchReservation)?;
-                let shipped: i64 = picks.iter().map(|p| p.quantity).sum();
-                let settlement = r.post(shipped)?;
-                for pick in picks {
-                    let q = quantity(pick.quantity)?;
-                    let key = BalanceKey { item, location: pick.location, lot: pick.lot };
-                    self.balances.insert(key, take_from_location(self.balance(key), q)?);
-                    self.record(
-                        item,
-                        pick.lot,
-                        Place::Real(pick.location),
-                        Place::Virtual(VirtualLocation::CustomerShipped),
-                        q,
-                    );
+            Op::Post { reservation, picks } => self.post(*reservation, picks, VirtualLocation::CustomerShipped)?,
+            Op::Dispatch { reservation, picks } => self.post(*reservation, picks, VirtualLocation::TransferTransit)?,
+            Op::Arrive { item, location, lot, quantity: n } => {
+                let q = quantity(*n)?;
+                let road = (item.customer, item.sku, item.condition, *lot);
+                let carried = self.transit.get(&road).copied().unwrap_or(0);
+                if carried < q.get() {
+                    return Err(ModelError::NotInTransit);
                 }
-                let mut summary = self.summary(item);
-                if settlement.posted > 0 {
-                    summary = summary.post(quantity(settlement.posted)?)?;
-                }
-                if settlement.released > 0 {
-                    summary = summary.release(quantity(settlement.released)?)?;
-                }
-                self.summaries.insert(item, summary);
-                self.reservations[*reservation].1 = settlement.reservation;
+                let key = BalanceKey { item: *item, location: *location, lot: *lot };
+                self.summaries.insert(*item, self.summary(*item).receive(q)?);
+                self.balances.insert(key, put_to_location(self.balance(key), q)?);
+                self.transit.insert(road, carried - q.get());
+                self.record(*item, *lot, Place::Virtual(VirtualLocation::TransferTransit), Place::Real(*location), q);
             }
         }
+        Ok(())
+    }
+
+    /// A reservation posted: picked units leave to `target`, the rest is
+    /// released.
+    fn post(&mut self, reservation: usize, picks: &[Pick], target: VirtualLocation) -> Result<(), ModelError> {
+        let (item, r) = *self.reservations.get(reservation).ok_or(ModelError::NoSuchReservation)?;
+        let shipped: i64 = picks.iter().map(|p| p.quantity).sum();
+        let settlement = r.post(shipped)?;
+        for pick in picks {
+            let q = quantity(pick.quantity)?;
+            let key = BalanceKey { item, location: pick.location, lot: pick.lot };
+            self.balances.insert(key, take_from_location(self.balance(key), q)?);
+            self.record(item, pick.lot, Place::Real(pick.location), Place::Virtual(target), q);
+            if target == VirtualLocation::TransferTransit {
+                *self.transit.entry((item.customer, item.sku, item.condition, pick.lot)).or_insert(0) += q.get();
+            }
+        }
+        let mut summary = self.summary(item);
+        if settlement.posted > 0 {
+            summary = summary.post(quantity(settlement.posted)?)?;
+        }
+        if settlement.released > 0 {
+            summary = summary.release(quantity(settlement.released)?)?;
+        }
+        self.summaries.insert(item, summary);
+        self.reservations[reservation].1 = settlement.reservation;
         Ok(())
     }
 
@@ -262,6 +300,26 @@ impl Ledger {
         };
         if nonzero(&replayed) != nonzero(&self.balances) {
             return Err("replaying the movements does not rebuild the balances".into());
+        }
+        // The road holds what left for it and has not arrived, never less
+        // than nothing.
+        let mut road: BTreeMap<TransitKey, i64> = BTreeMap::new();
+        for m in &self.movements {
+            let key = (m.item.customer, m.item.sku, m.item.condition, m.lot);
+            if m.target == Place::Virtual(VirtualLocation::TransferTransit) {
+                *road.entry(key).or_insert(0) += m.quantity;
+            }
+            if m.source == Place::Virtual(VirtualLocation::TransferTransit) {
+                *road.entry(key).or_insert(0) -= m.quantity;
+            }
+        }
+        for (key, units) in &road {
+            if *units < 0 {
+                return Err(format!("more arrived than left for {key:?}"));
+            }
+            if self.transit.get(key).copied().unwrap_or(0) != *units {
+                return Err(format!("the road holds {units} of {key:?} by the movements"));
+            }
         }
         Ok(())
     }

@@ -1,6 +1,6 @@
 use proptest::prelude::*;
 
-use super::model::{ItemKey, Ledger, Op, Pick};
+use super::model::{ItemKey, Ledger, ModelError, Op, Pick};
 use super::*;
 
 fn item(sku: u32) -> ItemKey {
@@ -81,6 +81,33 @@ fn a_partial_post_ships_some_and_releases_the_rest() {
     assert_eq!(ledger.summaries[&item(1)], Summary { on_hand: 6, reserved: 0 });
     assert_eq!(ledger.reservations[0].1.status, ReservationStatus::Posted);
     assert!(ledger.apply(&Op::Void { reservation: 0 }).is_err(), "a posted reservation cannot be voided");
+    ledger.check_invariants().unwrap();
+}
+
+#[test]
+fn a_transfer_leaves_one_warehouse_and_arrives_at_another_no_more_than_it_carried() {
+    let mut ledger = Ledger::default();
+    let here = item(1);
+    let there = ItemKey { warehouse: 2, ..here };
+    ledger.apply(&Op::Adjust { item: here, location: 1, lot: 0, delta: 10 }).unwrap();
+    ledger.apply(&Op::Reserve { item: here, quantity: 4 }).unwrap();
+    ledger.apply(&Op::Dispatch { reservation: 0, picks: vec![Pick { location: 1, lot: 0, quantity: 4 }] }).unwrap();
+    assert_eq!(ledger.summaries[&here], Summary { on_hand: 6, reserved: 0 });
+    assert_eq!(ledger.transit[&(here.customer, here.sku, here.condition, 0)], 4);
+    ledger.apply(&Op::Arrive { item: there, location: 7, lot: 0, quantity: 3 }).unwrap();
+    assert_eq!(ledger.summaries[&there], Summary { on_hand: 3, reserved: 0 });
+    // One unit is still on the road: two cannot arrive, nor one of another lot.
+    assert_eq!(
+        ledger.apply(&Op::Arrive { item: there, location: 7, lot: 0, quantity: 2 }),
+        Err(ModelError::NotInTransit)
+    );
+    assert_eq!(
+        ledger.apply(&Op::Arrive { item: there, location: 7, lot: 1, quantity: 1 }),
+        Err(ModelError::NotInTransit)
+    );
+    ledger.check_invariants().unwrap();
+    ledger.apply(&Op::Arrive { item: there, location: 7, lot: 0, quantity: 1 }).unwrap();
+    assert_eq!(ledger.transit[&(here.customer, here.sku, here.condition, 0)], 0);
     ledger.check_invariants().unwrap();
 }
 
