@@ -441,6 +441,13 @@ pub fn describe_app(e: &AppError) -> Described {
         NotPacked(no) => {
             d(80006, CONFLICT, format!("Order {no} is not packed into cartons yet"), format!("订单 {no} 尚未装箱"))
         }
+        CartonNotFound(lpn) => d(80008, NOT_FOUND, format!("Carton {lpn} not found"), format!("箱子 {lpn} 不存在")),
+        CartonStatus { lpn, status } => d(
+            80009,
+            CONFLICT,
+            format!("Carton {lpn} is {status}: only a sealed carton can be opened, moved or ordered whole"),
+            format!("箱子 {lpn} 状态为 {status}: 只有封存的箱子可以开箱、整箱移动或整箱出库"),
+        ),
         BillNotFound(b) => d(60003, NOT_FOUND, format!("Bill {b} not found"), format!("账单 {b} 不存在")),
         BillStatus { bill_no, status, wanted } => d(
             60004,
@@ -683,6 +690,17 @@ pub fn describe_app(e: &AppError) -> Described {
         Print(_) | Interrupted(_) => {
             d(1, StatusCode::INTERNAL_SERVER_ERROR, "server error, please try again later", "服务异常,请重试!")
         }
+        Store(_) if e.sealed().is_some() => {
+            let (location, loose, requested) = e.sealed().unwrap_or_default();
+            d(
+                80007,
+                CONFLICT,
+                format!(
+                    "Units at {location} are sealed in cartons: {loose} loose, {requested} requested; open or move the carton"
+                ),
+                format!("库位 {location} 的商品封存在箱中: 散货 {loose}, 需要 {requested}; 请先开箱或整箱移动"),
+            )
+        }
         Store(_) => d(1, StatusCode::INTERNAL_SERVER_ERROR, "server error, please try again later", "服务异常,请重试!"),
     }
 }
@@ -742,7 +760,9 @@ pub fn describe(e: &ApiError) -> Described {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let ctx = RequestContext::current();
-        if let ApiError::App(AppError::Store(e)) = &self {
+        if let ApiError::App(a @ AppError::Store(e)) = &self
+            && a.sealed().is_none()
+        {
             // The cause is logged with the request id, never sent.
             tracing::error!(request_id = %ctx.request_id, error = %e, "request failed");
         }
@@ -847,6 +867,8 @@ mod tests {
             AppError::Transfer(T::Cartons { sku: "S".into(), reason: "r".into() }),
             AppError::Transfer(T::EmptyCarton),
             AppError::NotPacked("TF".into()),
+            AppError::CartonNotFound("LP".into()),
+            AppError::CartonStatus { lpn: "LP".into(), status: "OPENED".into() },
             AppError::WorkOrderNotFound("WO".into()),
             AppError::WorkOrderReferenceConflict("R".into()),
             AppError::WorkOrderNotAKit("S".into()),

@@ -153,6 +153,11 @@ pub struct AppState {
         routes::alerts::rules,
         routes::alerts::alerts,
         routes::alerts::sweep,
+        routes::cartons::boxes,
+        routes::cartons::ops_list,
+        routes::cartons::seal,
+        routes::cartons::open,
+        routes::cartons::move_whole,
         routes::transfers::create_transfer,
         routes::transfers::list_transfers,
         routes::transfers::transfer_detail,
@@ -224,6 +229,7 @@ fn router_with(app: App, extra: Router<AppState>) -> Router {
         .merge(routes::billing::router())
         .merge(routes::work_orders::router())
         .merge(routes::transfers::router())
+        .merge(routes::cartons::router())
         .merge(routes::alerts::router())
         .merge(routes::counts::router())
         .merge(routes::warehouses::router())

@@ -100,6 +100,10 @@ pub enum AppError {
     Transfer(#[from] haicang_core::transfers::TransferError),
     #[error("order {0} is not packed into cartons yet")]
     NotPacked(String),
+    #[error("carton {0} not found")]
+    CartonNotFound(String),
+    #[error("carton {lpn} is {status}")]
+    CartonStatus { lpn: String, status: String },
     #[error("bill {0} not found")]
     BillNotFound(String),
     #[error("bill {bill_no} is {status}, not ready to become {wanted}")]
@@ -219,6 +223,17 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// A take refused because it would break a sealed carton: (location,
+    /// loose units, requested).
+    pub fn sealed(&self) -> Option<(String, i64, i64)> {
+        match self {
+            AppError::Store(StoreError::Sealed { location, loose, requested }) => {
+                Some((location.clone(), *loose, *requested))
+            }
+            _ => None,
+        }
+    }
+
     /// Attaches the SKU to a ledger refusal so the caller learns which line
     /// failed.
     pub(crate) fn from_store_for_sku(e: StoreError, sku: &str) -> AppError {

@@ -14,6 +14,7 @@ use haicang_core::document::{DocumentType, format_document_no};
 use haicang_core::ledger::{Condition, MOVEMENT_QUANTITY_MAX, Quantity, VirtualLocation};
 use haicang_core::lots;
 use haicang_core::text::char_len;
+use haicang_store::cartons;
 use haicang_store::outbound as orders;
 use haicang_store::product::{self as products, ProductRow};
 use haicang_store::stock::{self, DocumentRef, Item, Place};
@@ -318,6 +319,10 @@ impl App {
             };
             for (lot_id, n, lot_code) in &takes {
                 check_destination(&mut tx, &to, owner, &product, *lot_id, line.condition, *n, true).await?;
+                // Whole sealed cartons travel with the units they hold.
+                let (from_id, to_id) = (from_place.location_id, to_place.location_id);
+                let product_id = product.product_id;
+                cartons::follow(&mut tx, product_id, *lot_id, line.condition, from_id, to_id, *n, now).await?;
                 stock::move_units(&mut tx, item, &from_place, &to_place, *lot_id, units(*n)?, &doc, now)
                     .await
                     .map_err(|e| AppError::from_store_for_sku(e, &line.sku))?;

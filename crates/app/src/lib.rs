@@ -13,6 +13,7 @@ pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod billing;
+pub mod cartons;
 pub mod catalog;
 pub mod counts;
 pub mod demo;
@@ -261,6 +262,7 @@ impl<T> Page<T> {
 pub mod query {
     pub use haicang_store::alerts::{AlertFilter, AlertRow, RuleRow};
     pub use haicang_store::billing::{BillFilter, BillRow, ChargeFilter, ChargeRow, WalletTransactionRow};
+    pub use haicang_store::cartons::{CartonFilter, CartonRow};
     pub use haicang_store::inbound::{
         BoxRow, HistoryRow, InboundFilter, InboundOrderRow, LineRow, PutawayRow, ReceiptRow,
     };

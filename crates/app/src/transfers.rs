@@ -52,6 +52,8 @@ pub struct CreateTransfer {
     pub items: Vec<(String, i64)>,
     /// Cartons asked for: (sku, units per carton, cartons).
     pub boxes: Vec<(String, i64, i64)>,
+    /// Whole sealed cartons in stock, by licence plate.
+    pub cartons: Vec<String>,
     pub note: Option<String>,
 }
 
@@ -65,6 +67,8 @@ pub struct CreateB2b {
     pub items: Vec<(String, i64)>,
     /// Whole cartons: (sku, units per carton, cartons).
     pub boxes: Vec<(String, i64, i64)>,
+    /// Whole sealed cartons in stock, by licence plate.
+    pub cartons: Vec<String>,
     pub note: Option<String>,
 }
 
@@ -102,7 +106,7 @@ fn carton_lines(boxes: &[(String, i64, i64)]) -> Vec<CartonLine> {
 /// Items of a freight order: the listed units, plus the cartons' units of
 /// SKUs not listed (a SKU both listed and cartoned must have its cartons
 /// hold exactly the listed units: `check_carton_plan`).
-fn all_items(items: &[(String, i64)], plan: &[CartonLine]) -> Result<Vec<(String, i64)>, AppError> {
+fn all_items(items: &[(String, i64)], plan: &[CartonLine], cartons: &[String]) -> Result<Vec<(String, i64)>, AppError> {
     let mut all: Vec<(String, i64)> = items.iter().map(|(s, q)| (s.trim().to_owned(), *q)).collect();
     let mut planned: BTreeMap<&str, i64> = BTreeMap::new();
     for c in plan {
@@ -117,6 +121,9 @@ fn all_items(items: &[(String, i64)], plan: &[CartonLine]) -> Result<Vec<(String
         if !all.iter().any(|(s, _)| s == sku) {
             all.push((sku.to_owned(), units));
         }
+    }
+    if all.is_empty() && !cartons.is_empty() {
+        return Ok(all);
     }
     haicang_core::outbound::check_lines(&all)?;
     Ok(all)
@@ -176,7 +183,7 @@ impl App {
             (RecipientSpec::Warehouse(code), None)
         };
         let plan = carton_lines(&cmd.boxes);
-        let items = all_items(&cmd.items, &plan)?;
+        let items = all_items(&cmd.items, &plan, &cmd.cartons)?;
         if cmd.note.as_deref().is_some_and(|n| n.chars().count() > haicang_core::outbound::NOTE_CHARS_MAX) {
             return Err(haicang_core::outbound::OrderError::TooLong {
                 field: "note",
@@ -201,6 +208,7 @@ impl App {
             tracking_no: None,
             items: &items,
             carton_plan: &plan,
+            cartons: &cmd.cartons,
             shipment,
         };
         let done = self.retrying(|| self.create_order_once(customer, &spec)).await?;
@@ -220,7 +228,7 @@ impl App {
         }
         let (m, address) = marketplace(&cmd.destination)?;
         let plan = carton_lines(&cmd.boxes);
-        let items = all_items(&cmd.items, &plan)?;
+        let items = all_items(&cmd.items, &plan, &cmd.cartons)?;
         let hash = idempotency::fingerprint(cmd);
         let same = |stored: &str| idempotency::same_request(stored, cmd);
         let platform_order_no = Some(m.shipment_id.clone());
@@ -239,6 +247,7 @@ impl App {
             tracking_no: None,
             items: &items,
             carton_plan: &plan,
+            cartons: &cmd.cartons,
             shipment: Some(m),
         };
         self.retrying(|| self.create_order_once(customer, &spec)).await
@@ -441,6 +450,7 @@ pub(crate) async fn open_receiving_leg(
     let units: i64 = allocations.iter().map(|a| a.picked).sum();
     let box_count = boxes.iter().map(|b| b.seq).collect::<std::collections::BTreeSet<_>>().len() as i64;
     let reference = format!("TRANSFER:{}", order.order_no);
+    let keep_sealed = !store::carton_plan(tx.conn(), order.outbound_order_id).await?.is_empty();
     let leg = inbound_store::insert_order(
         tx,
         &NewInboundOrder {
@@ -460,6 +470,8 @@ pub(crate) async fn open_receiving_leg(
             box_count,
             unit_count: units,
             origin: Some(OrderKind::Transfer.as_str()),
+            // Cartons packed to the seller's plan arrive as sealed cartons.
+            keep_sealed,
         },
         now,
     )

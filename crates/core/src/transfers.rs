@@ -80,6 +80,28 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// A sealed carton's life: SEALED on a shelf (or at a dock), RESERVED
+    /// by a B2B order that ships it whole, ALLOCATED once a wave sends a
+    /// picker for it, SHIPPED with the order; OPENED when staff break it
+    /// (its units become loose stock).
+    CartonStatus {
+        Sealed => "SEALED",
+        Reserved => "RESERVED",
+        Allocated => "ALLOCATED",
+        Opened => "OPENED",
+        Shipped => "SHIPPED",
+    }
+);
+
+impl CartonStatus {
+    /// Whether its units are closed to ordinary picks, issues and moves
+    /// (an ALLOCATED carton's units are held by its allocation instead).
+    pub fn holds_units(self) -> bool {
+        matches!(self, CartonStatus::Sealed | CartonStatus::Reserved)
+    }
+}
+
 impl OrderKind {
     /// The document type its numbers and ledger movements carry.
     pub fn document_type(self) -> crate::document::DocumentType {

@@ -30,6 +30,10 @@ pub enum StoreError {
     Duplicate(String),
     #[error(transparent)]
     Ledger(#[from] LedgerError),
+    /// The take would break a sealed carton: only `loose` units there are
+    /// not closed in one.
+    #[error("units at {location} are sealed in cartons: {loose} loose, {requested} requested")]
+    Sealed { location: String, loose: i64, requested: i64 },
     #[error("unsupported database URL {0:?}: use sqlite://… or postgres://…")]
     UnsupportedUrl(String),
     #[error("migration failed: {0}")]

@@ -11,6 +11,7 @@ pub mod alerts;
 pub mod audit;
 pub mod bench_floor;
 pub mod billing;
+pub mod cartons;
 pub mod counts;
 pub mod db;
 pub mod inbound;

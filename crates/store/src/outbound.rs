@@ -373,11 +373,23 @@ pub struct OutboundLineRow {
     pub quantity: i64,
     pub kit_sku: Option<String>,
     pub reservation_id: i64,
+    /// A whole sealed carton this line ships (B2B by box number).
+    pub carton_id: Option<i64>,
 }
 
 /// The columns of [`OutboundLineRow`] and where they come from.
 const LINE_SELECT: &str = "l.outbound_line_id, l.line_no, l.product_id, p.sku, l.quantity, l.kit_sku, \
-     l.reservation_id FROM outbound_line l JOIN product p ON p.product_id = l.product_id";
+     l.reservation_id, l.carton_id FROM outbound_line l JOIN product p ON p.product_id = l.product_id";
+
+/// The line ships a whole sealed carton.
+pub async fn set_line_carton(tx: &mut WriteTx, line_id: i64, carton_id: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE outbound_line SET carton_id = $1 WHERE outbound_line_id = $2")
+        .bind(carton_id)
+        .bind(line_id)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
 
 pub async fn lines(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<OutboundLineRow>, StoreError> {
     Ok(sqlx::query_as(&format!("SELECT {LINE_SELECT} WHERE l.outbound_order_id = $1 ORDER BY l.line_no"))
@@ -522,7 +534,8 @@ pub async fn waveable_orders(
 }
 
 /// Stock of a product at rack locations (STORAGE, PICK_FACE) with what
-/// open allocations already hold there.
+/// open allocations already hold there (and sealed cartons: a wave never
+/// sends a picker into a closed carton).
 #[derive(Debug, Clone, FromRow)]
 pub struct SourceRow {
     pub location_id: i64,
@@ -542,7 +555,10 @@ pub async fn sources(tx: &mut WriteTx, warehouse_id: i64, product_id: i64) -> Re
     let sql = "SELECT b.location_id, l.code AS location_code, l.location_type, l.aisle, l.y_mm, b.lot_id, lot.inbound_at, \
          lot.expiry_date, b.quantity, CAST(COALESCE((SELECT SUM(a.quantity - a.picked) FROM allocation a \
          WHERE a.location_id = b.location_id AND a.lot_id = b.lot_id AND a.product_id = b.product_id \
-         AND a.status = 'OPEN'), 0) AS BIGINT) AS allocated \
+         AND a.status = 'OPEN'), 0) AS BIGINT) \
+         + CAST(COALESCE((SELECT SUM(c.units) FROM carton c WHERE c.location_id = b.location_id \
+         AND c.lot_id = b.lot_id AND c.product_id = b.product_id AND c.condition = 'GOOD' \
+         AND c.status IN ('SEALED', 'RESERVED')), 0) AS BIGINT) AS allocated \
          FROM stock_balance b JOIN location l ON l.location_id = b.location_id JOIN lot ON lot.lot_id = b.lot_id \
          WHERE b.warehouse_id = $1 AND b.product_id = $2 AND b.condition = 'GOOD' AND b.quantity > 0 \
          AND l.location_type IN ('STORAGE', 'PICK_FACE') AND l.status = 'ENABLED' ORDER BY l.code";

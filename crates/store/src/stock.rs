@@ -300,8 +300,32 @@ pub async fn issue(
 ) -> Result<i64, StoreError> {
     let (s_before, s_after) = change_summary(tx, item, now, |s| s.issue(q)).await?;
     let (before, after) = change_balance(tx, item, from.location_id, lot_id, now, |b| take_from_location(b, q)).await?;
+    keep_sealed(tx, item, from, lot_id, q, after).await?;
     let source = Side { code: from.code.clone(), before: Some(before), after: Some(after) };
     record(tx, item, lot_id, source, virtual_side(to), q, (s_before.on_hand, s_after.on_hand), doc, now).await
+}
+
+/// A take may not break a sealed carton: what stays at the location must
+/// still cover the units cartons hold closed there (a carton is opened, or
+/// moved whole, on purpose).
+async fn keep_sealed(
+    tx: &mut WriteTx,
+    item: Item,
+    from: &Place,
+    lot_id: i64,
+    q: Quantity,
+    after: i64,
+) -> Result<(), StoreError> {
+    let sealed =
+        crate::cartons::sealed_units(tx.conn(), from.location_id, item.product_id, lot_id, item.condition).await?;
+    if after < sealed {
+        return Err(StoreError::Sealed {
+            location: from.code.clone(),
+            loose: (after + q.get() - sealed).max(0),
+            requested: q.get(),
+        });
+    }
+    Ok(())
 }
 
 /// Units move between two real locations of the same warehouse.
@@ -318,6 +342,7 @@ pub async fn move_units(
 ) -> Result<i64, StoreError> {
     let on_hand = summary_for_update(tx, item).await?.map(|(_, s)| s.on_hand).unwrap_or(0);
     let (sb, sa) = change_balance(tx, item, from.location_id, lot_id, now, |b| take_from_location(b, q)).await?;
+    keep_sealed(tx, item, from, lot_id, q, sa).await?;
     let (tb, ta) = change_balance(tx, item, to.location_id, lot_id, now, |b| put_to_location(b, q)).await?;
     let source = Side { code: from.code.clone(), before: Some(sb), after: Some(sa) };
     let target = Side { code: to.code.clone(), before: Some(tb), after: Some(ta) };
@@ -450,6 +475,7 @@ pub async fn post_to(
             take_from_location(b, pick.quantity)
         })
         .await?;
+        keep_sealed(tx, item, &pick.place, pick.lot_id, pick.quantity, after).await?;
         let source = Side { code: pick.place.code.clone(), before: Some(before), after: Some(after) };
         let shipped_to = virtual_side(target);
         let next = on_hand - pick.quantity.get();

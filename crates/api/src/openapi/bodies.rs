@@ -323,6 +323,15 @@ pub fn property_rules() -> Vec<(&'static str, &'static str, Value)> {
         ("B2bInput", "items", items(0, outbound::LINES_MAX)),
         ("B2bInput", "boxes", items(0, outbound::LINES_MAX)),
         ("B2bInput", "note", text(outbound::NOTE_CHARS_MAX)),
+        ("CartonInput", "boxNo", text(60)),
+        ("SealInput", "warehouseCode", required_text(50)),
+        ("SealInput", "customerCode", required_text(50)),
+        ("SealInput", "locationCode", json!({"type": "string", "pattern": LOCATION_PATTERN})),
+        ("SealInput", "sku", code()),
+        ("SealInput", "lotNo", text(50)),
+        ("SealInput", "unitsPerBox", count(1, 100_000)),
+        ("SealInput", "cartons", count(1, haicang_app::cartons::SEAL_MAX)),
+        ("CartonMoveInput", "toLocationCode", json!({"type": "string", "pattern": LOCATION_PATTERN})),
         ("CartonInput", "sku", code()),
         ("CartonInput", "unitsPerBox", count(1, outbound::LINE_QUANTITY_MAX)),
         ("CartonInput", "boxes", count(1, haicang_core::transfers::BOXES_MAX as i64)),
@@ -475,13 +484,25 @@ pub fn object_rules() -> Vec<(&'static str, Value)> {
                 "properties": {"fromCondition": {"const": c.as_str()}, "toCondition": {"const": c.as_str()}},
             })).collect::<Vec<_>>()}}),
         ),
-        // A parcel is packed with its items and measures, freight in cartons.
+        // A parcel is packed with its items and measures; freight in
+        // cartons (or, shipping only sealed cartons, with neither).
         (
             "PackInput",
             json!({
-                "if": {"properties": {"boxes": {"maxItems": 0}}},
-                "then": {"required": ["items", "weightKg", "lengthCm", "widthCm", "heightCm"],
-                         "properties": {"items": {"minItems": 1}}},
+                "if": {"required": ["items"], "properties": {"items": {"minItems": 1}}},
+                "then": {"required": ["weightKg", "lengthCm", "widthCm", "heightCm"]},
+            }),
+        ),
+        // A carton line is a sealed carton's number, or SKU × units × cartons.
+        (
+            "CartonInput",
+            json!({
+                "if": {"required": ["boxNo"], "properties": {"boxNo": {"type": "string", "pattern": NOT_BLANK}}},
+                "then": {"properties": {"sku": {"type": "null"}, "unitsPerBox": {"type": "null"},
+                                        "boxes": {"type": "null"}}},
+                "else": {"required": ["sku", "unitsPerBox", "boxes"],
+                         "properties": {"sku": {"type": "string"}, "unitsPerBox": {"type": "integer"},
+                                        "boxes": {"type": "integer"}}},
             }),
         ),
         // A transfer goes to a warehouse (toWarehouseCode) or, with a
@@ -494,7 +515,8 @@ pub fn object_rules() -> Vec<(&'static str, Value)> {
                     "required": ["type"], "properties": {"type": {"const": "MARKETPLACE"}}}}},
                 "then": {"properties": {"destination": {"required": ["platform", "shipmentId", "address"],
                     "properties": {"shipmentId": {"type": "string", "pattern": NOT_BLANK},
-                                   "platform": {"type": "string", "pattern": NOT_BLANK}}}}},
+                                   "platform": {"type": "string", "pattern": NOT_BLANK},
+                                   "address": {"type": "object"}}}}},
                 "else": {"required": ["toWarehouseCode"],
                          "properties": {"toWarehouseCode": {"type": "string", "pattern": NOT_BLANK}}},
             }),
@@ -504,7 +526,8 @@ pub fn object_rules() -> Vec<(&'static str, Value)> {
             json!({"if": {"required": ["destination"]},
                    "then": {"properties": {"destination": {"required": ["platform", "shipmentId", "address"],
                        "properties": {"shipmentId": {"type": "string", "pattern": NOT_BLANK},
-                                      "platform": {"type": "string", "pattern": NOT_BLANK}}}}}}),
+                                      "platform": {"type": "string", "pattern": NOT_BLANK},
+                                      "address": {"type": "object"}}}}}}),
         ),
         // Nothing picked is only a report that the location is empty.
         (

@@ -17,6 +17,12 @@ pub fn request_examples() -> Vec<(&'static str, Value)> {
             json!({"fromWarehouseCode": "US-LA01", "toWarehouseCode": "DE-FRA01",
                 "customerReference": "TF-20261130-01", "items": [{"sku": "DEMO-0003", "quantity": 2}]}),
         ),
+        (
+            "sealCartons",
+            json!({"warehouseCode": "US-LA01", "customerCode": "DEMO", "locationCode": "A-01-02-1",
+                   "sku": "DEMO-0001", "unitsPerBox": 5, "cartons": 2}),
+        ),
+        ("moveCarton", json!({"toLocationCode": "A-01-03-1"})),
         ("cancelTransferOrder", json!({"reason": "stock needed here"})),
         (
             "createB2bOutboundOrder",

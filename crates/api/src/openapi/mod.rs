@@ -87,6 +87,11 @@ const OPERATION_IDS: &[(&str, &str, &str)] = &[
     ("get", "/api/v1/alert-rules", "listAlertRules"),
     ("get", "/api/v1/alerts", "listAlerts"),
     ("post", "/api/v1/ops/alerts/sweep", "sweepAlerts"),
+    ("get", "/api/v1/inventory/boxes", "listInventoryBoxes"),
+    ("get", "/api/v1/ops/cartons", "listOpsCartons"),
+    ("post", "/api/v1/ops/cartons", "sealCartons"),
+    ("post", "/api/v1/ops/cartons/{lpn}/open", "openCarton"),
+    ("post", "/api/v1/ops/cartons/{lpn}/move", "moveCarton"),
     ("post", "/api/v1/transfer-orders", "createTransferOrder"),
     ("get", "/api/v1/transfer-orders", "listTransferOrders"),
     ("get", "/api/v1/transfer-orders/{no}", "getTransferOrder"),
@@ -347,6 +352,9 @@ fn constrain_parameters(path: &str, operation: &mut Map<String, Value>) {
             "after" => json!({"type": "string", "pattern": r"^\s*(0|\d{1,18}\.\d{1,18})?\s*$"}),
             "status" if path.contains("inbound-orders") => {
                 names(inbound::InboundStatus::ALL.iter().map(|s| s.as_str()))
+            }
+            "status" if path.contains("cartons") || path.contains("boxes") => {
+                names(haicang_core::transfers::CartonStatus::ALL.iter().map(|s| s.as_str()))
             }
             "status" if path.contains("transfer-orders") => {
                 names(haicang_core::transfers::TransferStatus::ALL.iter().map(|s| s.as_str()))

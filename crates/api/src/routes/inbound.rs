@@ -72,6 +72,10 @@ pub struct InboundInput {
     /// SKUs and quantities without a packing list (Winit's forecast order).
     #[serde(default)]
     pub forecast_items: Vec<ItemInput>,
+    /// CARTON inbounds: keep single-SKU boxes closed as sealed cartons in
+    /// stock (`GET /inventory/boxes`), their box label the licence plate.
+    #[serde(default)]
+    pub keep_sealed: bool,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -145,6 +149,7 @@ impl From<InboundInput> for CreateInbound {
                 })
                 .collect(),
             forecast: i.forecast_items.into_iter().map(Into::into).collect(),
+            keep_sealed: i.keep_sealed,
         }
     }
 }

@@ -4,6 +4,7 @@ pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod billing;
+pub mod cartons;
 pub mod counts;
 pub mod floor;
 pub mod inbound;
@@ -84,6 +85,10 @@ pub const STAFF_ROUTES: &[(&str, &str, StaffRole)] = &[
     ("POST", "/api/v1/ops/bills/{no}/pay", Supervisor),
     ("POST", "/api/v1/ops/billing/storage", Admin),
     ("POST", "/api/v1/ops/alerts/sweep", Supervisor),
+    ("GET", "/api/v1/ops/cartons", Operator),
+    ("POST", "/api/v1/ops/cartons", Operator),
+    ("POST", "/api/v1/ops/cartons/{lpn}/open", Operator),
+    ("POST", "/api/v1/ops/cartons/{lpn}/move", Operator),
     ("GET", "/api/v1/ops/transfer-orders", Operator),
     ("GET", "/api/v1/ops/transfer-orders/{no}", Operator),
     ("GET", "/api/v1/ops/transfer-orders/{no}/carton-labels.pdf", Operator),

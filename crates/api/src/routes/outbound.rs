@@ -762,7 +762,8 @@ pub async fn pack(
     // Parcel measures are required unless cartons carry them.
     let parcel = |field: &'static str, value: &Option<DecimalText>, scale: u32, max: i64| match value {
         Some(v) => measure(field, v, scale, max),
-        None if !input.boxes.is_empty() => Ok(0),
+        // Freight: cartons carry measures (sealed cartons their own).
+        None if !input.boxes.is_empty() || input.items.is_empty() => Ok(0),
         None => Err(ApiError::from(AppError::MissingParam { field })),
     };
     let weight_g = parcel("weightKg", &input.weight_kg, 3, inbound::WEIGHT_G_MAX)?;

@@ -45,13 +45,40 @@ pub fn router() -> Router<AppState> {
 
 // ------------------------------------------------------------------ input
 
-/// Cartons of one SKU: `boxes` cartons of `unitsPerBox` units each.
+/// Cartons of one SKU: `boxes` cartons of `unitsPerBox` units each; or
+/// one whole sealed carton in stock by its number (`boxNo`, the licence
+/// plate `GET /inventory/boxes` lists).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CartonInput {
-    pub sku: String,
-    pub units_per_box: i64,
-    pub boxes: i64,
+    pub box_no: Option<String>,
+    pub sku: Option<String>,
+    pub units_per_box: Option<i64>,
+    pub boxes: Option<i64>,
+}
+
+/// Cartons to pack as (sku, units per box, boxes), and sealed cartons by
+/// number; a line naming neither is malformed.
+/// (sku, units per box, boxes) lines to pack, and sealed cartons by number.
+type CartonLines = (Vec<(String, i64, i64)>, Vec<String>);
+
+fn split_cartons(input: Vec<CartonInput>) -> Result<CartonLines, ApiError> {
+    let mut planned = Vec::new();
+    let mut sealed = Vec::new();
+    for c in input {
+        match (c.box_no.map(|b| b.trim().to_owned()).filter(|b| !b.is_empty()), c.sku, c.units_per_box, c.boxes) {
+            (Some(no), None, None, None) => sealed.push(no),
+            (None, Some(sku), Some(units), Some(boxes)) => planned.push((sku, units, boxes)),
+            _ => {
+                return Err(haicang_app::AppError::InvalidParam {
+                    field: "boxes",
+                    reason: "each line is a boxNo, or sku with unitsPerBox and boxes".into(),
+                }
+                .into());
+            }
+        }
+    }
+    Ok((planned, sealed))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -97,17 +124,21 @@ pub struct TransferInput {
     pub note: Option<String>,
 }
 
-impl From<TransferInput> for CreateTransfer {
-    fn from(i: TransferInput) -> Self {
-        CreateTransfer {
+impl TryFrom<TransferInput> for CreateTransfer {
+    type Error = ApiError;
+
+    fn try_from(i: TransferInput) -> Result<Self, ApiError> {
+        let (boxes, cartons) = split_cartons(i.boxes)?;
+        Ok(CreateTransfer {
             from_warehouse_code: i.from_warehouse_code,
             to_warehouse_code: i.to_warehouse_code,
             destination: i.destination.map(Into::into),
             customer_reference: i.customer_reference,
             items: i.items.into_iter().map(|l| (l.sku, l.quantity)).collect(),
-            boxes: i.boxes.into_iter().map(|b| (b.sku, b.units_per_box, b.boxes)).collect(),
+            boxes,
+            cartons,
             note: i.note,
-        }
+        })
     }
 }
 
@@ -126,16 +157,20 @@ pub struct B2bInput {
     pub note: Option<String>,
 }
 
-impl From<B2bInput> for CreateB2b {
-    fn from(i: B2bInput) -> Self {
-        CreateB2b {
+impl TryFrom<B2bInput> for CreateB2b {
+    type Error = ApiError;
+
+    fn try_from(i: B2bInput) -> Result<Self, ApiError> {
+        let (boxes, cartons) = split_cartons(i.boxes)?;
+        Ok(CreateB2b {
             warehouse_code: i.warehouse_code,
             destination: i.destination.into(),
             customer_reference: i.customer_reference,
             items: i.items.into_iter().map(|l| (l.sku, l.quantity)).collect(),
-            boxes: i.boxes.into_iter().map(|b| (b.sku, b.units_per_box, b.boxes)).collect(),
+            boxes,
+            cartons,
             note: i.note,
-        }
+        })
     }
 }
 
@@ -166,7 +201,7 @@ pub struct CartonPlanView {
 
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct CartonView {
+pub struct PackedCartonView {
     /// What the carton's label barcode carries: `<orderNo>-<seq>`.
     pub box_no: String,
     pub seq: i64,
@@ -219,7 +254,7 @@ pub struct FreightView {
     pub exception_reason: Option<String>,
     pub items: Vec<FreightItemView>,
     pub carton_plan: Vec<CartonPlanView>,
-    pub boxes: Vec<CartonView>,
+    pub boxes: Vec<PackedCartonView>,
     pub fees: Vec<crate::routes::billing::ChargeView>,
     pub created_at: String,
     pub shipped_at: Option<String>,
@@ -246,12 +281,12 @@ impl From<FreightDetail> for FreightView {
                 }),
             }
         }
-        let mut boxes: Vec<CartonView> = Vec::new();
+        let mut boxes: Vec<PackedCartonView> = Vec::new();
         for b in &d.boxes {
             let line = LineView { sku: b.sku.clone(), quantity: b.quantity };
             match boxes.last_mut() {
                 Some(last) if last.seq == b.seq => last.items.push(line),
-                _ => boxes.push(CartonView {
+                _ => boxes.push(PackedCartonView {
                     box_no: b.scan_code.clone(),
                     seq: b.seq,
                     weight_kg: b.weight_g as f64 / 1000.0,
@@ -390,7 +425,7 @@ pub async fn create_transfer(
     CustomerAuth(c): CustomerAuth,
     JsonBody(input): JsonBody<TransferInput>,
 ) -> Result<Envelope<CreatedView>, ApiError> {
-    Ok(Envelope(s.app.create_transfer(&c, &input.into()).await?.into()))
+    Ok(Envelope(s.app.create_transfer(&c, &input.try_into()?).await?.into()))
 }
 
 /// The caller's transfers, newest first (Qianyi's transfer list).
@@ -443,7 +478,7 @@ pub async fn create_b2b(
     CustomerAuth(c): CustomerAuth,
     JsonBody(input): JsonBody<B2bInput>,
 ) -> Result<Envelope<CreatedView>, ApiError> {
-    Ok(Envelope(s.app.create_b2b(&c, &input.into()).await?.into()))
+    Ok(Envelope(s.app.create_b2b(&c, &input.try_into()?).await?.into()))
 }
 
 /// The caller's B2B orders, newest first.

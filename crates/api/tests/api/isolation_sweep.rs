@@ -63,7 +63,13 @@ async fn customer_b_reaches_nothing_of_customer_a_on_any_customer_route() {
                         "addressLine1": "24300 Nandina Ave", "postcode": "92551"}},
         "boxes": [{"sku": "DEMO-0004", "unitsPerBox": 2, "boxes": 1}]});
     let b2b_no = s.post("/api/v1/b2b-outbound-orders", &a, &fba).await.ok()["orderNo"].as_str().unwrap().to_owned();
+    let lots = s.get("/api/v1/inventory/lots?warehouseCode=US-LA01&sku=DEMO-0002", &a).await.ok().clone();
+    let shelf = lots["items"][0]["locationCode"].as_str().unwrap().to_owned();
+    let seal = json!({"warehouseCode": "US-LA01", "customerCode": "DEMO", "locationCode": shelf,
+                      "sku": "DEMO-0002", "unitsPerBox": 2, "cartons": 1});
+    let lpn = s.post("/api/v1/ops/cartons", &staff, &seal).await.ok()["boxNos"][0].as_str().unwrap().to_owned();
     let secrets = [
+        lpn.as_str(),
         tf_no.as_str(),
         b2b_no.as_str(),
         "A-TF-1",

@@ -10,6 +10,7 @@ mod auth;
 mod auth_hardening;
 mod bad_input;
 mod billing;
+mod cartons;
 mod counts;
 mod error_codes;
 mod extreme_numbers;

@@ -56,6 +56,7 @@ struct LaDocuments {
     work_order_no: String,
     transfer_no: String,
     b2b_no: String,
+    carton: String,
     outbound_no: String,
     batch_id: i64,
     tracking_no: String,
@@ -100,7 +101,13 @@ async fn la_documents(s: &Server, seller: &str, admin: &str) -> LaDocuments {
                         "addressLine1": "24300 Nandina Ave", "postcode": "92551"}},
         "items": [{"sku": "DEMO-0004", "quantity": 1}]});
     let b2b_no = s.post("/api/v1/b2b-outbound-orders", seller, &fba).await.ok()["orderNo"].as_str().unwrap().to_owned();
+    let lots = s.get("/api/v1/inventory/lots?warehouseCode=US-LA01&sku=DEMO-0001", seller).await.ok().clone();
+    let shelf = lots["items"][0]["locationCode"].as_str().unwrap().to_owned();
+    let seal = json!({"warehouseCode": "US-LA01", "customerCode": "DEMO", "locationCode": shelf,
+                      "sku": "DEMO-0001", "unitsPerBox": 1, "cartons": 1});
+    let carton = s.post("/api/v1/ops/cartons", admin, &seal).await.ok()["boxNos"][0].as_str().unwrap().to_owned();
     LaDocuments {
+        carton,
         inbound_no,
         return_no,
         count_plan_no,
@@ -138,6 +145,7 @@ fn concrete(path: &str, method: &str, d: &LaDocuments) -> (String, Option<Value>
             },
         )
         .replace("{code}", &d.inbound_no)
+        .replace("{lpn}", &d.carton)
         .replace("{card}", "NO-SUCH-CARD")
         .replace("{customer}", "DEMO")
         .replace("{scan}", &d.return_no)
@@ -154,7 +162,8 @@ fn concrete(path: &str, method: &str, d: &LaDocuments) -> (String, Option<Value>
             | "/api/v1/ops/replenishment/rules"
             | "/api/v1/ops/work-orders"
             | "/api/v1/ops/transfer-orders"
-            | "/api/v1/ops/b2b-outbound-orders",
+            | "/api/v1/ops/b2b-outbound-orders"
+            | "/api/v1/ops/cartons",
         ) => {
             format!("{url}?warehouseCode=US-LA01")
         }
@@ -200,6 +209,10 @@ fn concrete(path: &str, method: &str, d: &LaDocuments) -> (String, Option<Value>
         "/api/v1/ops/work-orders/{no}/start" | "/api/v1/ops/work-orders/{no}/cancel" => Some(json!({})),
         "/api/v1/ops/work-orders/{no}/complete" => Some(json!({"produced": 1, "workers": ["sweep"]})),
         "/api/v1/ops/alerts/sweep" => Some(json!({})),
+        "/api/v1/ops/cartons" => Some(json!({"warehouseCode": "US-LA01", "customerCode": "DEMO",
+            "locationCode": "A-01-01-1", "sku": "DEMO-0001", "unitsPerBox": 1, "cartons": 1})),
+        "/api/v1/ops/cartons/{lpn}/open" => Some(json!({})),
+        "/api/v1/ops/cartons/{lpn}/move" => Some(json!({"toLocationCode": "C-02-02-1"})),
         "/api/v1/ops/count-plans" => Some(json!({"warehouseCode": "US-LA01", "scope": {"locations": [d.location]}})),
         "/api/v1/ops/count-plans/{no}/approve" => Some(json!({})),
         "/api/v1/ops/count-tasks/{id}/entries" => Some(json!({"lines": [{"sku": "DEMO-0002", "quantity": 1}]})),

@@ -12,6 +12,12 @@ impl App {
         cmd: &CreateInbound,
     ) -> Result<Created<InboundStatus>, AppError> {
         let (kind, mode, contents) = cmd.check()?;
+        if cmd.keep_sealed && (kind != InboundType::Carton || !matches!(contents, Contents::Boxes(_))) {
+            return Err(AppError::InvalidParam {
+                field: "keepSealed",
+                reason: "only a CARTON inbound with a packing list keeps its boxes sealed".into(),
+            });
+        }
         let hash = idempotency::fingerprint(cmd);
         self.retrying(|| self.create_inbound_once(customer, cmd, kind, mode, &contents, &hash)).await
     }
@@ -86,6 +92,7 @@ impl App {
                 box_count,
                 unit_count,
                 origin: None,
+                keep_sealed: cmd.keep_sealed,
             },
             now,
         )

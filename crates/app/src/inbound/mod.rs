@@ -19,6 +19,7 @@ use haicang_core::product::ProductStatus;
 use haicang_core::putaway::{self as planner, Content, Incoming, Reason, Slot};
 use haicang_core::status::SerialStatus;
 use haicang_print::{BoxLabel, LabelSize};
+use haicang_store::cartons;
 use haicang_store::inbound::{
     self as store, BoxRow, HistoryRow, InboundFilter, InboundOrderRow, LineRow, NewBox, NewInboundOrder, NewLine,
     NewPutaway, NewReceipt, PutawayRow, ReceiptRow, StatusChange,
@@ -56,6 +57,9 @@ pub struct CreateInbound {
     pub draft: bool,
     pub boxes: Vec<BoxDraft>,
     pub forecast: Vec<ItemDraft>,
+    /// CARTON inbounds: single-SKU boxes counted all GOOD are kept closed
+    /// as sealed cartons (their box label is the licence plate).
+    pub keep_sealed: bool,
 }
 
 /// A counted box (or, for a forecast order, a counted batch of goods).

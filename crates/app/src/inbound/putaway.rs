@@ -181,6 +181,10 @@ impl App {
             };
             let q = Quantity::new(line.quantity)
                 .ok_or(AppError::InvalidParam { field: "lines.quantity", reason: "too large".into() })?;
+            // Cartons kept sealed at the dock go up whole with their units.
+            let (from_id, to_id) = (from.location_id, to.location_id);
+            cartons::follow(&mut tx, p.product_id, w.lot_id, line.condition, from_id, to_id, line.quantity, now)
+                .await?;
             stock::move_units(&mut tx, item, &from, &to, w.lot_id, q, &doc, now)
                 .await
                 .map_err(|e| AppError::from_store_for_sku(e, &line.sku))?;

@@ -117,6 +117,8 @@ impl App {
             _ => VirtualLocation::InboundTransit,
         };
         let box_label = the_box.map(|b| format!("box {}", b.box_no));
+        // The lot of the last line: a sealed carton's (one line).
+        let mut sealed_lot = None;
         for (i, line) in cmd.lines.iter().enumerate() {
             let p = &products[line.sku.as_str()];
             // The announced line gives batch and dates unless staff read
@@ -162,6 +164,7 @@ impl App {
                 expiry.as_deref(),
             )
             .await?;
+            sealed_lot = Some(lot_id);
             let doc = DocumentRef {
                 document_type: DocumentType::Inbound.as_str().to_owned(),
                 document_no: order.order_no.clone(),
@@ -208,6 +211,33 @@ impl App {
         }
         if let Some(b) = the_box {
             store::mark_box_received(&mut tx, b.inbound_box_id, now).await?;
+            // A box of one SKU, all GOOD, of an order kept sealed stays
+            // closed: a carton whose licence plate is the box's label.
+            if let [line] = cmd.lines.as_slice()
+                && order.keep_sealed != 0
+                && line.defective == 0
+                && line.good > 0
+                && line.serials.is_empty()
+            {
+                let p = &products[line.sku.as_str()];
+                let lot_id = sealed_lot.ok_or_else(|| AppError::BoxNotFound {
+                    order_no: order.order_no.clone(),
+                    code: b.scan_code.clone(),
+                })?;
+                let carton = cartons::NewCarton {
+                    lpn: &b.scan_code,
+                    customer_id: order.customer_id,
+                    warehouse_id: order.warehouse_id,
+                    product_id: p.product_id,
+                    lot_id,
+                    condition: Condition::Good,
+                    location_id: place.location_id,
+                    units: line.good,
+                    measures: Some((b.weight_g, b.length_mm, b.width_mm, b.height_mm)),
+                    origin_document_no: &order.order_no,
+                };
+                cartons::insert(&mut tx, &carton, now).await?;
+            }
         }
         store::change_status(
             &mut tx,

@@ -18,7 +18,8 @@ use haicang_core::product::{ProductStatus, ProductType};
 use haicang_core::routing::batching::{self, BatchMethod};
 use haicang_core::routing::{self, Layout, Method, Pick as RoutePick};
 use haicang_core::status::{Availability, SerialStatus};
-use haicang_core::transfers::OrderKind;
+use haicang_core::transfers::{CartonStatus, OrderKind};
+use haicang_store::cartons::{self, CartonRow};
 use haicang_store::outbound::{
     self as store, AllocationRow, BatchRow, NewAllocation, NewOutboundOrder, OrderChange, OutboundFilter,
     OutboundLineRow, OutboundOrderRow, ShipmentEventRow, WaveSelection,
@@ -101,6 +102,8 @@ pub(crate) struct OrderSpec<'a> {
     pub tracking_no: Option<String>,
     pub items: &'a [(String, i64)],
     pub carton_plan: &'a [haicang_core::transfers::CartonLine],
+    /// Whole sealed cartons to ship, by licence plate.
+    pub cartons: &'a [String],
     pub shipment: Option<haicang_core::transfers::MarketplaceDestination>,
 }
 
@@ -408,6 +411,17 @@ async fn unwind(
     }
     for line in store::lines(tx.conn(), order.outbound_order_id).await? {
         stock::void(tx, line.reservation_id, now).await?;
+        // A whole carton goes back on the shelf, sealed, where it was picked.
+        if let Some(carton_id) = line.carton_id
+            && let Some(c) = cartons::by_id(tx.conn(), carton_id).await?
+            && matches!(c.status, CartonStatus::Reserved | CartonStatus::Allocated)
+        {
+            let shelf = allocations.iter().find(|a| a.outbound_line_id == line.outbound_line_id);
+            if let Some(a) = shelf {
+                cartons::set_location(tx, c.carton_id, a.location_id, now).await?;
+            }
+            cartons::set_status(tx, &c, CartonStatus::Sealed, None, now).await?;
+        }
     }
     Ok(())
 }

@@ -29,6 +29,7 @@ impl App {
             tracking_no: trimmed(&cmd.tracking_no),
             items: &cmd.items,
             carton_plan: &[],
+            cartons: &[],
             shipment: None,
         };
         self.retrying(|| self.create_order_once(customer, &spec)).await
@@ -122,6 +123,30 @@ impl App {
                 lines.push((p.clone(), *quantity, None));
             }
         }
+        // Whole sealed cartons: each its own line.
+        let loose_lines = lines.len();
+        let mut carton_of_line: Vec<Option<CartonRow>> = vec![None; loose_lines];
+        for lpn in spec.cartons {
+            let lpn = lpn.trim();
+            let c = cartons::find(tx.conn(), lpn, Some(customer.customer_id))
+                .await?
+                .ok_or_else(|| AppError::CartonNotFound(lpn.to_owned()))?;
+            if c.warehouse_id != w.warehouse_id {
+                let reason = format!("{lpn} is in {}", c.warehouse_code);
+                return Err(AppError::InvalidParam { field: "boxes.boxNo", reason });
+            }
+            if c.status != CartonStatus::Sealed {
+                return Err(AppError::CartonStatus { lpn: c.lpn, status: c.status.as_str().to_owned() });
+            }
+            if carton_of_line.iter().flatten().any(|o| o.carton_id == c.carton_id) {
+                return Err(AppError::InvalidParam { field: "boxes.boxNo", reason: format!("{lpn} twice") });
+            }
+            let p = products::find_product(tx.conn(), customer.customer_id, &c.sku)
+                .await?
+                .ok_or_else(|| AppError::OutboundSkuMissing(c.sku.clone()))?;
+            lines.push((p, c.units, None));
+            carton_of_line.push(Some(c));
+        }
         let units: i64 = lines.iter().map(|(_, q, _)| *q).sum();
         let who = (customer.customer_id, customer.customer_code.as_str());
         crate::billing::check_credit(&mut tx, who, (units, lines.len() as i64), self.require_rate_card, now).await?;
@@ -185,14 +210,26 @@ impl App {
                 }
                 other => AppError::Store(other),
             })?;
-            store::insert_line(&mut tx, order_id, i as i64 + 1, p.product_id, *quantity, kit.as_deref(), reservation)
-                .await?;
+            let line_id = store::insert_line(
+                &mut tx,
+                order_id,
+                i as i64 + 1,
+                p.product_id,
+                *quantity,
+                kit.as_deref(),
+                reservation,
+            )
+            .await?;
+            if let Some(c) = &carton_of_line[i] {
+                store::set_line_carton(&mut tx, line_id, c.carton_id).await?;
+                cartons::set_status(&mut tx, c, CartonStatus::Reserved, Some(order_id), now).await?;
+            }
         }
         // The cartons the seller asked for: every planned SKU must be an
         // order line, and the cartons hold exactly its units.
         if !spec.carton_plan.is_empty() {
             let mut ordered: BTreeMap<String, i64> = BTreeMap::new();
-            for (p, q, _) in &lines {
+            for (p, q, _) in &lines[..loose_lines] {
                 *ordered.entry(p.sku.clone()).or_default() += q;
             }
             haicang_core::transfers::check_carton_plan(spec.carton_plan, &ordered)?;

@@ -7,9 +7,8 @@ impl App {
     pub async fn pack(&self, staff: &StaffPrincipal, cmd: &PackCommand) -> Result<OutboundOrderRow, AppError> {
         let measures = |w: i64, l: i64, wd: i64, h: i64| w > 0 && l > 0 && wd > 0 && h > 0;
         let cartons_measured = cmd.boxes.iter().all(|b| measures(b.weight_g, b.length_mm, b.width_mm, b.height_mm));
-        if cmd.boxes.is_empty() && !measures(cmd.weight_g, cmd.length_mm, cmd.width_mm, cmd.height_mm)
-            || !cartons_measured
-        {
+        let parcel_measured = measures(cmd.weight_g, cmd.length_mm, cmd.width_mm, cmd.height_mm);
+        if !cmd.items.is_empty() && !parcel_measured || !cartons_measured {
             return Err(AppError::InvalidParam { field: "weightKg", reason: "weight and sizes are required".into() });
         }
         self.retrying(|| async {
@@ -30,14 +29,31 @@ impl App {
             // one parcel.
             let cartons: Vec<Vec<(String, i64)>> =
                 cmd.boxes.iter().map(|b| b.items.iter().map(|(code, q)| (sku_of(code), *q)).collect()).collect();
-            if (order.order_kind == OrderKind::Parcel) != cartons.is_empty() {
+            // Whole sealed cartons the order ships are packed as they are.
+            let sealed: Vec<CartonRow> = cartons::of_order(tx.conn(), order.outbound_order_id)
+                .await?
+                .into_iter()
+                .filter(|c| c.status == CartonStatus::Allocated)
+                .collect();
+            let freight = order.order_kind != OrderKind::Parcel;
+            if !freight && !parcel_measured {
+                return Err(AppError::InvalidParam {
+                    field: "weightKg",
+                    reason: "weight and sizes are required".into(),
+                });
+            }
+            if !freight && !cartons.is_empty() || freight && cartons.is_empty() && sealed.is_empty() {
                 return Err(AppError::InvalidParam {
                     field: "boxes",
                     reason: "transfers and B2B orders are packed into cartons; parcel orders are not".into(),
                 });
             }
-            let scanned: Vec<(String, i64)> = if cartons.is_empty() {
+            let scanned: Vec<(String, i64)> = if !freight {
                 cmd.items.iter().map(|(code, q)| (sku_of(code), *q)).collect()
+            } else if cartons.is_empty() {
+                haicang_core::transfers::carton_totals(
+                    &sealed.iter().map(|c| vec![(c.sku.clone(), c.units)]).collect::<Vec<_>>(),
+                )
             } else {
                 let plan: Vec<haicang_core::transfers::CartonLine> =
                     store::carton_plan(tx.conn(), order.outbound_order_id)
@@ -50,7 +66,9 @@ impl App {
                         })
                         .collect();
                 haicang_core::transfers::check_cartons(&plan, &cartons)?;
-                haicang_core::transfers::carton_totals(&cartons)
+                let mut all = cartons.clone();
+                all.extend(sealed.iter().map(|c| vec![(c.sku.clone(), c.units)]));
+                haicang_core::transfers::carton_totals(&all)
             };
             rules::check_pack(&picked, &scanned)?;
             let mut picked_serials: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -76,14 +94,38 @@ impl App {
             rules::check_pack_serials(&picked_serials, &scanned_serials)?;
             let (mut weight_g, mut length_mm, mut width_mm, mut height_mm) =
                 (cmd.weight_g, cmd.length_mm, cmd.width_mm, cmd.height_mm);
-            if let Some(first) = cmd.boxes.first() {
+            // Sealed cartons first, under their own licence plates (their
+            // measures as received; unknown measures print as 1).
+            let (packing_id, _) = packing_place(&mut tx, &order).await?;
+            let mut packed: Vec<PackBox> = Vec::new();
+            for (i, c) in sealed.iter().enumerate() {
+                let m = store::NewOutboundBox {
+                    seq: i as i64 + 1,
+                    weight_g: c.weight_g.unwrap_or(1).max(1),
+                    length_mm: c.length_mm.unwrap_or(1).max(1),
+                    width_mm: c.width_mm.unwrap_or(1).max(1),
+                    height_mm: c.height_mm.unwrap_or(1).max(1),
+                };
+                let box_id = store::insert_box(&mut tx, order.outbound_order_id, &c.lpn, m, now).await?;
+                store::insert_box_line(&mut tx, box_id, c.product_id, c.units).await?;
+                cartons::set_location(&mut tx, c.carton_id, packing_id, now).await?;
+                packed.push(PackBox {
+                    items: Vec::new(),
+                    weight_g: m.weight_g,
+                    length_mm: m.length_mm,
+                    width_mm: m.width_mm,
+                    height_mm: m.height_mm,
+                });
+            }
+            packed.extend(cmd.boxes.iter().cloned());
+            if let Some(first) = packed.first() {
                 // The shipment's weight is its cartons'; sizes are per carton.
-                weight_g = cmd.boxes.iter().map(|b| b.weight_g).fold(0i64, i64::saturating_add);
+                weight_g = packed.iter().map(|b| b.weight_g).fold(0i64, i64::saturating_add);
                 (length_mm, width_mm, height_mm) = (first.length_mm, first.width_mm, first.height_mm);
             }
             let product_of = |sku: &str| allocations.iter().find(|a| a.sku == sku).map(|a| a.product_id);
             for (i, (b, items)) in cmd.boxes.iter().zip(&cartons).enumerate() {
-                let seq = i as i64 + 1;
+                let seq = (sealed.len() + i) as i64 + 1;
                 let measures = store::NewOutboundBox {
                     seq,
                     weight_g: b.weight_g,
@@ -178,6 +220,11 @@ impl App {
                 let gone = stock::serials_of_document(&mut tx, product_id, &order.order_no, packing_id).await?;
                 let gone: Vec<String> = gone.into_iter().map(|(serial, _)| serial).collect();
                 stock::serials_out(&mut tx, product_id, &gone, &order.order_no, now).await?;
+            }
+            for c in cartons::of_order(tx.conn(), order.outbound_order_id).await? {
+                if c.status == CartonStatus::Allocated {
+                    cartons::set_status(&mut tx, &c, CartonStatus::Shipped, Some(order.outbound_order_id), now).await?;
+                }
             }
             let carrier = carrier.map(str::to_owned).or(order.carrier.clone()).unwrap_or(order.carrier_default.clone());
             let change = OrderChange {

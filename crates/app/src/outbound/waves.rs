@@ -93,14 +93,53 @@ impl App {
                     continue;
                 }
                 let mut sources_of: Vec<Vec<Source>> = Vec::with_capacity(lines.len());
+                // A whole sealed carton is picked where it stands: its line
+                // is not allocated from loose stock.
+                let mut carton_sources: Vec<Option<Source>> = Vec::with_capacity(lines.len());
+                let mut carton_refused = None;
                 for line in &lines {
+                    if let Some(carton_id) = line.carton_id {
+                        let carton = cartons::by_id(tx.conn(), carton_id).await?;
+                        let on_rack = carton
+                            .as_ref()
+                            .and_then(|c| locations.get(&c.location_id))
+                            .is_some_and(|l| matches!(l.location_type, LocationType::Storage | LocationType::PickFace));
+                        match carton {
+                            Some(c) if on_rack && c.status == CartonStatus::Reserved => {
+                                carton_sources.push(Some(Source {
+                                    pick_face: false,
+                                    free: c.units,
+                                    location_id: c.location_id,
+                                    location_code: c.location_code.clone(),
+                                    lot_id: c.lot_id,
+                                    inbound_at: c.created_at,
+                                    expiry_date: None,
+                                }));
+                            }
+                            other => {
+                                let lpn = other.map(|c| c.lpn).unwrap_or_default();
+                                carton_refused = Some(format!("carton {lpn} is not sealed on the racks"));
+                                carton_sources.push(None);
+                            }
+                        }
+                        sources_of.push(Vec::new());
+                        continue;
+                    }
+                    carton_sources.push(None);
                     if let std::collections::hash_map::Entry::Vacant(slot) = stock_of.entry(line.product_id) {
                         slot.insert(store::sources(&mut tx, w.warehouse_id, line.product_id).await?);
                     }
                     sources_of.push(stock_of[&line.product_id].iter().map(rack_source).collect());
                 }
-                let wanted: Vec<(&[Source], i64)> =
-                    sources_of.iter().zip(&lines).map(|(s, l)| (s.as_slice(), l.quantity)).collect();
+                if let Some(reason) = carton_refused {
+                    skipped.push((order.order_no.clone(), reason));
+                    continue;
+                }
+                let wanted: Vec<(&[Source], i64)> = sources_of
+                    .iter()
+                    .zip(&lines)
+                    .map(|(s, l)| (s.as_slice(), if l.carton_id.is_some() { 0 } else { l.quantity }))
+                    .collect();
                 match promises.try_order(&wanted) {
                     Err(short) => {
                         let l = &lines[short.line];
@@ -112,8 +151,10 @@ impl App {
                             .iter()
                             .zip(picks)
                             .zip(&sources_of)
-                            .map(|((line, p), s)| {
-                                (line.clone(), p.into_iter().map(|(i, n)| (s[i].clone(), n)).collect())
+                            .zip(&carton_sources)
+                            .map(|(((line, p), s), carton)| match carton {
+                                Some(c) => (line.clone(), vec![(c.clone(), line.quantity)]),
+                                None => (line.clone(), p.into_iter().map(|(i, n)| (s[i].clone(), n)).collect()),
                             })
                             .collect();
                         lines_total += lines.len();
@@ -202,6 +243,18 @@ impl App {
             }
         }
         store::insert_allocations(&mut tx, &rows, now).await?;
+        // Cartons a picker is sent for are no longer sealed stock: their
+        // allocation holds their units.
+        for (order, plan) in &accepted {
+            for (line, _) in plan {
+                if let Some(carton_id) = line.carton_id
+                    && let Some(c) = cartons::by_id(tx.conn(), carton_id).await?
+                {
+                    cartons::set_status(&mut tx, &c, CartonStatus::Allocated, Some(order.outbound_order_id), now)
+                        .await?;
+                }
+            }
+        }
         let ids: Vec<i64> = accepted.iter().map(|(o, _)| o.outbound_order_id).collect();
         store::mark_waved(&mut tx, &ids, wave_id, now).await?;
         let waved: Vec<String> = accepted.iter().map(|(o, _)| o.order_no.clone()).collect();
