@@ -450,7 +450,10 @@ pub(crate) async fn open_receiving_leg(
     let units: i64 = allocations.iter().map(|a| a.picked).sum();
     let box_count = boxes.iter().map(|b| b.seq).collect::<std::collections::BTreeSet<_>>().len() as i64;
     let reference = format!("TRANSFER:{}", order.order_no);
-    let keep_sealed = !store::carton_plan(tx.conn(), order.outbound_order_id).await?.is_empty();
+    // Cartons packed to a plan, and sealed cartons shipped whole, arrive
+    // as sealed cartons.
+    let keep_sealed = !store::carton_plan(tx.conn(), order.outbound_order_id).await?.is_empty()
+        || !haicang_store::cartons::of_order(tx.conn(), order.outbound_order_id).await?.is_empty();
     let leg = inbound_store::insert_order(
         tx,
         &NewInboundOrder {

@@ -92,6 +92,38 @@ pub async fn insert(tx: &mut WriteTx, c: &NewCarton<'_>, now: i64) -> Result<i64
     .await?)
 }
 
+/// A carton received sealed: a new licence plate, or one that left sealed
+/// (a transfer's carton) and arrives under the same number — then it is
+/// the same carton, now here.
+pub async fn receive_sealed(tx: &mut WriteTx, c: &NewCarton<'_>, now: i64) -> Result<i64, StoreError> {
+    let existing: Option<(i64, i64, String)> =
+        sqlx::query_as("SELECT carton_id, customer_id, status FROM carton WHERE lpn = $1")
+            .bind(c.lpn)
+            .fetch_optional(tx.conn())
+            .await?;
+    match existing {
+        None => insert(tx, c, now).await,
+        Some((id, customer, status)) if customer == c.customer_id && status == CartonStatus::Shipped.as_str() => {
+            sqlx::query(
+                "UPDATE carton SET warehouse_id = $1, location_id = $2, lot_id = $3, units = $4, status = $5, \
+                 outbound_order_id = NULL, origin_document_no = $6, updated_at = $7 WHERE carton_id = $8",
+            )
+            .bind(c.warehouse_id)
+            .bind(c.location_id)
+            .bind(c.lot_id)
+            .bind(c.units)
+            .bind(CartonStatus::Sealed.as_str())
+            .bind(c.origin_document_no)
+            .bind(now)
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+            Ok(id)
+        }
+        Some(_) => Err(StoreError::Duplicate(format!("carton {} exists", c.lpn))),
+    }
+}
+
 /// Units sealed at a place (a location, product, lot and condition).
 pub async fn sealed_units(
     conn: &mut AnyConnection,

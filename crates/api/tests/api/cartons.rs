@@ -141,15 +141,33 @@ async fn staff_seal_and_open_cartons_and_a_cancel_puts_a_carton_back() {
                "unitsPerBox": units, "cartons": cartons})
     };
     s.post("/api/v1/ops/cartons", &staff, &seal(on_shelf, 2)).await.err(30002, 409);
-    let sealed = s.post("/api/v1/ops/cartons", &staff, &seal(2, 2)).await.ok().clone();
+    let sealed = s.post("/api/v1/ops/cartons", &staff, &seal(2, 3)).await.ok().clone();
     let lpns: Vec<String> =
         sealed["boxNos"].as_array().unwrap().iter().map(|b| b.as_str().unwrap().to_owned()).collect();
-    assert_eq!(lpns.len(), 2);
+    assert_eq!(lpns.len(), 3);
     assert!(lpns.iter().all(|l| l.starts_with("LP")));
     // What is sealed cannot be sealed again.
     s.post("/api/v1/ops/cartons", &staff, &seal(on_shelf - 3, 1)).await.err(30002, 409);
     let listed = s.get(&format!("/api/v1/ops/cartons?warehouseCode=US-LA01&sku={sku}"), &staff).await;
-    assert_eq!(listed.ok()["total"], 2);
+    assert_eq!(listed.ok()["total"], 3);
+
+    // A carton transferred whole arrives as the same sealed carton.
+    let tf = json!({"fromWarehouseCode": "US-LA01", "toWarehouseCode": "DE-FRA01", "customerReference": "TF-SEALED",
+                    "boxes": [{"boxNo": lpns[2]}]});
+    let tf = s.post("/api/v1/transfer-orders", &seller, &tf).await.ok()["orderNo"].as_str().unwrap().to_owned();
+    let waved = wave(&s, &staff, &tf).await;
+    pick_cart(&s, &staff, waved["batches"][0]["batchId"].as_i64().unwrap(), |_, _| None).await;
+    s.post("/api/v1/ops/pack", &staff, &json!({"orderNo": tf})).await.ok();
+    s.post("/api/v1/ops/ship", &staff, &json!({"orderNo": tf})).await.ok();
+    assert_eq!(boxes(&s, &seller, &format!("boxNo={}&status=SHIPPED", lpns[2])).await.len(), 1);
+    s.post(&format!("/api/v1/ops/inbound-orders/{tf}/arrive"), &staff, &json!({})).await.ok();
+    let count = json!({"boxNo": lpns[2], "lines": [{"sku": sku, "good": 2}]});
+    s.post(&format!("/api/v1/ops/inbound-orders/{tf}/receive"), &staff, &count).await.ok();
+    let arrived = boxes(&s, &seller, &format!("boxNo={}", lpns[2])).await;
+    assert_eq!(
+        (arrived[0]["status"].as_str(), arrived[0]["warehouseCode"].as_str(), arrived[0]["unitsPerBox"].as_i64()),
+        (Some("SEALED"), Some("DE-FRA01"), Some(2))
+    );
 
     // A B2B order of one carton, waved, then cancelled: back on its shelf, sealed.
     let no =
@@ -167,7 +185,7 @@ async fn staff_seal_and_open_cartons_and_a_cancel_puts_a_carton_back() {
     assert_eq!(opened.ok()["status"], "OPENED");
     s.post(&format!("/api/v1/ops/cartons/{}/open", lpns[1]), &staff, &json!({})).await.err(80009, 409);
     s.post("/api/v1/ops/cartons/NO-SUCH-LP/open", &staff, &json!({})).await.err(80008, 404);
-    assert_eq!(boxes(&s, &seller, &format!("sku={sku}")).await.len(), 1);
+    assert_eq!(boxes(&s, &seller, &format!("sku={sku}&warehouseCode=US-LA01")).await.len(), 1);
     let other = s.other_customer("OTHER1").await;
     assert!(boxes(&s, &other, "").await.is_empty());
     let zh = s

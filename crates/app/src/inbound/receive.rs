@@ -236,7 +236,7 @@ impl App {
                     measures: Some((b.weight_g, b.length_mm, b.width_mm, b.height_mm)),
                     origin_document_no: &order.order_no,
                 };
-                cartons::insert(&mut tx, &carton, now).await?;
+                cartons::receive_sealed(&mut tx, &carton, now).await?;
             }
         }
         store::change_status(
