@@ -64,11 +64,8 @@ async fn a_transfer_travels_in_transit_and_is_received_at_the_destination() {
     assert_eq!(orders.ok()["total"], 0);
     s.get(&format!("/api/v1/outbound-orders/{no}"), &seller).await.err(50017, 404);
 
-    // The source packs into cartons: a parcel-style pack is refused.
+    // The source packs into cartons (what was picked, no more, no less).
     wave_and_pick(&s, &staff, &no).await;
-    let parcel = json!({"orderNo": no, "items": [{"sku": "DEMO-0003", "quantity": 2}], "weightKg": 1,
-                        "lengthCm": 10, "widthCm": 10, "heightCm": 10});
-    s.post("/api/v1/ops/pack", &staff, &parcel).await.err(10031, 400);
     let short = json!({"orderNo": no, "boxes": [carton("DEMO-0003", 1)]});
     s.post("/api/v1/ops/pack", &staff, &short).await.err(50092, 400);
     let packed = json!({"orderNo": no, "boxes": [carton("DEMO-0003", 1), carton("DEMO-0003", 1)]});
@@ -179,7 +176,15 @@ async fn a_short_arrival_is_a_difference_and_bad_transfers_are_refused() {
         .unwrap()
         .to_owned();
     wave_and_pick(&s, &staff, &no).await;
-    s.post("/api/v1/ops/pack", &staff, &json!({"orderNo": no, "boxes": [carton("DEMO-0005", 3)]})).await.ok();
+    // Packed parcel-style: one carton.
+    let parcel = json!({"orderNo": no, "items": [{"sku": "DEMO-0005", "quantity": 3}], "weightKg": 1,
+                        "lengthCm": 10, "widthCm": 10, "heightCm": 10});
+    s.post("/api/v1/ops/pack", &staff, &parcel).await.ok();
+    let packed = s.get(&format!("/api/v1/transfer-orders/{no}"), &seller).await.ok()["boxes"].clone();
+    assert_eq!(
+        (packed.as_array().map(Vec::len), packed[0]["boxNo"].as_str()),
+        (Some(1), Some(format!("{no}-001").as_str()))
+    );
     s.post("/api/v1/ops/ship", &staff, &json!({"orderNo": no})).await.ok();
     let (fra0, _, transit) = at(&s, &seller, "DE-FRA01", "DEMO-0005").await;
     assert_eq!(transit, 3);

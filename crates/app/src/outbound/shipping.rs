@@ -26,16 +26,28 @@ impl App {
                 allocations.iter().find(|a| a.barcode == *code).map(|a| a.sku.clone()).unwrap_or(code.clone())
             };
             // Freight (transfers, B2B) is packed into cartons; parcels into
-            // one parcel.
+            // one parcel. Freight packed parcel-style (items and measures)
+            // is one carton.
+            let freight = order.order_kind != OrderKind::Parcel;
+            let staff_boxes: Vec<PackBox> = if freight && cmd.boxes.is_empty() && !cmd.items.is_empty() {
+                vec![PackBox {
+                    items: cmd.items.clone(),
+                    weight_g: cmd.weight_g,
+                    length_mm: cmd.length_mm,
+                    width_mm: cmd.width_mm,
+                    height_mm: cmd.height_mm,
+                }]
+            } else {
+                cmd.boxes.clone()
+            };
             let cartons: Vec<Vec<(String, i64)>> =
-                cmd.boxes.iter().map(|b| b.items.iter().map(|(code, q)| (sku_of(code), *q)).collect()).collect();
+                staff_boxes.iter().map(|b| b.items.iter().map(|(code, q)| (sku_of(code), *q)).collect()).collect();
             // Whole sealed cartons the order ships are packed as they are.
             let sealed: Vec<CartonRow> = cartons::of_order(tx.conn(), order.outbound_order_id)
                 .await?
                 .into_iter()
                 .filter(|c| c.status == CartonStatus::Allocated)
                 .collect();
-            let freight = order.order_kind != OrderKind::Parcel;
             if !freight && !parcel_measured {
                 return Err(AppError::InvalidParam {
                     field: "weightKg",
@@ -117,14 +129,14 @@ impl App {
                     height_mm: m.height_mm,
                 });
             }
-            packed.extend(cmd.boxes.iter().cloned());
+            packed.extend(staff_boxes.iter().cloned());
             if let Some(first) = packed.first() {
                 // The shipment's weight is its cartons'; sizes are per carton.
                 weight_g = packed.iter().map(|b| b.weight_g).fold(0i64, i64::saturating_add);
                 (length_mm, width_mm, height_mm) = (first.length_mm, first.width_mm, first.height_mm);
             }
             let product_of = |sku: &str| allocations.iter().find(|a| a.sku == sku).map(|a| a.product_id);
-            for (i, (b, items)) in cmd.boxes.iter().zip(&cartons).enumerate() {
+            for (i, (b, items)) in staff_boxes.iter().zip(&cartons).enumerate() {
                 let seq = (sealed.len() + i) as i64 + 1;
                 let measures = store::NewOutboundBox {
                     seq,
