@@ -490,7 +490,9 @@ pub fn object_rules() -> Vec<(&'static str, Value)> {
             "PackInput",
             json!({
                 "if": {"required": ["items"], "properties": {"items": {"minItems": 1}}},
-                "then": {"required": ["weightKg", "lengthCm", "widthCm", "heightCm"]},
+                "then": {"required": ["weightKg", "lengthCm", "widthCm", "heightCm"],
+                         "properties": {"weightKg": {"type": "number"}, "lengthCm": {"type": "number"},
+                                        "widthCm": {"type": "number"}, "heightCm": {"type": "number"}}},
             }),
         ),
         // A carton line is a sealed carton's number, or SKU × units × cartons.
