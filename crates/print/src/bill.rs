@@ -1,11 +1,8 @@
 //! A seller's bill, A4: the period's balances, charges by type, then every
 //! charge line.
 
-use krilla::Document;
-use krilla::page::PageSettings;
-
-use crate::shipping::{font, text};
-use crate::{PrintError, mm};
+use crate::PrintError;
+use crate::shipping::{a4_pages, text};
 
 /// One charge line as printed (amounts already formatted in the bill's
 /// currency).
@@ -39,43 +36,33 @@ fn cut(text: &str, max: usize) -> String {
 }
 
 pub fn bill(doc: &BillDocument) -> Result<Vec<u8>, PrintError> {
-    let font = font()?;
-    let settings = PageSettings::from_wh(mm(210.0), mm(297.0)).ok_or_else(|| PrintError::Pdf("page size".into()))?;
-    let mut document = Document::new();
-    let pages: Vec<&[BillLine]> =
-        if doc.lines.is_empty() { vec![&[]] } else { doc.lines.chunks(LINES_PER_PAGE).collect() };
-    let count = pages.len();
-    for (p, lines) in pages.into_iter().enumerate() {
-        let mut page = document.start_page_with(settings.clone());
-        let mut surface = page.surface();
-        text(&mut surface, &font, 15.0, 18.0, 16.0, &format!("BILL {}", doc.bill_no));
+    a4_pages(&doc.lines, LINES_PER_PAGE, |surface, font, p, count, lines| {
+        text(surface, font, 15.0, 18.0, 16.0, &format!("BILL {}", doc.bill_no));
         let head =
             format!("{} · {} · {} · {} · page {}/{}", doc.customer, doc.period, doc.currency, doc.status, p + 1, count);
-        text(&mut surface, &font, 15.0, 25.0, 9.0, &head);
+        text(surface, font, 15.0, 25.0, 9.0, &head);
         let mut y = 35.0;
         if p == 0 {
             for (label, amount) in &doc.summary {
-                text(&mut surface, &font, 15.0, y, 10.0, label);
-                text(&mut surface, &font, 170.0, y, 10.0, amount);
+                text(surface, font, 15.0, y, 10.0, label);
+                text(surface, font, 170.0, y, 10.0, amount);
                 y += 5.5;
             }
             y += 4.0;
         }
-        text(&mut surface, &font, 15.0, y, 8.0, "DAY          TYPE                 DOCUMENT              DETAIL");
-        text(&mut surface, &font, 180.0, y, 8.0, "AMOUNT");
+        text(surface, font, 15.0, y, 8.0, "DAY          TYPE                 DOCUMENT              DETAIL");
+        text(surface, font, 180.0, y, 8.0, "AMOUNT");
         y += 5.0;
         for l in lines {
-            text(&mut surface, &font, 15.0, y, 8.0, &l.day);
-            text(&mut surface, &font, 35.0, y, 8.0, &cut(&l.charge_type, 20));
-            text(&mut surface, &font, 68.0, y, 8.0, &cut(&l.document_no, 22));
-            text(&mut surface, &font, 105.0, y, 8.0, &cut(&l.detail, 44));
-            text(&mut surface, &font, 180.0, y, 8.0, &l.amount);
+            text(surface, font, 15.0, y, 8.0, &l.day);
+            text(surface, font, 35.0, y, 8.0, &cut(&l.charge_type, 20));
+            text(surface, font, 68.0, y, 8.0, &cut(&l.document_no, 22));
+            text(surface, font, 105.0, y, 8.0, &cut(&l.detail, 44));
+            text(surface, font, 180.0, y, 8.0, &l.amount);
             y += 5.5;
         }
-        surface.finish();
-        page.finish();
-    }
-    document.finish().map_err(|e| PrintError::Pdf(format!("{e:?}")))
+        Ok(())
+    })
 }
 
 #[cfg(test)]

@@ -2,11 +2,8 @@
 //! carton by carton, for the consignee (a marketplace's fulfilment centre
 //! checks cartons against it).
 
-use krilla::Document;
-use krilla::page::PageSettings;
-
-use crate::shipping::{font, text};
-use crate::{PrintError, mm};
+use crate::PrintError;
+use crate::shipping::{a4_pages, text};
 
 /// One SKU line of one carton.
 #[derive(Debug, Clone)]
@@ -36,43 +33,34 @@ pub fn packing_list(list: &PackingList) -> Result<Vec<u8>, PrintError> {
     if list.lines.is_empty() {
         return Err(PrintError::Empty);
     }
-    let font = font()?;
-    let settings = PageSettings::from_wh(mm(210.0), mm(297.0)).ok_or_else(|| PrintError::Pdf("page size".into()))?;
-    let mut document = Document::new();
-    let pages: Vec<&[PackingLine]> = list.lines.chunks(LINES_PER_PAGE).collect();
-    let count = pages.len();
-    for (p, lines) in pages.into_iter().enumerate() {
-        let mut page = document.start_page_with(settings.clone());
-        let mut surface = page.surface();
-        text(&mut surface, &font, 15.0, 18.0, 16.0, &format!("PACKING LIST {}", list.order_no));
+    a4_pages(&list.lines, LINES_PER_PAGE, |surface, font, p, count, lines| {
+        text(surface, font, 15.0, 18.0, 16.0, &format!("PACKING LIST {}", list.order_no));
         let head =
             format!("{} · {} → {} · {} · page {}/{}", list.customer, list.from, list.to, list.reference, p + 1, count);
-        text(&mut surface, &font, 15.0, 25.0, 9.0, &head);
+        text(surface, font, 15.0, 25.0, 9.0, &head);
         let mut y = 35.0;
         if p == 0 {
             for (label, value) in &list.totals {
-                text(&mut surface, &font, 15.0, y, 10.0, label);
-                text(&mut surface, &font, 70.0, y, 10.0, value);
+                text(surface, font, 15.0, y, 10.0, label);
+                text(surface, font, 70.0, y, 10.0, value);
                 y += 5.5;
             }
             y += 4.0;
         }
-        text(&mut surface, &font, 15.0, y, 8.0, "CARTON               SKU                                   QTY");
-        text(&mut surface, &font, 140.0, y, 8.0, "MEASURES");
+        text(surface, font, 15.0, y, 8.0, "CARTON               SKU                                   QTY");
+        text(surface, font, 140.0, y, 8.0, "MEASURES");
         y += 5.0;
         for l in lines {
-            text(&mut surface, &font, 15.0, y, 8.0, &l.carton);
-            text(&mut surface, &font, 50.0, y, 8.0, &l.sku);
-            text(&mut surface, &font, 112.0, y, 8.0, &l.quantity.to_string());
+            text(surface, font, 15.0, y, 8.0, &l.carton);
+            text(surface, font, 50.0, y, 8.0, &l.sku);
+            text(surface, font, 112.0, y, 8.0, &l.quantity.to_string());
             if let Some(m) = &l.measures {
-                text(&mut surface, &font, 140.0, y, 8.0, m);
+                text(surface, font, 140.0, y, 8.0, m);
             }
             y += 5.5;
         }
-        surface.finish();
-        page.finish();
-    }
-    document.finish().map_err(|e| PrintError::Pdf(format!("{e:?}")))
+        Ok(())
+    })
 }
 
 #[cfg(test)]

@@ -47,6 +47,30 @@ pub(crate) fn font() -> Result<Font, PrintError> {
     Font::new(DEJAVU_SANS.into(), 0).ok_or_else(|| PrintError::Pdf("font unreadable".into()))
 }
 
+/// An A4 document of `rows`, `per_page` a page (one empty page when there
+/// are none): `draw` gets each page's surface, the font, the page's index,
+/// the page count and its rows. The one paging of the pick list, the bill
+/// and the packing list.
+pub(crate) fn a4_pages<T>(
+    rows: &[T],
+    per_page: usize,
+    mut draw: impl FnMut(&mut Surface, &Font, usize, usize, &[T]) -> Result<(), PrintError>,
+) -> Result<Vec<u8>, PrintError> {
+    let font = font()?;
+    let settings = PageSettings::from_wh(mm(210.0), mm(297.0)).ok_or_else(|| PrintError::Pdf("page size".into()))?;
+    let mut document = Document::new();
+    let pages: Vec<&[T]> = if rows.is_empty() { vec![&[]] } else { rows.chunks(per_page.max(1)).collect() };
+    let count = pages.len();
+    for (p, chunk) in pages.into_iter().enumerate() {
+        let mut page = document.start_page_with(settings.clone());
+        let mut surface = page.surface();
+        draw(&mut surface, &font, p, count, chunk)?;
+        surface.finish();
+        page.finish();
+    }
+    document.finish().map_err(|e| PrintError::Pdf(format!("{e:?}")))
+}
+
 pub(crate) fn text(surface: &mut Surface, font: &Font, x_mm: f32, y_mm: f32, size_pt: f32, content: &str) {
     surface.draw_text(Point::from_xy(mm(x_mm), mm(y_mm)), font.clone(), size_pt, content, false, TextDirection::Auto);
 }
@@ -116,16 +140,8 @@ const STOPS_PER_PAGE: usize = 12;
 
 /// A cart's pick list, A4, in route order with a barcode per SKU.
 pub fn pick_list(list: &PickList) -> Result<Vec<u8>, PrintError> {
-    let font = font()?;
-    let settings = PageSettings::from_wh(mm(210.0), mm(297.0)).ok_or_else(|| PrintError::Pdf("page size".into()))?;
-    let mut document = Document::new();
-    let pages: Vec<&[PickStop]> =
-        if list.stops.is_empty() { vec![&[]] } else { list.stops.chunks(STOPS_PER_PAGE).collect() };
-    let count = pages.len();
-    for (p, stops) in pages.into_iter().enumerate() {
-        let mut page = document.start_page_with(settings.clone());
-        let mut surface = page.surface();
-        text(&mut surface, &font, 12.0, 15.0, 14.0, &format!("PICK LIST {}", list.title));
+    a4_pages(&list.stops, STOPS_PER_PAGE, |surface, font, p, count, stops| {
+        text(surface, font, 12.0, 15.0, 14.0, &format!("PICK LIST {}", list.title));
         let head = format!(
             "{} · {} stops · {:.1} m · page {}/{}",
             list.warehouse_code,
@@ -134,31 +150,22 @@ pub fn pick_list(list: &PickList) -> Result<Vec<u8>, PrintError> {
             p + 1,
             count
         );
-        text(&mut surface, &font, 12.0, 22.0, 9.0, &head);
-        text(
-            &mut surface,
-            &font,
-            12.0,
-            32.0,
-            9.0,
-            "#   LOCATION            SKU                               QTY   TOTE",
-        );
+        text(surface, font, 12.0, 22.0, 9.0, &head);
+        text(surface, font, 12.0, 32.0, 9.0, "#   LOCATION            SKU                               QTY   TOTE");
         let mut y = 40.0;
         for s in stops {
-            text(&mut surface, &font, 12.0, y, 11.0, &format!("{}", s.seq));
-            text(&mut surface, &font, 20.0, y, 11.0, &s.location_code);
-            text(&mut surface, &font, 55.0, y, 11.0, &s.sku);
-            text(&mut surface, &font, 150.0, y, 11.0, &format!("{}", s.quantity));
-            text(&mut surface, &font, 165.0, y, 11.0, &s.tote);
+            text(surface, font, 12.0, y, 11.0, &format!("{}", s.seq));
+            text(surface, font, 20.0, y, 11.0, &s.location_code);
+            text(surface, font, 55.0, y, 11.0, &s.sku);
+            text(surface, font, 150.0, y, 11.0, &format!("{}", s.quantity));
+            text(surface, font, 165.0, y, 11.0, &s.tote);
             if let Ok(code) = code128(&s.barcode) {
-                bars(&mut surface, &code, 55.0, y + 2.0, 60.0, 7.0)?;
+                bars(surface, &code, 55.0, y + 2.0, 60.0, 7.0)?;
             }
             y += 20.0;
         }
-        surface.finish();
-        page.finish();
-    }
-    document.finish().map_err(|e| PrintError::Pdf(format!("{e:?}")))
+        Ok(())
+    })
 }
 
 #[cfg(test)]
