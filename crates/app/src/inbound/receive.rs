@@ -94,6 +94,8 @@ impl App {
         let boxes = store::boxes(tx.conn(), order.inbound_order_id).await?;
         let the_box = match cmd.box_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
             None if boxes.is_empty() => None,
+            // One box: it is the one being counted.
+            None if boxes.len() == 1 => boxes.first(),
             None => return Err(AppError::MissingParam { field: "boxNo" }),
             Some(code) => Some(
                 boxes
