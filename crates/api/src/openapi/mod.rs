@@ -342,6 +342,7 @@ fn constrain_parameters(path: &str, operation: &mut Map<String, Value>) {
                 names(haicang_core::billing::ChargeType::ALL.iter().map(|t| t.as_str()))
             }
             "type" => names(location::LocationType::ALL.iter().map(|t| t.as_str())),
+            "kind" => names(haicang_core::transfers::OrderKind::ALL.iter().map(|k| k.as_str())),
             "businessType" => names(haicang_core::billing::Business::ALL.iter().map(|b| b.as_str())),
             // Billing filters name days.
             "from" | "to" if path.contains("charges") || path.contains("bills") => {

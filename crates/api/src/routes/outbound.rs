@@ -20,6 +20,7 @@ use haicang_app::{AppError, Viewer};
 use haicang_core::decimal::{format_fixed, parse_fixed};
 use haicang_core::inbound;
 use haicang_core::outbound::{OutboundStatus, Recipient, WaveProfile};
+use haicang_core::transfers::OrderKind;
 
 use crate::AppState;
 use crate::envelope::{Envelope, PageView};
@@ -267,6 +268,9 @@ pub struct ShipmentEventInput {
 #[serde(rename_all = "camelCase")]
 pub struct OutboundOrderView {
     pub order_no: String,
+    /// PARCEL; staff lists also show TRANSFER and B2B orders (packed into
+    /// cartons: `POST /ops/pack` with `boxes`).
+    pub kind: String,
     pub customer_reference: String,
     pub warehouse_code: String,
     pub shipping_service_code: String,
@@ -292,6 +296,7 @@ pub struct OutboundOrderView {
 impl From<OutboundOrderRow> for OutboundOrderView {
     fn from(o: OutboundOrderRow) -> Self {
         OutboundOrderView {
+            kind: o.order_kind.as_str().to_owned(),
             order_no: o.order_no,
             customer_reference: o.customer_reference,
             warehouse_code: o.warehouse_code,
@@ -604,6 +609,7 @@ pub async fn label(
 #[utoipa::path(get, path = "/api/v1/ops/outbound-orders", tag = "ops", security(("bearer" = [])),
     params(("warehouseCode" = Option<String>, Query), ("status" = Option<String>, Query),
            ("orderNo" = Option<Vec<String>>, Query), ("trackingNo" = Option<Vec<String>>, Query),
+           ("kind" = Option<String>, Query, description = "PARCEL, TRANSFER or B2B (default: all)"),
            ("page" = Option<i64>, Query), ("pageSize" = Option<i64>, Query)),
     responses((status = 200, description = "A page of orders", body = PageView<OutboundOrderView>)))]
 pub async fn ops_list(
@@ -611,7 +617,9 @@ pub async fn ops_list(
     StaffAuth(staff): StaffAuth,
     params: Params,
 ) -> Result<Envelope<PageView<OutboundOrderView>>, ApiError> {
-    let page = s.app.list_outbound(Viewer::Staff(&staff), &outbound_filter(&params)?, params.page()?).await?;
+    let mut filter = outbound_filter(&params)?;
+    filter.kinds = params.choice("kind", OrderKind::parse, "PARCEL, TRANSFER or B2B")?.into_iter().collect();
+    let page = s.app.list_outbound(Viewer::Staff(&staff), &filter, params.page()?).await?;
     Ok(Envelope(PageView::from_page(page, OutboundOrderView::from)))
 }
 

@@ -59,6 +59,11 @@ async fn a_transfer_travels_in_transit_and_is_received_at_the_destination() {
     s.post("/api/v1/transfer-orders", &seller, &transfer("TF-BAR-1", "DEMO-0003", 3)).await.err(50019, 409);
     // Reserved at the source like an order.
     assert_eq!(at(&s, &seller, "US-LA01", "DEMO-0003").await, (la0, la0_free - 2, 0));
+    // Staff see it among the orders to work, as a TRANSFER.
+    let ops = s.get(&format!("/api/v1/ops/outbound-orders?kind=TRANSFER&orderNo={no}"), &staff).await;
+    assert_eq!(ops.ok()["items"][0]["kind"], "TRANSFER");
+    let parcels = s.get(&format!("/api/v1/ops/outbound-orders?kind=PARCEL&orderNo={no}"), &staff).await;
+    assert_eq!(parcels.ok()["total"], 0);
     // A transfer is not a parcel order: not in the seller's order list.
     let orders = s.get(&format!("/api/v1/outbound-orders?orderNo={no}"), &seller).await;
     assert_eq!(orders.ok()["total"], 0);
