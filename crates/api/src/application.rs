@@ -26,6 +26,9 @@ pub struct Settings {
     pub run_storage_billing: bool,
     /// Refuse outbound orders of customers no rate card bills (JF 10045).
     pub require_rate_card: bool,
+    /// The server key app secrets are sealed under (None: a throwaway key,
+    /// for tests).
+    pub secret_key: Option<haicang_app::secrets::SecretKey>,
 }
 
 impl Default for Settings {
@@ -38,6 +41,7 @@ impl Default for Settings {
             run_webhook_worker: true,
             run_storage_billing: false,
             require_rate_card: false,
+            secret_key: None,
         }
     }
 }
@@ -53,7 +57,11 @@ pub struct Application {
 
 impl Application {
     pub async fn build(store: Store, settings: Settings) -> std::io::Result<Application> {
-        let app = App::new(store)
+        let mut app = App::new(store);
+        if let Some(key) = settings.secret_key.clone() {
+            app = app.with_secret_key(key);
+        }
+        let app = app
             .with_token_lifetimes(settings.token_lifetimes)
             .with_webhook_networks(settings.webhook_networks.clone())
             .with_required_rate_card(settings.require_rate_card);

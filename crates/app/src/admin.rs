@@ -82,6 +82,7 @@ impl App {
             .await
             .map_err(duplicate_as(format!("app {app_id}")))?;
         party::set_signing_key(tx.conn(), &app_id, &signing_key(&app_secret)).await?;
+        party::set_app_secret_sealed(tx.conn(), &app_id, &self.secret_key.seal(&app_secret)).await?;
         let actor = Actor::cli().for_customer(customer.customer_id);
         let detail = json!({"customer": customer.code, "name": name});
         audit::record(tx.conn(), &actor, action::APP_CREATE, &app_id, Outcome::Success, detail).await?;
@@ -402,6 +403,37 @@ impl App {
         Ok(revoked)
     }
 
+    /// An app's secret, opened from its sealed copy: what a vendor dialect
+    /// verifies signatures with. `None`: the app predates sealing (rotate
+    /// its secret to seal one).
+    pub async fn app_secret(&self, client_id: &str) -> Result<Option<String>, AppError> {
+        let sealed = party::app_secret_sealed(&mut *self.store.read().await?, client_id).await?;
+        sealed
+            .map(|s| self.secret_key.open(&s))
+            .transpose()
+            .map_err(|e| AppError::InvalidParam { field: "serverKey", reason: e.to_string() })
+    }
+
+    /// Re-seals every sealed app secret under `new` in one transaction
+    /// (the server key's rotation); answers how many. A value the current
+    /// key cannot open stops the rotation with nothing changed.
+    pub async fn reseal_app_secrets(&self, new: &crate::secrets::SecretKey) -> Result<usize, AppError> {
+        let mut tx = self.store.begin_write().await?;
+        let sealed = party::sealed_app_secrets(tx.conn()).await?;
+        for (client_id, value) in &sealed {
+            let plain = self
+                .secret_key
+                .open(value)
+                .map_err(|e| AppError::InvalidParam { field: "serverKey", reason: format!("app {client_id}: {e}") })?;
+            party::set_app_secret_sealed(tx.conn(), client_id, &new.seal(&plain)).await?;
+        }
+        let detail = json!({"secrets": sealed.len()});
+        audit::record(tx.conn(), &Actor::cli(), action::SERVER_KEY_ROTATE, "server-key", Outcome::Success, detail)
+            .await?;
+        tx.commit().await?;
+        Ok(sealed.len())
+    }
+
     /// A new secret for an app (shown once): the old one stops working at
     /// once, and tokens issued with it live at most `grace` longer, so the
     /// ERP can switch without a gap. The signing key follows the secret.
@@ -415,9 +447,11 @@ impl App {
             party::find_app(tx.conn(), client_id).await?.ok_or_else(|| AppError::AppNotFound(client_id.to_owned()))?;
         party::set_app_secret(tx.conn(), app.app_id, &hash, now).await?;
         party::set_signing_key(tx.conn(), client_id, &signing_key(&secret)).await?;
+        party::set_app_secret_sealed(tx.conn(), client_id, &self.secret_key.seal(&secret)).await?;
         let cut =
             party::expire_tokens_of(tx.conn(), TokenHolder::App(app.app_id), now.saturating_add(grace_ms)).await?;
         let detail = json!({"graceSeconds": grace.as_secs(), "tokensShortened": cut});
+        // (The sealed copy follows the secret: vendor dialects sign with it.)
         self.audit_app(&mut tx, client_id, action::APP_ROTATE_SECRET, detail).await?;
         tx.commit().await?;
         if let Ok(mut cache) = self.policies.lock() {

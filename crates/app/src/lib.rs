@@ -26,6 +26,7 @@ pub mod inventory;
 pub mod outbound;
 pub mod replenishment;
 pub mod returns;
+pub mod secrets;
 pub mod transfers;
 pub mod warehouses;
 pub mod webhooks;
@@ -144,6 +145,9 @@ pub struct App {
     /// New outbound orders of a customer no rate card bills are refused
     /// (JF 10045) — for operators who bill everything.
     require_rate_card: bool,
+    /// Seals app secrets at rest (`secrets`). `new` makes a throwaway key
+    /// (tests, benchmarks); the server and the CLI pass the real one.
+    secret_key: std::sync::Arc<secrets::SecretKey>,
 }
 
 impl App {
@@ -155,7 +159,13 @@ impl App {
             webhook_networks: Default::default(),
             webhook_client: Default::default(),
             require_rate_card: false,
+            secret_key: std::sync::Arc::new(secrets::SecretKey::generate()),
         }
+    }
+
+    /// The server key app secrets are sealed under.
+    pub fn with_secret_key(self, key: secrets::SecretKey) -> App {
+        App { secret_key: std::sync::Arc::new(key), ..self }
     }
 
     /// Opens non-public ranges to webhooks (an on-premise receiver, tests

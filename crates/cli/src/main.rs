@@ -15,6 +15,7 @@ use haicang_app::admin::LocationImportRow;
 use haicang_app::demo::{
     DEMO_APP_ID, DEMO_APP_SECRET, DEMO_PICKER, DEMO_PICKER_PASSWORD, DEMO_STAFF, DEMO_STAFF_PASSWORD,
 };
+use haicang_app::secrets::SecretKey;
 use haicang_app::{App, NetworkPolicy};
 use haicang_store::Store;
 
@@ -45,6 +46,25 @@ impl DbArgs {
         std::fs::create_dir_all(&self.data_dir)
             .with_context(|| format!("creating the data directory {}", self.data_dir.display()))?;
         Ok(format!("sqlite://{}", self.data_dir.join("haicang.db").display()))
+    }
+
+    /// The server key app secrets are sealed under: `HAICANG_SECRET_KEY`
+    /// (64 hex digits), else the key file in the data directory (created
+    /// with mode 0600 on first use). Also whether it came from the file.
+    fn secret_key(&self) -> Result<(SecretKey, Option<PathBuf>)> {
+        if let Ok(text) = std::env::var(haicang_app::secrets::KEY_ENV) {
+            return Ok((SecretKey::from_hex(&text).context("HAICANG_SECRET_KEY")?, None));
+        }
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("creating the data directory {}", self.data_dir.display()))?;
+        let path = self.data_dir.join(haicang_app::secrets::KEY_FILE);
+        Ok((SecretKey::load_or_create(&path)?, Some(path)))
+    }
+
+    /// The app over the database, with the server key.
+    async fn app(&self) -> Result<App> {
+        let (key, _) = self.secret_key()?;
+        Ok(App::new(self.open().await?).with_secret_key(key))
     }
 
     /// Connects and applies pending migrations.
@@ -200,6 +220,23 @@ enum AdminCommand {
         #[command(subcommand)]
         command: LocationCommand,
     },
+    /// The server key app secrets are sealed under.
+    ServerKey {
+        #[command(subcommand)]
+        command: ServerKeyCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ServerKeyCommand {
+    /// Re-seals every app secret under a new key in one transaction, then
+    /// replaces the key file (a key from HAICANG_SECRET_KEY: the new key is
+    /// written to `--out`, mode 0600, for the operator to install). Stop the
+    /// server first; restart it with the new key.
+    Rotate {
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -349,7 +386,7 @@ async fn main() -> Result<()> {
         Command::Plan { command } => plan::run(command),
         Command::Billing { command: BillingCommand::RateCard { file } } => {
             let card: CardFile = read_json(&file)?;
-            let app = App::new(cli.db.open().await?);
+            let app = cli.db.app().await?;
             let new = haicang_app::billing::NewRateCard {
                 code: &card.code,
                 name: &card.name,
@@ -367,7 +404,7 @@ async fn main() -> Result<()> {
         }
         Command::Billing { command: BillingCommand::RateCardVersion { card, file } } => {
             let version: VersionFile = read_json(&file)?;
-            let app = App::new(cli.db.open().await?);
+            let app = cli.db.app().await?;
             let by = haicang_app::billing::By::Cli;
             let detail = app.add_rate_card_version(by, &card, &version.effective_from, &version.rates).await?;
             println!(
@@ -379,13 +416,13 @@ async fn main() -> Result<()> {
             Ok(())
         }
         Command::Billing { command: BillingCommand::Assign { customer, card } } => {
-            let app = App::new(cli.db.open().await?);
+            let app = cli.db.app().await?;
             app.assign_rate_card(haicang_app::billing::By::Cli, &customer, &card).await?;
             println!("customer {} is billed by {}", customer.to_ascii_uppercase(), card.to_ascii_uppercase());
             Ok(())
         }
         Command::Billing { command: BillingCommand::Storage { date, catch_up } } => {
-            let app = App::new(cli.db.open().await?);
+            let app = cli.db.app().await?;
             let day = date.unwrap_or_else(|| haicang_app::billing::day_of(haicang_app::now_ms()));
             let actor = haicang_app::audit::Actor::cli();
             let runs = if catch_up {
@@ -407,7 +444,9 @@ async fn main() -> Result<()> {
     }
 }
 
-async fn serve(db: &DbArgs, settings: Settings, demo: bool) -> Result<()> {
+async fn serve(db: &DbArgs, mut settings: Settings, demo: bool) -> Result<()> {
+    let (key, _) = db.secret_key()?;
+    settings.secret_key = Some(key);
     let store = db.open().await?;
     let listen = settings.listen.clone();
     let application = Application::build(store.clone(), settings).await.with_context(|| format!("binding {listen}"))?;
@@ -438,8 +477,20 @@ async fn serve(db: &DbArgs, settings: Settings, demo: bool) -> Result<()> {
 }
 
 async fn admin(db: &DbArgs, command: AdminCommand) -> Result<()> {
-    let app = App::new(db.open().await?);
+    let app = db.app().await?;
     match command {
+        AdminCommand::ServerKey { command: ServerKeyCommand::Rotate { out } } => {
+            let (_, file) = db.secret_key()?;
+            let target = match (out, file) {
+                (Some(out), _) => out,
+                (None, Some(file)) => file,
+                (None, None) => bail!("the key comes from HAICANG_SECRET_KEY: name a file for the new key with --out"),
+            };
+            let new = SecretKey::generate();
+            let count = app.reseal_app_secrets(&new).await?;
+            new.replace_file(&target)?;
+            println!("{count} app secrets sealed under the new key, written to {}", target.display());
+        }
         AdminCommand::Customer { command: CustomerCommand::Create { code, name } } => {
             app.create_customer(&code, &name).await?;
             println!("customer {} created", code.to_ascii_uppercase());
@@ -448,7 +499,7 @@ async fn admin(db: &DbArgs, command: AdminCommand) -> Result<()> {
             let creds = app.create_app(&customer, &name, None).await?;
             println!("appId:     {}", creds.app_id);
             println!("appSecret: {}", creds.app_secret);
-            println!("(the secret is shown only now; haicang keeps only its hash)");
+            println!("(the secret is shown only now; haicang keeps its hash and a copy sealed under the server key)");
         }
         AdminCommand::App { command: AppCommand::Policy { app_id, rate_limit, allow_ip } } => {
             app.set_app_policy(&app_id, rate_limit, &allow_ip).await?;

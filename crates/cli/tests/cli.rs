@@ -221,3 +221,79 @@ async fn serve_demo_prints_where_it_listens_and_answers_the_demo_credentials() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+fn haicang_in(url: &str, data_dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_haicang"))
+        .args(args)
+        .env("HAICANG_DATABASE_URL", url)
+        .env("HAICANG_DATA_DIR", data_dir)
+        .env_remove("HAICANG_SECRET_KEY")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("the binary runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn app_secrets_are_sealed_under_the_server_key_and_survive_its_rotation() {
+    use haicang_app::secrets::{KEY_FILE, SecretKey};
+    let (url, _dir) = fresh_url().await.unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let store = Store::connect(&url, 4).await.unwrap();
+    store.migrate().await.unwrap();
+    assert!(haicang_in(&url, data.path(), &["admin", "customer", "create", "--code", "seal"]).0);
+    let (ok, out, err) = haicang_in(&url, data.path(), &["admin", "app", "create", "--customer", "SEAL"]);
+    assert!(ok, "{out}{err}");
+    let field = |name: &str| out.lines().find_map(|l| l.strip_prefix(name)).map(|v| v.trim().to_owned()).unwrap();
+    let (app_id, secret) = (field("appId:"), field("appSecret:"));
+
+    // The first command made the key file, owner-only; the database holds
+    // the secret sealed, never in the clear.
+    let key_path = data.path().join(KEY_FILE);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&key_path).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let sealed = || async {
+        let mut conn = store.read().await.unwrap();
+        let v: String = sqlx::query_scalar("SELECT secret_sealed FROM app WHERE client_id = $1")
+            .bind(&app_id)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        v
+    };
+    let before = sealed().await;
+    assert!(before.starts_with("v1:") && !before.contains(&secret), "{before}");
+    let key = SecretKey::load_or_create(&key_path).unwrap();
+    let app = App::new(store.clone()).with_secret_key(key.clone());
+    assert_eq!(app.app_secret(&app_id).await.unwrap().as_deref(), Some(secret.as_str()));
+    // Another key opens nothing.
+    assert!(App::new(store.clone()).app_secret(&app_id).await.is_err());
+
+    // Rotation: a new key file, every secret sealed under it, the old key
+    // no longer opens them.
+    let (ok, out, err) = haicang_in(&url, data.path(), &["admin", "server-key", "rotate"]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("1 app secrets"), "{out}");
+    assert!(!out.contains(&secret) && !err.contains(&secret), "a secret was printed");
+    let new_key = SecretKey::load_or_create(&key_path).unwrap();
+    assert_ne!(new_key.to_hex(), key.to_hex());
+    assert_ne!(sealed().await, before);
+    let app = App::new(store.clone()).with_secret_key(new_key);
+    assert_eq!(app.app_secret(&app_id).await.unwrap().as_deref(), Some(secret.as_str()));
+    assert!(App::new(store.clone()).with_secret_key(key).app_secret(&app_id).await.is_err());
+    // The printed credentials still get tokens (the hash is untouched).
+    app.issue_token(&app_id, &secret, &Default::default()).await.expect("the secret still works");
+    // A new app secret is sealed too, under the current key.
+    let (ok, out, err) = haicang_in(&url, data.path(), &["admin", "app", "rotate-secret", "--app-id", &app_id]);
+    assert!(ok, "{out}{err}");
+    let rotated = out.lines().find_map(|l| l.strip_prefix("appSecret:")).map(|v| v.trim().to_owned()).unwrap();
+    assert_ne!(rotated, secret);
+    assert_eq!(app.app_secret(&app_id).await.unwrap().as_deref(), Some(rotated.as_str()));
+}

@@ -379,6 +379,32 @@ pub async fn set_app_status(
     Ok(())
 }
 
+/// Stores an app's sealed secret (`app::secrets`).
+pub async fn set_app_secret_sealed(conn: &mut AnyConnection, client_id: &str, sealed: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE app SET secret_sealed = $1 WHERE client_id = $2")
+        .bind(sealed)
+        .bind(client_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// An app's sealed secret, if it has one.
+pub async fn app_secret_sealed(conn: &mut AnyConnection, client_id: &str) -> Result<Option<String>, StoreError> {
+    Ok(sqlx::query_scalar::<_, Option<String>>("SELECT secret_sealed FROM app WHERE client_id = $1")
+        .bind(client_id)
+        .fetch_optional(conn)
+        .await?
+        .flatten())
+}
+
+/// Every sealed app secret: (client id, sealed), for a server key rotation.
+pub async fn sealed_app_secrets(conn: &mut AnyConnection) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(sqlx::query_as("SELECT client_id, secret_sealed FROM app WHERE secret_sealed IS NOT NULL ORDER BY client_id")
+        .fetch_all(conn)
+        .await?)
+}
+
 /// Replaces an app's secret (its hash).
 pub async fn set_app_secret(
     conn: &mut AnyConnection,
