@@ -44,6 +44,8 @@ pub mod action {
     pub const APP_DISABLE: &str = "app.disable";
     pub const APP_ROTATE_SECRET: &str = "app.rotate_secret";
     pub const SERVER_KEY_ROTATE: &str = "server_key.rotate";
+    pub const ALIAS_SET: &str = "alias.set";
+    pub const ALIAS_REMOVE: &str = "alias.remove";
     pub const STAFF_CREATE: &str = "staff.create";
     pub const STAFF_DISABLE: &str = "staff.disable";
     pub const LOCATION_IMPORT: &str = "location.import";

@@ -10,6 +10,7 @@
 
 pub mod admin;
 pub mod alerts;
+pub mod aliases;
 pub mod audit;
 pub mod auth;
 pub mod billing;

@@ -220,10 +220,46 @@ enum AdminCommand {
         #[command(subcommand)]
         command: LocationCommand,
     },
+    /// Vendor codes (another WMS's warehouse or shipping service codes a
+    /// seller's ERP already uses) and the haicang codes they stand for.
+    Alias {
+        #[command(subcommand)]
+        command: AliasCommand,
+    },
     /// The server key app secrets are sealed under.
     ServerKey {
         #[command(subcommand)]
         command: ServerKeyCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AliasCommand {
+    /// `--vendor-code YK` of `--dialect JF` stands for `--code US-LA01`.
+    Set {
+        /// JF, QIANYI, WINIT, ONIXPORT or SUOEN.
+        #[arg(long)]
+        dialect: String,
+        /// WAREHOUSE or SHIPPING_SERVICE.
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        vendor_code: String,
+        /// The haicang code (it must exist).
+        #[arg(long)]
+        code: String,
+    },
+    Remove {
+        #[arg(long)]
+        dialect: String,
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        vendor_code: String,
+    },
+    List {
+        #[arg(long)]
+        dialect: Option<String>,
     },
 }
 
@@ -479,6 +515,28 @@ async fn serve(db: &DbArgs, mut settings: Settings, demo: bool) -> Result<()> {
 async fn admin(db: &DbArgs, command: AdminCommand) -> Result<()> {
     let app = db.app().await?;
     match command {
+        AdminCommand::Alias { command: AliasCommand::Set { dialect, kind, vendor_code, code } } => {
+            app.set_alias(&dialect, &kind, &vendor_code, &code).await?;
+            println!(
+                "{} {} {} = {}",
+                dialect.to_ascii_uppercase(),
+                kind.to_ascii_uppercase(),
+                vendor_code.trim(),
+                code.trim().to_ascii_uppercase()
+            );
+        }
+        AdminCommand::Alias { command: AliasCommand::Remove { dialect, kind, vendor_code } } => {
+            if app.remove_alias(&dialect, &kind, &vendor_code).await? {
+                println!("alias {} removed", vendor_code.trim());
+            } else {
+                bail!("no {} {} alias {}", dialect.to_ascii_uppercase(), kind.to_ascii_uppercase(), vendor_code.trim());
+            }
+        }
+        AdminCommand::Alias { command: AliasCommand::List { dialect } } => {
+            for a in app.list_aliases(dialect.as_deref()).await? {
+                println!("{}\t{}\t{}\t{}", a.dialect.as_str(), a.kind.as_str(), a.vendor_code, a.haicang_code);
+            }
+        }
         AdminCommand::ServerKey { command: ServerKeyCommand::Rotate { out } } => {
             let (_, file) = db.secret_key()?;
             let target = match (out, file) {

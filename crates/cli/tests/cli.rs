@@ -297,3 +297,52 @@ async fn app_secrets_are_sealed_under_the_server_key_and_survive_its_rotation() 
     assert_ne!(rotated, secret);
     assert_eq!(app.app_secret(&app_id).await.unwrap().as_deref(), Some(rotated.as_str()));
 }
+
+#[tokio::test]
+async fn aliases_map_a_vendors_codes_to_haicang_codes_both_ways() {
+    use haicang_core::dialects::{AliasKind, Dialect};
+    let (url, _dir) = fresh_url().await.unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let store = Store::connect(&url, 4).await.unwrap();
+    store.migrate().await.unwrap();
+    let app = App::new(store.clone());
+    app.seed_demo().await.unwrap();
+    let set = |args: &[&str]| {
+        let mut all = vec!["admin", "alias", "set"];
+        all.extend_from_slice(args);
+        haicang_in(&url, data.path(), &all)
+    };
+    let (ok, out, err) = set(&["--dialect", "jf", "--kind", "warehouse", "--vendor-code", "YK", "--code", "us-la01"]);
+    assert!(ok, "{out}{err}");
+    let (ok, _, err) = set(&["--dialect", "jf", "--kind", "warehouse", "--vendor-code", "ZZ", "--code", "NOPE-01"]);
+    assert!(!ok && err.contains("NOPE-01"), "{err}");
+    let (ok, _, err) = set(&["--dialect", "acme", "--kind", "warehouse", "--vendor-code", "ZZ", "--code", "US-LA01"]);
+    assert!(!ok && err.contains("dialect"), "{err}");
+    let (ok, _, err) =
+        set(&["--dialect", "jf", "--kind", "shipping_service", "--vendor-code", "UPS1", "--code", "NOPE"]);
+    assert!(!ok && err.contains("NOPE"), "{err}");
+    assert!(set(&["--dialect", "jf", "--kind", "shipping_service", "--vendor-code", "UPS1", "--code", "USPS-GA"]).0);
+    // Resolved both ways; a code without an alias stands for itself.
+    assert_eq!(app.resolve_alias(Dialect::Jf, AliasKind::Warehouse, "YK").await.unwrap(), "US-LA01");
+    assert_eq!(app.vendor_alias(Dialect::Jf, AliasKind::Warehouse, "US-LA01").await.unwrap(), "YK");
+    assert_eq!(app.resolve_alias(Dialect::Qianyi, AliasKind::Warehouse, "YK").await.unwrap(), "YK");
+    assert_eq!(app.resolve_alias(Dialect::Jf, AliasKind::ShippingService, "UPS1").await.unwrap(), "USPS-GA");
+    let (ok, out, _) = haicang_in(&url, data.path(), &["admin", "alias", "list", "--dialect", "JF"]);
+    assert!(ok && out.contains("JF\tWAREHOUSE\tYK\tUS-LA01"), "{out}");
+    // Set again: replaced, not doubled.
+    assert!(set(&["--dialect", "jf", "--kind", "warehouse", "--vendor-code", "YK", "--code", "DE-FRA01"]).0);
+    assert_eq!(app.resolve_alias(Dialect::Jf, AliasKind::Warehouse, "YK").await.unwrap(), "DE-FRA01");
+    let (ok, _, _) = haicang_in(
+        &url,
+        data.path(),
+        &["admin", "alias", "remove", "--dialect", "jf", "--kind", "warehouse", "--vendor-code", "YK"],
+    );
+    assert!(ok);
+    assert_eq!(app.resolve_alias(Dialect::Jf, AliasKind::Warehouse, "YK").await.unwrap(), "YK");
+    let (ok, _, err) = haicang_in(
+        &url,
+        data.path(),
+        &["admin", "alias", "remove", "--dialect", "jf", "--kind", "warehouse", "--vendor-code", "YK"],
+    );
+    assert!(!ok && err.contains("YK"), "{err}");
+}

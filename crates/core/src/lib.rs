@@ -10,6 +10,7 @@
 pub mod alerts;
 pub mod billing;
 pub mod decimal;
+pub mod dialects;
 pub mod document;
 pub mod inbound;
 pub mod layout;

@@ -8,6 +8,7 @@
 //! only by [`stock`]'s ledger writer.
 
 pub mod alerts;
+pub mod aliases;
 pub mod audit;
 pub mod bench_floor;
 pub mod billing;
