@@ -11,12 +11,18 @@ use haicang_store::Store;
 use haicang_store::testing::fresh_url;
 
 fn haicang(url: &str, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_haicang"))
-        .args(args)
-        .env("HAICANG_DATABASE_URL", url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("the binary runs");
+    run(url, None, args)
+}
+
+/// The binary against `url`; with `data_dir`, its own data directory (and
+/// so its own server key file) instead of the default.
+fn run(url: &str, data_dir: Option<&std::path::Path>, args: &[&str]) -> (bool, String, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_haicang"));
+    command.args(args).env("HAICANG_DATABASE_URL", url).env("RUST_LOG", "warn");
+    if let Some(dir) = data_dir {
+        command.env("HAICANG_DATA_DIR", dir).env_remove("HAICANG_SECRET_KEY");
+    }
+    let out = command.output().expect("the binary runs");
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -223,19 +229,7 @@ async fn serve_demo_prints_where_it_listens_and_answers_the_demo_credentials() {
 }
 
 fn haicang_in(url: &str, data_dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_haicang"))
-        .args(args)
-        .env("HAICANG_DATABASE_URL", url)
-        .env("HAICANG_DATA_DIR", data_dir)
-        .env_remove("HAICANG_SECRET_KEY")
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("the binary runs");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    run(url, Some(data_dir), args)
 }
 
 #[tokio::test]
