@@ -251,10 +251,10 @@ impl App {
         filter: &CartonFilter,
         page: PageRequest,
     ) -> Result<Page<CartonRow>, AppError> {
-        let w = crate::warehouses::warehouse_for(&mut *self.store.read().await?, Viewer::Staff(staff), warehouse_code)
-            .await?;
+        let mut conn = self.store.read().await?;
+        let w = crate::warehouses::warehouse_for(&mut conn, Viewer::Staff(staff), warehouse_code).await?;
         let filter = CartonFilter { warehouse_codes: vec![w.code], ..filter.clone() };
-        let (rows, total) = cartons::list(&mut *self.store.read().await?, None, &filter, page).await?;
+        let (rows, total) = cartons::list(&mut conn, None, &filter, page).await?;
         Ok(Page::new(rows, page, total))
     }
 }

@@ -465,7 +465,7 @@ impl App {
         // Kits: how many one could assemble from the components on hand.
         let mut kits: Vec<i64> = rows
             .iter()
-            .filter(|r| r.product_type == ProductType::Suite.as_str() && r.condition == Condition::Good)
+            .filter(|r| r.product_type == ProductType::Suite && r.condition == Condition::Good)
             .map(|r| r.product_id)
             .collect();
         kits.sort_unstable();

@@ -151,6 +151,18 @@ pub struct App {
     secret_key: std::sync::Arc<secrets::SecretKey>,
 }
 
+/// Draws a printed document on the blocking pool: a few thousand labels
+/// take a while, and the request threads keep serving meanwhile.
+pub(crate) async fn print_off_thread<F>(draw: F) -> Result<Vec<u8>, AppError>
+where
+    F: FnOnce() -> Result<Vec<u8>, haicang_print::PrintError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(draw)
+        .await
+        .map_err(|e| AppError::Print(e.to_string()))?
+        .map_err(|e| AppError::Print(e.to_string()))
+}
+
 impl App {
     pub fn new(store: Store) -> App {
         App {

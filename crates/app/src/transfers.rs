@@ -337,13 +337,7 @@ impl App {
         size: haicang_print::LabelSize,
     ) -> Result<Vec<u8>, AppError> {
         let d = self.freight_detail(viewer, kind, order_no).await?;
-        let mut cartons: Vec<(&OutboundBoxRow, Vec<(String, i64)>)> = Vec::new();
-        for b in &d.boxes {
-            match cartons.last_mut() {
-                Some((first, items)) if first.seq == b.seq => items.push((b.sku.clone(), b.quantity)),
-                _ => cartons.push((b, vec![(b.sku.clone(), b.quantity)])),
-            }
-        }
+        let cartons = packed_cartons(&d.boxes);
         if cartons.is_empty() {
             return Err(AppError::NotPacked(d.order.order_no.clone()));
         }
@@ -351,7 +345,7 @@ impl App {
         let count = cartons.len();
         let labels: Vec<haicang_print::BoxLabel> = cartons
             .into_iter()
-            .map(|(b, items)| haicang_print::BoxLabel {
+            .map(|PackedCarton { head: b, items }| haicang_print::BoxLabel {
                 scan_code: b.scan_code.clone(),
                 order_no: d.order.order_no.clone(),
                 box_no: b.seq.to_string(),
@@ -363,10 +357,7 @@ impl App {
                 shipment: Some(ship_to.clone()),
             })
             .collect();
-        tokio::task::spawn_blocking(move || haicang_print::box_labels(size, &labels))
-            .await
-            .map_err(|e| AppError::Print(e.to_string()))?
-            .map_err(|e| AppError::Print(e.to_string()))
+        crate::print_off_thread(move || haicang_print::box_labels(size, &labels)).await
     }
 
     /// The packing list of a packed transfer or B2B order (A4 PDF).
@@ -375,32 +366,28 @@ impl App {
         if d.boxes.is_empty() {
             return Err(AppError::NotPacked(d.order.order_no.clone()));
         }
+        let cartons = packed_cartons(&d.boxes);
+        let units: i64 = d.boxes.iter().map(|b| b.quantity).sum();
+        let grams: i64 = cartons.iter().map(|c| c.head.weight_g).sum();
         let mut lines = Vec::new();
-        let mut last_seq = 0;
-        let (mut units, mut grams, mut cartons) = (0i64, 0i64, 0i64);
-        for b in &d.boxes {
-            let first = b.seq != last_seq;
-            if first {
-                cartons += 1;
-                grams += b.weight_g;
+        for PackedCarton { head: b, items } in &cartons {
+            let measures = format!(
+                "{}×{}×{} cm {:.2} kg",
+                b.length_mm as f64 / 10.0,
+                b.width_mm as f64 / 10.0,
+                b.height_mm as f64 / 10.0,
+                b.weight_g as f64 / 1000.0
+            );
+            for (i, (sku, quantity)) in items.iter().enumerate() {
+                lines.push(haicang_print::PackingLine {
+                    carton: b.scan_code.clone(),
+                    sku: sku.clone(),
+                    quantity: *quantity,
+                    measures: (i == 0).then(|| measures.clone()),
+                });
             }
-            units += b.quantity;
-            last_seq = b.seq;
-            lines.push(haicang_print::PackingLine {
-                carton: b.scan_code.clone(),
-                sku: b.sku.clone(),
-                quantity: b.quantity,
-                measures: first.then(|| {
-                    format!(
-                        "{}×{}×{} cm {:.2} kg",
-                        b.length_mm as f64 / 10.0,
-                        b.width_mm as f64 / 10.0,
-                        b.height_mm as f64 / 10.0,
-                        b.weight_g as f64 / 1000.0
-                    )
-                }),
-            });
         }
+        let cartons = cartons.len();
         let list = haicang_print::PackingList {
             order_no: d.order.order_no.clone(),
             customer: d.order.customer_code.clone(),
@@ -414,11 +401,29 @@ impl App {
                 ("Gross weight".into(), format!("{:.2} kg", grams as f64 / 1000.0)),
             ],
         };
-        tokio::task::spawn_blocking(move || haicang_print::packing_list(&list))
-            .await
-            .map_err(|e| AppError::Print(e.to_string()))?
-            .map_err(|e| AppError::Print(e.to_string()))
+        crate::print_off_thread(move || haicang_print::packing_list(&list)).await
     }
+}
+
+/// A packed carton: its first row (scan code, sequence, measures) and
+/// what it holds, SKU by SKU.
+pub struct PackedCarton<'a> {
+    pub head: &'a OutboundBoxRow,
+    pub items: Vec<(String, i64)>,
+}
+
+/// The rows of a packed order (one per carton × SKU, in carton order) as
+/// cartons: what labels, the packing list and the views show.
+pub fn packed_cartons(rows: &[OutboundBoxRow]) -> Vec<PackedCarton<'_>> {
+    let mut cartons: Vec<PackedCarton<'_>> = Vec::new();
+    for row in rows {
+        let item = (row.sku.clone(), row.quantity);
+        match cartons.last_mut() {
+            Some(last) if last.head.seq == row.seq => last.items.push(item),
+            _ => cartons.push(PackedCarton { head: row, items: vec![item] }),
+        }
+    }
+    cartons
 }
 
 /// Where an order's cartons go, as labels print it.

@@ -1015,19 +1015,6 @@ pub async fn boxes_of_order(conn: &mut AnyConnection, order_id: i64) -> Result<V
     .await?)
 }
 
-/// Packing again after an unwinding starts from empty cartons.
-pub async fn delete_boxes(tx: &mut WriteTx, order_id: i64) -> Result<(), StoreError> {
-    sqlx::query(
-        "DELETE FROM outbound_box_line WHERE outbound_box_id IN \
-         (SELECT outbound_box_id FROM outbound_box WHERE outbound_order_id = $1)",
-    )
-    .bind(order_id)
-    .execute(tx.conn())
-    .await?;
-    sqlx::query("DELETE FROM outbound_box WHERE outbound_order_id = $1").bind(order_id).execute(tx.conn()).await?;
-    Ok(())
-}
-
 /// A shipped transfer names its receiving leg.
 pub async fn set_inbound_leg(tx: &mut WriteTx, order_id: i64, inbound_order_id: i64) -> Result<(), StoreError> {
     sqlx::query("UPDATE outbound_order SET inbound_order_id = $1 WHERE outbound_order_id = $2")

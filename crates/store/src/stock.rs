@@ -776,7 +776,8 @@ pub struct InventoryRow {
     pub updated_at: i64,
     pub declared_value_micros: Option<i64>,
     pub declared_currency: Option<String>,
-    pub product_type: String,
+    #[sqlx(try_from = "String")]
+    pub product_type: haicang_core::product::ProductType,
     pub product_id: i64,
 }
 

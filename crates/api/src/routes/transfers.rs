@@ -14,7 +14,9 @@ use utoipa::ToSchema;
 
 use haicang_app::Viewer;
 use haicang_app::query::OutboundFilter;
-use haicang_app::transfers::{CreateB2b, CreateTransfer, DestinationInput, FreightDetail};
+use haicang_app::transfers::{
+    CreateB2b, CreateTransfer, DestinationInput, FreightDetail, PackedCarton, packed_cartons,
+};
 use haicang_core::outbound::{OutboundStatus, Recipient};
 use haicang_core::transfers::{OrderKind, TransferStatus};
 
@@ -281,22 +283,18 @@ impl From<FreightDetail> for FreightView {
                 }),
             }
         }
-        let mut boxes: Vec<PackedCartonView> = Vec::new();
-        for b in &d.boxes {
-            let line = LineView { sku: b.sku.clone(), quantity: b.quantity };
-            match boxes.last_mut() {
-                Some(last) if last.seq == b.seq => last.items.push(line),
-                _ => boxes.push(PackedCartonView {
-                    box_no: b.scan_code.clone(),
-                    seq: b.seq,
-                    weight_kg: b.weight_g as f64 / 1000.0,
-                    length_cm: b.length_mm as f64 / 10.0,
-                    width_cm: b.width_mm as f64 / 10.0,
-                    height_cm: b.height_mm as f64 / 10.0,
-                    items: vec![line],
-                }),
-            }
-        }
+        let boxes: Vec<PackedCartonView> = packed_cartons(&d.boxes)
+            .into_iter()
+            .map(|PackedCarton { head: b, items }| PackedCartonView {
+                box_no: b.scan_code.clone(),
+                seq: b.seq,
+                weight_kg: b.weight_g as f64 / 1000.0,
+                length_cm: b.length_mm as f64 / 10.0,
+                width_cm: b.width_mm as f64 / 10.0,
+                height_cm: b.height_mm as f64 / 10.0,
+                items: items.into_iter().map(|(sku, quantity)| LineView { sku, quantity }).collect(),
+            })
+            .collect();
         let status = match o.order_kind {
             OrderKind::Transfer => d.status.as_str().to_owned(),
             _ => o.status.as_str().to_owned(),

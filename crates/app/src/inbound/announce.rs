@@ -322,12 +322,7 @@ impl App {
                 shipment: None,
             })
             .collect();
-        // Drawing a few thousand labels takes a while: keep it off the
-        // request threads.
-        tokio::task::spawn_blocking(move || haicang_print::box_labels(size, &labels))
-            .await
-            .map_err(|e| AppError::Print(e.to_string()))?
-            .map_err(|e| AppError::Print(e.to_string()))
+        crate::print_off_thread(move || haicang_print::box_labels(size, &labels)).await
     }
 }
 

@@ -472,10 +472,7 @@ impl App {
             recipient: to,
             weight_g: d.order.weight_g,
         };
-        tokio::task::spawn_blocking(move || haicang_print::shipping_label(&label))
-            .await
-            .map_err(|e| AppError::Print(e.to_string()))?
-            .map_err(|e| AppError::Print(e.to_string()))
+        crate::print_off_thread(move || haicang_print::shipping_label(&label)).await
     }
 }
 

@@ -245,10 +245,7 @@ impl App {
                 })
                 .collect(),
         };
-        tokio::task::spawn_blocking(move || haicang_print::pick_list(&list))
-            .await
-            .map_err(|e| AppError::Print(e.to_string()))?
-            .map_err(|e| AppError::Print(e.to_string()))
+        crate::print_off_thread(move || haicang_print::pick_list(&list)).await
     }
 }
 

@@ -65,6 +65,8 @@ impl App {
         // statements per chunk, not per order), and only as far as the
         // wave needs.
         let mut seen: HashSet<i64> = HashSet::new();
+        // Whole cartons of the accepted orders, read once.
+        let mut carton_rows: HashMap<i64, CartonRow> = HashMap::new();
         'chunks: for chunk in candidates.chunks(WAVE_READ_CHUNK) {
             let rows: HashMap<String, store::WaveOrderRow> =
                 store::lock_wave_orders(&mut tx, chunk).await?.into_iter().map(|o| (o.order_no.clone(), o)).collect();
@@ -115,6 +117,7 @@ impl App {
                                     inbound_at: c.created_at,
                                     expiry_date: None,
                                 }));
+                                carton_rows.insert(carton_id, c);
                             }
                             other => {
                                 let lpn = other.map(|c| c.lpn).unwrap_or_default();
@@ -247,10 +250,8 @@ impl App {
         // allocation holds their units.
         for (order, plan) in &accepted {
             for (line, _) in plan {
-                if let Some(carton_id) = line.carton_id
-                    && let Some(c) = cartons::by_id(tx.conn(), carton_id).await?
-                {
-                    cartons::set_status(&mut tx, &c, CartonStatus::Allocated, Some(order.outbound_order_id), now)
+                if let Some(c) = line.carton_id.and_then(|id| carton_rows.get(&id)) {
+                    cartons::set_status(&mut tx, c, CartonStatus::Allocated, Some(order.outbound_order_id), now)
                         .await?;
                 }
             }
