@@ -29,6 +29,10 @@ pub struct Settings {
     /// The server key app secrets are sealed under (None: a throwaway key,
     /// for tests).
     pub secret_key: Option<haicang_app::secrets::SecretKey>,
+    /// Routes served beside the native API: the vendor dialects
+    /// (`haicang_gateways::routes`; the gateways crate builds on this one,
+    /// so the binary and the tests hand them in).
+    pub dialects: Option<fn() -> axum::Router<crate::AppState>>,
 }
 
 impl Default for Settings {
@@ -42,6 +46,7 @@ impl Default for Settings {
             run_storage_billing: false,
             require_rate_card: false,
             secret_key: None,
+            dialects: None,
         }
     }
 }
@@ -110,7 +115,8 @@ impl Application {
                 }
             })
         });
-        let served = crate::serve(self.app, self.listener, shutdown).await;
+        let extra = self.settings.dialects.map(|routes| routes()).unwrap_or_default();
+        let served = crate::serve_with(self.app, self.listener, extra, shutdown).await;
         if let Some(billing) = billing {
             billing.abort();
         }

@@ -33,6 +33,15 @@ pub enum ApiError {
     StaleTimestamp,
     /// A staff route missing from the role table (a bug; refused).
     Unclassified,
+    /// A dialect's authentication header, missing (`missing`) or malformed
+    /// (JF 10020–10025, 10029).
+    Header {
+        name: &'static str,
+        missing: bool,
+    },
+    /// A vendor endpoint whose capability haicang does not offer (yet):
+    /// JF -1, named in the gateway's module doc.
+    NotOffered(&'static str),
 }
 
 impl From<AppError> for ApiError {
@@ -288,6 +297,8 @@ pub fn describe_app(e: &AppError) -> Described {
         AccessTokenExpired => d(10015, UNAUTHORIZED, "Token has expired", "令牌已过期"),
         RefreshTokenRequired => d(10005, BAD, "REFRESH TOKEN required!", "刷新令牌必填"),
         InvalidRefreshToken => d(10003, UNAUTHORIZED, "Invalid REFRESH TOKEN", "刷新令牌已失效"),
+        SellerUserNotFound => d(10011, UNAUTHORIZED, "could not find user info", "找不到用户信息"),
+        InvalidAuthorization => d(10030, UNAUTHORIZED, "Invalid authorization identification code", "授权识别码失效"),
         WrongCredentials => d(10012, UNAUTHORIZED, "wrong username or password", "用户名或密码错误"),
         AccountDisabled => d(
             10040,
@@ -754,6 +765,46 @@ pub fn describe(e: &ApiError) -> Described {
         ApiError::Unclassified => {
             d(1, StatusCode::INTERNAL_SERVER_ERROR, "server error, please try again later", "服务异常,请重试!")
         }
+        ApiError::Header { name, missing } => describe_header(name, *missing),
+        ApiError::NotOffered(what) => d(
+            -1,
+            StatusCode::NOT_IMPLEMENTED,
+            format!("System maintenance and upgrade in progress! ({what} is not offered by this warehouse yet)"),
+            format!("系统维护升级中!(本仓库暂未提供{what})"),
+        ),
+    }
+}
+
+/// An error's code and message in the caller's language (for answers that
+/// carry several results, each with its own code).
+pub fn localized(e: &ApiError) -> (i64, String) {
+    let described = describe(e);
+    let message = match RequestContext::current().lang {
+        Lang::Zh => described.zh,
+        Lang::En => described.en,
+    };
+    (described.code, message)
+}
+
+/// JF's header codes: `sign`, `nonce`, `timestamp`, `userId` required or
+/// malformed; the access token and client id have their own codes.
+fn describe_header(name: &str, missing: bool) -> Described {
+    match (name, missing) {
+        ("accessToken", _) => describe_app(&AppError::AccessTokenRequired),
+        ("clientId", _) => describe_app(&AppError::ClientIdRequired),
+        ("userId", true) => d(10020, UNAUTHORIZED, "USER ID required!", "用户ID必填"),
+        ("userId", false) => d(10029, UNAUTHORIZED, "USER ID format error", "用户ID格式错误"),
+        ("sign", _) => d(10021, UNAUTHORIZED, "SIGN required!", "签名必填"),
+        ("nonce", true) => d(10022, UNAUTHORIZED, "NONCE required!", "随机数必填"),
+        ("nonce", false) => d(10024, UNAUTHORIZED, "NONCE format error", "随机数格式错误"),
+        ("timestamp", true) => d(10023, UNAUTHORIZED, "TIMESTAMP required!", "时间戳必填"),
+        (_, true) => d(
+            10000,
+            BAD,
+            format!("The request lacks necessary parameters: {name}"),
+            format!("请求缺少必要参数: {name}"),
+        ),
+        (_, false) => d(10025, UNAUTHORIZED, "TIMESTAMP format error", "时间戳格式错误"),
     }
 }
 
@@ -836,6 +887,8 @@ mod tests {
             AppError::AccessTokenExpired,
             AppError::RefreshTokenRequired,
             AppError::InvalidRefreshToken,
+            AppError::SellerUserNotFound,
+            AppError::InvalidAuthorization,
             AppError::WrongCredentials,
             AppError::AccountDisabled,
             AppError::WrongPrincipal,

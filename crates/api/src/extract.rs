@@ -232,6 +232,28 @@ async fn principal(parts: &Parts, state: &AppState) -> Result<Principal, ApiErro
     })
 }
 
+/// The app's own limits on a customer's request, whatever its dialect:
+/// the IP allowlist and the rate limit.
+pub async fn admit(parts: &Parts, state: &AppState, customer: &CustomerPrincipal) -> Result<(), ApiError> {
+    let Some(app_id) = customer.app_id else { return Ok(()) };
+    let policy = state.app.app_policy(app_id).await?;
+    if !policy.ip_allowlist.is_empty() {
+        let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+        if !peer.is_some_and(|ip| policy.ip_allowlist.contains(&ip)) {
+            return Err(ApiError::IpNotAllowed(peer.map(|ip| ip.to_string()).unwrap_or_default()));
+        }
+    }
+    state
+        .limiter
+        .take(app_id, policy.rate_limit_per_minute, std::time::Instant::now())
+        .map_err(|wait| ApiError::RateLimited(wait.as_secs().max(1)))
+}
+
+/// The peer's address and the request id, for the trail.
+pub fn origin(parts: &Parts) -> Origin {
+    origin_of(parts)
+}
+
 /// A customer's app token.
 pub struct CustomerAuth(pub CustomerPrincipal);
 
@@ -241,22 +263,7 @@ impl FromRequestParts<AppState> for CustomerAuth {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match principal(parts, state).await? {
             Principal::Customer(c) => {
-                if let Some(app_id) = c.app_id {
-                    let policy = state.app.app_policy(app_id).await?;
-                    if !policy.ip_allowlist.is_empty() {
-                        let peer = parts
-                            .extensions
-                            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                            .map(|c| c.0.ip());
-                        if !peer.is_some_and(|ip| policy.ip_allowlist.contains(&ip)) {
-                            return Err(ApiError::IpNotAllowed(peer.map(|ip| ip.to_string()).unwrap_or_default()));
-                        }
-                    }
-                    state
-                        .limiter
-                        .take(app_id, policy.rate_limit_per_minute, std::time::Instant::now())
-                        .map_err(|wait| ApiError::RateLimited(wait.as_secs().max(1)))?;
-                }
+                admit(parts, state, &c).await?;
                 Ok(CustomerAuth(c))
             }
             Principal::Staff(_) => Err(AppError::WrongPrincipal.into()),

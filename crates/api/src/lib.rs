@@ -216,9 +216,9 @@ pub fn router(app: App) -> Router {
     router_with(app, Router::new())
 }
 
-/// The API with `extra` routes under the same layers (tests add routes
-/// that no release serves).
-fn router_with(app: App, extra: Router<AppState>) -> Router {
+/// The API with `extra` routes under the same layers: the vendor dialects
+/// (`haicang-gateways`), and routes tests add that no release serves.
+pub fn router_with(app: App, extra: Router<AppState>) -> Router {
     let state = AppState { app, limiter: Default::default() };
     Router::new()
         .merge(extra)
@@ -258,8 +258,18 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with(app, listener, Router::new(), shutdown).await
+}
+
+/// [`serve`] with `extra` routes beside the native API (the dialects).
+pub async fn serve_with(
+    app: App,
+    listener: tokio::net::TcpListener,
+    extra: Router<AppState>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     // The peer address feeds the per-app IP allowlist.
-    let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
+    let service = router_with(app, extra).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service).with_graceful_shutdown(shutdown).await
 }
 

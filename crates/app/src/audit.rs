@@ -46,6 +46,10 @@ pub mod action {
     pub const SERVER_KEY_ROTATE: &str = "server_key.rotate";
     pub const ALIAS_SET: &str = "alias.set";
     pub const ALIAS_REMOVE: &str = "alias.remove";
+    pub const SELLER_USER_CREATE: &str = "seller_user.create";
+    pub const SELLER_USER_GRANT: &str = "seller_user.grant";
+    pub const OAUTH_AUTHORIZE: &str = "oauth.authorize";
+    pub const OAUTH_TOKEN: &str = "oauth.token";
     pub const STAFF_CREATE: &str = "staff.create";
     pub const STAFF_DISABLE: &str = "staff.disable";
     pub const LOCATION_IMPORT: &str = "location.import";

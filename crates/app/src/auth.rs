@@ -34,6 +34,24 @@ impl Default for TokenLifetimes {
         TokenLifetimes { access_seconds: 24 * 3600, refresh_seconds: 30 * 24 * 3600 }
     }
 }
+/// A JF dialect session: its refresh token lives a year (the JF document:
+/// "refreshToken为长效token(有效期1年以上)"); its family is marked so a
+/// rotation keeps that lifetime.
+pub(crate) const JF_FAMILY_PREFIX: &str = "JF:";
+
+impl TokenLifetimes {
+    fn of_family(self, family: &str) -> TokenLifetimes {
+        if family.starts_with(JF_FAMILY_PREFIX) {
+            TokenLifetimes { refresh_seconds: self.refresh_seconds.max(366 * 24 * 3600), ..self }
+        } else {
+            self
+        }
+    }
+}
+
+mod dialect_oauth;
+pub use dialect_oauth::{DialectSession, OAUTH_KEY_TTL_MS};
+
 const ACCESS: &str = "ACCESS";
 const REFRESH: &str = "REFRESH";
 
@@ -138,13 +156,13 @@ impl App {
 
     /// Counts a failed check on every counter and records it in the trail,
     /// in one transaction; answers `error`.
-    async fn failed(
+    async fn failed<T>(
         &self,
         attempt: &Attempt<'_>,
         audit_action: &str,
         customer_id: Option<i64>,
         error: AppError,
-    ) -> Result<TokenPair, AppError> {
+    ) -> Result<T, AppError> {
         let counted = self
             .retrying(|| async {
                 let now = now_ms();
@@ -172,20 +190,33 @@ impl App {
             return Err(AppError::ClientSecretRequired);
         }
         let attempt = Attempt { account: format!("app:{client_id}"), origin };
-        self.check_throttle(&attempt).await?;
+        let app = self.checked_app(&attempt, client_id, secret, action::APP_TOKEN).await?;
+        let holder = Holder::Customer { customer_id: app.customer_id, app_id: Some(app.app_id) };
+        let actor = Actor::identified("APP", client_id, Some(app.customer_id), origin);
+        self.retrying(|| self.new_pair(holder, random_token(), &attempt, &actor, action::APP_TOKEN)).await
+    }
+
+    /// An app whose secret is `secret` and which may act (it and its
+    /// customer active); a failure counts against the attempt.
+    async fn checked_app(
+        &self,
+        attempt: &Attempt<'_>,
+        client_id: &str,
+        secret: &str,
+        audit_action: &str,
+    ) -> Result<party::AppRow, AppError> {
+        self.check_throttle(attempt).await?;
         let app = party::find_app(&mut *self.store.read().await?, client_id).await?;
         let hash = app.as_ref().map(|a| a.secret_hash.as_str()).unwrap_or_else(|| dummy_hash());
         let verified = verify_secret(secret, hash).await;
         let customer_id = app.as_ref().map(|a| a.customer_id);
         let Some(app) = app.filter(|_| verified) else {
-            return self.failed(&attempt, action::APP_TOKEN, customer_id, AppError::InvalidClient).await;
+            return self.failed(attempt, audit_action, customer_id, AppError::InvalidClient).await;
         };
         if app.status != AccountStatus::Active || app.customer_status != AccountStatus::Active {
-            return self.failed(&attempt, action::APP_TOKEN, customer_id, AppError::AccountDisabled).await;
+            return self.failed(attempt, audit_action, customer_id, AppError::AccountDisabled).await;
         }
-        let holder = Holder::Customer { customer_id: app.customer_id, app_id: Some(app.app_id) };
-        let actor = Actor::identified("APP", client_id, Some(app.customer_id), origin);
-        self.retrying(|| self.new_pair(holder, random_token(), &attempt, &actor, action::APP_TOKEN)).await
+        Ok(app)
     }
 
     /// `POST /staff/login`.
@@ -273,7 +304,7 @@ impl App {
         };
         let access_token = random_token();
         let refresh_token = random_token();
-        let lifetimes = self.token_lifetimes;
+        let lifetimes = self.token_lifetimes.of_family(family);
         for (token, kind, seconds) in
             [(&access_token, ACCESS, lifetimes.access_seconds), (&refresh_token, REFRESH, lifetimes.refresh_seconds)]
         {

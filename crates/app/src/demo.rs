@@ -16,6 +16,26 @@ pub const DEMO_APP_ID: &str = "demo-app";
 pub const DEMO_APP_SECRET: &str = "demo-secret";
 pub const DEMO_STAFF: &str = "admin";
 pub const DEMO_STAFF_PASSWORD: &str = "admin";
+/// JF dialect credentials of the demo seller: the JF document's own
+/// example client id and secret, so its examples replay unchanged.
+pub const DEMO_JF_CLIENT_ID: &str = "fe73489a9b5948dbafd07e7b28d6e268";
+pub const DEMO_JF_CLIENT_SECRET: &str = "4a506ccaf37e400bac4a42d2dc5f600a";
+/// The demo merchant (seller user) a JF ERP authorises as, and its
+/// authorisation token (reusable, demo only).
+pub const DEMO_JF_EMAIL: &str = "demo@haicang.test";
+pub const DEMO_JF_TOKEN: &str = "haicang-demo-jf-authorization-token";
+pub const DEMO_JF_DOMAIN: &str = "test";
+/// JF's warehouse `YK` and channel `UPS` of the demo, and the SKU of its
+/// webhook examples.
+pub const DEMO_JF_WAREHOUSE: &str = "YK";
+pub const DEMO_JF_CHANNEL: &str = "UPS";
+pub const DEMO_JF_SKU: &str = "2309-1Bei";
+/// Qianyi credentials of the demo seller (the document's appId) and the
+/// warehouse name of its examples (an alias of US-LA01).
+pub const DEMO_QIANYI_APP_ID: &str = "TEST";
+pub const DEMO_QIANYI_APP_SECRET: &str = "haicang-demo-qianyi-secret";
+pub const DEMO_QIANYI_WAREHOUSE: &str = "best warehouse(测试用)";
+
 /// A floor operator of the demo (OPERATOR: scans, no decisions).
 pub const DEMO_PICKER: &str = "picker";
 pub const DEMO_PICKER_PASSWORD: &str = "picker";
@@ -135,7 +155,13 @@ impl App {
             client_id: None,
             origin: Default::default(),
         };
-        let drafts: Vec<ProductDraft> = (1..=50).map(demo_product).collect();
+        let mut drafts: Vec<ProductDraft> = (1..=50).map(demo_product).collect();
+        drafts.push(ProductDraft {
+            sku: Some(DEMO_JF_SKU.into()),
+            name: Some("Ceramic mug 350ml".into()),
+            barcode: Some("6900000002309".into()),
+            ..demo_product(6)
+        });
         for result in self.create_products(&customer, &drafts).await? {
             result?;
         }
@@ -146,12 +172,13 @@ impl App {
             warehouses: WarehouseScope::All,
             origin: Default::default(),
         };
-        let lines = (1..=30)
+        let mut lines: Vec<AdjustmentLine> = (1..=30)
             .map(|i| {
                 let location = layout_code(if i % 2 == 0 { "A" } else { "C" }, 1 + (i % 5), 1 + (i % 30), 1);
                 AdjustmentLine::units(format!("DEMO-{i:04}"), location, i64::from(10 * (1 + i % 7)))
             })
             .collect();
+        lines.push(AdjustmentLine::units(DEMO_JF_SKU, layout_code("A", 2, 9, 1), 26));
         self.adjust(
             &staff,
             &AdjustmentCommand {
@@ -219,7 +246,21 @@ impl App {
         self.create_rate_card(crate::billing::By::Staff(&staff), &card).await?;
         self.assign_rate_card(crate::billing::By::Staff(&staff), DEMO_CUSTOMER, "DEMO-USD").await?;
         self.top_up(&staff, DEMO_CUSTOMER, "USD", DEMO_WALLET_CENTS, "demo opening balance").await?;
+        self.seed_demo_dialects().await?;
         Ok(true)
+    }
+
+    /// The vendor dialects' demo credentials and codes (the documents'
+    /// example values where they give one).
+    async fn seed_demo_dialects(&self) -> Result<(), AppError> {
+        self.create_app(DEMO_CUSTOMER, "JF WMS ERP", Some((DEMO_JF_CLIENT_ID, DEMO_JF_CLIENT_SECRET))).await?;
+        self.create_seller_user(DEMO_CUSTOMER, DEMO_JF_EMAIL).await?;
+        self.issue_seller_grant(DEMO_JF_EMAIL, true, Some(DEMO_JF_TOKEN)).await?;
+        self.set_alias("JF", "WAREHOUSE", DEMO_JF_WAREHOUSE, "US-LA01").await?;
+        self.set_alias("JF", "SHIPPING_SERVICE", DEMO_JF_CHANNEL, "UPS-GND").await?;
+        self.create_app(DEMO_CUSTOMER, "Qianyi ERP", Some((DEMO_QIANYI_APP_ID, DEMO_QIANYI_APP_SECRET))).await?;
+        self.set_alias("QIANYI", "WAREHOUSE", DEMO_QIANYI_WAREHOUSE, "US-LA01").await?;
+        Ok(())
     }
 }
 

@@ -33,6 +33,13 @@ pub enum AppError {
     InvalidRefreshToken,
     #[error("wrong username or password")]
     WrongCredentials,
+    /// No seller user has this email (JF 10011).
+    #[error("could not find user info")]
+    SellerUserNotFound,
+    /// A merchant authorisation token or one-time key that is unknown,
+    /// used or expired (JF 10030).
+    #[error("invalid authorization identification code")]
+    InvalidAuthorization,
     #[error("the account is disabled")]
     AccountDisabled,
     /// Too many failed credential checks: wait before the next.

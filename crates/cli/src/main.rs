@@ -13,7 +13,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use haicang_api::application::{Application, Settings};
 use haicang_app::admin::LocationImportRow;
 use haicang_app::demo::{
-    DEMO_APP_ID, DEMO_APP_SECRET, DEMO_PICKER, DEMO_PICKER_PASSWORD, DEMO_STAFF, DEMO_STAFF_PASSWORD,
+    DEMO_APP_ID, DEMO_APP_SECRET, DEMO_JF_CLIENT_ID, DEMO_JF_CLIENT_SECRET, DEMO_JF_DOMAIN, DEMO_JF_EMAIL,
+    DEMO_JF_TOKEN, DEMO_PICKER, DEMO_PICKER_PASSWORD, DEMO_QIANYI_APP_ID, DEMO_QIANYI_APP_SECRET,
+    DEMO_QIANYI_WAREHOUSE, DEMO_STAFF, DEMO_STAFF_PASSWORD,
 };
 use haicang_app::secrets::SecretKey;
 use haicang_app::{App, NetworkPolicy};
@@ -396,6 +398,7 @@ async fn main() -> Result<()> {
                 },
                 run_storage_billing: true,
                 require_rate_card,
+                dialects: Some(haicang_gateways::routes),
                 ..Settings::default()
             };
             serve(&cli.db, settings, demo).await
@@ -498,6 +501,15 @@ async fn serve(db: &DbArgs, mut settings: Settings, demo: bool) -> Result<()> {
     println!("database: {}", redact(&db.url()?));
     if demo {
         println!("demo customer DEMO: appId {DEMO_APP_ID} / appSecret {DEMO_APP_SECRET}");
+        println!(
+            "demo JF WMS (http://{addr}/api/oauth/authorize …): clientId {DEMO_JF_CLIENT_ID} / clientSecret \
+             {DEMO_JF_CLIENT_SECRET}, merchant email {DEMO_JF_EMAIL}, authorization token {DEMO_JF_TOKEN}, domain \
+             {DEMO_JF_DOMAIN}; warehouse YK = US-LA01, channel UPS = UPS-GND"
+        );
+        println!(
+            "demo Qianyi (POST http://{addr}/api/v1/inventory): appId {DEMO_QIANYI_APP_ID} / appSecret \
+             {DEMO_QIANYI_APP_SECRET}; warehouse \"{DEMO_QIANYI_WAREHOUSE}\" = US-LA01"
+        );
         println!(
             "demo staff: {DEMO_STAFF} / {DEMO_STAFF_PASSWORD} (ADMIN), {DEMO_PICKER} / {DEMO_PICKER_PASSWORD} \
              (OPERATOR)  (demo only: below the password policy, never for real use)"

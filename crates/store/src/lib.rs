@@ -21,6 +21,7 @@ pub mod outbox;
 pub mod party;
 pub mod product;
 pub mod returns;
+pub mod sellers;
 pub mod sequence;
 pub mod stock;
 pub mod testing;

@@ -292,10 +292,8 @@ pub async fn create(
 }
 
 fn failed_item(index: usize, sku: Option<String>, e: &ApiError) -> BatchItemView {
-    let described = crate::error::describe(e);
-    let ctx = crate::context::RequestContext::current();
-    let message = if ctx.lang == crate::context::Lang::Zh { described.zh } else { described.en };
-    BatchItemView { index, sku, code: described.code, message, product: None }
+    let (code, message) = crate::error::localized(e);
+    BatchItemView { index, sku, code, message, product: None }
 }
 
 /// Replace a product's fields (all but the SKU).

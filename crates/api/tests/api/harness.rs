@@ -67,6 +67,7 @@ pub async fn start_configured(configure: impl FnOnce(&mut Settings)) -> Server {
         listen: "127.0.0.1:0".into(),
         webhook_networks: NetworkPolicy::parse(["127.0.0.0/8", "::1/128"]).expect("a range"),
         run_webhook_worker: false,
+        dialects: Some(haicang_gateways::routes),
         ..Settings::default()
     };
     configure(&mut settings);

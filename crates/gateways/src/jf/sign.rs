@@ -1,11 +1,7 @@
-//! JF WMS (`jfwms-api.txt`).
-//!
-//! Every business call carries the headers `clientId, accessToken,
-//! timestamp (ms), nonce, userId, sign`; `sign` is the lower-hex
-//! HMAC-SHA256, keyed by the client secret, of the seven pairs accessToken,
-//! clientId, method (lower case), nonce, timestamp, url (the path only) and
-//! userId as `k=v`, sorted by key and joined by `&` (the document's
-//! "签名生成方式").
+//! The JF request signature: the lower-hex HMAC-SHA256, keyed by the
+//! client secret, of the seven pairs accessToken, clientId, method (lower
+//! case), nonce, timestamp, url (the path only) and userId as `k=v`, sorted
+//! by key and joined by `&` (the document's "签名生成方式").
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
