@@ -602,8 +602,9 @@ pub fn describe_app(e: &AppError) -> Described {
         OutboundNotFound(no) => d(
             50017,
             NOT_FOUND,
-            format!("The order {no} was not found in the warehouse!"),
-            format!("在仓库中未找到该订单 {no}!"),
+            // JF's text first (its own example answers it), then the number.
+            format!("The order was not found in the warehouse! ({no})"),
+            format!("在仓库中未找到该订单!({no})"),
         ),
         OutboundReferenceConflict(r) => {
             d(50019, CONFLICT, format!("ERP order number {r} already exists"), format!("ERP单号 {r} 已存在"))

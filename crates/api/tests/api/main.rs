@@ -12,6 +12,7 @@ mod bad_input;
 mod billing;
 mod cartons;
 mod counts;
+mod dialects;
 mod error_codes;
 mod extreme_numbers;
 mod floor;

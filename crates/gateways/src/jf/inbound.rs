@@ -48,7 +48,8 @@ fn items_of(v: &Value) -> Result<Vec<ItemDraft>, ApiError> {
 
 fn create_command(body: &Value, aliases: &Aliases) -> Result<CreateInbound, ApiError> {
     let f = Fields(body);
-    let erp_no = f.text(&["erpNo"]).ok_or(AppError::MissingParam { field: "erpNo" })?;
+    // Missing: the inbound rules answer JF's 40000.
+    let erp_no = f.text(&["erpNo"]).unwrap_or_default();
     let arrival = f.text(&["estimatedArrivalTime", "arrivalTime", "expectedArrivalTime", "estimatedArrivalDate"]);
     let arrival = arrival.map(|t| match parse_time(&t, false) {
         Some(ms) => format_iso(ms)[..10].to_owned(),
@@ -92,7 +93,9 @@ pub async fn create(caller: Caller, state: AppState, body: Value) -> Result<Data
 }
 
 async fn by_erp_no(state: &AppState, caller: &Caller, body: &Value) -> Result<InboundOrderRow, ApiError> {
-    let erp_no = Fields(body).text(&["erpNo"]).ok_or(AppError::MissingParam { field: "erpNo" })?;
+    let erp_no = Fields(body)
+        .text(&["erpNo"])
+        .ok_or(AppError::Inbound(haicang_core::inbound::InboundError::ReferenceRequired))?;
     let filter = InboundFilter { references: vec![erp_no.clone()], ..Default::default() };
     let found = state
         .app

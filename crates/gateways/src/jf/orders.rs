@@ -56,7 +56,8 @@ fn platform(text: Option<String>) -> String {
 
 fn create_command(body: &Value, aliases: &Aliases) -> Result<CreateOutbound, ApiError> {
     let f = Fields(body);
-    let erp_no = f.text(&["erpNo"]).ok_or(AppError::MissingParam { field: "erpNo" })?;
+    // Missing: the order rules answer JF's 50003.
+    let erp_no = f.text(&["erpNo"]).unwrap_or_default();
     let warehouse = f.text(&["warehouseCode", "warehouse"]).unwrap_or_default();
     let logistics = f.text(&["logisticsName", "logisticsId", "logisticsCode", "channelCode"]).unwrap_or_default();
     let mut items = Vec::new();
@@ -118,7 +119,8 @@ async fn by_erp_no(state: &AppState, caller: &Caller, erp_no: &str) -> Result<Ou
 }
 
 fn erp_no_of(body: &Value) -> Result<String, ApiError> {
-    Fields(body).text(&["erpNo"]).ok_or_else(|| AppError::MissingParam { field: "erpNo" }.into())
+    let missing = haicang_core::outbound::OrderError::Required("customerReference");
+    Fields(body).text(&["erpNo"]).ok_or_else(|| AppError::Order(missing).into())
 }
 
 /// An order as JF's OrderDetailVo; `detail` adds lines, tracking events

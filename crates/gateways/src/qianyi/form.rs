@@ -9,10 +9,14 @@ use haicang_api::error::ApiError;
 
 /// The fields in order; repeated names are kept.
 pub fn fields(content_type: &str, body: &[u8]) -> Result<Vec<(String, String)>, ApiError> {
-    if content_type.starts_with("multipart/form-data") {
+    let kind = content_type.to_ascii_lowercase();
+    if kind.starts_with("multipart/form-data") {
         let boundary = content_type
             .split(';')
-            .filter_map(|p| p.trim().strip_prefix("boundary="))
+            .filter_map(|p| {
+                let p = p.trim();
+                p.get(..9).filter(|k| k.eq_ignore_ascii_case("boundary=")).map(|_| &p[9..])
+            })
             .next()
             .map(|b| b.trim_matches('"'))
             .filter(|b| !b.is_empty())
@@ -20,7 +24,7 @@ pub fn fields(content_type: &str, body: &[u8]) -> Result<Vec<(String, String)>, 
         return multipart(boundary, body);
     }
     let text = std::str::from_utf8(body).map_err(|_| malformed("the body is not UTF-8"))?;
-    if content_type.starts_with("application/json") || text.trim_start().starts_with('{') {
+    if kind.starts_with("application/json") || text.trim_start().starts_with('{') {
         let value: serde_json::Value = haicang_api::extract::parse_json(body)?;
         let object = value.as_object().ok_or_else(|| malformed("the body is not a JSON object"))?;
         return Ok(object
@@ -91,7 +95,7 @@ mod tests {
         let body = "--XyZ\r\nContent-Disposition: form-data; name=\"appId\"\r\n\r\nTEST\r\n\
                     --XyZ\r\nContent-Disposition: form-data; name=\"bizParam\"\r\n\r\n{\"page\":1,\"w\":\"a\r\nb\"}\r\n\
                     --XyZ--\r\n";
-        let fields = fields("multipart/form-data; boundary=XyZ", body.as_bytes()).unwrap();
+        let fields = fields("Multipart/Form-Data; Boundary=XyZ", body.as_bytes()).unwrap();
         assert_eq!(fields[0], ("appId".to_owned(), "TEST".to_owned()));
         assert_eq!(fields[1], ("bizParam".to_owned(), "{\"page\":1,\"w\":\"a\r\nb\"}".to_owned()));
         assert_eq!(fields.len(), 2);

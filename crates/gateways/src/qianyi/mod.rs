@@ -147,8 +147,9 @@ async fn inventory(State(state): State<AppState>, parts: Parts, body: Bytes) -> 
     }
 }
 
+/// As sent: a multipart boundary is case-sensitive.
 fn content_type(headers: &HeaderMap) -> String {
-    headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase()
+    headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned()
 }
 
 async fn verify(state: &AppState, parts: &Parts, body: &[u8]) -> Result<Call, ApiError> {

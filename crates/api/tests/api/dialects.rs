@@ -1,0 +1,689 @@
+//! The vendor dialects served beside the native API (crates/gateways):
+//! JF WMS and Qianyi requests as their documents write them, against the
+//! demo data's dialect credentials.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use haicang_app::demo::{
+    DEMO_JF_CLIENT_ID, DEMO_JF_CLIENT_SECRET, DEMO_JF_EMAIL, DEMO_JF_TOKEN, DEMO_QIANYI_APP_ID, DEMO_QIANYI_APP_SECRET,
+    DEMO_QIANYI_WAREHOUSE,
+};
+use haicang_gateways::jf::SignedRequest;
+use haicang_gateways::qianyi::SignedForm;
+
+use crate::harness::{Server, start};
+
+fn now_ms() -> i64 {
+    haicang_app::now_ms()
+}
+
+/// A JF ERP: its developer credentials and, once authorised, its session.
+struct Jf<'a> {
+    server: &'a Server,
+    client_id: String,
+    client_secret: String,
+    access_token: String,
+    user_id: String,
+    refresh_token: String,
+}
+
+/// What a dialect call answered.
+struct Reply {
+    status: StatusCode,
+    body: Value,
+}
+
+impl Reply {
+    #[track_caller]
+    fn ok(&self) -> &Value {
+        assert_eq!(self.body["code"], 0, "expected success, got {}", self.body);
+        assert_eq!(self.status, StatusCode::OK);
+        assert_eq!(self.body["message"], "SUCCESS");
+        assert!(self.body["requestId"].as_str().is_some_and(|r| !r.is_empty()));
+        &self.body["data"]
+    }
+
+    #[track_caller]
+    fn code(&self, code: i64) -> &Self {
+        assert_eq!(self.body["code"], code, "unexpected answer {}", self.body);
+        assert!(self.body["data"].is_null(), "{}", self.body);
+        self
+    }
+}
+
+async fn get_json(server: &Server, path: &str, query: &[(&str, &str)]) -> Reply {
+    let response = server.http.get(format!("{}{path}", server.base)).query(query).send().await.unwrap();
+    let status = response.status();
+    Reply { status, body: response.json().await.unwrap() }
+}
+
+impl<'a> Jf<'a> {
+    /// Authorises as `email` with `token` through the documented OAuth.
+    async fn authorise(server: &'a Server, client: (&str, &str), email: &str, token: &str) -> Jf<'a> {
+        let (client_id, secret) = client;
+        let key = get_json(
+            server,
+            "/api/oauth/authorize",
+            &[("clientId", client_id), ("email", email), ("token", token), ("domain", "test")],
+        )
+        .await;
+        let key = key.ok().as_str().expect("a key").to_owned();
+        let pair = get_json(
+            server,
+            "/api/oauth/accessToken",
+            &[("clientId", client_id), ("clientSecret", secret), ("key", &key)],
+        )
+        .await;
+        let data = pair.ok().clone();
+        assert_eq!(data["expireIn"], 86_400);
+        assert!(data["refreshExpireIn"].as_i64().unwrap() >= 365 * 86_400, "refresh tokens live a year: {data}");
+        Jf {
+            server,
+            client_id: client_id.to_owned(),
+            client_secret: secret.to_owned(),
+            access_token: data["accessToken"].as_str().unwrap().to_owned(),
+            user_id: data["userId"].to_string(),
+            refresh_token: data["refreshToken"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    async fn demo(server: &'a Server) -> Jf<'a> {
+        Jf::authorise(server, (DEMO_JF_CLIENT_ID, DEMO_JF_CLIENT_SECRET), DEMO_JF_EMAIL, DEMO_JF_TOKEN).await
+    }
+
+    /// The headers of a call to `path`, signed as the document says.
+    fn headers(&self, path: &str, timestamp: &str, nonce: &str) -> Vec<(&'static str, String)> {
+        let signed = SignedRequest {
+            access_token: &self.access_token,
+            client_id: &self.client_id,
+            method: "POST",
+            nonce,
+            timestamp,
+            url: path,
+            user_id: &self.user_id,
+        };
+        vec![
+            ("clientId", self.client_id.clone()),
+            ("accessToken", self.access_token.clone()),
+            ("timestamp", timestamp.to_owned()),
+            ("nonce", nonce.to_owned()),
+            ("userId", self.user_id.clone()),
+            ("sign", signed.sign(&self.client_secret)),
+        ]
+    }
+
+    async fn send(&self, path: &str, headers: Vec<(&'static str, String)>, body: &Value, lang: &str) -> Reply {
+        let mut request = self.server.http.post(format!("{}{path}", self.server.base)).json(body);
+        for (k, v) in headers {
+            request = request.header(k, v);
+        }
+        let response = request.header("Accept-Language", lang).send().await.unwrap();
+        let status = response.status();
+        Reply { status, body: response.json().await.unwrap() }
+    }
+
+    async fn call(&self, path: &str, body: Value) -> Reply {
+        let nonce = format!("{}", rand_nonce());
+        let headers = self.headers(path, &now_ms().to_string(), &nonce);
+        self.send(path, headers, &body, "en_US").await
+    }
+}
+
+fn rand_nonce() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    (now_ms() as u64).wrapping_mul(1000) + NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+fn order(erp_no: &str, quantity: i64) -> Value {
+    json!({
+        "erpNo": erp_no, "warehouseCode": "YK", "logisticsName": "UPS", "platform": "Amazon",
+        "platformOrderNo": "113-0000000-0000001", "buyerName": "Jane Doe", "buyerPhone": "5551234567",
+        "recipientCountry": "US", "recipientProvince": "CA", "recipientCity": "Ontario",
+        "recipientAddress": "1200 E Francis St", "zipCode": "91761",
+        "skuList": [{"sku": "2309-1Bei", "num": quantity.to_string()}]
+    })
+}
+
+async fn available(jf: &Jf<'_>, sku: &str) -> i64 {
+    let data = jf.call("/api/inventory/queryInventory", json!({"warehouse": "YK", "skuList": [sku]})).await;
+    let rows = data.ok()["page"]["rows"].as_array().unwrap().clone();
+    assert_eq!(rows, data.ok()["rows"].as_array().unwrap().clone(), "both shapes of a page");
+    rows.iter().find(|r| r["sku"] == sku).map(|r| r["available"].as_i64().unwrap()).unwrap_or(0)
+}
+
+/// The document's OAuth: authorise, exchange, call, refresh; the refresh
+/// token rotates, and one-time keys are one-time.
+#[tokio::test]
+async fn jf_oauth_round_trip() {
+    let server = start().await;
+    let jf = Jf::demo(&server).await;
+    jf.call("/api/warehouse/getList", json!({})).await.ok();
+
+    // Refresh without the secret (some clients omit it), as the document's clients do.
+    let renewed = get_json(
+        &server,
+        "/api/oauth/refreshToken",
+        &[("clientId", DEMO_JF_CLIENT_ID), ("refreshToken", &jf.refresh_token), ("userId", &jf.user_id)],
+    )
+    .await;
+    let data = renewed.ok().clone();
+    assert_eq!(data["userId"].to_string(), jf.user_id, "the refreshed pair acts for the same merchant");
+    let fresh = Jf { access_token: data["accessToken"].as_str().unwrap().to_owned(), ..Jf::demo(&server).await };
+    fresh.call("/api/warehouse/getList", json!({})).await.ok();
+    // The rotated refresh token is spent.
+    get_json(
+        &server,
+        "/api/oauth/refreshToken",
+        &[("clientId", DEMO_JF_CLIENT_ID), ("refreshToken", &jf.refresh_token)],
+    )
+    .await
+    .code(10003);
+    // With a secret, it must be the right one.
+    get_json(
+        &server,
+        "/api/oauth/refreshToken",
+        &[("clientId", DEMO_JF_CLIENT_ID), ("clientSecret", "wrong"), ("refreshToken", &fresh.refresh_token)],
+    )
+    .await
+    .code(10008);
+
+    // A key is exchanged once.
+    let key = get_json(
+        &server,
+        "/api/oauth/authorize",
+        &[("clientId", DEMO_JF_CLIENT_ID), ("email", DEMO_JF_EMAIL), ("token", DEMO_JF_TOKEN), ("domain", "test")],
+    )
+    .await
+    .ok()
+    .as_str()
+    .unwrap()
+    .to_owned();
+    let exchange = [("clientId", DEMO_JF_CLIENT_ID), ("clientSecret", DEMO_JF_CLIENT_SECRET), ("key", key.as_str())];
+    get_json(&server, "/api/oauth/accessToken", &exchange).await.ok();
+    get_json(&server, "/api/oauth/accessToken", &exchange).await.code(10030);
+    // Wrong secret, unknown merchant, wrong authorisation token, unknown client.
+    let wrong_secret = [("clientId", DEMO_JF_CLIENT_ID), ("clientSecret", "nope"), ("key", key.as_str())];
+    get_json(&server, "/api/oauth/accessToken", &wrong_secret).await.code(10008);
+    let authorize = |email: &'static str, token: &'static str, client: &'static str| {
+        let server = &server;
+        async move {
+            get_json(server, "/api/oauth/authorize", &[("clientId", client), ("email", email), ("token", token)]).await
+        }
+    };
+    authorize("nobody@haicang.test", DEMO_JF_TOKEN, DEMO_JF_CLIENT_ID).await.code(10011);
+    authorize(DEMO_JF_EMAIL, "not-the-token", DEMO_JF_CLIENT_ID).await.code(10030);
+    authorize(DEMO_JF_EMAIL, DEMO_JF_TOKEN, "no-such-client").await.code(10008);
+
+    // A token issued by `haicang admin` is good for one authorisation.
+    server.app.create_seller_user("DEMO", "ops@demo.test").await.unwrap();
+    let once = server.app.issue_seller_grant("ops@demo.test", false, None).await.unwrap();
+    Jf::authorise(&server, (DEMO_JF_CLIENT_ID, DEMO_JF_CLIENT_SECRET), "ops@demo.test", &once).await;
+    let again = [("clientId", DEMO_JF_CLIENT_ID), ("email", "ops@demo.test"), ("token", once.as_str())];
+    get_json(&server, "/api/oauth/authorize", &again).await.code(10030);
+}
+
+/// A signed order create → get → cancel, with the stock it reserves, and
+/// the document's own example request (`/api/order/get {"erpNo":"123"}`).
+#[tokio::test]
+async fn jf_order_create_get_cancel() {
+    let server = start().await;
+    let jf = Jf::demo(&server).await;
+    let before = available(&jf, "2309-1Bei").await;
+    assert_eq!(before, 26, "the demo stocks the document's SKU");
+
+    let created = jf.call("/api/order/create", order("ERP-1001", 2)).await;
+    let package_no = created.ok()["packageNo"].as_str().unwrap().to_owned();
+    assert_eq!(created.ok()["erpNo"], "ERP-1001");
+    assert_eq!(created.ok()["orderStatus"], 1);
+    assert_eq!(available(&jf, "2309-1Bei").await, before - 2);
+    // The same request again is the same order.
+    let again = jf.call("/api/order/create", order("ERP-1001", 2)).await;
+    assert_eq!(again.ok()["packageNo"], package_no.as_str());
+
+    let got = jf.call("/api/order/get", json!({"erpNo": "ERP-1001"})).await;
+    let o = got.ok();
+    assert_eq!(o["packageNo"], package_no.as_str());
+    assert_eq!(o["warehouseCode"], "YK", "shown by the JF alias");
+    assert_eq!(o["logisticsName"], "UPS");
+    assert_eq!(o["status"], 1);
+    assert_eq!(o["platform"], "AMAZON");
+    assert_eq!(o["buyerName"], "Jane Doe");
+    assert_eq!(o["skuList"], json!([{"sku": "2309-1Bei", "num": 2}]));
+    let batch = jf.call("/api/order/batchGet", json!({"erpNoList": ["ERP-1001", "NO-SUCH"]})).await;
+    assert_eq!(batch.ok().as_array().unwrap().len(), 1);
+    let package = jf.call("/api/inbound/getPackageNo", json!({"erpNo": "ERP-1001"})).await;
+    assert_eq!(package.ok()["packageNo"], package_no.as_str());
+
+    let cancelled = jf.call("/api/order/cancel", json!({"erpNo": "ERP-1001"})).await;
+    assert_eq!(cancelled.ok()["status"], 7);
+    assert_eq!(available(&jf, "2309-1Bei").await, before, "the cancel released the reservation");
+    let native = server.get(&format!("/api/v1/outbound-orders/{package_no}"), &server.customer().await).await;
+    assert_eq!(native.ok()["status"], "CANCELLED", "one order, seen by both APIs");
+
+    // Refusals in JF's codes and languages.
+    let mut short = order("ERP-1002", 1000);
+    jf.call("/api/order/create", short.take()).await.code(50026);
+    jf.call("/api/order/create", json!({"warehouseCode": "YK"})).await.code(50003);
+    jf.call("/api/inbound/create", json!({"warehouseCode": "YK"})).await.code(40000);
+    let mut unknown = order("ERP-1003", 1);
+    unknown["skuList"] = json!([{"sku": "NOT-A-SKU", "num": 1}]);
+    jf.call("/api/order/create", unknown).await.code(50024);
+    // The document's example request and answer.
+    let example = jf.call("/api/order/get", json!({"erpNo": "123"})).await;
+    example.code(50017);
+    assert!(example.body["message"].as_str().unwrap().starts_with("The order was not found in the warehouse"));
+    let zh = jf
+        .send(
+            "/api/order/get",
+            jf.headers("/api/order/get", &now_ms().to_string(), "77"),
+            &json!({"erpNo": "123"}),
+            "zh_CN",
+        )
+        .await;
+    assert!(zh.body["message"].as_str().unwrap().starts_with("在仓库中未找到该订单"), "{}", zh.body);
+}
+
+/// Products, warehouses, channels and inbound orders through JF.
+#[tokio::test]
+async fn jf_products_and_inbound() {
+    let server = start().await;
+    let jf = Jf::demo(&server).await;
+    let created = jf
+        .call(
+            "/api/sku/create",
+            json!({"skuList": [
+                {"sku": "JF-SKU-1", "skuName": "JF product", "barcode": "JFSKU00001", "length": "20", "width": 15,
+                 "height": 10, "weight": "250.5", "declaredNameCn": "杯子", "declaredNameEn": "Cup",
+                 "declaredPrice": 3.5, "declaredCurrency": "USD", "hsCode": "691200"},
+                {"sku": "2309-1Bei", "skuName": "duplicate"},
+                {"sku": "x", "skuName": "too short"}
+            ]}),
+        )
+        .await;
+    let results = created.ok().as_array().unwrap().clone();
+    assert_eq!(results[0]["success"], true);
+    assert_eq!(results[1]["code"], 20003);
+    assert_eq!(results[2]["code"], 20010);
+    let got = jf.call("/api/sku/get", json!({"skuList": ["JF-SKU-1"]})).await;
+    let row = got.ok()["page"]["rows"][0].clone();
+    assert_eq!(row["weight"], "250.5", "grams in, grams out");
+    assert_eq!(row["length"], "20");
+    assert_eq!(row["declaredNameCn"], "杯子");
+    let updated = jf
+        .call("/api/sku/update", json!({"sku": "JF-SKU-1", "skuName": "JF product v2", "barcode": "JFSKU00001"}))
+        .await;
+    updated.ok();
+    let got = jf.call("/api/sku/get", json!({"skuList": ["JF-SKU-1"]})).await;
+    assert_eq!(got.ok()["rows"][0]["skuName"], "JF product v2");
+
+    let warehouses = jf.call("/api/warehouse/getList", json!({})).await;
+    let codes: Vec<&str> = warehouses.ok().as_array().unwrap().iter().map(|w| w["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"YK") && codes.contains(&"DE-FRA01"), "{codes:?}");
+    let channels = jf.call("/api/logistics/getChannelList", json!({"warehouseCode": "YK"})).await;
+    assert!(channels.ok().as_array().unwrap().iter().any(|c| c["logisticsName"] == "UPS"));
+
+    let inbound = json!({"erpNo": "ASN-JF-1", "warehouseCode": "YK", "trackingNo": "1Z999AA10123456784",
+        "boxList": [{"boxNo": "B1", "length": 40, "width": 30, "height": 20, "weight": 5,
+                     "skuList": [{"sku": "JF-SKU-1", "num": 12}]}]});
+    let created = jf.call("/api/inbound/create", inbound).await;
+    let inbound_no = created.ok()["inboundNo"].as_str().unwrap().to_owned();
+    let got = jf.call("/api/inbound/get", json!({"erpNo": "ASN-JF-1"})).await;
+    assert_eq!(got.ok()["inboundNo"], inbound_no.as_str());
+    assert_eq!(got.ok()["warehouseCode"], "YK");
+    assert_eq!(got.ok()["skuList"][0]["num"], 12);
+    let tracking = jf
+        .call("/api/inbound/updateTrackingNo", json!({"erpNo": "ASN-JF-1", "trackingNo": "1Z999AA10123456785"}))
+        .await;
+    tracking.ok();
+    let labels = jf.call("/api/inbound/printBoxLabel", json!({"erpNo": "ASN-JF-1"})).await;
+    let pdf = labels.ok()[0]["labelBase64"].as_str().unwrap();
+    assert!(pdf.starts_with("JVBERi0"), "a base64 PDF");
+    let inventory = jf.call("/api/inventory/queryInventory", json!({"warehouse": "YK", "skuList": ["JF-SKU-1"]})).await;
+    assert_eq!(inventory.ok()["rows"][0]["inTransit"], 12, "announced units are in transit");
+    jf.call("/api/inbound/cancel", json!({"erpNo": "ASN-JF-1"})).await.ok();
+    jf.call("/api/inbound/get", json!({"erpNo": "NO-SUCH"})).await.code(40004);
+    // A capability haicang does not offer answers -1, never 404.
+    let missing = jf.call("/api/logistics/getPrice", json!({})).await;
+    missing.code(-1);
+    assert_eq!(missing.status, StatusCode::NOT_IMPLEMENTED);
+}
+
+/// Wrong signatures, stale timestamps, reused nonces and missing headers
+/// get the document's codes; nothing is created.
+#[tokio::test]
+async fn jf_signature_refusals() {
+    let server = start().await;
+    let jf = Jf::demo(&server).await;
+    let path = "/api/order/create";
+    let now = now_ms().to_string();
+
+    let mut headers = jf.headers(path, &now, "11");
+    headers.iter_mut().find(|(k, _)| *k == "sign").unwrap().1 = "0".repeat(64);
+    jf.send(path, headers, &order("SIG-1", 1), "en_US").await.code(10026);
+    // Signed for another path.
+    let headers = jf.headers("/api/order/get", &now, "12");
+    jf.send(path, headers, &order("SIG-1", 1), "en_US").await.code(10026);
+    let stale = (now_ms() - 6 * 60 * 1000).to_string();
+    jf.send(path, jf.headers(path, &stale, "13"), &order("SIG-1", 1), "en_US").await.code(10028);
+    let headers = jf.headers("/api/warehouse/getList", &now, "14");
+    jf.send("/api/warehouse/getList", headers.clone(), &json!({}), "en_US").await.ok();
+    jf.send("/api/warehouse/getList", headers, &json!({}), "en_US").await.code(10027);
+    for (name, code) in [
+        ("sign", 10021),
+        ("nonce", 10022),
+        ("timestamp", 10023),
+        ("userId", 10020),
+        ("accessToken", 10004),
+        ("clientId", 10006),
+    ] {
+        let headers: Vec<_> = jf.headers(path, &now, "15").into_iter().filter(|(k, _)| *k != name).collect();
+        jf.send(path, headers, &order("SIG-1", 1), "en_US").await.code(code);
+    }
+    let mut headers = jf.headers(path, &now, "16");
+    headers.iter_mut().find(|(k, _)| *k == "timestamp").unwrap().1 = "yesterday".into();
+    jf.send(path, headers, &order("SIG-1", 1), "en_US").await.code(10025);
+    // The access token of another app with this app's client id.
+    let native = server.customer().await;
+    let other = Jf { access_token: native, ..Jf::demo(&server).await };
+    other.call(path, order("SIG-1", 1)).await.code(10008);
+    let zh = jf.send(path, jf.headers(path, &stale, "17"), &order("SIG-1", 1), "zh_CN").await;
+    assert!(zh.body["message"].as_str().unwrap().starts_with("时间戳已失效"), "{}", zh.body);
+    jf.call("/api/order/get", json!({"erpNo": "SIG-1"})).await.code(50017);
+}
+
+/// One seller's dialect credentials never reach another's data.
+#[tokio::test]
+async fn dialects_keep_sellers_apart() {
+    let server = start().await;
+    let demo = Jf::demo(&server).await;
+    demo.call("/api/order/create", order("ISO-1", 1)).await.ok();
+    demo.call("/api/inbound/create", json!({"erpNo": "ISO-ASN", "warehouseCode": "YK",
+        "boxList": [{"boxNo": "1", "length": 10, "width": 10, "height": 10, "weight": 1, "skuList": [{"sku": "2309-1Bei", "num": 1}]}]}))
+        .await
+        .ok();
+
+    server.app.create_customer("RIVAL", "Rival").await.unwrap();
+    server.app.grant_warehouse("RIVAL", "US-LA01").await.unwrap();
+    server.app.create_app("RIVAL", "JF", Some(("rival-jf", "rival-jf-secret"))).await.unwrap();
+    server.app.create_seller_user("RIVAL", "rival@rival.test").await.unwrap();
+    let token = server.app.issue_seller_grant("rival@rival.test", false, None).await.unwrap();
+    let rival = Jf::authorise(&server, ("rival-jf", "rival-jf-secret"), "rival@rival.test", &token).await;
+    rival.call("/api/order/get", json!({"erpNo": "ISO-1"})).await.code(50017);
+    rival.call("/api/order/cancel", json!({"erpNo": "ISO-1"})).await.code(50017);
+    assert_eq!(rival.call("/api/order/batchGet", json!({"erpNoList": ["ISO-1"]})).await.ok(), &json!([]));
+    rival.call("/api/inbound/get", json!({"erpNo": "ISO-ASN"})).await.code(40004);
+    assert_eq!(rival.call("/api/sku/get", json!({"skuList": ["2309-1Bei"]})).await.ok()["rows"], json!([]));
+    let stock = rival.call("/api/inventory/queryInventory", json!({"warehouse": "YK"})).await;
+    assert_eq!(stock.ok()["rows"], json!([]));
+    // The demo merchant cannot be authorised by the rival's app.
+    get_json(
+        &server,
+        "/api/oauth/authorize",
+        &[("clientId", "rival-jf"), ("email", DEMO_JF_EMAIL), ("token", DEMO_JF_TOKEN)],
+    )
+    .await
+    .code(10011);
+    // Nor may the rival's session claim the demo merchant's user id.
+    let claimed = Jf {
+        user_id: demo.user_id.clone(),
+        ..Jf::authorise(
+            &server,
+            ("rival-jf", "rival-jf-secret"),
+            "rival@rival.test",
+            &server.app.issue_seller_grant("rival@rival.test", false, None).await.unwrap(),
+        )
+        .await
+    };
+    claimed.call("/api/warehouse/getList", json!({})).await.code(10011);
+
+    // Qianyi: the rival's app sees none of DEMO's stock or transfers.
+    server.app.create_app("RIVAL", "Qianyi", Some(("rival-qy", "rival-qy-secret"))).await.unwrap();
+    let rival_qy = Qianyi { server: &server, app_id: "rival-qy", secret: "rival-qy-secret" };
+    let stock = rival_qy
+        .call(
+            "QUERY_SIMPLE_LIST_INVENTORY_V2",
+            json!({"page": 1, "pageSize": 50, "warehouse": DEMO_QIANYI_WAREHOUSE, "showEmpty": true}),
+        )
+        .await;
+    assert_eq!(stock.result(), &json!([]));
+    let log = rival_qy.call("QUERY_INVENTORY_LOG_LIST", json!({"page": 1, "pageSize": 50})).await;
+    assert_eq!(log.result(), &json!([]));
+}
+
+/// A Qianyi ERP.
+struct Qianyi<'a> {
+    server: &'a Server,
+    app_id: &'a str,
+    secret: &'a str,
+}
+
+struct QianyiReply {
+    body: Value,
+    content: Value,
+}
+
+impl QianyiReply {
+    #[track_caller]
+    fn result(&self) -> &Value {
+        assert_eq!(self.body["state"], "success", "{}", self.body);
+        assert_eq!(self.body["errorCode"], "");
+        assert_eq!(self.content["notSuccess"], false);
+        &self.content["result"]
+    }
+
+    #[track_caller]
+    fn error(&self, word: &str, code: i64) {
+        assert_eq!(self.body["state"], "fail", "{}", self.body);
+        assert_eq!(self.body["errorCode"], word, "{}", self.body);
+        assert!(self.body["errorMsg"].as_str().unwrap().starts_with(&format!("[{code}]")), "{}", self.body);
+    }
+}
+
+impl Qianyi<'_> {
+    fn demo(server: &Server) -> Qianyi<'_> {
+        Qianyi { server, app_id: DEMO_QIANYI_APP_ID, secret: DEMO_QIANYI_APP_SECRET }
+    }
+
+    /// The form of a call, signed now (seconds, as the examples).
+    fn form(&self, service: &str, biz: &Value, timestamp: &str) -> Vec<(String, String)> {
+        let biz = biz.to_string();
+        let sign =
+            SignedForm { app_id: self.app_id, biz_param: &biz, service_type: service, timestamp }.sign(self.secret);
+        vec![
+            ("appId".into(), self.app_id.into()),
+            ("serviceType".into(), service.into()),
+            ("bizParam".into(), biz),
+            ("timestamp".into(), timestamp.into()),
+            ("sign".into(), sign),
+        ]
+    }
+
+    async fn send_form(&self, fields: Vec<(String, String)>, multipart: bool) -> QianyiReply {
+        let url = format!("{}/api/v1/inventory", self.server.base);
+        let request = if multipart {
+            let boundary = "haicangBoundary7MA4YWxk";
+            let mut body = String::new();
+            for (k, v) in &fields {
+                body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"));
+            }
+            body.push_str(&format!("--{boundary}--\r\n"));
+            self.server
+                .http
+                .post(url)
+                .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+                .body(body)
+        } else {
+            self.server.http.post(url).form(&fields)
+        };
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "Qianyi answers 200 with a state");
+        let body: Value = response.json().await.unwrap();
+        let content = body["bizContent"].as_str().filter(|s| !s.is_empty()).map(|s| serde_json::from_str(s).unwrap());
+        QianyiReply { content: content.unwrap_or(Value::Null), body }
+    }
+
+    async fn call(&self, service: &str, biz: Value) -> QianyiReply {
+        let seconds = (now_ms() / 1000).to_string();
+        self.send_form(self.form(service, &biz, &seconds), true).await
+    }
+}
+
+/// Every request example of the Qianyi document, replayed with its own
+/// `bizParam` (re-signed with the demo secret and a fresh timestamp: the
+/// document's secret is not given), answers the documented shape.
+#[tokio::test]
+async fn qianyi_document_examples() {
+    let server = start().await;
+    let qy = Qianyi::demo(&server);
+    // 1.2 inventory V2.
+    let v2 = qy
+        .call("QUERY_SIMPLE_LIST_INVENTORY_V2", json!({"page": 1, "pageSize": 3, "warehouse": DEMO_QIANYI_WAREHOUSE}))
+        .await;
+    let rows = v2.result().as_array().unwrap().clone();
+    assert_eq!(rows.len(), 3);
+    assert!(v2.content["total"].as_i64().unwrap() >= 3);
+    for key in [
+        "sku",
+        "skuName",
+        "warehouse",
+        "warehouseCode",
+        "total",
+        "available",
+        "allocated",
+        "unavailable",
+        "shippingQuantity",
+        "purchaseShippingQuantity",
+        "firstLegShippingQuantity",
+        "transferShippingQuantity",
+        "assemblyShippingQuantity",
+        "returnShippingQuantity",
+        "manualShippingQuantity",
+    ] {
+        assert!(rows[0].get(key).is_some(), "{key} missing in {}", rows[0]);
+    }
+    assert_eq!(rows[0]["warehouse"], DEMO_QIANYI_WAREHOUSE);
+    // 1.3 inventory log (the example's dates and SKU, plus one of ours).
+    let log = qy
+        .call(
+            "QUERY_INVENTORY_LOG_LIST",
+            json!({"pageSize": 3, "page": 1, "warehouse": DEMO_QIANYI_WAREHOUSE, "skuList": ["DP001"],
+                   "operateTimeFrom": "2025-01-18 00:00:00", "operateTimeTo": "2025-02-18 00:00:00",
+                   "createTimeFrom": "2025-01-18 00:00:00", "createTimeTo": "2025-02-18 00:00:00"}),
+        )
+        .await;
+    assert_eq!(log.result(), &json!([]), "no such SKU in that month");
+    let ours = qy.call("QUERY_INVENTORY_LOG_LIST", json!({"page": 1, "pageSize": 5, "sku": "2309-1Bei"})).await;
+    let entry = ours.result()[0].clone();
+    assert_eq!(entry["inventoryBefore"], 0);
+    assert_eq!(entry["inventoryAfter"], 26);
+    assert_eq!(entry["inventoryDiff"], 26);
+    assert_eq!(entry["operateType"], "INCREASE");
+    assert_eq!(entry["warehouseName"], DEMO_QIANYI_WAREHOUSE);
+    assert!(entry["operateTime"].as_str().unwrap().len() == 19, "yyyy-MM-dd HH:mm:ss: {entry}");
+    // 1.4 assembly, 1.6 transfer list and 1.7 restore: the example numbers
+    // do not exist here; the answer is an empty list, not an error.
+    let assembly = qy.call("QUERY_INVENTORY_ASSEMBLY_LIST", json!({"assemblyNumber": "AP250627145996"})).await;
+    assert_eq!(assembly.result(), &json!([]));
+    let transfers = qy.call("QUERY_INVENTORY_TRANSFER_LIST", json!({"numberParam": "TF250908149420"})).await;
+    assert_eq!(transfers.result(), &json!([]));
+    let restore = qy.call("QUERY_INVENTORY_RESTORE_LIST", json!({"orderNumber": "RO250605145023"})).await;
+    assert_eq!(restore.result(), &json!([]));
+}
+
+/// Transfers and work orders made through haicang read back in Qianyi's
+/// shape; inventory V1 and V2 agree with them.
+#[tokio::test]
+async fn qianyi_transfers_and_work_orders() {
+    let server = start().await;
+    let qy = Qianyi::demo(&server);
+    let created = qy
+        .call(
+            "CREATE_TRANSFER_AVAILABLE_ORDER",
+            json!({"warehouseName": DEMO_QIANYI_WAREHOUSE, "destWarehouseName": "DE-FRA01", "customNumber": "QY-TF-1",
+                   "logisticsName": "Sea", "trackNumber": "TRK1", "remark": "",
+                   "skuList": [{"sku": "DEMO-0002", "transferQty": 6, "packingRate": 3, "originalAsnNumber": ""}]}),
+        )
+        .await;
+    let number = created.result()["transferNumber"].as_str().unwrap().to_owned();
+    for service in ["QUERY_INVENTORY_TRANSFER_LIST", "QUERY_TRANSFER_ORDER_LIST"] {
+        let listed = qy.call(service, json!({"numberParam": "QY-TF-1"})).await;
+        let t = listed.result()[0].clone();
+        assert_eq!(t["transferNumber"], number.as_str());
+        assert_eq!(t["status"], "NEW");
+        assert_eq!(t["warehouseName"], DEMO_QIANYI_WAREHOUSE);
+        assert_eq!(t["destWarehouseName"], "DE-FRA01");
+        assert_eq!(t["skuVOList"][0]["expectedQuantity"], 6);
+        assert_eq!(t["skuVOList"][0]["packingRate"], 3);
+        assert!(t["createTime"].is_i64(), "epoch ms as the example: {t}");
+    }
+    // Without number or dates: the last 30 days.
+    let recent = qy.call("QUERY_INVENTORY_TRANSFER_LIST", json!({"page": 1, "pageSize": 10, "status": ""})).await;
+    assert_eq!(recent.result().as_array().unwrap().len(), 1);
+    let v1 = qy
+        .call(
+            "QUERY_SIMPLE_LIST_INVENTORY",
+            json!({"page": 1, "pageSize": 10, "warehouse": DEMO_QIANYI_WAREHOUSE, "skuList": ["DEMO-0002"]}),
+        )
+        .await;
+    assert_eq!(v1.result()[0]["allocated"], 6, "the transfer reserved its units");
+
+    let customer = server.customer().await;
+    let wo = server
+        .post(
+            "/api/v1/work-orders",
+            &customer,
+            &json!({"type": "ASSEMBLY", "warehouseCode": "US-LA01",
+            "sku": "DEMO-KIT-1", "quantity": 2, "customerReference": "QY-WO-1"}),
+        )
+        .await;
+    let wo_no = wo.ok()["orderNo"].as_str().unwrap().to_owned();
+    let assembly = qy.call("QUERY_INVENTORY_ASSEMBLY_LIST", json!({"assemblyNumber": wo_no})).await;
+    let a = assembly.result()[0].clone();
+    assert_eq!(a["status"], "NEW");
+    assert_eq!(a["customNumber"], "QY-WO-1");
+    assert_eq!(a["assemblyList"][0]["sku"], "DEMO-KIT-1");
+    assert_eq!(a["assemblyList"][0]["expectQuantity"], 2);
+    let parts = a["assemblyList"][0]["parts"].as_array().unwrap();
+    assert!(parts.iter().any(|p| p["sku"] == "DEMO-0002" && p["expectQuantity"] == 4), "{a}");
+    let by_range = qy
+        .call("QUERY_INVENTORY_ASSEMBLY_LIST", json!({"createTimeFrom": "2020-01-01", "createTimeTo": "2099-12-31"}))
+        .await;
+    assert_eq!(by_range.result().as_array().unwrap().len(), 1);
+    // An assembly is not a restore order.
+    let restore = qy.call("QUERY_INVENTORY_RESTORE_LIST", json!({"orderNumber": wo_no})).await;
+    assert_eq!(restore.result(), &json!([]));
+}
+
+/// Signature, timestamp, replay, encoding and unknown service types.
+#[tokio::test]
+async fn qianyi_refusals_and_encodings() {
+    let server = start().await;
+    let qy = Qianyi::demo(&server);
+    let biz = json!({"page": 1, "pageSize": 1, "warehouse": DEMO_QIANYI_WAREHOUSE});
+    let seconds = (now_ms() / 1000).to_string();
+    // urlencoded and multipart, seconds and milliseconds.
+    qy.send_form(qy.form("QUERY_SIMPLE_LIST_INVENTORY_V2", &biz, &seconds), false).await.result();
+    qy.send_form(qy.form("QUERY_SIMPLE_LIST_INVENTORY_V2", &biz, &now_ms().to_string()), true).await.result();
+    // The same signed form again is a replay.
+    let form = qy.form("QUERY_SIMPLE_LIST_INVENTORY_V2", &biz, &(now_ms() / 1000 - 1).to_string());
+    qy.send_form(form.clone(), true).await.result();
+    qy.send_form(form, true).await.error("REPEATED_REQUEST", 10027);
+    let wrong = Qianyi { secret: "wrong", ..Qianyi::demo(&server) };
+    wrong.call("QUERY_SIMPLE_LIST_INVENTORY_V2", biz.clone()).await.error("SIGN_ERROR", 10026);
+    // The document's own timestamp is long past.
+    qy.send_form(qy.form("QUERY_SIMPLE_LIST_INVENTORY_V2", &biz, "1731742317"), true)
+        .await
+        .error("TIMESTAMP_ERROR", 10028);
+    let unknown = Qianyi { app_id: "NO-SUCH-APP", ..Qianyi::demo(&server) };
+    unknown.call("QUERY_SIMPLE_LIST_INVENTORY_V2", biz.clone()).await.error("APP_ID_ERROR", 10008);
+    qy.call("QUERY_SIMPLE_LIST_INVENTORY_V2", json!({"page": 1})).await.error("DATA_INPUT_ERROR", 10000);
+    qy.call("NO_SUCH_SERVICE", json!({})).await.error("SERVICE_TYPE_ERROR", -1);
+    let mut missing = qy.form("QUERY_SIMPLE_LIST_INVENTORY_V2", &biz, &seconds);
+    missing.retain(|(k, _)| k != "sign");
+    qy.send_form(missing, true).await.error("DATA_INPUT_ERROR", 10000);
+    // The native inventory at the same path keeps GET.
+    let native = server.get("/api/v1/inventory?warehouseCode=US-LA01", &server.customer().await).await;
+    assert!(native.ok()["items"].as_array().is_some());
+}
