@@ -362,6 +362,8 @@ pub async fn ship_back(
 #[derive(Debug, Clone, Default)]
 pub struct ReturnFilter {
     pub warehouse_code: Option<String>,
+    /// The seller's reference (a dialect's `erpNo`).
+    pub reference: Option<String>,
     pub status: Option<String>,
     pub created_from: Option<i64>,
     pub created_to: Option<i64>,
@@ -385,6 +387,9 @@ pub async fn list(
     }
     if let Some(s) = &filter.status {
         f.and("r.status = ?", [Arg::Text(s.clone())]);
+    }
+    if let Some(r) = &filter.reference {
+        f.and("r.customer_reference = ?", [Arg::Text(r.clone())]);
     }
     if let Some(t) = filter.created_from {
         f.and("r.created_at >= ?", [Arg::Int(t)]);

@@ -242,6 +242,7 @@ impl From<ReturnDetail> for ReturnDetailView {
 fn return_filter(params: &Params) -> Result<ReturnFilter, ApiError> {
     Ok(ReturnFilter {
         warehouse_code: params.text("warehouseCode"),
+        reference: None,
         status: params.choice("status", ReturnStatus::parse, "unknown return status")?.map(|s| s.as_str().to_owned()),
         created_from: params.time("createdFrom")?,
         created_to: params.time("createdTo")?,

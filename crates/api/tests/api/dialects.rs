@@ -344,7 +344,25 @@ async fn jf_products_and_inbound() {
     assert_eq!(inventory.ok()["rows"][0]["inTransit"], 12, "announced units are in transit");
     jf.call("/api/inbound/cancel", json!({"erpNo": "ASN-JF-1"})).await.ok();
     jf.call("/api/inbound/get", json!({"erpNo": "NO-SUCH"})).await.code(40004);
+    // Return orders (under /api/inbound) and document fees.
+    let rma = json!({"erpNo": "RMA-JF-1", "warehouseCode": "YK", "returnType": "1", "trackingNo": "RT123456",
+        "skuList": [{"sku": "2309-1Bei", "num": 2}]});
+    let created = jf.call("/api/inbound/createReturn", rma).await;
+    let return_no = created.ok()["returnNo"].as_str().unwrap().to_owned();
+    let got = jf.call("/api/inbound/getReturn", json!({"erpNo": "RMA-JF-1"})).await;
+    assert_eq!(got.ok()["returnNo"], return_no.as_str());
+    assert_eq!(got.ok()["warehouseCode"], "YK");
+    assert_eq!(got.ok()["skuList"][0]["num"], 2);
+    let listed = jf.call("/api/inbound/pageReturn", json!({"pageNo": 1, "pageSize": 10})).await;
+    assert_eq!(listed.ok()["page"]["totalSize"], 1);
+    jf.call("/api/inbound/cancelReturn", json!({"erpNo": "RMA-JF-1"})).await.ok();
+    assert_eq!(jf.call("/api/inbound/getReturn", json!({"erpNo": "RMA-JF-1"})).await.ok()["status"], "CANCELLED");
+    jf.call("/api/inbound/getReturn", json!({"erpNo": "NO-SUCH"})).await.code(40025);
+    let fees = jf.call("/api/fee/getDocumentFee", json!({"documentNoList": [inbound_no.as_str()]})).await;
+    assert!(fees.ok().is_array());
+    jf.call("/api/fee/getDocumentFee", json!({})).await.code(10000);
     // A capability haicang does not offer answers -1, never 404.
+    jf.call("/api/b2b/outbound/create", json!({})).await.code(-1);
     let missing = jf.call("/api/logistics/getPrice", json!({})).await;
     missing.code(-1);
     assert_eq!(missing.status, StatusCode::NOT_IMPLEMENTED);

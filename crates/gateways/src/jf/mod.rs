@@ -46,12 +46,20 @@
 //!   `markShipped` (a seller cannot hand an order to a carrier itself),
 //!   `logistics/getPrice` (no quoting yet), distribution products and their
 //!   inventory (`/api/sku/distribution…`: 20017, no distribution in haicang),
-//!   Temu direct-mail orders (`/api/directOrder/…`), OMS customer checks.
+//!   Temu direct-mail orders (`/api/directOrder/…`), OMS customer checks,
+//!   and JF's B2B documents (`/api/b2b/…`): haicang has B2B orders and
+//!   sealed cartons (native `/b2b-outbound-orders`, CARTON inbounds), but
+//!   the document names JF's B2B models without their fields.
+//! - Return orders are `/api/inbound/{createReturn, cancelReturn,
+//!   getReturn, pageReturn}` (the document files them under 入库单); fees
+//!   `/api/fee/{getDocumentFee, query}` by haicang document numbers or
+//!   order erpNos.
 
 mod catalog;
 mod inbound;
 mod oauth;
 mod orders;
+mod returns;
 mod sign;
 
 pub use sign::SignedRequest;
@@ -114,7 +122,17 @@ pub fn routes() -> Router<AppState> {
         ("/api/inbound/updateTrackingNo", |c, s, b| Box::pin(inbound::update_tracking(c, s, b))),
         ("/api/inbound/printBoxLabel", |c, s, b| Box::pin(inbound::box_labels(c, s, b))),
         ("/api/inbound/printLabel", |c, s, b| Box::pin(inbound::box_labels(c, s, b))),
+        ("/api/inbound/createReturn", |c, s, b| Box::pin(returns::create(c, s, b))),
+        ("/api/inbound/cancelReturn", |c, s, b| Box::pin(returns::cancel(c, s, b))),
+        ("/api/inbound/getReturn", |c, s, b| Box::pin(returns::get(c, s, b))),
+        ("/api/inbound/pageReturn", |c, s, b| Box::pin(returns::list(c, s, b))),
+        ("/api/fee/getDocumentFee", |c, s, b| Box::pin(returns::fees(c, s, b))),
+        ("/api/fee/query", |c, s, b| Box::pin(returns::fees(c, s, b))),
     ];
+    for path in NOT_OFFERED {
+        // Authenticated like any call: an anonymous caller learns nothing.
+        router = router.route(path, post(|_: Caller| not_offered(NOT_OFFERED_WHAT)));
+    }
     for (path, handler) in business {
         let handler = *handler;
         router = router.route(
@@ -129,6 +147,30 @@ pub fn routes() -> Router<AppState> {
 
 type Handler =
     fn(Caller, AppState, Value) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Data, ApiError>> + Send>>;
+
+/// Catalogue endpoints whose JF field model the document does not give
+/// and haicang does not map yet (module doc).
+const NOT_OFFERED: &[&str] = &[
+    "/api/b2b/outbound/create",
+    "/api/b2b/outbound/get",
+    "/api/b2b/outbound/cancel",
+    "/api/b2b/inbound/create",
+    "/api/b2b/inbound/get",
+    "/api/b2b/inbound/printLabel",
+    "/api/b2b/inbound/updateTrackingNo",
+    "/api/b2b/inbound/cancel",
+    "/api/b2b/inventory/box",
+    "/api/b2b/inventory/sku",
+    "/api/directOrder/create",
+    "/api/directOrder/update",
+    "/api/directOrder/cancel",
+    "/api/directOrder/updateLabel",
+    "/api/directOrder/get",
+    "/api/directOrder/batchGet",
+    "/api/directOrder/printLabel",
+    "/api/oms/checkDistributor",
+];
+const NOT_OFFERED_WHAT: &str = "this JF endpoint (B2B documents, direct-mail orders, distribution)";
 
 async fn not_offered(what: &'static str) -> Result<Data, ApiError> {
     Err(ApiError::NotOffered(what))
