@@ -33,6 +33,8 @@ pub struct Settings {
     /// (`haicang_gateways::routes`; the gateways crate builds on this one,
     /// so the binary and the tests hand them in).
     pub dialects: Option<fn() -> axum::Router<crate::AppState>>,
+    /// Terminate TLS on the listener (`serve --tls-cert --tls-key`).
+    pub tls: Option<crate::tls::TlsConfig>,
 }
 
 impl Default for Settings {
@@ -47,6 +49,7 @@ impl Default for Settings {
             require_rate_card: false,
             secret_key: None,
             dialects: None,
+            tls: None,
         }
     }
 }
@@ -116,7 +119,10 @@ impl Application {
             })
         });
         let extra = self.settings.dialects.map(|routes| routes()).unwrap_or_default();
-        let served = crate::serve_with(self.app, self.listener, extra, shutdown).await;
+        let served = match self.settings.tls {
+            Some(tls) => crate::tls::serve_tls(crate::router_with(self.app, extra), self.listener, tls, shutdown).await,
+            None => crate::serve_with(self.app, self.listener, extra, shutdown).await,
+        };
         if let Some(billing) = billing {
             billing.abort();
         }

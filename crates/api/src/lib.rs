@@ -15,6 +15,7 @@ pub mod limit;
 pub mod openapi;
 pub mod routes;
 pub mod signing;
+pub mod tls;
 
 use std::net::SocketAddr;
 

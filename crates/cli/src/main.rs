@@ -116,6 +116,14 @@ enum Command {
         /// 10045); by default such customers are simply not billed.
         #[arg(long, env = "HAICANG_REQUIRE_RATE_CARD")]
         require_rate_card: bool,
+        /// Serve https: the certificate chain (PEM, leaf first). Needs
+        /// --tls-key. For warehouses without a reverse proxy (JF's clients
+        /// only speak https).
+        #[arg(long, env = "HAICANG_TLS_CERT", requires = "tls_key")]
+        tls_cert: Option<std::path::PathBuf>,
+        /// The certificate's private key (PEM: PKCS#8, PKCS#1 or SEC1).
+        #[arg(long, env = "HAICANG_TLS_KEY", requires = "tls_cert")]
+        tls_key: Option<std::path::PathBuf>,
     },
     /// Apply pending database migrations and exit.
     Migrate,
@@ -387,7 +395,15 @@ async fn main() -> Result<()> {
             webhook_lease_ms,
             webhook_allow_network,
             require_rate_card,
+            tls_cert,
+            tls_key,
         } => {
+            let tls = match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => Some(
+                    haicang_api::tls::TlsConfig::from_pem_files(&cert, &key).context("reading the TLS certificate")?,
+                ),
+                _ => None,
+            };
             let settings = Settings {
                 listen,
                 webhook_networks: NetworkPolicy::parse(webhook_allow_network.iter().map(String::as_str))?,
@@ -399,6 +415,7 @@ async fn main() -> Result<()> {
                 run_storage_billing: true,
                 require_rate_card,
                 dialects: Some(haicang_gateways::routes),
+                tls,
                 ..Settings::default()
             };
             serve(&cli.db, settings, demo).await
@@ -488,6 +505,7 @@ async fn serve(db: &DbArgs, mut settings: Settings, demo: bool) -> Result<()> {
     settings.secret_key = Some(key);
     let store = db.open().await?;
     let listen = settings.listen.clone();
+    let settings_tls = settings.tls.is_some();
     let application = Application::build(store.clone(), settings).await.with_context(|| format!("binding {listen}"))?;
     if demo {
         if application.app().seed_demo().await.context("seeding demo data")? {
@@ -497,17 +515,18 @@ async fn serve(db: &DbArgs, mut settings: Settings, demo: bool) -> Result<()> {
         }
     }
     let addr = application.addr();
-    println!("haicang listening on http://{addr}  (OpenAPI: http://{addr}/api/v1/openapi.json)");
+    let scheme = if settings_tls { "https" } else { "http" };
+    println!("haicang listening on {scheme}://{addr}  (OpenAPI: {scheme}://{addr}/api/v1/openapi.json)");
     println!("database: {}", redact(&db.url()?));
     if demo {
         println!("demo customer DEMO: appId {DEMO_APP_ID} / appSecret {DEMO_APP_SECRET}");
         println!(
-            "demo JF WMS (http://{addr}/api/oauth/authorize …): clientId {DEMO_JF_CLIENT_ID} / clientSecret \
+            "demo JF WMS ({scheme}://{addr}/api/oauth/authorize …): clientId {DEMO_JF_CLIENT_ID} / clientSecret \
              {DEMO_JF_CLIENT_SECRET}, merchant email {DEMO_JF_EMAIL}, authorization token {DEMO_JF_TOKEN}, domain \
              {DEMO_JF_DOMAIN}; warehouse YK = US-LA01, channel UPS = UPS-GND"
         );
         println!(
-            "demo Qianyi (POST http://{addr}/api/v1/inventory): appId {DEMO_QIANYI_APP_ID} / appSecret \
+            "demo Qianyi (POST {scheme}://{addr}/api/v1/inventory): appId {DEMO_QIANYI_APP_ID} / appSecret \
              {DEMO_QIANYI_APP_SECRET}; warehouse \"{DEMO_QIANYI_WAREHOUSE}\" = US-LA01"
         );
         println!(

@@ -176,12 +176,13 @@ async fn sqlx_scalar(conn: &mut sqlx::pool::PoolConnection<sqlx::Any>, app_id: &
         .unwrap()
 }
 
-#[tokio::test]
-async fn serve_demo_prints_where_it_listens_and_answers_the_demo_credentials() {
-    let (url, _dir) = fresh_url().await.unwrap();
+/// `haicang serve --demo` with `extra` arguments on a free port: the child,
+/// the address it prints and everything it printed up to the demo staff.
+fn serve_demo(url: &str, extra: &[&str]) -> (std::process::Child, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_haicang"))
         .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
-        .env("HAICANG_DATABASE_URL", &url)
+        .args(extra)
+        .env("HAICANG_DATABASE_URL", url)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -199,7 +200,14 @@ async fn serve_demo_prints_where_it_listens_and_answers_the_demo_credentials() {
     while !printed.last().unwrap().starts_with("demo staff") {
         printed.push(lines.next().expect("the demo credentials").unwrap());
     }
-    let text = printed.join("\n");
+    (child, addr, printed.join("\n"))
+}
+
+#[tokio::test]
+async fn serve_demo_prints_where_it_listens_and_answers_the_demo_credentials() {
+    let (url, _dir) = fresh_url().await.unwrap();
+    let (mut child, addr, text) = serve_demo(&url, &[]);
+    assert!(addr.starts_with("http://"), "{addr}");
     assert!(text.contains("demo-app") && text.contains("demo-secret") && text.contains("admin / admin"), "{text}");
     // The dialects' demo credentials, so the vendor documents' examples replay.
     for credential in [
@@ -235,6 +243,100 @@ async fn serve_demo_prints_where_it_listens_and_answers_the_demo_credentials() {
         .unwrap();
     // 50 demo products, the JF document's 2309-1Bei and the kit DEMO-KIT-1.
     assert_eq!(products["data"]["total"], 52);
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+/// `serve --tls-cert --tls-key` answers https (HTTP/1.1 and HTTP/2) with
+/// the given certificate, JF's OAuth included; plain http is refused.
+#[tokio::test]
+async fn serve_terminates_tls_with_the_given_certificate() {
+    let (url, _db) = fresh_url().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    // A test CA and a server certificate it signs for 127.0.0.1 (webpki
+    // refuses a self-signed CA certificate as the server's own).
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(dir.path().join("ext.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n").unwrap();
+    let openssl = |args: &[&str]| {
+        let done = Command::new("openssl")
+            .current_dir(dir.path())
+            .args(args)
+            .stderr(Stdio::null())
+            .status()
+            .expect("openssl (scripts/test installs it)");
+        assert!(done.success(), "openssl {args:?}");
+    };
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=haicang test CA",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        "key.pem",
+        "-out",
+        "leaf.csr",
+    ]);
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "leaf.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "ext.cnf",
+        "-out",
+        "cert.pem",
+    ]);
+    let (mut child, addr, _) =
+        serve_demo(&url, &["--tls-cert", cert.to_str().unwrap(), "--tls-key", key.to_str().unwrap()]);
+    assert!(addr.starts_with("https://127.0.0.1:"), "{addr}");
+    let root = reqwest::Certificate::from_pem(&std::fs::read(&ca).unwrap()).unwrap();
+    let https = reqwest::Client::builder().add_root_certificate(root).build().unwrap();
+    let key_answer: serde_json::Value = https
+        .get(format!("{addr}/api/oauth/authorize"))
+        .query(&[
+            ("clientId", "fe73489a9b5948dbafd07e7b28d6e268"),
+            ("email", "demo@haicang.test"),
+            ("token", "haicang-demo-jf-authorization-token"),
+            ("domain", "test"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(key_answer["code"], 0, "{key_answer}");
+    assert!(key_answer["data"].as_str().is_some_and(|k| !k.is_empty()));
+    // A client that does not trust the certificate is refused by TLS.
+    assert!(reqwest::Client::new().get(format!("{addr}/api/v1/warehouses")).send().await.is_err());
+    let plain = addr.replace("https://", "http://");
+    let answer = reqwest::Client::new().get(format!("{plain}/api/v1/warehouses")).send().await;
+    assert!(answer.is_err() || !answer.unwrap().status().is_success(), "no plain http on a TLS listener");
     child.kill().unwrap();
     child.wait().unwrap();
 }
