@@ -241,6 +241,32 @@ enum AdminCommand {
         #[command(subcommand)]
         command: ServerKeyCommand,
     },
+    /// Seller users (a customer's people: the merchant a JF ERP
+    /// authorises as).
+    Seller {
+        #[command(subcommand)]
+        command: SellerCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum SellerCommand {
+    /// A seller user of `--customer`, by email.
+    Add {
+        #[arg(long)]
+        customer: String,
+        #[arg(long)]
+        email: String,
+    },
+    /// An authorisation token for the user's ERP (JF `token` of
+    /// `/api/oauth/authorize`), printed once: good for one authorisation
+    /// unless `--reusable`.
+    Grant {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        reusable: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -562,6 +588,15 @@ async fn admin(db: &DbArgs, command: AdminCommand) -> Result<()> {
             } else {
                 bail!("no {} {} alias {}", dialect.to_ascii_uppercase(), kind.to_ascii_uppercase(), vendor_code.trim());
             }
+        }
+        AdminCommand::Seller { command: SellerCommand::Add { customer, email } } => {
+            let id = app.create_seller_user(&customer, &email).await?;
+            println!("seller user {} of {customer}: userId {id}", email.trim().to_ascii_lowercase());
+        }
+        AdminCommand::Seller { command: SellerCommand::Grant { email, reusable } } => {
+            let token = app.issue_seller_grant(&email, reusable, None).await?;
+            let uses = if reusable { "reusable" } else { "one authorisation" };
+            println!("authorization token (shown once, {uses}): {token}");
         }
         AdminCommand::Alias { command: AliasCommand::List { dialect } } => {
             for a in app.list_aliases(dialect.as_deref()).await? {

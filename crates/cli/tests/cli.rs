@@ -453,3 +453,40 @@ async fn aliases_map_a_vendors_codes_to_haicang_codes_both_ways() {
     );
     assert!(!ok && err.contains("YK"), "{err}");
 }
+
+/// `haicang admin seller add|grant`: the token it prints authorises the
+/// seller user's ERP once (or again and again with `--reusable`).
+#[tokio::test]
+async fn seller_users_get_authorisation_tokens_from_the_cli() {
+    use haicang_app::audit::Origin;
+    let (url, _dir) = fresh_url().await.unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let store = Store::connect(&url, 4).await.unwrap();
+    store.migrate().await.unwrap();
+    let admin = |args: &[&str]| {
+        let mut all = vec!["admin"];
+        all.extend_from_slice(args);
+        haicang_in(&url, data.path(), &all)
+    };
+    assert!(admin(&["customer", "create", "--code", "ACME", "--name", "Acme"]).0);
+    let (ok, out, err) = admin(&["seller", "add", "--customer", "ACME", "--email", "Buyer@Acme.test"]);
+    assert!(ok && out.contains("buyer@acme.test"), "{out}{err}");
+    let (ok, _, err) = admin(&["seller", "add", "--customer", "ACME", "--email", "not-an-email"]);
+    assert!(!ok && err.contains("email"), "{err}");
+    let (ok, _, err) = admin(&["seller", "add", "--customer", "NOPE", "--email", "x@nope.test"]);
+    assert!(!ok && err.contains("NOPE"), "{err}");
+    let (ok, out, err) = admin(&["seller", "grant", "--email", "buyer@acme.test"]);
+    assert!(ok, "{err}");
+    let token = out.trim().rsplit(' ').next().unwrap().to_owned();
+    assert_eq!(token.len(), 64, "{out}");
+    // The app of the same customer authorises with it once.
+    let (ok, out, _) = admin(&["app", "create", "--customer", "ACME", "--name", "erp"]);
+    assert!(ok, "{out}");
+    let client_id = out.lines().find_map(|l| l.strip_prefix("appId:")).unwrap().trim().to_owned();
+    let app = App::new(store.clone());
+    let origin = Origin::default();
+    app.oauth_authorize(&client_id, "buyer@acme.test", &token, &origin).await.unwrap();
+    let again = app.oauth_authorize(&client_id, "buyer@acme.test", &token, &origin).await;
+    assert!(matches!(again, Err(haicang_app::AppError::InvalidAuthorization)), "{again:?}");
+    store.close().await;
+}
