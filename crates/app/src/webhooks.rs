@@ -19,7 +19,12 @@ use haicang_store::webhook::{
     self as store, Attempt, AttemptRow, Claimed, DeliveryFilter, DeliveryRow, SubscriptionRow,
 };
 
+mod dialect;
 pub mod transport;
+
+pub use dialect::jf_webhook_sign;
+
+use haicang_core::dialects::Dialect;
 
 use crate::audit::{self, Actor, Outcome, action};
 use crate::auth::random_token;
@@ -171,6 +176,41 @@ impl App {
         url: &str,
         events: &[String],
     ) -> Result<(SubscriptionRow, String), AppError> {
+        self.create_subscription(customer, url, events, None).await
+    }
+
+    /// A subscription of the app `client_id` that delivers `dialect`'s
+    /// format (`haicang admin webhook add --dialect JF`: JF's developer
+    /// registration names one webhook address). Its events are the ones
+    /// the dialect has a type for.
+    pub async fn create_dialect_webhook(
+        &self,
+        client_id: &str,
+        url: &str,
+        dialect: Dialect,
+    ) -> Result<SubscriptionRow, AppError> {
+        let Some((customer, _)) = self.signing_app(client_id.trim()).await? else {
+            return Err(AppError::AppNotFound(client_id.trim().to_owned()));
+        };
+        let events: Vec<String> = match dialect {
+            Dialect::Jf => dialect::JF_TYPES.iter().map(|(ours, _)| (*ours).to_owned()).collect(),
+            other => {
+                return Err(AppError::InvalidParam {
+                    field: "dialect",
+                    reason: format!("{} has no webhook format in haicang yet", other.as_str()),
+                });
+            }
+        };
+        Ok(self.create_subscription(&customer, url, &events, Some(dialect)).await?.0)
+    }
+
+    async fn create_subscription(
+        &self,
+        customer: &CustomerPrincipal,
+        url: &str,
+        events: &[String],
+        dialect: Option<Dialect>,
+    ) -> Result<(SubscriptionRow, String), AppError> {
         transport::check_url(&self.webhook_networks, url.trim()).await?;
         let events = check_events(events)?;
         let secret = format!("whsec_{}", &random_token()[..40]);
@@ -194,7 +234,10 @@ impl App {
             now,
         )
         .await?;
-        let detail = json!({"url": url.trim(), "events": events});
+        if let Some(d) = dialect {
+            store::set_dialect(&mut tx, &public_id, d.as_str()).await?;
+        }
+        let detail = json!({"url": url.trim(), "events": events, "dialect": dialect.map(|d| d.as_str())});
         audit::record(
             tx.conn(),
             &Actor::customer(customer),
@@ -371,8 +414,15 @@ impl App {
         {
             secrets.push(prev);
         }
-        let body = c.payload.as_bytes().to_vec();
-        let signature = signature_header(&secrets, now / 1000, &body);
+        let jf = c.dialect.as_deref() == Some(Dialect::Jf.as_str());
+        let (body, signature) = if jf {
+            let (body, sign) = self.jf_delivery(&c).await?;
+            (body, ("sign", sign))
+        } else {
+            let body = c.payload.as_bytes().to_vec();
+            let signature = signature_header(&secrets, now / 1000, &body);
+            (body, ("X-Haicang-Signature", signature))
+        };
         let started = Instant::now();
         let sent = match transport::check_literal(&self.webhook_networks, &c.url) {
             Err(refused) => Err(refused.to_string()),
@@ -382,7 +432,7 @@ impl App {
                 .header("content-type", "application/json")
                 .header("X-Haicang-Event", &c.event_type)
                 .header("X-Haicang-Delivery", &c.public_id)
-                .header("X-Haicang-Signature", signature)
+                .header(signature.0, signature.1)
                 .body(body)
                 .send()
                 .await
@@ -396,7 +446,10 @@ impl App {
             Err(e) => (None, None, Some(e)),
         };
         let latency_ms = started.elapsed().as_millis() as i64;
-        let ok = status.is_some_and(|s| (200..300).contains(&s));
+        // A JF receiver acknowledges with `{"code":"0"}` (its document's
+        // "Webhook响应数据格式"); anything else is retried.
+        let acknowledged = !jf || head.as_deref().is_some_and(dialect::jf_acknowledged);
+        let ok = status.is_some_and(|s| (200..300).contains(&s)) && acknowledged;
         let end = now_ms();
         let attempts = c.attempts + 1;
         let (outcome, retry_at) = if ok {

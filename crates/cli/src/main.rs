@@ -241,6 +241,18 @@ enum AdminCommand {
         #[command(subcommand)]
         command: ServerKeyCommand,
     },
+    /// Webhooks in a vendor's format (JF's developer registration names
+    /// one webhook address per app).
+    DialectWebhook {
+        /// The app (its customer's events; JF signs with its secret).
+        #[arg(long)]
+        client_id: String,
+        #[arg(long)]
+        url: String,
+        /// JF (the only format so far).
+        #[arg(long)]
+        dialect: String,
+    },
     /// Seller users (a customer's people: the merchant a JF ERP
     /// authorises as).
     Seller {
@@ -588,6 +600,18 @@ async fn admin(db: &DbArgs, command: AdminCommand) -> Result<()> {
             } else {
                 bail!("no {} {} alias {}", dialect.to_ascii_uppercase(), kind.to_ascii_uppercase(), vendor_code.trim());
             }
+        }
+        AdminCommand::DialectWebhook { client_id, url, dialect } => {
+            let d = haicang_core::dialects::Dialect::parse(&dialect)
+                .with_context(|| format!("unknown dialect {dialect}: JF, QIANYI, WINIT, ONIXPORT or SUOEN"))?;
+            let w = app.create_dialect_webhook(&client_id, &url, d).await?;
+            println!(
+                "webhook {} of app {client_id}: {} in {} format, events {}",
+                w.public_id,
+                w.url,
+                d.as_str(),
+                w.events
+            );
         }
         AdminCommand::Seller { command: SellerCommand::Add { customer, email } } => {
             let id = app.create_seller_user(&customer, &email).await?;

@@ -120,3 +120,15 @@ pub async fn take_key(
     .await?;
     Ok(row.map(|r| r.0))
 }
+
+/// The customer's first seller user (JF webhooks name one as `userId`).
+pub async fn first_user_of(conn: &mut AnyConnection, customer_id: i64) -> Result<Option<i64>, StoreError> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT seller_user_id FROM seller_user WHERE customer_id = $1 AND status = 'ACTIVE' \
+         ORDER BY seller_user_id LIMIT 1",
+    )
+    .bind(customer_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| r.0))
+}

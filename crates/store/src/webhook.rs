@@ -213,6 +213,21 @@ pub struct Claimed {
     pub previous_secret: Option<String>,
     pub previous_expires_at: Option<i64>,
     pub payload: String,
+    pub customer_id: i64,
+    /// The subscription's vendor format (None: haicang's own) and the
+    /// client id of its app (a dialect signs with the app's secret).
+    pub dialect: Option<String>,
+    pub client_id: Option<String>,
+}
+
+/// Makes a subscription deliver a vendor dialect's format.
+pub async fn set_dialect(tx: &mut WriteTx, public_id: &str, dialect: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE webhook_subscription SET dialect = $1 WHERE public_id = $2")
+        .bind(dialect)
+        .bind(public_id)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
 }
 
 /// Claims up to `limit` due deliveries for `lease_ms`. A delivery waits
@@ -257,8 +272,10 @@ pub async fn claim(
         out.push(
             sqlx::query_as(
                 "SELECT d.webhook_delivery_id, d.public_id, d.event_type, d.attempts, d.created_at, s.url, s.secret, \
-                 s.previous_secret, s.previous_expires_at, o.payload FROM webhook_delivery d \
+                 s.previous_secret, s.previous_expires_at, o.payload, d.customer_id, s.dialect, a.client_id \
+                 FROM webhook_delivery d \
                  JOIN webhook_subscription s ON s.webhook_subscription_id = d.webhook_subscription_id \
+                 LEFT JOIN app a ON a.app_id = s.app_id \
                  JOIN outbox_event o ON o.outbox_event_id = d.outbox_event_id WHERE d.webhook_delivery_id = $1",
             )
             .bind(id)

@@ -705,3 +705,77 @@ async fn qianyi_refusals_and_encodings() {
     let native = server.get("/api/v1/inventory?warehouseCode=US-LA01", &server.customer().await).await;
     assert!(native.ok()["items"].as_array().is_some());
 }
+
+/// A JF receiver: answers `{"code":"1"}` to the first `refuse` calls, then
+/// `{"code":"0"}`; keeps every (sign header, body).
+#[derive(Clone, Default)]
+struct JfReceiver {
+    refuse: usize,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<(String, Value)>>>,
+}
+
+async fn jf_hook(
+    axum::extract::State(r): axum::extract::State<JfReceiver>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> axum::Json<Value> {
+    let sign = headers.get("sign").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    let mut seen = r.seen.lock().unwrap();
+    seen.push((sign, body));
+    let code = if seen.len() <= r.refuse { "1" } else { "0" };
+    axum::Json(json!({"code": code, "msg": ""}))
+}
+
+/// A JF developer's webhook address gets JF's format from the outbox:
+/// `{timestamp, type, data}` signed with md5 of data and the client
+/// secret, retried until the receiver answers `{"code":"0"}`.
+#[tokio::test]
+async fn jf_webhooks_come_in_jfs_format() {
+    let server = start().await;
+    let receiver = JfReceiver { refuse: 1, ..Default::default() };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = axum::Router::new().route("/jf", axum::routing::post(jf_hook)).with_state(receiver.clone());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let url = format!("http://{addr}/jf");
+    server.app.create_dialect_webhook(DEMO_JF_CLIENT_ID, &url, haicang_core::dialects::Dialect::Jf).await.unwrap();
+    assert!(server.app.create_dialect_webhook("no-such-app", &url, haicang_core::dialects::Dialect::Jf).await.is_err());
+
+    let jf = Jf::demo(&server).await;
+    jf.call("/api/order/create", order("HOOK-1", 1)).await.ok();
+    let policy = haicang_app::webhooks::DeliveryPolicy {
+        first_retry: std::time::Duration::from_millis(20),
+        max_retry: std::time::Duration::from_millis(50),
+        ..Default::default()
+    };
+    for _ in 0..200 {
+        server.app.deliver_due("test", &policy).await.unwrap();
+        if receiver.seen.lock().unwrap().len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let seen = receiver.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 2, "refused once ({{\"code\":\"1\"}}), then acknowledged: {seen:?}");
+    let (sign, body) = &seen[1];
+    assert_eq!(body["type"], "orderCreate");
+    assert!(body["timestamp"].is_i64());
+    let data = &body["data"];
+    assert_eq!(data["documentNo"], "HOOK-1", "JF's documentNo is the erpNo");
+    assert_eq!(data["warehouseCode"], "YK");
+    assert_eq!(data["orderStatus"], 1);
+    assert!(data["packageNo"].as_str().is_some_and(|p| p.starts_with("OB")));
+    assert!(data["userId"].is_i64());
+    assert!(data["skuList"].as_array().unwrap().iter().any(|s| s["sku"] == "2309-1Bei" && s["available"] == 25));
+    // The receiver's check: md5 of {"data":…,"clientSecret":…} (the text
+    // itself is pinned by the unit test of `jf_webhook_sign`).
+    assert_eq!(sign, &haicang_app::webhooks::jf_webhook_sign(&data.to_string(), DEMO_JF_CLIENT_SECRET));
+    assert_ne!(sign, &haicang_app::webhooks::jf_webhook_sign(&data.to_string(), "another secret"));
+    assert_eq!(body["sign"], sign.as_str());
+    // No further deliveries once acknowledged.
+    for _ in 0..5 {
+        server.app.deliver_due("test", &policy).await.unwrap();
+    }
+    assert_eq!(receiver.seen.lock().unwrap().len(), 2);
+}

@@ -308,13 +308,16 @@ async fn the_event_feed_never_skips_or_repeats_under_concurrent_writes() {
     let mut seen: Vec<String> = Vec::new();
     let mut after = String::from("0");
     loop {
+        // Whether the writers were done *before* this read: an order
+        // committed between the read and a later check would be missed.
+        let writers_done = writers.iter().all(|w| w.is_finished());
         let page =
             s.get(&format!("/api/v1/events?after={after}&limit=7&types=order.created"), &seller).await.ok().clone();
         for e in page["events"].as_array().unwrap() {
             seen.push(e["id"].as_str().unwrap().to_owned());
         }
         after = page["next"].as_str().unwrap().to_owned();
-        if writers.iter().all(|w| w.is_finished()) && page["events"].as_array().unwrap().is_empty() {
+        if writers_done && page["events"].as_array().unwrap().is_empty() {
             break;
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
