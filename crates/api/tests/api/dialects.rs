@@ -779,3 +779,77 @@ async fn jf_webhooks_come_in_jfs_format() {
     }
     assert_eq!(receiver.seen.lock().unwrap().len(), 2);
 }
+
+/// Every JF business path and every Qianyi service type, called by another
+/// seller with the first seller's references and numbers: no answer
+/// carries the first seller's documents, and they are unchanged after.
+#[tokio::test]
+async fn the_dialect_sweep_leaks_nothing_across_sellers() {
+    let server = start().await;
+    let a = Jf::demo(&server).await;
+    let product = json!({"sku": "A-SWEEP-SKU", "skuName": "A-SECRET-NAME", "barcode": "ASWEEP0001"});
+    assert_eq!(a.call("/api/sku/create", json!({"skuList": [product]})).await.ok()[0]["success"], true);
+    let order_no = a.call("/api/order/create", order("A-SWEEP-ORDER", 1)).await.ok()["packageNo"].clone();
+    let asn = json!({"erpNo": "A-SWEEP-ASN", "warehouseCode": "YK", "boxList": [{"boxNo": "1", "length": 10,
+        "width": 10, "height": 10, "weight": 1, "skuList": [{"sku": "A-SWEEP-SKU", "num": 3}]}]});
+    let inbound_no = a.call("/api/inbound/create", asn).await.ok()["inboundNo"].clone();
+    let rma = json!({"erpNo": "A-SWEEP-RMA", "warehouseCode": "YK", "skuList": [{"sku": "2309-1Bei", "num": 1}]});
+    let return_no = a.call("/api/inbound/createReturn", rma).await.ok()["returnNo"].clone();
+    let qy = Qianyi::demo(&server);
+    let tf = json!({"warehouseName": DEMO_QIANYI_WAREHOUSE, "destWarehouseName": "DE-FRA01", "customNumber": "A-SWEEP-TF",
+        "skuList": [{"sku": "DEMO-0004", "transferQty": 1}]});
+    let tf_no = qy.call("CREATE_TRANSFER_AVAILABLE_ORDER", tf).await.result()["transferNumber"].clone();
+    let secrets: Vec<String> = [&order_no, &inbound_no, &return_no, &tf_no]
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .chain(["A-SECRET-NAME".to_owned()])
+        .collect();
+
+    server.app.create_customer("SWEEPB", "Sweep B").await.unwrap();
+    server.app.grant_warehouse("SWEEPB", "US-LA01").await.unwrap();
+    server.app.create_app("SWEEPB", "JF", Some(("sweep-b-jf", "sweep-b-secret"))).await.unwrap();
+    server.app.create_app("SWEEPB", "Qianyi", Some(("sweep-b-qy", "sweep-b-qy-secret"))).await.unwrap();
+    server.app.create_seller_user("SWEEPB", "b@sweep.test").await.unwrap();
+    let token = server.app.issue_seller_grant("b@sweep.test", true, None).await.unwrap();
+    let b = Jf::authorise(&server, ("sweep-b-jf", "sweep-b-secret"), "b@sweep.test", &token).await;
+    let paths = haicang_gateways::jf::business_paths();
+    assert!(paths.len() >= 40, "{paths:?}");
+    for path in paths {
+        for erp_no in ["A-SWEEP-ORDER", "A-SWEEP-ASN", "A-SWEEP-RMA"] {
+            let body = json!({"erpNo": erp_no, "erpNoList": [erp_no], "skuList": ["A-SWEEP-SKU"], "sku": "A-SWEEP-SKU",
+                "documentNoList": secrets[..4], "packageNo": order_no, "warehouseCode": "YK", "warehouse": "YK",
+                "pageNo": 1, "pageSize": 50});
+            let answer = b.call(path, body).await;
+            let text = answer.body.to_string();
+            for secret in &secrets {
+                assert!(!text.contains(secret.as_str()), "{path} with {erp_no} leaked {secret}: {text}");
+            }
+        }
+    }
+    let b_qy = Qianyi { server: &server, app_id: "sweep-b-qy", secret: "sweep-b-qy-secret" };
+    for service in [
+        "QUERY_SIMPLE_LIST_INVENTORY",
+        "QUERY_SIMPLE_LIST_INVENTORY_V2",
+        "QUERY_INVENTORY_LOG_LIST",
+        "QUERY_INVENTORY_ASSEMBLY_LIST",
+        "QUERY_INVENTORY_RESTORE_LIST",
+        "QUERY_INVENTORY_TRANSFER_LIST",
+        "QUERY_TRANSFER_ORDER_LIST",
+        "CREATE_TRANSFER_AVAILABLE_ORDER",
+    ] {
+        let biz = json!({"numberParam": secrets[3], "assemblyNumber": secrets[3], "orderNumber": secrets[3],
+            "warehouse": DEMO_QIANYI_WAREHOUSE, "warehouses": [DEMO_QIANYI_WAREHOUSE], "skuList": ["A-SWEEP-SKU"],
+            "billNumber": secrets[0], "showEmpty": true, "showCombine": true, "page": 1, "pageSize": 50});
+        let answer = b_qy.call(service, biz).await;
+        let text = answer.body.to_string();
+        for secret in &secrets {
+            assert!(!text.contains(secret.as_str()), "{service} leaked {secret}: {text}");
+        }
+    }
+    // A's documents are as A left them.
+    assert_eq!(a.call("/api/order/get", json!({"erpNo": "A-SWEEP-ORDER"})).await.ok()["status"], 1);
+    assert_eq!(a.call("/api/inbound/get", json!({"erpNo": "A-SWEEP-ASN"})).await.ok()["status"], "SUBMITTED");
+    assert_eq!(a.call("/api/inbound/getReturn", json!({"erpNo": "A-SWEEP-RMA"})).await.ok()["status"], "ANNOUNCED");
+    let tf = qy.call("QUERY_INVENTORY_TRANSFER_LIST", json!({"numberParam": "A-SWEEP-TF"})).await;
+    assert_eq!(tf.result()[0]["status"], "NEW");
+}

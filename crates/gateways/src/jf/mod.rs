@@ -87,7 +87,24 @@ pub fn routes() -> Router<AppState> {
         .route("/api/oauth/authorize", get(oauth::authorize).post(oauth::authorize))
         .route("/api/oauth/accessToken", get(oauth::access_token).post(oauth::access_token))
         .route("/api/oauth/refreshToken", get(oauth::refresh).post(oauth::refresh));
-    let business: &[(&str, Handler)] = &[
+    for path in NOT_OFFERED {
+        // Authenticated like any call: an anonymous caller learns nothing.
+        router = router.route(path, post(|_: Caller| not_offered(NOT_OFFERED_WHAT)));
+    }
+    for (path, handler) in business() {
+        router = router.route(
+            path,
+            post(move |caller: Caller, state: axum::extract::State<AppState>, body: Body| async move {
+                handler(caller, state.0, body.0).await
+            }),
+        );
+    }
+    router
+}
+
+/// The JF business paths and their handlers (the signed POSTs).
+fn business() -> Vec<(&'static str, Handler)> {
+    vec![
         ("/api/order/create", |c, s, b| Box::pin(orders::create(c, s, b))),
         ("/api/order/createOrder", |c, s, b| Box::pin(orders::create(c, s, b))),
         ("/api/order/get", |c, s, b| Box::pin(orders::get(c, s, b))),
@@ -128,21 +145,13 @@ pub fn routes() -> Router<AppState> {
         ("/api/inbound/pageReturn", |c, s, b| Box::pin(returns::list(c, s, b))),
         ("/api/fee/getDocumentFee", |c, s, b| Box::pin(returns::fees(c, s, b))),
         ("/api/fee/query", |c, s, b| Box::pin(returns::fees(c, s, b))),
-    ];
-    for path in NOT_OFFERED {
-        // Authenticated like any call: an anonymous caller learns nothing.
-        router = router.route(path, post(|_: Caller| not_offered(NOT_OFFERED_WHAT)));
-    }
-    for (path, handler) in business {
-        let handler = *handler;
-        router = router.route(
-            path,
-            post(move |caller: Caller, state: axum::extract::State<AppState>, body: Body| async move {
-                handler(caller, state.0, body.0).await
-            }),
-        );
-    }
-    router
+    ]
+}
+
+/// Every signed business path the JF gateway answers (the isolation sweep
+/// calls each one).
+pub fn business_paths() -> Vec<&'static str> {
+    business().into_iter().map(|(p, _)| p).chain(NOT_OFFERED.iter().copied()).collect()
 }
 
 type Handler =
