@@ -409,6 +409,18 @@ async fn jf_signature_refusals() {
     let zh = jf.send(path, jf.headers(path, &stale, "17"), &order("SIG-1", 1), "zh_CN").await;
     assert!(zh.body["message"].as_str().unwrap().starts_with("时间戳已失效"), "{}", zh.body);
     jf.call("/api/order/get", json!({"erpNo": "SIG-1"})).await.code(50017);
+
+    // The app's own limits apply to its dialect calls unchanged.
+    server.app.set_app_policy(DEMO_JF_CLIENT_ID, 1_000_000, &["10.9.9.9".to_owned()]).await.unwrap();
+    jf.call("/api/warehouse/getList", json!({})).await.code(10010);
+    server.app.set_app_policy(DEMO_JF_CLIENT_ID, 2, &[]).await.unwrap();
+    let answers = [
+        jf.call("/api/warehouse/getList", json!({})).await,
+        jf.call("/api/warehouse/getList", json!({})).await,
+        jf.call("/api/warehouse/getList", json!({})).await,
+    ];
+    assert_eq!(answers[2].body["code"], 10017, "{}", answers[2].body);
+    assert_eq!(answers[2].status, StatusCode::TOO_MANY_REQUESTS);
 }
 
 /// One seller's dialect credentials never reach another's data.
