@@ -713,6 +713,11 @@ async fn qianyi_refusals_and_encodings() {
     let mut missing = qy.form("QUERY_SIMPLE_LIST_INVENTORY_V2", &biz, &seconds);
     missing.retain(|(k, _)| k != "sign");
     qy.send_form(missing, true).await.error("DATA_INPUT_ERROR", 10000);
+    // Not a Qianyi call (no form): the native API's 405 at the shared path.
+    let bare = server.http.post(format!("{}/api/v1/inventory", server.base)).send().await.unwrap();
+    assert_eq!(bare.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let bare: Value = bare.json().await.unwrap();
+    assert_eq!(bare["code"], 10064);
     // The native inventory at the same path keeps GET.
     let native = server.get("/api/v1/inventory?warehouseCode=US-LA01", &server.customer().await).await;
     assert!(native.ok()["items"].as_array().is_some());

@@ -24,7 +24,7 @@ pub fn fields(content_type: &str, body: &[u8]) -> Result<Vec<(String, String)>, 
         return multipart(boundary, body);
     }
     let text = std::str::from_utf8(body).map_err(|_| malformed("the body is not UTF-8"))?;
-    if kind.starts_with("application/json") || text.trim_start().starts_with('{') {
+    if kind.starts_with("application/json") {
         let value: serde_json::Value = haicang_api::extract::parse_json(body)?;
         let object = value.as_object().ok_or_else(|| malformed("the body is not a JSON object"))?;
         return Ok(object

@@ -13,7 +13,9 @@
 //!
 //! **Decisions where the document is silent or loose:**
 //! - The body may be `multipart/form-data` (the document's curl `--form`),
-//!   `application/x-www-form-urlencoded`, or JSON with the same fields.
+//!   `application/x-www-form-urlencoded`, or JSON with the same fields. A
+//!   POST with no body or another content type is not a Qianyi call: it
+//!   gets the native API's 405 (10064).
 //! - `timestamp` in seconds (the examples) or milliseconds, within 5
 //!   minutes of the server's clock; a signature used before within the
 //!   window is refused as a replay (there is no nonce field).
@@ -140,11 +142,20 @@ pub struct Call {
     pub biz: Value,
 }
 
-async fn inventory(State(state): State<AppState>, parts: Parts, body: Bytes) -> Answer {
+async fn inventory(State(state): State<AppState>, parts: Parts, body: Bytes) -> Response {
+    // The path is shared with the native API: a POST that carries no form
+    // (or JSON) body is not a Qianyi call, and the native API has no POST
+    // here (10064, 405).
+    let kind = content_type(&parts.headers).to_ascii_lowercase();
+    let form = ["multipart/form-data", "application/x-www-form-urlencoded", "application/json"];
+    if body.is_empty() || !form.iter().any(|f| kind.starts_with(f)) {
+        return ApiError::MethodNotAllowed.into_response();
+    }
     match verify(&state, &parts, &body).await {
         Ok(call) => services::dispatch(&state, call).await,
         Err(e) => Answer::Err(e),
     }
+    .into_response()
 }
 
 /// As sent: a multipart boundary is case-sensitive.
