@@ -716,6 +716,7 @@ async fn qianyi_refusals_and_encodings() {
     // Not a Qianyi call (no form): the native API's 405 at the shared path.
     let bare = server.http.post(format!("{}/api/v1/inventory", server.base)).send().await.unwrap();
     assert_eq!(bare.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(bare.headers()["allow"], "GET,HEAD");
     let bare: Value = bare.json().await.unwrap();
     assert_eq!(bare["code"], 10064);
     // The native inventory at the same path keeps GET.

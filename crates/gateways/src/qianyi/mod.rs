@@ -54,7 +54,7 @@ use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{MethodFilter, post};
 use serde_json::{Value, json};
 
 use haicang_api::AppState;
@@ -66,7 +66,23 @@ use haicang_app::{AppError, CustomerPrincipal, now_ms};
 pub const WINDOW_MS: i64 = 5 * 60 * 1000;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/inventory", post(inventory))
+    // Every other method is refused as the native API refuses it, naming
+    // only the native GET: the Qianyi POST is not part of the native
+    // contract (its OpenAPI document).
+    let others = MethodFilter::OPTIONS
+        .or(MethodFilter::PUT)
+        .or(MethodFilter::DELETE)
+        .or(MethodFilter::PATCH)
+        .or(MethodFilter::TRACE)
+        .or(MethodFilter::CONNECT);
+    Router::new().route("/api/v1/inventory", post(inventory).on(others, native_get_only))
+}
+
+/// The native API's 405 at the shared path.
+fn native_get_only() -> std::future::Ready<Response> {
+    let mut response = ApiError::MethodNotAllowed.into_response();
+    response.headers_mut().insert(axum::http::header::ALLOW, axum::http::HeaderValue::from_static("GET,HEAD"));
+    std::future::ready(response)
 }
 
 /// A Qianyi answer.
@@ -149,7 +165,7 @@ async fn inventory(State(state): State<AppState>, parts: Parts, body: Bytes) -> 
     let kind = content_type(&parts.headers).to_ascii_lowercase();
     let form = ["multipart/form-data", "application/x-www-form-urlencoded", "application/json"];
     if body.is_empty() || !form.iter().any(|f| kind.starts_with(f)) {
-        return ApiError::MethodNotAllowed.into_response();
+        return native_get_only().into_inner();
     }
     match verify(&state, &parts, &body).await {
         Ok(call) => services::dispatch(&state, call).await,
