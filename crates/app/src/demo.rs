@@ -35,6 +35,11 @@ pub const DEMO_JF_SKU: &str = "2309-1Bei";
 pub const DEMO_QIANYI_APP_ID: &str = "TEST";
 pub const DEMO_QIANYI_APP_SECRET: &str = "haicang-demo-qianyi-secret";
 pub const DEMO_QIANYI_WAREHOUSE: &str = "best warehouse(测试用)";
+/// Onixport's example warehouse, SKUs and serials (an alias of US-LA01;
+/// SKU123456 is serial-managed with the two example serials in stock).
+pub const DEMO_ONIXPORT_WAREHOUSE: &str = "W1";
+pub const DEMO_ONIXPORT_SKUS: [&str; 2] = ["SKU123456", "SKU123457"];
+pub const DEMO_ONIXPORT_SERIALS: [&str; 2] = ["SN001234567890", "SN001234567891"];
 
 /// A floor operator of the demo (OPERATOR: scans, no decisions).
 pub const DEMO_PICKER: &str = "picker";
@@ -247,7 +252,65 @@ impl App {
         self.assign_rate_card(crate::billing::By::Staff(&staff), DEMO_CUSTOMER, "DEMO-USD").await?;
         self.top_up(&staff, DEMO_CUSTOMER, "USD", DEMO_WALLET_CENTS, "demo opening balance").await?;
         self.seed_demo_dialects().await?;
+        self.seed_demo_onixport(&customer, &staff).await?;
         Ok(true)
+    }
+
+    /// Onixport's example stock: two SKUs, two serials, one returned unit.
+    async fn seed_demo_onixport(&self, customer: &CustomerPrincipal, staff: &StaffPrincipal) -> Result<(), AppError> {
+        let [serialised, plain] = DEMO_ONIXPORT_SKUS;
+        let products = [
+            ProductDraft {
+                sku: Some(serialised.into()),
+                name: Some("iPhone 15 Case".into()),
+                barcode: Some(serialised.into()),
+                serial_managed: true,
+                ..demo_product(1)
+            },
+            ProductDraft {
+                sku: Some(plain.into()),
+                name: Some("iPhone 15 Pro Case".into()),
+                barcode: Some(plain.into()),
+                ..demo_product(1)
+            },
+        ];
+        for result in self.create_products(customer, &products).await? {
+            result?;
+        }
+        let mut serials = AdjustmentLine::units(serialised, layout_code("A", 3, 4, 1), 2);
+        serials.serials = DEMO_ONIXPORT_SERIALS.iter().map(|s| (*s).to_owned()).collect();
+        let lines = vec![serials, AdjustmentLine::units(plain, layout_code("A", 3, 5, 1), 900)];
+        let opening = AdjustmentCommand {
+            warehouse_code: "US-LA01".into(),
+            customer_code: DEMO_CUSTOMER.into(),
+            reason: "demo opening stock (Onixport examples)".into(),
+            lines,
+        };
+        self.adjust(staff, &opening).await?;
+        self.set_alias("ONIXPORT", "WAREHOUSE", DEMO_ONIXPORT_WAREHOUSE, "US-LA01").await?;
+        // One unit came back and waits in RETURNED condition.
+        let announce = crate::returns::AnnounceReturn {
+            warehouse_code: "US-LA01".into(),
+            customer_reference: "DEMO-RMA-1".into(),
+            original_order_no: None,
+            tracking_no: Some("1ZDEMORETURN01".into()),
+            carrier: Some("UPS".into()),
+            reason: Some("customer return".into()),
+            items: vec![(plain.into(), 1)],
+            return_address: None,
+        };
+        let rma = self.announce_return(customer, &announce).await?;
+        self.arrive_return(staff, &rma.order_no, None, Some(1)).await?;
+        let grade = crate::returns::GradeLine {
+            sku: plain.into(),
+            quantity: 1,
+            condition: haicang_core::ledger::Condition::Returned,
+            disposition: haicang_core::returns::Disposition::Quarantine,
+            serial: None,
+            note: None,
+        };
+        self.grade_return(staff, &rma.order_no, &[grade]).await?;
+        Ok(())
     }
 
     /// The vendor dialects' demo credentials and codes (the documents'

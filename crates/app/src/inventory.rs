@@ -502,12 +502,12 @@ impl App {
         &self,
         customer: &CustomerPrincipal,
         filter: &StockFilter,
-        serial: Option<&str>,
+        serials: &haicang_store::stock::SerialFilter,
         page: PageRequest,
     ) -> Result<Page<SerialRow>, AppError> {
         self.check_named_warehouses(Viewer::Customer(customer), &filter.warehouse_codes).await?;
         let (rows, total) =
-            stock::list_serials(&mut *self.store.read().await?, customer.customer_id, filter, serial, page).await?;
+            stock::list_serials(&mut *self.store.read().await?, customer.customer_id, filter, serials, page).await?;
         Ok(Page::new(rows, page, total))
     }
 

@@ -294,9 +294,13 @@ pub mod query {
         ShipmentEventRow,
     };
     pub use haicang_store::product::{ProductFilter, ProductRow};
-    pub use haicang_store::returns::{GradeRow, ReturnFilter, ReturnLineRow, ReturnOrderRow};
+    pub use haicang_store::returns::{
+        GradeRow, ReturnFilter, ReturnLineRow, ReturnOrderRow, ReturnedUnitFilter, ReturnedUnitRow,
+    };
     pub use haicang_store::stock::ReplenishmentRow;
-    pub use haicang_store::stock::{InventoryRow, LotRow, MovementFilter, MovementRow, SerialRow, StockFilter};
+    pub use haicang_store::stock::{
+        InventoryRow, LotRow, MovementFilter, MovementRow, SerialFilter, SerialRow, StockFilter,
+    };
     pub use haicang_store::warehouse::{LocationFilter, LocationRow, ShippingServiceRow, WarehouseRow};
     pub use haicang_store::webhook::{DeliveryFilter, DeliveryRow, SubscriptionRow};
     pub use haicang_store::work_orders::{WorkOrderFilter, WorkOrderRow};

@@ -715,6 +715,20 @@ impl App {
         Ok(())
     }
 
+    /// Units graded on the seller's returns, newest first (Onixport's
+    /// returned inventory): by grade, with their serials.
+    pub async fn returned_units(
+        &self,
+        customer: &CustomerPrincipal,
+        filter: &haicang_store::returns::ReturnedUnitFilter,
+        page: PageRequest,
+    ) -> Result<Page<haicang_store::returns::ReturnedUnitRow>, AppError> {
+        self.check_named_warehouse(Viewer::Customer(customer), filter.warehouse_code.as_deref()).await?;
+        let (rows, total) =
+            store::returned_units(&mut *self.store.read().await?, customer.customer_id, filter, page).await?;
+        Ok(Page::new(rows, page, total))
+    }
+
     pub async fn list_returns(
         &self,
         viewer: Viewer<'_>,

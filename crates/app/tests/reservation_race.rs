@@ -63,7 +63,8 @@ async fn sixty_four_racers_never_oversell_the_last_hundred_units() {
             Err(other) => panic!("an error other than insufficient stock escaped: {other:?}"),
         }
     }
-    let filter = StockFilter { warehouse_codes: vec!["US-LA01".into()], skus: vec!["RACE-1".into()], condition: None };
+    let filter =
+        StockFilter { warehouse_codes: vec!["US-LA01".into()], skus: vec!["RACE-1".into()], conditions: Vec::new() };
     let page = app.inventory(&customer, &filter, haicang_app::page_request(None, None).unwrap()).await.unwrap();
     let row = &page.items[0];
     assert_eq!(row.row.on_hand, 100);

@@ -241,8 +241,9 @@ async fn serve_demo_prints_where_it_listens_and_answers_the_demo_credentials() {
         .json()
         .await
         .unwrap();
-    // 50 demo products, the JF document's 2309-1Bei and the kit DEMO-KIT-1.
-    assert_eq!(products["data"]["total"], 52);
+    // 50 demo products, the JF document's 2309-1Bei, Onixport's SKU123456
+    // and SKU123457, and the kit DEMO-KIT-1.
+    assert_eq!(products["data"]["total"], 54);
     child.kill().unwrap();
     child.wait().unwrap();
 }

@@ -13,6 +13,7 @@
 
 pub mod fields;
 pub mod jf;
+pub mod onixport;
 pub mod qianyi;
 
 use std::collections::HashMap;
@@ -26,7 +27,7 @@ use haicang_core::dialects::{AliasKind, Dialect};
 
 /// Every dialect's routes, for `Settings::dialects`.
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(jf::routes()).merge(qianyi::routes())
+    Router::new().merge(jf::routes()).merge(qianyi::routes()).merge(onixport::routes())
 }
 
 /// A dialect's aliases, read once per request: vendor code ⇄ haicang code

@@ -399,3 +399,58 @@ pub async fn list(
     }
     f.page(conn, ORDER_COLUMNS, ORDER_FROM, "r.return_order_id DESC", page).await
 }
+
+/// Units graded on a seller's returns (Onixport's "returned inventory").
+#[derive(Debug, Clone, FromRow)]
+pub struct ReturnedUnitRow {
+    pub warehouse_code: String,
+    pub warehouse_name: String,
+    pub sku: String,
+    pub product_name: String,
+    pub serial: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub condition: Condition,
+    pub quantity: i64,
+    pub order_no: String,
+    pub graded_at: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ReturnedUnitFilter {
+    pub warehouse_code: Option<String>,
+    pub skus: Vec<String>,
+    pub serials: Vec<String>,
+    pub conditions: Vec<String>,
+}
+
+pub async fn returned_units(
+    conn: &mut AnyConnection,
+    customer_id: i64,
+    filter: &ReturnedUnitFilter,
+    page: PageRequest,
+) -> Result<(Vec<ReturnedUnitRow>, i64), StoreError> {
+    let mut f = Filter::default();
+    f.and("r.customer_id = ?", [Arg::Int(customer_id)]);
+    if let Some(w) = &filter.warehouse_code {
+        f.and("w.code = ?", [Arg::Text(w.clone())]);
+    }
+    if !filter.skus.is_empty() {
+        f.and_in_texts("p.sku", &filter.skus);
+    }
+    if !filter.serials.is_empty() {
+        f.and_in_texts("g.serial", &filter.serials);
+    }
+    if !filter.conditions.is_empty() {
+        f.and_in_texts("g.condition", &filter.conditions);
+    }
+    f.page(
+        conn,
+        "w.code AS warehouse_code, w.name AS warehouse_name, p.sku, p.name AS product_name, g.serial, g.condition, \
+         g.quantity, r.order_no, g.created_at AS graded_at",
+        "return_grade g JOIN return_order r ON r.return_order_id = g.return_order_id \
+         JOIN warehouse w ON w.warehouse_id = r.warehouse_id JOIN product p ON p.product_id = g.product_id",
+        "g.created_at DESC, r.order_no, g.line_no",
+        page,
+    )
+    .await
+}

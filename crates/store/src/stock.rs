@@ -751,7 +751,8 @@ pub struct StockFilter {
     /// Any of these warehouses (empty: all).
     pub warehouse_codes: Vec<String>,
     pub skus: Vec<String>,
-    pub condition: Option<String>,
+    /// Any of these conditions (empty: all).
+    pub conditions: Vec<String>,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -793,8 +794,8 @@ fn stock_filter(customer_id: i64, filter: &StockFilter, alias: &str) -> Filter {
     if !filter.skus.is_empty() {
         f.and_in_texts("p.sku", &filter.skus);
     }
-    if let Some(c) = &filter.condition {
-        f.and(&format!("{alias}.condition = ?"), [Arg::Text(c.clone())]);
+    if !filter.conditions.is_empty() {
+        f.and_in_texts(&format!("{alias}.condition"), &filter.conditions);
     }
     f
 }
@@ -918,27 +919,45 @@ pub struct SerialRow {
     pub status: SerialStatus,
     pub document_no: String,
     pub updated_at: i64,
+    pub product_name: String,
+    pub warehouse_name: Option<String>,
+    /// When the unit's lot came in (its storage age).
+    pub inbound_at: Option<i64>,
+}
+
+/// Which serials a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct SerialFilter {
+    /// Any of these serials (empty: all).
+    pub serials: Vec<String>,
+    /// Only units in stock now.
+    pub in_stock: bool,
 }
 
 pub async fn list_serials(
     conn: &mut AnyConnection,
     customer_id: i64,
     filter: &StockFilter,
-    serial: Option<&str>,
+    serials: &SerialFilter,
     page: PageRequest,
 ) -> Result<(Vec<SerialRow>, i64), StoreError> {
     let mut f = stock_filter(customer_id, filter, "sn");
-    if let Some(s) = serial {
-        f.and("sn.serial = ?", [Arg::Text(s.to_owned())]);
+    if !serials.serials.is_empty() {
+        f.and_in_texts("sn.serial", &serials.serials);
+    }
+    if serials.in_stock {
+        f.and("sn.status = ?", [Arg::Text(SerialStatus::InStock.as_str().to_owned())]);
     }
     let (rows, total) = f
         .page(
             conn,
             "p.sku, sn.serial, w.code AS warehouse_code, l.code AS location_code, sn.condition, sn.status, \
-             sn.document_no, sn.updated_at",
+             sn.document_no, sn.updated_at, p.name AS product_name, w.name AS warehouse_name, \
+             lot.inbound_at AS inbound_at",
             "serial_number sn JOIN product p ON p.product_id = sn.product_id \
              LEFT JOIN warehouse w ON w.warehouse_id = sn.warehouse_id \
-             LEFT JOIN location l ON l.location_id = sn.location_id",
+             LEFT JOIN location l ON l.location_id = sn.location_id \
+             LEFT JOIN lot ON lot.lot_id = sn.lot_id",
             "p.sku, sn.serial",
             page,
         )

@@ -49,7 +49,7 @@ fn stock_filter(params: &Params) -> Result<StockFilter, ApiError> {
         }
         .into());
     }
-    Ok(StockFilter { warehouse_codes, skus, condition })
+    Ok(StockFilter { warehouse_codes, skus, conditions: condition.into_iter().collect() })
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -217,7 +217,8 @@ pub async fn serials(
     params: Params,
 ) -> Result<Envelope<PageView<SerialView>>, ApiError> {
     let serial = params.text("serial");
-    let page = s.app.inventory_serials(&c, &stock_filter(&params)?, serial.as_deref(), params.page()?).await?;
+    let serials = haicang_app::query::SerialFilter { serials: serial.into_iter().collect(), in_stock: false };
+    let page = s.app.inventory_serials(&c, &stock_filter(&params)?, &serials, params.page()?).await?;
     Ok(Envelope(PageView::from_page(page, |r: SerialRow| SerialView {
         sku: r.sku,
         serial: r.serial,

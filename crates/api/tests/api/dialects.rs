@@ -354,7 +354,9 @@ async fn jf_products_and_inbound() {
     assert_eq!(got.ok()["warehouseCode"], "YK");
     assert_eq!(got.ok()["skuList"][0]["num"], 2);
     let listed = jf.call("/api/inbound/pageReturn", json!({"pageNo": 1, "pageSize": 10})).await;
-    assert_eq!(listed.ok()["page"]["totalSize"], 1);
+    // The demo's own return and this one.
+    assert_eq!(listed.ok()["page"]["totalSize"], 2);
+    assert!(listed.ok()["rows"].as_array().unwrap().iter().any(|r| r["returnNo"] == return_no.as_str()));
     jf.call("/api/inbound/cancelReturn", json!({"erpNo": "RMA-JF-1"})).await.ok();
     assert_eq!(jf.call("/api/inbound/getReturn", json!({"erpNo": "RMA-JF-1"})).await.ok()["status"], "CANCELLED");
     jf.call("/api/inbound/getReturn", json!({"erpNo": "NO-SUCH"})).await.code(40025);
@@ -870,4 +872,115 @@ async fn the_dialect_sweep_leaks_nothing_across_sellers() {
     assert_eq!(a.call("/api/inbound/getReturn", json!({"erpNo": "A-SWEEP-RMA"})).await.ok()["status"], "ANNOUNCED");
     let tf = qy.call("QUERY_INVENTORY_TRANSFER_LIST", json!({"numberParam": "A-SWEEP-TF"})).await;
     assert_eq!(tf.result()[0]["status"], "NEW");
+}
+
+async fn onixport(server: &Server, token: Option<&str>, list: &str, body: Value) -> (StatusCode, Value) {
+    let mut request = server.http.post(format!("{}/onixport/api/wms/inventory/{list}/list", server.base)).json(&body);
+    if let Some(t) = token {
+        request = request.bearer_auth(t);
+    }
+    let response = request.send().await.unwrap();
+    (response.status(), response.json().await.unwrap())
+}
+
+/// The three Onixport examples as the document writes them, with a native
+/// token: the documented shapes, types and page; its error 1000.
+#[tokio::test]
+async fn onixport_document_examples() {
+    let server = start().await;
+    let token = server.customer().await;
+    let t = Some(token.as_str());
+    let (status, sku) = onixport(
+        &server,
+        t,
+        "sku",
+        json!({"skuList": ["SKU123456", "SKU123457"], "warehouseCode": "W1", "inventoryType": 1, "current": 1}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(sku["success"], true, "{sku}");
+    assert!(sku["errorCode"].is_null() && sku["errorMsg"].is_null());
+    assert_eq!(sku["pagination"], json!({"current": 1, "pageSize": 100, "total": 2}));
+    let rows = sku["result"].as_array().unwrap();
+    let pro = rows.iter().find(|r| r["sku"] == "SKU123457").unwrap();
+    assert_eq!(pro["warehouseCode"], "W1");
+    assert_eq!(pro["commodityName"], "iPhone 15 Pro Case");
+    assert_eq!(pro["inventoryType"], 1);
+    assert_eq!(pro["inventoryTypeDesc"], "New");
+    assert_eq!(pro["availableQty"], 900);
+    assert_eq!(pro["frozenQty"], 0);
+    assert_eq!(pro["totalQty"], 900);
+    // An order's reservation is frozen, and total = available + frozen.
+    server
+        .post(
+            "/api/v1/outbound-orders",
+            &token,
+            &crate::outbound::order("ONIX-1", json!([{"sku": "SKU123457", "quantity": 3}])),
+        )
+        .await
+        .ok();
+    let (_, sku) = onixport(&server, t, "sku", json!({"skuList": ["SKU123457"]})).await;
+    let row = &sku["result"][0];
+    assert_eq!(
+        (row["availableQty"].as_i64(), row["frozenQty"].as_i64(), row["totalQty"].as_i64()),
+        (Some(897), Some(3), Some(900))
+    );
+
+    let (_, sn) = onixport(
+        &server,
+        t,
+        "sn",
+        json!({"serialNoList": ["SN001234567890", "SN001234567891"], "skuList": ["SKU123456"], "warehouseCode": "W1",
+               "inventoryType": 1, "current": 1}),
+    )
+    .await;
+    assert_eq!(sn["pagination"]["total"], 2, "{sn}");
+    let first = &sn["result"][0];
+    assert_eq!(first["serialNo"], "SN001234567890");
+    assert_eq!(first["availableQty"], 1);
+    assert_eq!(first["storageDays"], 0);
+    let date = first["inboundDate"].as_str().unwrap();
+    assert!(date.len() == 10 && &date[2..3] == "/" && &date[5..6] == "/", "MM/dd/yyyy: {date}");
+
+    // The example names a serial the returned unit has not: nothing; by
+    // SKU the demo's returned unit, type 1 Returned.
+    let (_, returned) = onixport(
+        &server,
+        t,
+        "returned",
+        json!({"serialNoList": ["SN001234567890"], "skuList": ["SKU123456"], "warehouseCode": "W1", "inventoryType": 1, "current": 1}),
+    )
+    .await;
+    assert_eq!(returned["success"], true);
+    assert_eq!(returned["result"], json!([]));
+    let (_, returned) = onixport(&server, t, "returned", json!({"skuList": ["SKU123457"]})).await;
+    assert_eq!(returned["result"][0]["inventoryType"], 1, "{returned}");
+    assert_eq!(returned["result"][0]["inventoryTypeDesc"], "Returned");
+    assert_eq!(returned["result"][0]["warehouseCode"], "W1");
+    let (_, refurbished) =
+        onixport(&server, t, "returned", json!({"skuList": ["SKU123457"], "inventoryType": 3})).await;
+    assert_eq!(refurbished["result"], json!([]));
+
+    // More than 100 SKUs: the first 100 are used.
+    let many: Vec<String> = (0..150).map(|i| format!("NOPE-{i}")).chain(["SKU123457".to_owned()]).collect();
+    let (_, truncated) = onixport(&server, t, "sku", json!({"skuList": many})).await;
+    assert_eq!(truncated["success"], true);
+    assert_eq!(truncated["result"], json!([]), "SKU123457 was the 151st");
+    // Malformed fields: 1000.
+    for body in [json!({"skuList": "SKU123456"}), json!({"current": "first"}), json!({"inventoryType": 9}), json!([1])]
+    {
+        let (status, bad) = onixport(&server, t, "sku", body).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(bad, json!({"success": false, "errorCode": 1000, "errorMsg": "Invalid parameter", "result": null}));
+    }
+    // No token: the catalogue's code, 401.
+    let (status, anonymous) = onixport(&server, None, "sku", json!({})).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(anonymous["errorCode"], 10004);
+    // Another seller sees none of it.
+    let other = server.other_customer("ONIXB").await;
+    for list in ["sku", "sn", "returned"] {
+        let (_, theirs) = onixport(&server, Some(&other), list, json!({})).await;
+        assert_eq!(theirs["result"], json!([]), "{list}: {theirs}");
+    }
 }

@@ -156,7 +156,7 @@ pub async fn inventory(caller: Caller, state: AppState, body: Value) -> Result<D
     let warehouses: Vec<String> =
         f.texts(&["warehouse", "warehouseCode", "warehouseCodeList"]).iter().map(|w| aliases.warehouse(w)).collect();
     let filter =
-        StockFilter { warehouse_codes: warehouses, skus: f.texts(&["skuList", "skus", "sku"]), condition: None };
+        StockFilter { warehouse_codes: warehouses, skus: f.texts(&["skuList", "skus", "sku"]), conditions: Vec::new() };
     let request = page_request(f.int(&["pageNo", "page"])?, f.int(&["pageSize"])?.map(|s| s.min(PAGE_SIZE_MAX)))?;
     let found = state.app.inventory(&caller.customer, &filter, request).await?;
     // Stock rows are per condition; JF's are per warehouse and SKU.

@@ -66,7 +66,7 @@ async fn inventory(state: &AppState, call: &Call, v2: bool) -> Served {
         return Err(AppError::MissingParam { field: "warehouse" }.into());
     }
     let codes: Vec<String> = names.iter().map(|n| aliases.warehouse(n)).collect();
-    let filter = StockFilter { warehouse_codes: codes, skus: f.texts(&["skuList"]), condition: None };
+    let filter = StockFilter { warehouse_codes: codes, skus: f.texts(&["skuList"]), conditions: Vec::new() };
     let request = page_of(&f)?;
     let show_combine = v2 && f.bool(&["showCombine"]).unwrap_or(false);
     let show_empty = v2 && f.bool(&["showEmpty"]).unwrap_or(false);
@@ -166,7 +166,7 @@ async fn inventory_log(state: &AppState, call: &Call) -> Served {
         stock: StockFilter {
             warehouse_codes: warehouses.iter().map(|w| aliases.warehouse(w)).collect(),
             skus,
-            condition: None,
+            conditions: Vec::new(),
         },
         document_no: f.text(&["billNumber"]),
         from_ms: from,
