@@ -347,6 +347,30 @@ impl App {
         }
     }
 
+    /// A refresh that names the pair's access token too (Suoen's
+    /// RefreshToken takes both): the access token — expired or not — must
+    /// be of the refresh token's family.
+    pub async fn refresh_pair(
+        &self,
+        access_token: &str,
+        refresh_token: &str,
+        origin: &Origin,
+    ) -> Result<TokenPair, AppError> {
+        if access_token.is_empty() {
+            return Err(AppError::AccessTokenRequired);
+        }
+        let (access, refresh) = {
+            let mut conn = self.store.read().await?;
+            let access = party::find_token(&mut conn, &token_hash(access_token)).await?;
+            (access, party::find_token(&mut conn, &token_hash(refresh_token)).await?)
+        };
+        let same_family = matches!((&access, &refresh), (Some(a), Some(r)) if a.kind == ACCESS && a.family == r.family);
+        if !refresh_token.is_empty() && refresh.is_some() && !same_family {
+            return Err(AppError::InvalidRefreshToken);
+        }
+        self.refresh(refresh_token, origin).await
+    }
+
     async fn refresh_once(&self, hash: &str, origin: &Origin) -> Result<TokenPair, AppError> {
         let now = now_ms();
         let mut tx = self.store.begin_write().await?;

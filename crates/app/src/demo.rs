@@ -35,6 +35,11 @@ pub const DEMO_JF_SKU: &str = "2309-1Bei";
 pub const DEMO_QIANYI_APP_ID: &str = "TEST";
 pub const DEMO_QIANYI_APP_SECRET: &str = "haicang-demo-qianyi-secret";
 pub const DEMO_QIANYI_WAREHOUSE: &str = "best warehouse(测试用)";
+/// Suoen credentials of the demo seller, its warehouse code and SKU.
+pub const DEMO_SUOEN_APP_ID: &str = "haicang-demo-suoen";
+pub const DEMO_SUOEN_APP_SECRET: &str = "haicang-demo-suoen-secret";
+pub const DEMO_SUOEN_WAREHOUSE: &str = "US01";
+pub const DEMO_SUOEN_SKU: &str = "SUOEN-DEMO-SKU-1";
 /// Onixport's example warehouse, SKUs and serials (an alias of US-LA01;
 /// SKU123456 is serial-managed with the two example serials in stock).
 pub const DEMO_ONIXPORT_WAREHOUSE: &str = "W1";
@@ -162,6 +167,12 @@ impl App {
         };
         let mut drafts: Vec<ProductDraft> = (1..=50).map(demo_product).collect();
         drafts.push(ProductDraft {
+            sku: Some(DEMO_SUOEN_SKU.into()),
+            name: Some("Desk organiser".into()),
+            barcode: Some("6900000000901".into()),
+            ..demo_product(7)
+        });
+        drafts.push(ProductDraft {
             sku: Some(DEMO_JF_SKU.into()),
             name: Some("Ceramic mug 350ml".into()),
             barcode: Some("6900000002309".into()),
@@ -184,6 +195,7 @@ impl App {
             })
             .collect();
         lines.push(AdjustmentLine::units(DEMO_JF_SKU, layout_code("A", 2, 9, 1), 26));
+        lines.push(AdjustmentLine::units(DEMO_SUOEN_SKU, layout_code("A", 2, 10, 1), 40));
         self.adjust(
             &staff,
             &AdjustmentCommand {
@@ -323,6 +335,8 @@ impl App {
         self.set_alias("JF", "SHIPPING_SERVICE", DEMO_JF_CHANNEL, "UPS-GND").await?;
         self.create_app(DEMO_CUSTOMER, "Qianyi ERP", Some((DEMO_QIANYI_APP_ID, DEMO_QIANYI_APP_SECRET))).await?;
         self.set_alias("QIANYI", "WAREHOUSE", DEMO_QIANYI_WAREHOUSE, "US-LA01").await?;
+        self.create_app(DEMO_CUSTOMER, "Suoen ERP", Some((DEMO_SUOEN_APP_ID, DEMO_SUOEN_APP_SECRET))).await?;
+        self.set_alias("SUOEN", "WAREHOUSE", DEMO_SUOEN_WAREHOUSE, "US-LA01").await?;
         Ok(())
     }
 }

@@ -217,6 +217,7 @@ async fn serve_demo_prints_where_it_listens_and_answers_the_demo_credentials() {
         "haicang-demo-jf-authorization-token",
         "appId TEST",
         "haicang-demo-qianyi-secret",
+        "haicang-demo-suoen-secret",
     ] {
         assert!(text.contains(credential), "{credential} not printed: {text}");
     }
@@ -241,9 +242,9 @@ async fn serve_demo_prints_where_it_listens_and_answers_the_demo_credentials() {
         .json()
         .await
         .unwrap();
-    // 50 demo products, the JF document's 2309-1Bei, Onixport's SKU123456
-    // and SKU123457, and the kit DEMO-KIT-1.
-    assert_eq!(products["data"]["total"], 54);
+    // 50 demo products, the JF document's 2309-1Bei, Suoen's demo SKU,
+    // Onixport's SKU123456 and SKU123457, and the kit DEMO-KIT-1.
+    assert_eq!(products["data"]["total"], 55);
     child.kill().unwrap();
     child.wait().unwrap();
 }

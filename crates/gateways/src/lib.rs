@@ -15,6 +15,7 @@ pub mod fields;
 pub mod jf;
 pub mod onixport;
 pub mod qianyi;
+pub mod suoen;
 
 use std::collections::HashMap;
 
@@ -27,7 +28,7 @@ use haicang_core::dialects::{AliasKind, Dialect};
 
 /// Every dialect's routes, for `Settings::dialects`.
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(jf::routes()).merge(qianyi::routes()).merge(onixport::routes())
+    Router::new().merge(jf::routes()).merge(qianyi::routes()).merge(onixport::routes()).merge(suoen::routes())
 }
 
 /// A dialect's aliases, read once per request: vendor code ⇄ haicang code

@@ -7,7 +7,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::harness::{Server, start};
-use crate::outbound::{order, pack_as_picked, pick_cart};
+use crate::outbound::{order, pick_cart};
 
 /// A card for DEMO with these rates (code unique per test).
 async fn card_for_demo(s: &Server, staff: &str, code: &str, rates: Value) {
@@ -37,11 +37,7 @@ async fn ship(s: &Server, seller: &str, staff: &str, reference: &str, items: Val
         .as_str()
         .unwrap()
         .to_owned();
-    let wave = s.post("/api/v1/ops/waves", staff, &json!({"warehouseCode": "US-LA01", "orderNos": [no]})).await;
-    let batch = wave.ok()["batches"][0]["batchId"].as_i64().unwrap();
-    pick_cart(s, staff, batch, |_, _| None).await;
-    pack_as_picked(s, staff, &no).await;
-    s.post("/api/v1/ops/ship", staff, &json!({"orderNo": no})).await.ok();
+    crate::outbound::ship_order(s, staff, &no).await;
     no
 }
 

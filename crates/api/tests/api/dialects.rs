@@ -984,3 +984,192 @@ async fn onixport_document_examples() {
         assert_eq!(theirs["result"], json!([]), "{list}: {theirs}");
     }
 }
+
+/// A Suoen call: PascalCase JSON in, `{Success, Code, Message, Data}` out.
+async fn suoen(
+    server: &Server,
+    token: Option<&str>,
+    method: reqwest::Method,
+    path: &str,
+    body: Value,
+) -> (StatusCode, Value) {
+    let mut request = server.http.request(method, format!("{}/api/user/{path}", server.base)).json(&body);
+    if let Some(t) = token {
+        request = request.bearer_auth(t);
+    }
+    let response = request.send().await.unwrap();
+    (response.status(), response.json().await.unwrap())
+}
+
+#[track_caller]
+fn suoen_ok(answer: &(StatusCode, Value)) -> &Value {
+    assert_eq!(answer.0, StatusCode::OK, "{}", answer.1);
+    assert_eq!(answer.1["Success"], true, "{}", answer.1);
+    assert_eq!(answer.1["Code"], 0);
+    &answer.1["Data"]
+}
+
+/// A Suoen ERP session over the 16 endpoints: token → product → inbound →
+/// outbound → tracking → stock → bills, and refusals in Suoen's envelope.
+#[tokio::test]
+async fn suoen_erp_session() {
+    use reqwest::Method;
+    let server = start().await;
+    let (get, post) = (Method::GET, Method::POST);
+    let auth = suoen(
+        &server,
+        None,
+        post.clone(),
+        "authorization/Token",
+        json!({"appId": "haicang-demo-suoen", "appSecret": "haicang-demo-suoen-secret"}),
+    )
+    .await;
+    let pair = suoen_ok(&auth).clone();
+    let token = pair["AccessToken"].as_str().unwrap().to_owned();
+    let t = Some(token.as_str());
+
+    let product = json!({"Sku": "SUOEN-NEW-1", "Name": "Suoen product", "Length": 20, "Width": 10, "Height": 5,
+        "Weight": "0.4", "DeclaredNameEn": "Lamp", "DeclaredNameCn": "灯", "HsCode": "940520", "OriginCountry": "CN",
+        "DeclaredValue": "4.50", "Currency": "USD",
+        "IsBattery": false});
+    assert_eq!(suoen_ok(&suoen(&server, t, post.clone(), "wms/Product/Add", product).await)["Sku"], "SUOEN-NEW-1");
+    // List filters as query parameters, or as a body.
+    let listed = suoen(&server, t, get.clone(), "wms/Product/List?Sku=SUOEN-DEMO-SKU-1", json!({})).await;
+    let item = suoen_ok(&listed)["Items"][0].clone();
+    assert_eq!(item["Sku"], "SUOEN-DEMO-SKU-1");
+    assert_eq!(item["AvailableQty"], 40);
+    let by_body = suoen(&server, t, get.clone(), "wms/Product/List", json!({"sku": "SUOEN-NEW-1"})).await;
+    assert_eq!(suoen_ok(&by_body)["Total"], 1);
+
+    let inbound = json!({"WarehouseCode": "US01", "InboundType": "CARTON", "ReferenceNo": "SU-ASN-1",
+        "EstimatedArrival": "2030-01-15", "TrackingNo": "1ZSUOEN0001",
+        "Boxes": [{"BoxNo": "1", "Length": 40, "Width": 30, "Height": 20, "Weight": 6,
+                   "Items": [{"Sku": "SUOEN-NEW-1", "Quantity": 10}]}]});
+    let created = suoen(&server, t, post.clone(), "wms/Inbound/Add", inbound).await;
+    let inbound_id = suoen_ok(&created)["InboundId"].as_str().unwrap().to_owned();
+    let inbounds = suoen(&server, t, get.clone(), &format!("wms/Inbound/List?InboundId={inbound_id}"), json!({})).await;
+    let row = suoen_ok(&inbounds)["Items"][0].clone();
+    assert_eq!(row["WarehouseCode"], "US01");
+    assert_eq!(row["Quantity"], 10);
+    assert_eq!(row["Status"], "SUBMITTED");
+    suoen_ok(&suoen(&server, t, post.clone(), "wms/Inbound/Cancel", json!({"InboundId": inbound_id})).await);
+
+    let outbound = json!({"WarehouseCode": "US01", "ShippingServiceCode": "USPS-GA", "ReferenceNo": "SU-ORD-1",
+        "Recipient": {"Name": "Sam Lee", "Phone": "5551230000", "Country": "US", "State": "CA", "City": "Ontario",
+                      "Address1": "1200 E Francis St", "PostCode": "91761"},
+        "Items": [{"Sku": "SUOEN-DEMO-SKU-1", "Quantity": 2}]});
+    let created = suoen(&server, t, post.clone(), "wms/Outbound/Add", outbound).await;
+    let outbound_id = suoen_ok(&created)["OutboundId"].as_str().unwrap().to_owned();
+    let totals =
+        suoen(&server, t, get.clone(), "wms/TotalStock/List?Sku=SUOEN-DEMO-SKU-1&WarehouseCode=US01", json!({})).await;
+    let stock = suoen_ok(&totals)["Items"][0].clone();
+    assert_eq!(
+        (stock["GoodQty"].as_i64(), stock["ReservedQty"].as_i64(), stock["AvailableQty"].as_i64()),
+        (Some(40), Some(2), Some(38))
+    );
+    let batches =
+        suoen(&server, t, get.clone(), "wms/BatchStock/List", json!({"Sku": "SUOEN-DEMO-SKU-1", "BatchType": "GOOD"}))
+            .await;
+    assert_eq!(suoen_ok(&batches)["Items"][0]["Quantity"], 40);
+    // Ship it through the floor, then follow it.
+    let staff = server.staff().await;
+    crate::outbound::ship_order(&server, &staff, &outbound_id).await;
+    let tracked =
+        suoen(&server, t, get.clone(), &format!("wms/Outbound/Tracking?OutboundId={outbound_id}"), json!({})).await;
+    let tracking = suoen_ok(&tracked).clone();
+    assert!(tracking["TrackingNo"].as_str().is_some_and(|n| !n.is_empty()), "{tracking}");
+    let by_tracking =
+        suoen(&server, t, get.clone(), "wms/Outbound/Tracking", json!({"TrackingNo": tracking["TrackingNo"]})).await;
+    assert_eq!(suoen_ok(&by_tracking)["OutboundId"], outbound_id.as_str());
+    let orders = suoen(&server, t, get.clone(), "wms/Outbound/List?Status=SHIPPED", json!({})).await;
+    assert!(suoen_ok(&orders)["Items"].as_array().unwrap().iter().any(|o| o["OutboundId"] == outbound_id.as_str()));
+    suoen(&server, t, post.clone(), "wms/Outbound/Cancel", json!({"OutboundId": outbound_id})).await;
+
+    let warehouses = suoen(&server, t, get.clone(), "wms/Base/WarehouseList", json!({})).await;
+    assert!(suoen_ok(&warehouses).as_array().unwrap().iter().any(|w| w["WarehouseCode"] == "US01"));
+    let services = suoen(&server, t, get.clone(), "wms/Base/ShippingServiceList?WarehouseCode=US01", json!({})).await;
+    assert!(suoen_ok(&services).as_array().unwrap().iter().any(|s| s["ShippingServiceCode"] == "USPS-GA"));
+    // The shipment was charged on the seller's open bill.
+    let bills = suoen(&server, t, get.clone(), "finance/BillList?BusinessType=OUTBOUND", json!({})).await;
+    let bill = suoen_ok(&bills)["Items"][0].clone();
+    assert_eq!(bill["Currency"], "USD", "{bill}");
+    assert!(bill["Amount"].as_str().unwrap().parse::<f64>().unwrap() > 0.0);
+    let none = suoen(&server, t, get.clone(), "finance/BillList?BusinessType=WORK_ORDER", json!({})).await;
+    assert_eq!(suoen_ok(&none)["Total"], 0);
+
+    // Refresh with both tokens; the old refresh token is then spent.
+    let renewed = suoen(
+        &server,
+        None,
+        post.clone(),
+        "authorization/RefreshToken",
+        json!({"AccessToken": token, "RefreshToken": pair["RefreshToken"]}),
+    )
+    .await;
+    assert!(suoen_ok(&renewed)["AccessToken"].is_string());
+    let again = suoen(
+        &server,
+        None,
+        post.clone(),
+        "authorization/RefreshToken",
+        json!({"AccessToken": token, "RefreshToken": pair["RefreshToken"]}),
+    )
+    .await;
+    assert_eq!(
+        (again.0, again.1["Success"].clone(), again.1["Code"].clone()),
+        (StatusCode::UNAUTHORIZED, json!(false), json!(10003))
+    );
+
+    // Refusals in Suoen's envelope.
+    let bad = suoen(
+        &server,
+        None,
+        post.clone(),
+        "authorization/Token",
+        json!({"AppId": "haicang-demo-suoen", "AppSecret": "wrong"}),
+    )
+    .await;
+    assert_eq!((bad.0, bad.1["Code"].clone()), (StatusCode::UNAUTHORIZED, json!(10008)));
+    let anonymous = suoen(&server, None, get.clone(), "wms/Product/List", json!({})).await;
+    assert_eq!((anonymous.0, anonymous.1["Code"].clone()), (StatusCode::UNAUTHORIZED, json!(10004)));
+    let other = server.other_customer("SUOENB").await;
+    let theirs = suoen(
+        &server,
+        Some(&other),
+        get.clone(),
+        &format!("wms/Outbound/Tracking?OutboundId={outbound_id}"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        (theirs.0, theirs.1["Code"].clone(), theirs.1["Success"].clone()),
+        (StatusCode::NOT_FOUND, json!(50017), json!(false))
+    );
+    let cancel =
+        suoen(&server, Some(&other), post.clone(), "wms/Outbound/Cancel", json!({"OutboundId": outbound_id})).await;
+    assert_eq!(cancel.1["Code"], 50017);
+    let none = suoen(&server, Some(&other), get.clone(), "wms/TotalStock/List", json!({})).await;
+    assert_eq!(suoen_ok(&none)["Items"], json!([]));
+}
+
+/// An expired Suoen access token is 10015 in Suoen's envelope.
+#[tokio::test]
+async fn suoen_expired_token() {
+    let server =
+        crate::harness::start_with(haicang_app::auth::TokenLifetimes { access_seconds: 1, refresh_seconds: 60 }).await;
+    let auth = suoen(
+        &server,
+        None,
+        reqwest::Method::POST,
+        "authorization/Token",
+        json!({"AppId": "haicang-demo-suoen", "AppSecret": "haicang-demo-suoen-secret"}),
+    )
+    .await;
+    let token = suoen_ok(&auth)["AccessToken"].as_str().unwrap().to_owned();
+    tokio::time::sleep(std::time::Duration::from_millis(1_200)).await;
+    let late = suoen(&server, Some(&token), reqwest::Method::GET, "wms/Base/WarehouseList", json!({})).await;
+    assert_eq!(
+        (late.0, late.1["Code"].clone(), late.1["Success"].clone()),
+        (StatusCode::UNAUTHORIZED, json!(10015), json!(false))
+    );
+}

@@ -55,6 +55,15 @@ pub async fn pick_cart(
     shorted
 }
 
+/// Waves, picks, packs (1.2 kg) and ships an order.
+pub async fn ship_order(s: &Server, staff: &str, no: &str) {
+    let wave = s.post("/api/v1/ops/waves", staff, &json!({"warehouseCode": "US-LA01", "orderNos": [no]})).await;
+    let batch = wave.ok()["batches"][0]["batchId"].as_i64().unwrap();
+    pick_cart(s, staff, batch, |_, _| None).await;
+    pack_as_picked(s, staff, no).await;
+    s.post("/api/v1/ops/ship", staff, &json!({"orderNo": no})).await.ok();
+}
+
 pub async fn pack_as_picked(s: &Server, staff: &str, no: &str) -> Value {
     let detail = status(s, staff, no).await;
     let mut picked: BTreeMap<String, i64> = BTreeMap::new();
