@@ -866,6 +866,41 @@ async fn the_dialect_sweep_leaks_nothing_across_sellers() {
             assert!(!text.contains(secret.as_str()), "{service} leaked {secret}: {text}");
         }
     }
+    // Suoen and Onixport with B's native token.
+    let b_token = server.other_customer("SWEEPC").await;
+    let suoen_paths = [
+        "wms/Product/List",
+        "wms/Inbound/Cancel",
+        "wms/Inbound/List",
+        "wms/Outbound/Cancel",
+        "wms/Outbound/List",
+        "wms/Outbound/Tracking",
+        "wms/BatchStock/List",
+        "wms/TotalStock/List",
+        "wms/Base/WarehouseList",
+        "wms/Base/ShippingServiceList",
+        "finance/BillList",
+    ];
+    let body = json!({"OutboundId": secrets[0], "InboundId": secrets[1], "ReferenceNo": "A-SWEEP-ORDER",
+        "Sku": "A-SWEEP-SKU", "Name": "A-SECRET-NAME", "WarehouseCode": "US-LA01"});
+    for path in suoen_paths {
+        for method in [reqwest::Method::GET, reqwest::Method::POST] {
+            let (_, answer) = suoen(&server, Some(&b_token), method, path, body.clone()).await;
+            // A refusal may echo the number B itself sent ("… not found");
+            // what B is given must hold none of A's.
+            let text = answer["Data"].to_string();
+            for secret in &secrets {
+                assert!(!text.contains(secret.as_str()), "Suoen {path} leaked {secret}: {answer}");
+            }
+            if answer["Success"] == false {
+                assert!([40004, 50017].contains(&answer["Code"].as_i64().unwrap()), "Suoen {path}: {answer}");
+            }
+        }
+    }
+    for list in ["sku", "sn", "returned"] {
+        let (_, answer) = onixport(&server, Some(&b_token), list, json!({"skuList": ["A-SWEEP-SKU"]})).await;
+        assert_eq!(answer["result"], json!([]), "Onixport {list}: {answer}");
+    }
     // A's documents are as A left them.
     assert_eq!(a.call("/api/order/get", json!({"erpNo": "A-SWEEP-ORDER"})).await.ok()["status"], 1);
     assert_eq!(a.call("/api/inbound/get", json!({"erpNo": "A-SWEEP-ASN"})).await.ok()["status"], "SUBMITTED");
