@@ -40,6 +40,14 @@ pub const DEMO_SUOEN_APP_ID: &str = "haicang-demo-suoen";
 pub const DEMO_SUOEN_APP_SECRET: &str = "haicang-demo-suoen-secret";
 pub const DEMO_SUOEN_WAREHOUSE: &str = "US01";
 pub const DEMO_SUOEN_SKU: &str = "SUOEN-DEMO-SKU-1";
+/// Winit credentials of the demo seller (the document's app_key and
+/// client_id), its warehouse and the merchandise codes its six examples use.
+pub const DEMO_WINIT_APP_KEYS: [&str; 2] = ["rebecca", "245002566@qq.com"];
+pub const DEMO_WINIT_TOKEN: &str = "haicang-demo-winit-token";
+pub const DEMO_WINIT_CLIENT_ID: &str = "ODJKMDU1YZCTYJQ5YY00ZWZLLTK5N2QTOWY4MZI5OGMWNDG2";
+pub const DEMO_WINIT_CLIENT_SECRET: &str = "haicang-demo-winit-client-secret";
+pub const DEMO_WINIT_WAREHOUSE: &str = "US0001";
+pub const DEMO_WINIT_MERCHANDISE: [&str; 5] = ["iphoned6", "AA30108WM", "LCD-IP5c-02", "4BAR002A", "216401"];
 /// Onixport's example warehouse, SKUs and serials (an alias of US-LA01;
 /// SKU123456 is serial-managed with the two example serials in stock).
 pub const DEMO_ONIXPORT_WAREHOUSE: &str = "W1";
@@ -166,6 +174,14 @@ impl App {
             origin: Default::default(),
         };
         let mut drafts: Vec<ProductDraft> = (1..=50).map(demo_product).collect();
+        for (i, code) in DEMO_WINIT_MERCHANDISE.iter().enumerate() {
+            drafts.push(ProductDraft {
+                sku: Some((*code).into()),
+                name: Some(format!("Winit example merchandise {}", i + 1)),
+                barcode: Some(format!("69000000009{}", 10 + i)),
+                ..demo_product(8 + i as u32)
+            });
+        }
         drafts.push(ProductDraft {
             sku: Some(DEMO_SUOEN_SKU.into()),
             name: Some("Desk organiser".into()),
@@ -337,6 +353,11 @@ impl App {
         self.set_alias("QIANYI", "WAREHOUSE", DEMO_QIANYI_WAREHOUSE, "US-LA01").await?;
         self.create_app(DEMO_CUSTOMER, "Suoen ERP", Some((DEMO_SUOEN_APP_ID, DEMO_SUOEN_APP_SECRET))).await?;
         self.set_alias("SUOEN", "WAREHOUSE", DEMO_SUOEN_WAREHOUSE, "US-LA01").await?;
+        for app_key in DEMO_WINIT_APP_KEYS {
+            self.create_app(DEMO_CUSTOMER, "Winit ERP", Some((app_key, DEMO_WINIT_TOKEN))).await?;
+        }
+        self.create_app(DEMO_CUSTOMER, "Winit client", Some((DEMO_WINIT_CLIENT_ID, DEMO_WINIT_CLIENT_SECRET))).await?;
+        self.set_alias("WINIT", "WAREHOUSE", DEMO_WINIT_WAREHOUSE, "US-LA01").await?;
         Ok(())
     }
 }

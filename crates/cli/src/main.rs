@@ -16,7 +16,7 @@ use haicang_app::demo::{
     DEMO_APP_ID, DEMO_APP_SECRET, DEMO_JF_CLIENT_ID, DEMO_JF_CLIENT_SECRET, DEMO_JF_DOMAIN, DEMO_JF_EMAIL,
     DEMO_JF_TOKEN, DEMO_PICKER, DEMO_PICKER_PASSWORD, DEMO_QIANYI_APP_ID, DEMO_QIANYI_APP_SECRET,
     DEMO_QIANYI_WAREHOUSE, DEMO_STAFF, DEMO_STAFF_PASSWORD, DEMO_SUOEN_APP_ID, DEMO_SUOEN_APP_SECRET,
-    DEMO_SUOEN_WAREHOUSE,
+    DEMO_SUOEN_WAREHOUSE, DEMO_WINIT_CLIENT_ID, DEMO_WINIT_CLIENT_SECRET, DEMO_WINIT_TOKEN, DEMO_WINIT_WAREHOUSE,
 };
 use haicang_app::secrets::SecretKey;
 use haicang_app::{App, NetworkPolicy};
@@ -572,6 +572,11 @@ async fn serve(db: &DbArgs, mut settings: Settings, demo: bool) -> Result<()> {
             "demo Suoen (POST {scheme}://{addr}/api/user/authorization/Token): appId {DEMO_SUOEN_APP_ID} / appSecret \
              {DEMO_SUOEN_APP_SECRET}; warehouse {DEMO_SUOEN_WAREHOUSE} = US-LA01; Onixport \
              ({scheme}://{addr}/onixport/api/wms/inventory/sku/list): a native bearer token, warehouse W1 = US-LA01"
+        );
+        println!(
+            "demo Winit (POST {scheme}://{addr}/openapi/service): app_key rebecca (or 245002566@qq.com) / token \
+             {DEMO_WINIT_TOKEN}, client_id {DEMO_WINIT_CLIENT_ID} / client_secret {DEMO_WINIT_CLIENT_SECRET}, \
+             platform OWNERERP; warehouse {DEMO_WINIT_WAREHOUSE} = US-LA01"
         );
         println!(
             "demo staff: {DEMO_STAFF} / {DEMO_STAFF_PASSWORD} (ADMIN), {DEMO_PICKER} / {DEMO_PICKER_PASSWORD} \

@@ -243,8 +243,9 @@ async fn serve_demo_prints_where_it_listens_and_answers_the_demo_credentials() {
         .await
         .unwrap();
     // 50 demo products, the JF document's 2309-1Bei, Suoen's demo SKU,
-    // Onixport's SKU123456 and SKU123457, and the kit DEMO-KIT-1.
-    assert_eq!(products["data"]["total"], 55);
+    // Winit's five merchandise codes, Onixport's SKU123456 and SKU123457,
+    // and the kit DEMO-KIT-1.
+    assert_eq!(products["data"]["total"], 60);
     child.kill().unwrap();
     child.wait().unwrap();
 }

@@ -16,6 +16,7 @@ pub mod jf;
 pub mod onixport;
 pub mod qianyi;
 pub mod suoen;
+pub mod winit;
 
 use std::collections::HashMap;
 
@@ -28,7 +29,12 @@ use haicang_core::dialects::{AliasKind, Dialect};
 
 /// Every dialect's routes, for `Settings::dialects`.
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(jf::routes()).merge(qianyi::routes()).merge(onixport::routes()).merge(suoen::routes())
+    Router::new()
+        .merge(jf::routes())
+        .merge(qianyi::routes())
+        .merge(onixport::routes())
+        .merge(suoen::routes())
+        .merge(winit::routes())
 }
 
 /// A dialect's aliases, read once per request: vendor code ⇄ haicang code

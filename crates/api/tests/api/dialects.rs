@@ -1208,3 +1208,358 @@ async fn suoen_expired_token() {
         (StatusCode::UNAUTHORIZED, json!(10015), json!(false))
     );
 }
+/// The `data` of the Winit document's six request examples, verbatim.
+const WINIT_EXAMPLES: [(&str, &str); 6] = [
+    (
+        "rebecca",
+        r#"{
+"sellerOrderNo": "99999999",
+"inspectionWarehouseCode": "SZ0001",
+"destinationWarehouseCode": "US0001",
+"winitProductCode": "OW01010343",
+"importerCode": "IR0000000586",
+"exporterCode": "ER0000001405",
+"importDeclarationRuleCode": "CIOR",
+"exportDeclarationType": "CEOR",
+"logisticsPlanNo": "198402",
+"orderType": "SD",
+"dispatchInfo": {
+"inspectionType": "WI",
+"pickupType": "P",
+"pickupAddressCode": "12",
+"reservePickupDateFrom": "2019-06-25 09:00:00",
+"reservePickupDateTo": "2019-06-25 12:00:00",
+"expressVendorCode": "12",
+"expressVendorName": "龙邦",
+"expressNo": "LB0001"
+},
+"packageList": [
+{
+"sellerCaseNo": "qyk001",
+"thirdPartyCaseNo": "third2019062101",
+"sellerWeight": "0.01",
+"sellerLength": "18.00",
+"sellerWidth": "15.00",
+"sellerHeight": "2.00",
+"merchandiseList": [
+{
+"merchandiseCode": "iphoned6",
+"specification": "",
+"quantity": "1"
+}
+]
+}
+]
+}"#,
+    ),
+    (
+        "245002566@qq.com",
+        r#"{
+"orderType": "DI",
+"winitProductCode": "OW01021351",
+"destinationWarehouseCode": "US0001",
+"inspectionWarehouseCode": "CSIW01",
+"sellerOrderNo": "567787",
+"packageList": [
+{
+"merchandiseList": [
+{
+"merchandiseCode": "AA30108WM",
+"specification": "",
+"quantity": "1"
+}
+],
+"sellerCaseNo": "1",
+"thirdPartyCaseNo": "1234567801111",
+"sellerHeight": "2",
+"sellerLength": "1.00",
+"sellerWeight": "1",
+"sellerWidth": "1"
+}
+],
+"directForecastInfo": {
+"preparedOffPortDate": "2020-02-20",
+"preparedArrivePortDate": "2020-02-27",
+"expectedSendWarehouseTime": "2020-04-30",
+"expectedSendWarehouseWay": "Express",
+"transportAgent": "UPS",
+" inventoryAttribute": [
+{
+"tagName ": "stockOrg",
+"tagValue": "AAA"
+},
+{
+"tagName ": "stockOwner",
+"tagValue": "XXX"
+}
+]
+}
+}"#,
+    ),
+    (
+        "rebecca",
+        r#"{
+"orderType": "DI",
+"winitProductCode": "OW01021405",
+"destinationWarehouseCode": "US0001",
+"sellerOrderNo": "autotest001",
+"inspectionWarehouseCode": "SZV001",
+"importDeclarationRuleCode": "",
+"packageList": [
+{
+"merchandiseList": [
+{
+"merchandiseCode": "LCD-IP5c-02",
+"specification": "",
+"quantity": "1"
+}
+],
+"sellerCaseNo": "1",
+"thirdPartyCaseNo": "third_caseNo1_par2019062102",
+"sellerHeight": "10",
+"sellerLength": "10",
+"sellerWeight": "10",
+"sellerWidth": "1"
+}
+],
+"importerCode": "IR0000000586",
+"exportDeclarationType":"",
+"exporterCode": "ER0000001405",
+"logisticsPlanNo": "198402",
+"sendPortInfo": {
+"sendPortType": "WINIT",
+"pickupCartonAddressCode": "zdw001",
+"sendPortDate": "2019-06-24",
+"containerNo": "1",
+"sealNo": "2"
+}
+}"#,
+    ),
+    (
+        "rebecca",
+        r#"{
+"orderType": "DW",
+"winitProductCode": "OW01030329",
+"destinationWarehouseCode": "US0001",
+"sellerOrderNo": "autotest001",
+"importDeclarationRuleCode": "",
+"packageList": [
+{
+"merchandiseList": [
+{
+"merchandiseCode": "4BAR002A",
+"quantity": "1",
+"specification": ""
+}
+],
+"sellerCaseNo": "11",
+"thirdPartyCaseNo": "third_caseNo1_par20190701",
+"sellerHeight": "1",
+"sellerLength": "1",
+"sellerWeight":"1",
+"sellerWidth": "1"
+}
+],
+"directForecastInfo": {
+"preparedOffPortDate": "2019-07-10",
+"preparedArrivePortDate": "2019-07-11",
+"expectedSendWarehouseTime": "2020-04-30",
+"expectedSendWarehouseWay": "Express",
+"transportAgent":"UPS"
+}
+}"#,
+    ),
+    (
+        "rebecca",
+        r#"{
+"orderType": "DW",
+"winitProductCode": "OW01031342",
+"destinationWarehouseCode": "US0001",
+"sellerOrderNo": "autotest001",
+"inspectionWarehouseCode": "SZV001",
+"importDeclarationRuleCode": "",
+"packageList": [
+{
+"merchandiseList": [
+{
+"merchandiseCode": "216401",
+"quantity": "1",
+"specification": ""
+}
+],
+"sellerCaseNo": "1",
+"thirdPartyCaseNo": "third_caseNo1_par2019062103",
+"sellerHeight": "1",
+"sellerLength": "2.34",
+"sellerWeight": "0.08879",
+"sellerWidth": "1"
+}
+],
+"importerCode": "IR0000000586",
+"exportDeclarationType":"",
+"exporterCode": "ER0000001405",
+"logisticsPlanNo": "198402",
+"sendPortInfo": {
+"sendPortType": "WINIT",
+"pickupCartonAddressCode": "12",
+"sendPortDate": "2017-09-15",
+"containerNo": "234",
+"sealNo": "7686"
+}
+}"#,
+    ),
+    (
+        "rebecca",
+        r#"{
+"orderType": "DW",
+"winitProductCode": "OW01030329",
+"destinationWarehouseCode": "US0001",
+"sellerOrderNo": "autotest001",
+"importerCode": "RIR001",
+"isForecastOrder": "Y",
+"valueAddedService": {
+"shelveAsDefectiveProducts": "Y",
+"singleToBoxService": "Y"
+},
+"planMerchandiseList": [
+{
+"merchandiseCode": "4BAR002A",
+"specification": "",
+"skuType": "BOX",
+"standardPartsQty": 2,
+"quantity": "1"
+}
+],
+"orderIdentificationCodeList": [
+{
+"type": "TRACKING_NO",
+"code": "1010001001",
+"expressCompany": "UPS"
+},
+{
+"type": "TRACKING_NO",
+"code": "1010001002",
+"expressCompany": "UPS"
+}
+],
+"directForecastInfo": {
+"preparedOffPortDate": "2019-07-10",
+"preparedArrivePortDate": "2019-07-11",
+"expectedSendWarehouseTime": "2020-04-30",
+"expectedSendWarehouseWay": "Express"
+}
+}"#,
+    ),
+];
+
+/// A Winit envelope around `data` (verbatim), signed now in China time
+/// with the variant `variant` of the data text.
+fn winit_body(app_key: &str, data: &str, variant: usize, client_sign: bool, timestamp: Option<String>) -> String {
+    use haicang_gateways::winit::{data_variants, winit_sign};
+    let timestamp = timestamp.unwrap_or_else(|| {
+        let china = chrono::Utc::now() + chrono::Duration::hours(8);
+        china.format("%Y-%m-%d %H:%M:%S").to_string()
+    });
+    let head = json!({"action": "winit.wh.inbound.order.create", "app_key": app_key,
+        "client_id": haicang_app::demo::DEMO_WINIT_CLIENT_ID, "format": "json", "platform": "OWNERERP",
+        "sign_method": "md5", "timestamp": timestamp, "version": "1.0", "language": "zh_CN"});
+    let map = head.as_object().unwrap().clone();
+    let texts = data_variants(data);
+    let text = &texts[variant.min(texts.len() - 1)];
+    let sign = winit_sign(&map, text, haicang_app::demo::DEMO_WINIT_TOKEN);
+    let mut envelope = head.clone();
+    envelope["sign"] = json!(sign);
+    if client_sign {
+        envelope["client_sign"] = json!(winit_sign(&map, text, haicang_app::demo::DEMO_WINIT_CLIENT_SECRET));
+    }
+    // The data goes in as the example writes it.
+    let rest = envelope.to_string();
+    format!("{{\"data\": {data}, {}", &rest[1..])
+}
+
+/// An envelope of `action` by `app_key`, signed now over compact `data`.
+fn winit_body_for(app_key: &str, action: &str, data: &str) -> String {
+    use haicang_gateways::winit::winit_sign;
+    let china = (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M:%S").to_string();
+    let head = json!({"action": action, "app_key": app_key, "format": "json", "platform": "OWNERERP",
+        "sign_method": "md5", "timestamp": china, "version": "1.0"});
+    let sign = winit_sign(head.as_object().unwrap(), data, haicang_app::demo::DEMO_WINIT_TOKEN);
+    let mut e = head.clone();
+    e["sign"] = json!(sign);
+    e["data"] = serde_json::from_str(data).unwrap();
+    e.to_string()
+}
+
+async fn winit_call(server: &Server, body: String) -> Value {
+    let response = server
+        .http
+        .post(format!("{}/openapi/service", server.base))
+        .header("content-type", "text/plain")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap()
+}
+
+/// The six request examples of the Winit document succeed against the
+/// demo, whichever of the three data texts the client signed.
+#[tokio::test]
+async fn winit_document_examples() {
+    let server = start().await;
+    let mut orders = Vec::new();
+    for (i, (app_key, data)) in WINIT_EXAMPLES.iter().enumerate() {
+        let body = winit_body(app_key, data, i % 3, i % 2 == 0, None);
+        let answer = winit_call(&server, body.clone()).await;
+        assert_eq!(answer["code"], "0", "example {}: {answer}", i + 1);
+        assert_eq!(answer["msg"], "操作成功");
+        let no = answer["data"]["orderNo"].as_str().unwrap().to_owned();
+        // The same signed request again is a replay.
+        assert_eq!(winit_call(&server, body).await["code"], "10027");
+        orders.push(no);
+    }
+    let unique: std::collections::BTreeSet<&String> = orders.iter().collect();
+    assert_eq!(unique.len(), 6, "six orders: {orders:?}");
+    // Example 1 read back through Winit and through the native API.
+    let detail = json!({"orderNo": orders[0]}).to_string();
+    let read = winit_call(
+        &server,
+        winit_body("rebecca", &detail, 1, false, None)
+            .replace("winit.wh.inbound.order.create", "winit.wh.inbound.getOrderDetail"),
+    )
+    .await;
+    // (The action is signed: a body whose action was swapped after signing is refused.)
+    assert_eq!(read["code"], "10026", "{read}");
+    let detail_body = winit_body_for("rebecca", "winit.wh.inbound.getOrderDetail", &detail);
+    let read = winit_call(&server, detail_body.clone()).await;
+    assert_eq!(read["code"], "0", "{read}");
+    // Another seller's Winit app does not find it.
+    server.app.create_customer("WINB", "Winit B").await.unwrap();
+    server.app.create_app("WINB", "Winit", Some(("winit-b", haicang_app::demo::DEMO_WINIT_TOKEN))).await.unwrap();
+    let theirs = winit_call(&server, winit_body_for("winit-b", "winit.wh.inbound.getOrderDetail", &detail)).await;
+    assert_eq!(theirs["code"], "40004", "{theirs}");
+    let void = winit_call(&server, winit_body_for("winit-b", "winit.wh.inbound.voidOrder", &detail)).await;
+    assert_eq!(void["code"], "40004", "{void}");
+    assert_eq!(read["data"]["sellerOrderNo"], "99999999");
+    assert_eq!(read["data"]["destinationWarehouseCode"], "US0001");
+    assert_eq!(read["data"]["trackingNo"], "LB0001");
+    assert_eq!(read["data"]["packageList"][0]["sellerCaseNo"], "qyk001");
+    assert_eq!(read["data"]["packageList"][0]["merchandiseList"][0]["merchandiseCode"], "iphoned6");
+    let native = server.get(&format!("/api/v1/inbound-orders/{}", orders[0]), &server.customer().await).await;
+    assert_eq!(native.ok()["warehouseCode"], "US-LA01");
+    let void = winit_call(&server, winit_body_for("rebecca", "winit.wh.inbound.voidOrder", &detail)).await;
+    assert_eq!((void["code"].clone(), void["data"]["status"].clone()), (json!("0"), json!("CANCELLED")), "{void}");
+
+    // Refusals in Winit's envelope.
+    let (app_key, data) = WINIT_EXAMPLES[0];
+    let stale = winit_body(app_key, data, 0, false, Some("2016-09-23 16:26:39".into()));
+    assert_eq!(winit_call(&server, stale).await["code"], "10028");
+    let tampered = winit_body(app_key, data, 0, false, None).replace("\"99999999\"", "\"99999998\"");
+    assert_eq!(winit_call(&server, tampered).await["code"], "10026");
+    let mut bad_client = winit_body(app_key, data, 1, true, None);
+    bad_client = bad_client.replace("\"client_sign\":\"", "\"client_sign\":\"0");
+    assert_eq!(winit_call(&server, bad_client).await["code"], "10026");
+    let other_key = winit_body("no-such-key", data, 0, false, None);
+    assert_eq!(winit_call(&server, other_key).await["code"], "10008");
+}

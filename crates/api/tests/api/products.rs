@@ -32,7 +32,7 @@ async fn a_product_is_created_read_listed_and_updated() {
     assert_eq!(data["total"], demo + 1, "the demo products and ours");
     assert_eq!(data["page"], 3);
     assert_eq!(data["pageSize"], 20);
-    assert_eq!(data["items"].as_array().unwrap().len() as i64, demo + 1 - 40, "page 3 of 20 holds the rest");
+    assert_eq!(data["items"].as_array().unwrap().len() as i64, (demo + 1 - 40).min(20), "page 3 of 20");
     assert_eq!(s.get("/api/v1/products?status=INACTIVE", &t).await.ok()["total"], 0);
 
     let mut changed = product();
