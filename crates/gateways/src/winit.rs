@@ -36,7 +36,14 @@
 //!   are kept. First-leg, customs, pickup and value-added references are
 //!   accepted and not acted on (not stored yet).
 //! - `winit.wh.inbound.getOrderDetail {orderNo}` and
-//!   `winit.wh.inbound.voidOrder {orderNo}`; other actions answer code -1.
+//!   `winit.wh.inbound.voidOrder {orderNo}`; `queryWarehouse` (ids are
+//!   1000000 + haicang's: US-LA01 is 1000001), `queryWarehouseStorage`
+//!   (per warehouse and product: available, reserved, in transit,
+//!   defective), and the outbound trio `createSubmittedOrder` (alias
+//!   `createOutboundOrder`; field names in `create_outbound`'s doc),
+//!   `queryOutboundOrder`, `voidOutboundOrder` by `outboundOrderNum` or
+//!   `sellerOrderNo`. Actions match by their last word with or without the
+//!   `winit.wh.` prefix; other actions answer code -1.
 
 use axum::Json;
 use axum::Router;
@@ -271,10 +278,19 @@ async fn service(State(state): State<AppState>, parts: Parts, body: Bytes) -> Re
         let data = trimmed_keys(envelope.get("data").cloned().unwrap_or(json!({})));
         let action = envelope.get("action").map(scalar).unwrap_or_default();
         let sign = envelope.get("sign").map(scalar).unwrap_or_default();
-        match action.trim() {
-            "winit.wh.inbound.order.create" => create_inbound(&state, &customer, &data, &sign).await,
-            "winit.wh.inbound.getOrderDetail" => order_detail(&state, &customer, &data).await,
-            "winit.wh.inbound.voidOrder" => void_order(&state, &customer, &data).await,
+        // Actions by their last word: clients write `queryWarehouse`,
+        // `winit.wh.queryWarehouse` or `wh.queryWarehouse` alike.
+        let action = action.trim();
+        let last = action.rsplit('.').next().unwrap_or(action);
+        match (action, last) {
+            ("winit.wh.inbound.order.create", _) => create_inbound(&state, &customer, &data, &sign).await,
+            (_, "getOrderDetail") if action.contains("inbound") => order_detail(&state, &customer, &data).await,
+            (_, "voidOrder") if action.contains("inbound") => void_order(&state, &customer, &data).await,
+            (_, "queryWarehouse") => warehouses(&state, &customer).await,
+            (_, "queryWarehouseStorage") => storage(&state, &customer, &data).await,
+            (_, "createSubmittedOrder" | "createOutboundOrder") => create_outbound(&state, &customer, &data).await,
+            (_, "queryOutboundOrder") => query_outbound(&state, &customer, &data).await,
+            (_, "voidOutboundOrder") => void_outbound(&state, &customer, &data).await,
             _ => Err(ApiError::NotOffered("this Winit action")),
         }
     }
@@ -481,6 +497,167 @@ async fn void_order(state: &AppState, customer: &CustomerPrincipal, data: &Value
     let no = order_no(data)?;
     let stepped = state.app.cancel_inbound(customer, &no, Some("voided by Winit API")).await?;
     Ok(json!({"orderNo": stepped.order_no, "status": stepped.status.as_str()}))
+}
+
+/// Winit's numeric warehouse id: 1000000 + haicang's (US-LA01 of the demo
+/// is 1000001).
+const WAREHOUSE_ID_BASE: i64 = 1_000_000;
+
+async fn warehouses(state: &AppState, customer: &CustomerPrincipal) -> Result<Value, ApiError> {
+    let aliases = Aliases::load(&state.app, Dialect::Winit).await?;
+    let rows = state.app.list_warehouses(customer).await?;
+    Ok(rows
+        .iter()
+        .map(|w| {
+            json!({"warehouseID": WAREHOUSE_ID_BASE + w.warehouse_id, "warehouseCode": aliases.vendor_warehouse(&w.code),
+                "warehouseName": w.name, "warehouseAddress": w.address, "country": w.country})
+        })
+        .collect())
+}
+
+/// The haicang code of `warehouseCode` (an alias) or `warehouseID`.
+async fn warehouse_of(
+    state: &AppState,
+    customer: &CustomerPrincipal,
+    data: &Value,
+) -> Result<Option<String>, ApiError> {
+    let f = Fields(data);
+    let aliases = Aliases::load(&state.app, Dialect::Winit).await?;
+    if let Some(code) = f.text(&["warehouseCode"]) {
+        return Ok(Some(aliases.warehouse(&code)));
+    }
+    let Some(id) = f.int(&["warehouseID", "warehouseId"])? else { return Ok(None) };
+    let found =
+        state.app.list_warehouses(customer).await?.into_iter().find(|w| w.warehouse_id + WAREHOUSE_ID_BASE == id);
+    found.map(|w| Some(w.code)).ok_or_else(|| AppError::WarehouseNotFound(id.to_string()).into())
+}
+
+async fn storage(state: &AppState, customer: &CustomerPrincipal, data: &Value) -> Result<Value, ApiError> {
+    let f = Fields(data);
+    let aliases = Aliases::load(&state.app, Dialect::Winit).await?;
+    let filter = haicang_app::query::StockFilter {
+        warehouse_codes: warehouse_of(state, customer, data).await?.into_iter().collect(),
+        skus: f.texts(&["productCode", "productCodes", "merchandiseCode"]),
+        conditions: Vec::new(),
+    };
+    let page = haicang_app::page_request(
+        f.int(&["pageNo", "pageNum"])?,
+        f.int(&["pageSize"])?.map(|s| s.clamp(1, haicang_app::PAGE_SIZE_MAX)),
+    )?;
+    let found = state.app.inventory(customer, &filter, page).await?;
+    let mut rows: Vec<Value> = Vec::new();
+    for line in &found.items {
+        let r = &line.row;
+        let code = aliases.vendor_warehouse(&r.warehouse_code);
+        let at = rows.iter().position(|v| v["productCode"] == r.sku.as_str() && v["warehouseCode"] == code.as_str());
+        let i = at.unwrap_or_else(|| {
+            rows.push(json!({"productCode": r.sku, "productName": r.product_name, "warehouseCode": code,
+                "qtyAvailable": 0, "qtyReserved": 0, "qtyInTransit": 0, "qtyDefective": 0, "qtyTotal": 0}));
+            rows.len() - 1
+        });
+        let add = |row: &mut Value, key: &str, n: i64| row[key] = json!(row[key].as_i64().unwrap_or(0) + n);
+        let row = &mut rows[i];
+        add(row, "qtyTotal", r.on_hand);
+        if r.condition == haicang_core::ledger::Condition::Good {
+            add(row, "qtyAvailable", r.on_hand - r.reserved);
+            add(row, "qtyReserved", r.reserved);
+            add(row, "qtyInTransit", r.inbound_in_transit.unwrap_or(0) + r.transfer_in_transit.unwrap_or(0));
+        } else {
+            add(row, "qtyDefective", r.on_hand);
+        }
+    }
+    Ok(json!({"list": rows, "total": found.total, "pageNo": found.page, "pageSize": found.page_size}))
+}
+
+/// `createSubmittedOrder`: a parcel order, reserved at once ("submitted").
+/// Winit writes the recipient flat: `recipientName`, `phoneNum`,
+/// `emailAddress`, `state` (the country code), `region` (state or
+/// province), `city`, `address1`, `address2`, `doorplateNumbers`,
+/// `zipCode`; `deliveryWayID` is the shipping service (a WINIT alias);
+/// `productList[].productCode` / `productNum`.
+async fn create_outbound(state: &AppState, customer: &CustomerPrincipal, data: &Value) -> Result<Value, ApiError> {
+    let f = Fields(data);
+    let aliases = Aliases::load(&state.app, Dialect::Winit).await?;
+    let warehouse = warehouse_of(state, customer, data).await?.unwrap_or_default();
+    let mut lines = Vec::new();
+    for p in f.list(&["productList", "merchandiseList"]) {
+        let pf = Fields(p);
+        lines.push((
+            pf.text(&["productCode", "merchandiseCode"]).unwrap_or_default(),
+            pf.int(&["productNum", "quantity"])?.unwrap_or(0),
+        ));
+    }
+    let recipient = haicang_core::outbound::Recipient {
+        name: f.text(&["recipientName"]).unwrap_or_default(),
+        phone: f.text(&["phoneNum", "phone"]),
+        email: f.text(&["emailAddress", "email"]),
+        company: f.text(&["company", "companyName"]),
+        country: f.text(&["countryCode", "country", "state"]).unwrap_or_default().to_ascii_uppercase(),
+        state: f.text(&["region", "province"]).map(|s| s.to_ascii_uppercase()),
+        city: f.text(&["city"]).unwrap_or_default(),
+        district: None,
+        address_line1: f.text(&["address1"]).unwrap_or_default(),
+        address_line2: f.text(&["address2"]),
+        house_no: f.text(&["doorplateNumbers", "houseNo"]),
+        postcode: f.text(&["zipCode", "postcode"]).unwrap_or_default(),
+    };
+    let cmd = haicang_app::outbound::CreateOutbound {
+        warehouse_code: warehouse,
+        shipping_service_code: aliases.haicang(
+            haicang_core::dialects::AliasKind::ShippingService,
+            &f.text(&["deliveryWayID", "deliveryWay", "deliveryWayCode"]).unwrap_or_default(),
+        ),
+        customer_reference: f.text(&["sellerOrderNo"]).unwrap_or_default(),
+        platform: f
+            .text(&["platform"])
+            .map(|p| p.to_ascii_uppercase())
+            .filter(|p| haicang_core::outbound::Platform::parse(p).is_some())
+            .unwrap_or_else(|| "OTHER".into()),
+        platform_order_no: f.text(&["eBayOrderID", "platformOrderNo"]),
+        recipient,
+        items: lines,
+        label: None,
+        tracking_no: None,
+        note: f.text(&["remark", "note"]),
+    };
+    let created = state.app.create_outbound(customer, &cmd).await?;
+    Ok(
+        json!({"outboundOrderNum": created.order_no, "sellerOrderNo": cmd.customer_reference, "status": created.status.as_str()}),
+    )
+}
+
+async fn outbound_by(state: &AppState, customer: &CustomerPrincipal, data: &Value) -> Result<String, ApiError> {
+    let f = Fields(data);
+    if let Some(no) = f.text(&["outboundOrderNum", "orderNo"]) {
+        return Ok(no);
+    }
+    let reference = f.text(&["sellerOrderNo"]).ok_or(AppError::MissingParam { field: "outboundOrderNum" })?;
+    let filter = haicang_app::query::OutboundFilter { references: vec![reference.clone()], ..Default::default() };
+    let found = state
+        .app
+        .list_outbound(Viewer::Customer(customer), &filter, haicang_app::PageRequest { page: 1, page_size: 1 })
+        .await?;
+    found.items.into_iter().next().map(|o| o.order_no).ok_or_else(|| AppError::OutboundNotFound(reference).into())
+}
+
+async fn query_outbound(state: &AppState, customer: &CustomerPrincipal, data: &Value) -> Result<Value, ApiError> {
+    let no = outbound_by(state, customer, data).await?;
+    let d = state.app.outbound_detail(Viewer::Customer(customer), &no).await?;
+    let aliases = Aliases::load(&state.app, Dialect::Winit).await?;
+    let o = &d.order;
+    let products: Vec<Value> =
+        d.lines.iter().map(|l| json!({"productCode": l.sku, "productNum": l.quantity})).collect();
+    Ok(json!({"outboundOrderNum": o.order_no, "sellerOrderNo": o.customer_reference, "status": o.status.as_str(),
+        "warehouseCode": aliases.vendor_warehouse(&o.warehouse_code), "deliveryWayID": o.shipping_service_code,
+        "trackingNum": o.tracking_no, "carrier": o.carrier, "createdDate": format_iso(o.created_at),
+        "shippedDate": o.shipped_at.map(format_iso), "productList": products}))
+}
+
+async fn void_outbound(state: &AppState, customer: &CustomerPrincipal, data: &Value) -> Result<Value, ApiError> {
+    let no = outbound_by(state, customer, data).await?;
+    let o = state.app.cancel_outbound(customer, &no, Some("voided by Winit API")).await?;
+    Ok(json!({"outboundOrderNum": o.order_no, "status": o.status.as_str(),
+        "interceptStatus": o.intercept_status.0.map(|i| i.as_str())}))
 }
 
 #[cfg(test)]

@@ -1483,10 +1483,12 @@ fn winit_body_for(app_key: &str, action: &str, data: &str) -> String {
     let china = (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M:%S").to_string();
     let head = json!({"action": action, "app_key": app_key, "format": "json", "platform": "OWNERERP",
         "sign_method": "md5", "timestamp": china, "version": "1.0"});
-    let sign = winit_sign(head.as_object().unwrap(), data, haicang_app::demo::DEMO_WINIT_TOKEN);
+    // The data as it travels (this JSON library writes keys sorted).
+    let data: Value = serde_json::from_str(data).unwrap();
+    let sign = winit_sign(head.as_object().unwrap(), &data.to_string(), haicang_app::demo::DEMO_WINIT_TOKEN);
     let mut e = head.clone();
     e["sign"] = json!(sign);
-    e["data"] = serde_json::from_str(data).unwrap();
+    e["data"] = data;
     e.to_string()
 }
 
@@ -1550,6 +1552,53 @@ async fn winit_document_examples() {
     assert_eq!(native.ok()["warehouseCode"], "US-LA01");
     let void = winit_call(&server, winit_body_for("rebecca", "winit.wh.inbound.voidOrder", &detail)).await;
     assert_eq!((void["code"].clone(), void["data"]["status"].clone()), (json!("0"), json!("CANCELLED")), "{void}");
+
+    // Warehouses, stock and the outbound trio.
+    let listed = winit_call(&server, winit_body_for("rebecca", "queryWarehouse", "{}")).await;
+    let la = listed["data"].as_array().unwrap().iter().find(|w| w["warehouseCode"] == "US0001").cloned().unwrap();
+    assert_eq!(la["warehouseID"], 1_000_001, "{listed}");
+    let stock = winit_call(
+        &server,
+        winit_body_for(
+            "rebecca",
+            "winit.wh.queryWarehouseStorage",
+            r#"{"warehouseID":1000001,"productCode":["DEMO-0001"]}"#,
+        ),
+    )
+    .await;
+    assert_eq!(stock["data"]["list"][0]["qtyAvailable"], 20, "{stock}");
+    let order = r#"{"warehouseID":"1000001","deliveryWayID":"USPS-GA","sellerOrderNo":"WINIT-OUT-1",
+        "recipientName":"Ann Lee","phoneNum":"5550001111","state":"US","region":"CA","city":"Ontario",
+        "address1":"1200 E Francis St","zipCode":"91761","productList":[{"productCode":"DEMO-0001","productNum":"2"}]}"#;
+    let created = winit_call(&server, winit_body_for("rebecca", "wh.outbound.createSubmittedOrder", order)).await;
+    assert_eq!(created["code"], "0", "{created}");
+    let out_no = created["data"]["outboundOrderNum"].as_str().unwrap().to_owned();
+    let stock = winit_call(
+        &server,
+        winit_body_for("rebecca", "queryWarehouseStorage", r#"{"warehouseCode":"US0001","productCode":"DEMO-0001"}"#),
+    )
+    .await;
+    assert_eq!(
+        (stock["data"]["list"][0]["qtyAvailable"].as_i64(), stock["data"]["list"][0]["qtyReserved"].as_i64()),
+        (Some(18), Some(2))
+    );
+    let queried =
+        winit_call(&server, winit_body_for("rebecca", "queryOutboundOrder", r#"{"sellerOrderNo":"WINIT-OUT-1"}"#))
+            .await;
+    assert_eq!(queried["data"]["outboundOrderNum"], out_no.as_str(), "{queried}");
+    assert_eq!(queried["data"]["productList"][0]["productNum"], 2);
+    let b_void = winit_call(
+        &server,
+        winit_body_for("winit-b", "voidOutboundOrder", &json!({"outboundOrderNum": out_no}).to_string()),
+    )
+    .await;
+    assert_eq!(b_void["code"], "50017", "{b_void}");
+    let voided = winit_call(
+        &server,
+        winit_body_for("rebecca", "voidOutboundOrder", &json!({"outboundOrderNum": out_no}).to_string()),
+    )
+    .await;
+    assert_eq!(voided["data"]["status"], "CANCELLED", "{voided}");
 
     // Refusals in Winit's envelope.
     let (app_key, data) = WINIT_EXAMPLES[0];
