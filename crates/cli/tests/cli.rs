@@ -218,6 +218,8 @@ async fn serve_demo_prints_where_it_listens_and_answers_the_demo_credentials() {
         "appId TEST",
         "haicang-demo-qianyi-secret",
         "haicang-demo-suoen-secret",
+        "haicang-demo-winit-token",
+        "ODJKMDU1YZCTYJQ5YY00ZWZLLTK5N2QTOWY4MZI5OGMWNDG2",
     ] {
         assert!(text.contains(credential), "{credential} not printed: {text}");
     }
