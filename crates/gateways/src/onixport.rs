@@ -169,6 +169,16 @@ fn sku_conditions(inventory_type: Option<i64>) -> Option<Vec<String>> {
     (!conditions.is_empty()).then_some(conditions)
 }
 
+/// The stock filter of an SKU or serial list (1000 for an unknown type).
+fn sku_filter(
+    warehouse: Option<String>,
+    skus: Vec<String>,
+    inventory_type: Option<i64>,
+) -> Result<StockFilter, Answer> {
+    let conditions = sku_conditions(inventory_type).ok_or_else(|| Answer::Invalid("inventoryType".into()))?;
+    Ok(StockFilter { warehouse_codes: warehouse.into_iter().collect(), skus, conditions })
+}
+
 fn sku_type(condition: Condition) -> Option<(i64, &'static str)> {
     SKU_TYPES.iter().find(|(_, _, c)| *c == condition).map(|(n, d, _)| (*n, *d))
 }
@@ -204,10 +214,10 @@ async fn sku_list(State(state): State<AppState>, parts: Parts, body: Bytes) -> A
         Ok(p) => p,
         Err(answer) => return answer,
     };
-    let Some(conditions) = sku_conditions(q.inventory_type) else {
-        return Answer::Invalid("inventoryType".into());
+    let filter = match sku_filter(q.warehouse, q.skus, q.inventory_type) {
+        Ok(filter) => filter,
+        Err(answer) => return answer,
     };
-    let filter = StockFilter { warehouse_codes: q.warehouse.into_iter().collect(), skus: q.skus, conditions };
     let found = match state.app.inventory(&customer, &filter, page(q.current)).await {
         Ok(found) => found,
         Err(e) => return Answer::Err(e.into()),
@@ -239,10 +249,10 @@ async fn sn_list(State(state): State<AppState>, parts: Parts, body: Bytes) -> An
         Ok(p) => p,
         Err(answer) => return answer,
     };
-    let Some(conditions) = sku_conditions(q.inventory_type) else {
-        return Answer::Invalid("inventoryType".into());
+    let filter = match sku_filter(q.warehouse, q.skus, q.inventory_type) {
+        Ok(filter) => filter,
+        Err(answer) => return answer,
     };
-    let filter = StockFilter { warehouse_codes: q.warehouse.into_iter().collect(), skus: q.skus, conditions };
     let serials = SerialFilter { serials: q.serials, in_stock: true };
     let found = match state.app.inventory_serials(&customer, &filter, &serials, page(q.current)).await {
         Ok(found) => found,
