@@ -480,6 +480,7 @@ pub(crate) async fn open_receiving_leg(
             origin: Some(OrderKind::Transfer.as_str()),
             // Cartons packed to the seller's plan arrive as sealed cartons.
             keep_sealed,
+            attributes: None,
         },
         now,
     )

@@ -377,6 +377,7 @@ async fn inbound_add(State(s): State<AppState>, Caller(c): Caller, parts: Parts,
             boxes,
             forecast,
             keep_sealed: false,
+            attributes: None,
         };
         let created = s.app.create_inbound(&c, &cmd).await?;
         Ok(json!({"InboundId": created.order_no, "ReferenceNo": cmd.customer_reference, "Status": created.status.as_str()}))

@@ -33,8 +33,11 @@
 //!   (`isForecastOrder` Y) announces `planMerchandiseList` without boxes;
 //!   the first tracking number of `dispatchInfo.expressNo` or
 //!   `orderIdentificationCodeList` and `directForecastInfo`'s expected date
-//!   are kept. First-leg, customs, pickup and value-added references are
-//!   accepted and not acted on (not stored yet).
+//!   are kept. First-leg, customs, pickup, stock-pool (`stockType` 2B/2C)
+//!   and value-added references, and `inventoryAttribute`s where the
+//!   examples put them, are kept with the order as sent (`attributes`) and
+//!   shown back by `getOrderDetail`; haicang does not act on them (one
+//!   stock pool per SKU and warehouse: 2B and 2C units are the same stock).
 //! - `winit.wh.inbound.getOrderDetail {orderNo}` and
 //!   `winit.wh.inbound.voidOrder {orderNo}`; `queryWarehouse` (ids are
 //!   1000000 + haicang's: US-LA01 is 1000001), `queryWarehouseStorage`
@@ -417,6 +420,7 @@ async fn create_inbound(
         boxes,
         forecast,
         keep_sealed: false,
+        attributes: references(data),
     };
     let created = match state.app.create_inbound(customer, &cmd).await {
         // Winit does not hold sellerOrderNo unique: another order under a
@@ -431,6 +435,31 @@ async fn create_inbound(
         other => other?,
     };
     Ok(json!({"orderNo": created.order_no}))
+}
+
+/// The order's fields haicang keeps and shows back without acting on them.
+const REFERENCES: [&str; 15] = [
+    "orderType",
+    "winitProductCode",
+    "inspectionWarehouseCode",
+    "logisticsPlanNo",
+    "exportDeclarationType",
+    "exporterCode",
+    "importDeclarationRuleCode",
+    "importerCode",
+    "stockType",
+    "isForecastOrder",
+    "dispatchInfo",
+    "directForecastInfo",
+    "sendPortInfo",
+    "valueAddedService",
+    "orderIdentificationCodeList",
+];
+
+fn references(data: &Value) -> Option<Value> {
+    let kept: Map<String, Value> =
+        REFERENCES.iter().filter_map(|k| data.get(*k).map(|v| ((*k).to_owned(), v.clone()))).collect();
+    (!kept.is_empty()).then_some(Value::Object(kept))
 }
 
 /// Winit sends cm to 2 decimals and kg to 4; haicang keeps boxes to the
@@ -488,9 +517,16 @@ async fn order_detail(state: &AppState, customer: &CustomerPrincipal, data: &Val
             "putawayQty": s.put_away}))
         .collect();
     let seller_order_no = o.customer_reference.split('#').next().unwrap_or_default();
-    Ok(json!({"orderNo": o.order_no, "sellerOrderNo": seller_order_no, "status": o.status.as_str(),
+    let mut view = json!({"orderNo": o.order_no, "sellerOrderNo": seller_order_no, "status": o.status.as_str(),
         "destinationWarehouseCode": aliases.vendor_warehouse(&o.warehouse_code), "trackingNo": o.tracking_no,
-        "createdDate": format_iso(o.created_at), "packageList": packages, "merchandiseList": merchandise}))
+        "createdDate": format_iso(o.created_at), "packageList": packages, "merchandiseList": merchandise});
+    // The references as the order was created with them.
+    if let Some(Value::Object(kept)) = o.attributes.as_deref().and_then(|a| serde_json::from_str(a).ok()) {
+        for (k, v) in kept {
+            view[k] = v;
+        }
+    }
+    Ok(view)
 }
 
 async fn void_order(state: &AppState, customer: &CustomerPrincipal, data: &Value) -> Result<Value, ApiError> {

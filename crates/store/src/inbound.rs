@@ -43,12 +43,15 @@ pub struct InboundOrderRow {
     pub origin: Option<String>,
     /// 1: single-SKU boxes are kept closed as sealed cartons.
     pub keep_sealed: i64,
+    /// A JSON object of references kept as sent (a dialect's).
+    pub attributes: Option<String>,
 }
 
 const ORDER_COLUMNS: &str = "o.inbound_order_id, o.order_no, o.customer_id, c.code AS customer_code, o.warehouse_id, \
      w.code AS warehouse_code, o.customer_reference, o.request_hash, o.inbound_type, o.mode, o.forecast, o.status, \
      o.expected_arrival, o.carrier, o.tracking_no, o.note, o.box_count, o.unit_count, o.receiving_location_id, \
-     o.arrived_at, o.received_at, o.putaway_at, o.created_at, o.updated_at, o.origin, o.keep_sealed";
+     o.arrived_at, o.received_at, o.putaway_at, o.created_at, o.updated_at, o.origin, o.keep_sealed, \
+     o.attributes";
 const ORDER_FROM: &str = "inbound_order o JOIN customer c ON c.customer_id = o.customer_id \
      JOIN warehouse w ON w.warehouse_id = o.warehouse_id";
 
@@ -70,14 +73,15 @@ pub struct NewInboundOrder<'a> {
     pub unit_count: i64,
     pub origin: Option<&'a str>,
     pub keep_sealed: bool,
+    pub attributes: Option<&'a str>,
 }
 
 pub async fn insert_order(tx: &mut WriteTx, o: &NewInboundOrder<'_>, now: i64) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar(
         "INSERT INTO inbound_order (order_no, customer_id, warehouse_id, customer_reference, request_hash, \
          inbound_type, mode, forecast, status, expected_arrival, carrier, tracking_no, note, box_count, unit_count, \
-         created_at, updated_at, origin, keep_sealed) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18) \
+         created_at, updated_at, origin, keep_sealed, attributes) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18, $19) \
          RETURNING inbound_order_id",
     )
     .bind(o.order_no)
@@ -98,6 +102,7 @@ pub async fn insert_order(tx: &mut WriteTx, o: &NewInboundOrder<'_>, now: i64) -
     .bind(now)
     .bind(o.origin)
     .bind(i64::from(o.keep_sealed))
+    .bind(o.attributes)
     .fetch_one(tx.conn())
     .await?)
 }

@@ -150,6 +150,7 @@ impl From<InboundInput> for CreateInbound {
                 .collect(),
             forecast: i.forecast_items.into_iter().map(Into::into).collect(),
             keep_sealed: i.keep_sealed,
+            attributes: None,
         }
     }
 }

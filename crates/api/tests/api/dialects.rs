@@ -1548,6 +1548,10 @@ async fn winit_document_examples() {
     assert_eq!(read["data"]["trackingNo"], "LB0001");
     assert_eq!(read["data"]["packageList"][0]["sellerCaseNo"], "qyk001");
     assert_eq!(read["data"]["packageList"][0]["merchandiseList"][0]["merchandiseCode"], "iphoned6");
+    // The references it does not act on come back as sent.
+    assert_eq!(read["data"]["logisticsPlanNo"], "198402");
+    assert_eq!(read["data"]["importerCode"], "IR0000000586");
+    assert_eq!(read["data"]["dispatchInfo"]["expressVendorName"], "龙邦");
     let native = server.get(&format!("/api/v1/inbound-orders/{}", orders[0]), &server.customer().await).await;
     assert_eq!(native.ok()["warehouseCode"], "US-LA01");
     let void = winit_call(&server, winit_body_for("rebecca", "winit.wh.inbound.voidOrder", &detail)).await;

@@ -73,6 +73,7 @@ impl App {
             Contents::Boxes(b) => (b.len() as i64, items.iter().map(|i| i.quantity).sum()),
             Contents::Forecast(_) => (0, items.iter().map(|i| i.quantity).sum()),
         };
+        let attributes = cmd.attributes.as_ref().map(|a| a.to_string());
         let order_id = store::insert_order(
             &mut tx,
             &NewInboundOrder {
@@ -93,6 +94,7 @@ impl App {
                 unit_count,
                 origin: None,
                 keep_sealed: cmd.keep_sealed,
+                attributes: attributes.as_deref(),
             },
             now,
         )

@@ -60,6 +60,11 @@ pub struct CreateInbound {
     /// CARTON inbounds: single-SKU boxes counted all GOOD are kept closed
     /// as sealed cartons (their box label is the licence plate).
     pub keep_sealed: bool,
+    /// References kept and shown back, not acted on (a dialect's: Winit's
+    /// first-leg, customs, pickup and stock-pool fields). Left out of the
+    /// request fingerprint when absent, so older requests keep theirs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<serde_json::Value>,
 }
 
 /// A counted box (or, for a forecast order, a counted batch of goods).

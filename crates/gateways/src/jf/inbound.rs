@@ -82,6 +82,7 @@ fn create_command(body: &Value, aliases: &Aliases) -> Result<CreateInbound, ApiE
         boxes,
         forecast,
         keep_sealed: false,
+        attributes: None,
     })
 }
 
