@@ -31,6 +31,9 @@
 //!   `AvailableQty`, `ReservedQty` (占用), `TotalQty`.
 //! - BillList `BusinessType`: INBOUND, OUTBOUND, STORAGE, RETURN,
 //!   WORK_ORDER, TRANSFER, COUNT or VAS; `From`/`To` days (yyyy-MM-dd).
+//! - The contract is also an OpenAPI 3.1 document of its own at `GET
+//!   /api/user/openapi.json` ([`openapi`]), beside the native one (whose
+//!   envelope and fuzzing rules are the native API's).
 
 use std::collections::HashMap;
 
@@ -65,6 +68,7 @@ use crate::fields::{Fields, format_iso};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/api/user/openapi.json", get(|| async { Json(openapi()) }))
         .route("/api/user/authorization/Token", post(token))
         .route("/api/user/authorization/RefreshToken", post(refresh))
         .route("/api/user/wms/Product/Add", post(product_add))
@@ -81,6 +85,229 @@ pub fn routes() -> Router<AppState> {
         .route("/api/user/wms/Base/WarehouseList", get(warehouses).post(warehouses))
         .route("/api/user/wms/Base/ShippingServiceList", get(shipping_services).post(shipping_services))
         .route("/api/user/finance/BillList", get(bills).post(bills))
+}
+
+/// The endpoints: path, methods, summary, request fields (name, type,
+/// note).
+type Field = (&'static str, &'static str, &'static str);
+const ENDPOINTS: &[(&str, &[&str], &str, &[Field])] = &[
+    (
+        "/api/user/authorization/Token",
+        &["post"],
+        "AppId and AppSecret for an access token and a refresh token",
+        &[("AppId", "string", "the app's id"), ("AppSecret", "string", "the app's secret")],
+    ),
+    (
+        "/api/user/authorization/RefreshToken",
+        &["post"],
+        "A new token pair for the pair's access and refresh tokens",
+        &[("AccessToken", "string", "expired or not"), ("RefreshToken", "string", "spent by this call")],
+    ),
+    (
+        "/api/user/wms/Product/Add",
+        &["post"],
+        "Create a product, or several under Products",
+        &[
+            ("Sku", "string", "2-50 characters"),
+            ("Name", "string", ""),
+            ("Barcode", "string", ""),
+            ("Length", "number", "cm"),
+            ("Width", "number", "cm"),
+            ("Height", "number", "cm"),
+            ("Weight", "number", "kg"),
+            ("DeclaredNameEn", "string", ""),
+            ("DeclaredNameCn", "string", ""),
+            ("HsCode", "string", ""),
+            ("OriginCountry", "string", "ISO 3166 alpha-2"),
+            ("DeclaredValue", "number", ""),
+            ("Currency", "string", ""),
+            ("IsBattery", "boolean", ""),
+            ("IsLiquid", "boolean", ""),
+            ("Products", "array", "several products at once"),
+        ],
+    ),
+    (
+        "/api/user/wms/Product/List",
+        &["get", "post"],
+        "Products with their stock",
+        &[
+            ("Sku", "string", ""),
+            ("Name", "string", "a fragment"),
+            ("Page", "integer", "from 1"),
+            ("PageSize", "integer", "at most 200"),
+        ],
+    ),
+    (
+        "/api/user/wms/Inbound/Add",
+        &["post"],
+        "Announce an inbound order",
+        &[
+            ("WarehouseCode", "string", "a SUOEN alias or a haicang code"),
+            ("InboundType", "string", "CARTON, PALLET or PARCEL"),
+            ("ReferenceNo", "string", "the seller's number, unique"),
+            ("EstimatedArrival", "string", "yyyy-MM-dd"),
+            ("TrackingNo", "string", ""),
+            ("Carrier", "string", ""),
+            ("Note", "string", ""),
+            ("Boxes", "array", "BoxNo, Length, Width, Height (cm), Weight (kg), Items [{Sku, Quantity}]"),
+            ("Items", "array", "without boxes: [{Sku, Quantity}]"),
+        ],
+    ),
+    (
+        "/api/user/wms/Inbound/Cancel",
+        &["post"],
+        "Cancel an inbound order not yet received",
+        &[("InboundId", "string", "haicang's number"), ("Reason", "string", "")],
+    ),
+    (
+        "/api/user/wms/Inbound/List",
+        &["get", "post"],
+        "Inbound orders and their progress",
+        &[
+            ("InboundId", "string", ""),
+            ("ReferenceNo", "string", ""),
+            ("WarehouseCode", "string", ""),
+            (
+                "Status",
+                "string",
+                "DRAFT, SUBMITTED, ARRIVED, RECEIVING, RECEIVED, PUTTING_AWAY, PUTAWAY_DONE, CANCELLED",
+            ),
+            ("Page", "integer", ""),
+            ("PageSize", "integer", ""),
+        ],
+    ),
+    (
+        "/api/user/wms/Outbound/Add",
+        &["post"],
+        "Create an outbound (parcel) order; its units are reserved",
+        &[
+            ("WarehouseCode", "string", ""),
+            ("ShippingServiceCode", "string", ""),
+            ("ReferenceNo", "string", "unique"),
+            ("Platform", "string", "AMAZON, EBAY, TEMU, TIKTOK, SHOPIFY, SHOPEE, WALMART or OTHER"),
+            ("PlatformOrderNo", "string", ""),
+            ("Recipient", "object", "Name, Phone, Email, Company, Country, State, City, Address1, Address2, PostCode"),
+            ("Items", "array", "[{Sku, Quantity}]"),
+            ("LabelUrl", "string", ""),
+            ("TrackingNo", "string", ""),
+            ("Note", "string", ""),
+        ],
+    ),
+    (
+        "/api/user/wms/Outbound/Cancel",
+        &["post"],
+        "Cancel before picking; afterwards an interception request",
+        &[("OutboundId", "string", "haicang's number"), ("Reason", "string", "")],
+    ),
+    (
+        "/api/user/wms/Outbound/List",
+        &["get", "post"],
+        "Outbound orders",
+        &[
+            ("OutboundId", "string", ""),
+            ("ReferenceNo", "string", ""),
+            ("TrackingNo", "string", ""),
+            ("WarehouseCode", "string", ""),
+            ("Status", "string", "CREATED, WAVED, PICKING, PICKED, PACKED, SHIPPED, CANCELLED, EXCEPTION"),
+            ("Page", "integer", ""),
+            ("PageSize", "integer", ""),
+        ],
+    ),
+    (
+        "/api/user/wms/Outbound/Tracking",
+        &["get", "post"],
+        "A parcel's tracking events",
+        &[("OutboundId", "string", ""), ("TrackingNo", "string", "")],
+    ),
+    (
+        "/api/user/wms/BatchStock/List",
+        &["get", "post"],
+        "Stock per lot and location",
+        &[
+            ("Sku", "string", ""),
+            ("WarehouseCode", "string", ""),
+            ("BatchType", "string", "GOOD or DEFECTIVE"),
+            ("Page", "integer", ""),
+            ("PageSize", "integer", ""),
+        ],
+    ),
+    (
+        "/api/user/wms/TotalStock/List",
+        &["get", "post"],
+        "Stock per warehouse and SKU",
+        &[("Sku", "string", ""), ("WarehouseCode", "string", ""), ("Page", "integer", ""), ("PageSize", "integer", "")],
+    ),
+    (
+        "/api/user/wms/Base/WarehouseList",
+        &["get", "post"],
+        "The seller's warehouses",
+        &[("WarehouseCode", "string", ""), ("Status", "string", "ENABLED or DISABLED")],
+    ),
+    (
+        "/api/user/wms/Base/ShippingServiceList",
+        &["get", "post"],
+        "Shipping services per warehouse",
+        &[("WarehouseCode", "string", ""), ("ShippingServiceCode", "string", "")],
+    ),
+    (
+        "/api/user/finance/BillList",
+        &["get", "post"],
+        "Bills",
+        &[
+            ("BillNo", "string", ""),
+            ("From", "string", "yyyy-MM-dd"),
+            ("To", "string", "yyyy-MM-dd"),
+            ("BusinessType", "string", "INBOUND, OUTBOUND, STORAGE, RETURN, WORK_ORDER, TRANSFER, COUNT or VAS"),
+            ("Status", "string", "OPEN, ISSUED or PAID"),
+            ("Page", "integer", ""),
+            ("PageSize", "integer", ""),
+        ],
+    ),
+];
+
+/// The Suoen contract as an OpenAPI 3.1 document (`GET
+/// /api/user/openapi.json`), kept beside the native one: its envelope and
+/// names are Suoen's, not the native API's.
+pub fn openapi() -> Value {
+    let mut paths = Map::new();
+    for (path, methods, summary, fields) in ENDPOINTS {
+        let properties: Map<String, Value> = fields
+            .iter()
+            .map(|(name, kind, note)| ((*name).to_owned(), json!({"type": kind, "description": note})))
+            .collect();
+        let public = path.starts_with("/api/user/authorization/");
+        let mut item = Map::new();
+        for method in *methods {
+            let mut operation = json!({
+                "summary": summary,
+                "operationId": format!("suoen{}{}", path.rsplit('/').take(2).collect::<Vec<_>>().into_iter().rev().collect::<String>(), if *method == "get" { "Get" } else { "" }),
+                "responses": {
+                    "200": {"description": "Success: Code 0", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Envelope"}}}},
+                    "default": {"description": "A refusal: Code is the catalogue's (JF's numbers), Data null", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Envelope"}}}},
+                },
+            });
+            let body = json!({"type": "object", "properties": properties, "additionalProperties": true,
+                "description": "Names are read case-insensitively; a GET may send them as query parameters"});
+            operation["requestBody"] = json!({"required": false, "content": {"application/json": {"schema": body}}});
+            if !public {
+                operation["security"] = json!([{"bearer": []}]);
+            }
+            item.insert((*method).to_owned(), operation);
+        }
+        paths.insert((*path).to_owned(), Value::Object(item));
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "haicang — Suoen WMS dialect", "version": env!("CARGO_PKG_VERSION"),
+            "description": "The 16 endpoints of Suoen's document served unchanged (crates/gateways/src/suoen.rs)."},
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "AccessToken from /api/user/authorization/Token"}},
+            "schemas": {"Envelope": {"type": "object", "required": ["Success", "Code", "Message", "Data", "RequestId"],
+                "properties": {"Success": {"type": "boolean"}, "Code": {"type": "integer"}, "Message": {"type": "string"},
+                    "Data": {"description": "The answer; lists are {Items, Page, PageSize, Total}"}, "RequestId": {"type": "string"}}}},
+        },
+    })
 }
 
 /// A Suoen answer.

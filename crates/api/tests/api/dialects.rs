@@ -1616,3 +1616,25 @@ async fn winit_document_examples() {
     let other_key = winit_body("no-such-key", data, 0, false, None);
     assert_eq!(winit_call(&server, other_key).await["code"], "10008");
 }
+
+/// The Suoen contract's own OpenAPI document lists the 16 endpoints, and
+/// each answers at its path (never the native 10062 "no such API").
+#[tokio::test]
+async fn suoen_openapi_lists_what_is_served() {
+    let server = start().await;
+    let doc: Value =
+        server.http.get(format!("{}/api/user/openapi.json", server.base)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().unwrap();
+    assert_eq!(paths.len(), 16);
+    for (path, item) in paths {
+        for method in item.as_object().unwrap().keys() {
+            let m = reqwest::Method::from_bytes(method.to_ascii_uppercase().as_bytes()).unwrap();
+            let response =
+                server.http.request(m, format!("{}{path}", server.base)).json(&json!({})).send().await.unwrap();
+            let body: Value = response.json().await.unwrap();
+            assert!(body.get("Success").is_some(), "{method} {path}: {body}");
+            assert_ne!(body["Code"], 10062, "{method} {path}");
+        }
+    }
+}
