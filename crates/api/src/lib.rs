@@ -194,6 +194,12 @@ async fn openapi_json() -> impl IntoResponse {
     axum::Json(openapi::document())
 }
 
+/// A request's span: method and path, never the query string (JF's OAuth
+/// sends the client secret and tokens there, as its document says).
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    tracing::debug_span!("request", method = %request.method(), path = %request.uri().path(), version = ?request.version())
+}
+
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
     let ctx = context::RequestContext::current();
     tracing::error!(request_id = %ctx.request_id, "a request handler panicked");
@@ -249,7 +255,7 @@ pub fn router_with(app: App, extra: Router<AppState>) -> Router {
         // context, so the 500 carries the request id and language.
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_response))
         .layer(middleware::from_fn(context::with_context))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
 }
 

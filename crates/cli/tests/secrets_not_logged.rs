@@ -68,6 +68,42 @@ async fn app_and_webhook_secrets_never_appear_in_trace_logs() {
         .await
         .unwrap();
     let webhook_secret = hook["data"]["secret"].as_str().unwrap().to_owned();
+    // JF's OAuth carries the client secret, the merchant's token and the
+    // tokens in query strings (its document's GETs).
+    admin(&url, &["admin", "seller", "add", "--customer", "LOGS", "--email", "ops@logs.test"]);
+    let granted = admin(&url, &["admin", "seller", "grant", "--email", "ops@logs.test"]);
+    let grant = granted.trim().rsplit(' ').next().unwrap().to_owned();
+    let root = format!("http://127.0.0.1:{port}");
+    let key: serde_json::Value = http
+        .get(format!("{root}/api/oauth/authorize"))
+        .query(&[("clientId", app_id.as_str()), ("email", "ops@logs.test"), ("token", grant.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let key = key["data"].as_str().expect("a one-time key").to_owned();
+    let pair: serde_json::Value = http
+        .get(format!("{root}/api/oauth/accessToken"))
+        .query(&[("clientId", app_id.as_str()), ("clientSecret", app_secret.as_str()), ("key", key.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let jf_refresh = pair["data"]["refreshToken"].as_str().expect("a JF token pair").to_owned();
+    let renewed: serde_json::Value = http
+        .get(format!("{root}/api/oauth/refreshToken"))
+        .query(&[("clientId", app_id.as_str()), ("refreshToken", jf_refresh.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(renewed["code"], 0, "{renewed}");
     tokio::time::sleep(Duration::from_millis(300)).await;
     server.kill().unwrap();
     let mut logs = String::new();
@@ -75,8 +111,14 @@ async fn app_and_webhook_secrets_never_appear_in_trace_logs() {
     server.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
     server.wait().unwrap();
     assert!(logs.len() > 1000, "trace logging was on ({} bytes)", logs.len());
-    for (what, secret) in [("app secret", &app_secret), ("webhook secret", &webhook_secret), ("access token", &access)]
-    {
+    for (what, secret) in [
+        ("app secret", &app_secret),
+        ("webhook secret", &webhook_secret),
+        ("access token", &access),
+        ("merchant authorisation token", &grant),
+        ("one-time key", &key),
+        ("JF refresh token", &jf_refresh),
+    ] {
         assert!(!logs.contains(secret.as_str()), "the {what} appears in the logs");
     }
 }
