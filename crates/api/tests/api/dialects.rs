@@ -390,6 +390,11 @@ async fn jf_signature_refusals() {
     let headers = jf.headers("/api/warehouse/getList", &now, "14");
     jf.send("/api/warehouse/getList", headers.clone(), &json!({}), "en_US").await.ok();
     jf.send("/api/warehouse/getList", headers, &json!({}), "en_US").await.code(10027);
+    // JF's suggested two-digit nonce again, at another millisecond: a new call.
+    let later = (now.parse::<i64>().unwrap() + 1).to_string();
+    jf.send("/api/warehouse/getList", jf.headers("/api/warehouse/getList", &later, "14"), &json!({}), "en_US")
+        .await
+        .ok();
     for (name, code) in [
         ("sign", 10021),
         ("nonce", 10022),

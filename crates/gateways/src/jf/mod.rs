@@ -9,7 +9,9 @@
 //! `GET /api/oauth/refreshToken?clientId[&clientSecret]&refreshToken` a new
 //! pair. Business calls are POST with JSON and the headers `clientId,
 //! accessToken, timestamp (ms), nonce, userId, sign` ([`SignedRequest`]):
-//! a timestamp more than 5 minutes off is 10028, a nonce used before 10027,
+//! a timestamp more than 5 minutes off is 10028, a nonce used before with
+//! the same timestamp 10027 (JF suggests two-digit nonces: a nonce alone
+//! would repeat within minutes),
 //! a wrong signature 10026, a missing header its own code (10004, 10006,
 //! 10020–10023), an access token of another app 10008.
 //!
@@ -288,8 +290,11 @@ impl FromRequestParts<AppState> for Caller {
         if !state.app.is_seller_user_of(&customer, seller_user_id).await? {
             return Err(AppError::SellerUserNotFound.into());
         }
-        // Only a correctly signed request uses up its nonce.
-        if !state.app.first_use_of_nonce(app_id, nonce, now, WINDOW_MS).await? {
+        // Only a correctly signed request uses up its nonce. JF suggests
+        // two-digit nonces, so a nonce is once per timestamp: a replay
+        // repeats both, a new call has a new millisecond.
+        let once = format!("jf:{timestamp}:{nonce}");
+        if !state.app.first_use_of_nonce(app_id, &once, now, WINDOW_MS).await? {
             return Err(ApiError::ReplayedNonce);
         }
         let customer = CustomerPrincipal { origin: origin(parts), ..customer };
