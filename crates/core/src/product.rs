@@ -217,8 +217,11 @@ fn size_um(text: &str) -> Result<i64, ProductError> {
         DecimalError::NotANumber => ProductError::FieldFormat("size"),
         _ => ProductError::SizeRange,
     })?;
-    let um = hundredths * 100;
-    if um > SIZE_UM_MAX { Err(ProductError::SizeRange) } else { Ok(um) }
+    // A size of 10^16 cm and more would overflow in µm: out of range too.
+    match hundredths.checked_mul(100) {
+        Some(um) if um <= SIZE_UM_MAX => Ok(um),
+        _ => Err(ProductError::SizeRange),
+    }
 }
 
 impl ProductDraft {
@@ -419,6 +422,8 @@ mod tests {
             (Box::new(|d| d.height_cm = None), ProductError::DimensionsIncomplete),
             (Box::new(|d| d.length_cm = Some("1000".into())), ProductError::SizeRange),
             (Box::new(|d| d.length_cm = Some("1.001".into())), ProductError::SizeRange),
+            // Fits in hundredths, overflows in µm (found by the validators fuzz target).
+            (Box::new(|d| d.length_cm = Some("1000000000000000".into())), ProductError::SizeRange),
             (Box::new(|d| d.weight_kg = Some("1000".into())), ProductError::WeightRange),
             (Box::new(|d| d.declaration.as_mut().unwrap().name_zh = None), ProductError::DeclaredNameZhRequired),
             (
