@@ -349,6 +349,14 @@ fn constrain_parameters(path: &str, operation: &mut Map<String, Value>) {
                 json!({"type": "string", "pattern": bodies::DATE_PATTERN, "format": "date"})
             }
             "eventType" => names(haicang_app::webhooks::EVENT_TYPES.iter().copied()),
+            // Stock filters split values on commas and take at most 20
+            // warehouses and 100 SKUs (10031 beyond).
+            "warehouseCode" if path == "/api/v1/inventory" => json!({"type": "array", "maxItems":
+                crate::routes::inventory::WAREHOUSE_FILTER_MAX, "items": {"type": "string", "pattern": "^[^,]*$"}}),
+            "sku" if path.starts_with("/api/v1/inventory") && parameter["schema"]["type"] == "array" => {
+                json!({"type": "array", "maxItems": crate::routes::inventory::SKU_FILTER_MAX,
+                    "items": {"type": "string", "pattern": "^[^,]*$"}})
+            }
             "createdFrom" | "createdTo" | "from" | "to" => json!({"type": "string", "format": "date-time"}),
             "after" => json!({"type": "string", "pattern": r"^\s*(0|\d{1,18}\.\d{1,18})?\s*$"}),
             "status" if path.contains("inbound-orders") => {
