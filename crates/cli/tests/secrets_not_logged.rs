@@ -17,6 +17,11 @@ fn admin(url: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// A call's JSON answer.
+async fn json_of(request: reqwest::RequestBuilder) -> serde_json::Value {
+    request.send().await.unwrap().json().await.unwrap()
+}
+
 #[tokio::test]
 async fn app_and_webhook_secrets_never_appear_in_trace_logs() {
     let (url, _dir) = fresh_url().await.unwrap();
@@ -47,26 +52,17 @@ async fn app_and_webhook_secrets_never_appear_in_trace_logs() {
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
     assert!(up);
-    let token: serde_json::Value = http
-        .post(format!("{base}/auth/token"))
-        .json(&serde_json::json!({"appId": app_id, "appSecret": app_secret}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token = json_of(
+        http.post(format!("{base}/auth/token")).json(&serde_json::json!({"appId": app_id, "appSecret": app_secret})),
+    )
+    .await;
     let access = token["data"]["accessToken"].as_str().unwrap().to_owned();
-    let hook: serde_json::Value = http
-        .post(format!("{base}/webhooks"))
-        .bearer_auth(&access)
-        .json(&serde_json::json!({"url": "http://127.0.0.1:9/hook", "events": ["*"]}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let hook = json_of(
+        http.post(format!("{base}/webhooks"))
+            .bearer_auth(&access)
+            .json(&serde_json::json!({"url": "http://127.0.0.1:9/hook", "events": ["*"]})),
+    )
+    .await;
     let webhook_secret = hook["data"]["secret"].as_str().unwrap().to_owned();
     // JF's OAuth carries the client secret, the merchant's token and the
     // tokens in query strings (its document's GETs).
@@ -74,35 +70,25 @@ async fn app_and_webhook_secrets_never_appear_in_trace_logs() {
     let granted = admin(&url, &["admin", "seller", "grant", "--email", "ops@logs.test"]);
     let grant = granted.trim().rsplit(' ').next().unwrap().to_owned();
     let root = format!("http://127.0.0.1:{port}");
-    let key: serde_json::Value = http
-        .get(format!("{root}/api/oauth/authorize"))
-        .query(&[("clientId", app_id.as_str()), ("email", "ops@logs.test"), ("token", grant.as_str())])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let key = json_of(http.get(format!("{root}/api/oauth/authorize")).query(&[
+        ("clientId", app_id.as_str()),
+        ("email", "ops@logs.test"),
+        ("token", grant.as_str()),
+    ]))
+    .await;
     let key = key["data"].as_str().expect("a one-time key").to_owned();
-    let pair: serde_json::Value = http
-        .get(format!("{root}/api/oauth/accessToken"))
-        .query(&[("clientId", app_id.as_str()), ("clientSecret", app_secret.as_str()), ("key", key.as_str())])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let pair = json_of(http.get(format!("{root}/api/oauth/accessToken")).query(&[
+        ("clientId", app_id.as_str()),
+        ("clientSecret", app_secret.as_str()),
+        ("key", key.as_str()),
+    ]))
+    .await;
     let jf_refresh = pair["data"]["refreshToken"].as_str().expect("a JF token pair").to_owned();
-    let renewed: serde_json::Value = http
-        .get(format!("{root}/api/oauth/refreshToken"))
-        .query(&[("clientId", app_id.as_str()), ("refreshToken", jf_refresh.as_str())])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let renewed = json_of(
+        http.get(format!("{root}/api/oauth/refreshToken"))
+            .query(&[("clientId", app_id.as_str()), ("refreshToken", jf_refresh.as_str())]),
+    )
+    .await;
     assert_eq!(renewed["code"], 0, "{renewed}");
     tokio::time::sleep(Duration::from_millis(300)).await;
     server.kill().unwrap();

@@ -15,6 +15,7 @@ pub mod fields;
 pub mod jf;
 pub mod onixport;
 pub mod qianyi;
+pub mod stock;
 pub mod suoen;
 pub mod winit;
 

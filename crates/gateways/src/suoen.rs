@@ -474,41 +474,15 @@ async fn product_add(State(s): State<AppState>, Caller(c): Caller, parts: Parts,
     .into()
 }
 
-/// Per warehouse and SKU: good, defective, available and reserved units.
-#[derive(Default, Clone)]
-struct Totals {
-    good: i64,
-    defective: i64,
-    reserved: i64,
-}
-
+/// Stock per warehouse and SKU, and the total of stock rows.
 async fn totals(
     s: &AppState,
     c: &CustomerPrincipal,
     filter: &StockFilter,
     page: PageRequest,
-) -> Result<(Vec<((String, String, String), Totals)>, i64), ApiError> {
+) -> Result<(Vec<crate::stock::SkuStock>, i64), ApiError> {
     let found = s.app.inventory(c, filter, page).await?;
-    let mut out: Vec<((String, String, String), Totals)> = Vec::new();
-    for line in found.items {
-        let r = line.row;
-        let key = (r.warehouse_code.clone(), r.sku.clone(), r.product_name.clone());
-        let at = match out.iter().position(|(k, _)| *k == key) {
-            Some(i) => i,
-            None => {
-                out.push((key, Totals::default()));
-                out.len() - 1
-            }
-        };
-        let t = &mut out[at].1;
-        if r.condition == Condition::Good {
-            t.good += r.on_hand;
-            t.reserved += r.reserved;
-        } else {
-            t.defective += r.on_hand;
-        }
-    }
-    Ok((out, found.total))
+    Ok((crate::stock::per_sku(&found.items), found.total))
 }
 
 async fn product_list(State(s): State<AppState>, Caller(c): Caller, parts: Parts, body: Bytes) -> Answer {
@@ -521,13 +495,13 @@ async fn product_list(State(s): State<AppState>, Caller(c): Caller, parts: Parts
         let skus: Vec<String> = found.items.iter().map(|p| p.row.sku.clone()).collect();
         let stock_filter = StockFilter { skus, ..Default::default() };
         let page = PageRequest { page: 1, page_size: PAGE_SIZE_MAX };
-        let mut stock: HashMap<String, Totals> = HashMap::new();
+        // (stock on hand, available) per SKU over its warehouses.
+        let mut stock: HashMap<String, (i64, i64)> = HashMap::new();
         if !found.items.is_empty() {
-            for ((_, sku, _), t) in totals(&s, &c, &stock_filter, page).await?.0 {
-                let e = stock.entry(sku).or_default();
-                e.good += t.good;
-                e.defective += t.defective;
-                e.reserved += t.reserved;
+            for t in totals(&s, &c, &stock_filter, page).await?.0 {
+                let e = stock.entry(t.sku.clone()).or_default();
+                e.0 += t.total();
+                e.1 += t.available();
             }
         }
         let cm = |um: Option<i64>| um.map(|v| format_fixed(v / 100, 2, 0));
@@ -536,13 +510,13 @@ async fn product_list(State(s): State<AppState>, Caller(c): Caller, parts: Parts
             .iter()
             .map(|p| {
                 let r = &p.row;
-                let t = stock.get(&r.sku).cloned().unwrap_or_default();
+                let (on_hand, available) = stock.get(&r.sku).copied().unwrap_or_default();
                 json!({"Sku": r.sku, "Name": r.name, "Barcode": r.barcode, "Type": r.product_type.as_str(),
                     "Length": cm(r.length_um), "Width": cm(r.width_um), "Height": cm(r.height_um),
                     "Weight": r.weight_mg.map(|mg| format_fixed(mg, 6, 0)), "Status": r.status.as_str(),
                     "DeclaredNameEn": r.declared_name_en, "DeclaredNameCn": r.declared_name_zh, "HsCode": r.hs_code,
                     "OriginCountry": r.origin_country,
-                    "StockQty": t.good + t.defective, "AvailableQty": t.good - t.reserved,
+                    "StockQty": on_hand, "AvailableQty": available,
                     "CreatedAt": format_iso(r.created_at)})
             })
             .collect();
@@ -839,10 +813,10 @@ async fn total_stock(State(s): State<AppState>, Caller(c): Caller, parts: Parts,
         let (rows, total) = totals(&s, &c, &stock_filter(&f, &aliases), page).await?;
         let items = rows
             .into_iter()
-            .map(|((w, sku, name), t)| {
-                json!({"Sku": sku, "Name": name, "WarehouseCode": aliases.vendor_warehouse(&w),
-                    "GoodQty": t.good, "DefectiveQty": t.defective, "AvailableQty": t.good - t.reserved,
-                    "ReservedQty": t.reserved, "TotalQty": t.good + t.defective})
+            .map(|t| {
+                json!({"Sku": t.sku, "Name": t.name, "WarehouseCode": aliases.vendor_warehouse(&t.warehouse_code),
+                    "GoodQty": t.good, "DefectiveQty": t.non_good, "AvailableQty": t.available(),
+                    "ReservedQty": t.reserved, "TotalQty": t.total()})
             })
             .collect();
         Ok(list(items, page.page, page.page_size, total))

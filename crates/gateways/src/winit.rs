@@ -555,10 +555,10 @@ async fn warehouses(state: &AppState, customer: &CustomerPrincipal) -> Result<Va
 async fn warehouse_of(
     state: &AppState,
     customer: &CustomerPrincipal,
+    aliases: &Aliases,
     data: &Value,
 ) -> Result<Option<String>, ApiError> {
     let f = Fields(data);
-    let aliases = Aliases::load(&state.app, Dialect::Winit).await?;
     if let Some(code) = f.text(&["warehouseCode"]) {
         return Ok(Some(aliases.warehouse(&code)));
     }
@@ -572,7 +572,7 @@ async fn storage(state: &AppState, customer: &CustomerPrincipal, data: &Value) -
     let f = Fields(data);
     let aliases = Aliases::load(&state.app, Dialect::Winit).await?;
     let filter = haicang_app::query::StockFilter {
-        warehouse_codes: warehouse_of(state, customer, data).await?.into_iter().collect(),
+        warehouse_codes: warehouse_of(state, customer, &aliases, data).await?.into_iter().collect(),
         skus: f.texts(&["productCode", "productCodes", "merchandiseCode"]),
         conditions: Vec::new(),
     };
@@ -581,27 +581,15 @@ async fn storage(state: &AppState, customer: &CustomerPrincipal, data: &Value) -
         f.int(&["pageSize"])?.map(|s| s.clamp(1, haicang_app::PAGE_SIZE_MAX)),
     )?;
     let found = state.app.inventory(customer, &filter, page).await?;
-    let mut rows: Vec<Value> = Vec::new();
-    for line in &found.items {
-        let r = &line.row;
-        let code = aliases.vendor_warehouse(&r.warehouse_code);
-        let at = rows.iter().position(|v| v["productCode"] == r.sku.as_str() && v["warehouseCode"] == code.as_str());
-        let i = at.unwrap_or_else(|| {
-            rows.push(json!({"productCode": r.sku, "productName": r.product_name, "warehouseCode": code,
-                "qtyAvailable": 0, "qtyReserved": 0, "qtyInTransit": 0, "qtyDefective": 0, "qtyTotal": 0}));
-            rows.len() - 1
-        });
-        let add = |row: &mut Value, key: &str, n: i64| row[key] = json!(row[key].as_i64().unwrap_or(0) + n);
-        let row = &mut rows[i];
-        add(row, "qtyTotal", r.on_hand);
-        if r.condition == haicang_core::ledger::Condition::Good {
-            add(row, "qtyAvailable", r.on_hand - r.reserved);
-            add(row, "qtyReserved", r.reserved);
-            add(row, "qtyInTransit", r.inbound_in_transit.unwrap_or(0) + r.transfer_in_transit.unwrap_or(0));
-        } else {
-            add(row, "qtyDefective", r.on_hand);
-        }
-    }
+    let rows: Vec<Value> = crate::stock::per_sku(&found.items)
+        .iter()
+        .map(|st| {
+            json!({"productCode": st.sku, "productName": st.name,
+                "warehouseCode": aliases.vendor_warehouse(&st.warehouse_code), "qtyAvailable": st.available(),
+                "qtyReserved": st.reserved, "qtyInTransit": st.inbound + st.transfer, "qtyDefective": st.non_good,
+                "qtyTotal": st.total()})
+        })
+        .collect();
     Ok(json!({"list": rows, "total": found.total, "pageNo": found.page, "pageSize": found.page_size}))
 }
 
@@ -614,7 +602,7 @@ async fn storage(state: &AppState, customer: &CustomerPrincipal, data: &Value) -
 async fn create_outbound(state: &AppState, customer: &CustomerPrincipal, data: &Value) -> Result<Value, ApiError> {
     let f = Fields(data);
     let aliases = Aliases::load(&state.app, Dialect::Winit).await?;
-    let warehouse = warehouse_of(state, customer, data).await?.unwrap_or_default();
+    let warehouse = warehouse_of(state, customer, &aliases, data).await?.unwrap_or_default();
     let mut lines = Vec::new();
     for p in f.list(&["productList", "merchandiseList"]) {
         let pf = Fields(p);

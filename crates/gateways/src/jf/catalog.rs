@@ -10,7 +10,6 @@ use haicang_app::query::{ProductFilter, StockFilter};
 use haicang_app::{AppError, PAGE_SIZE_MAX, page_request};
 use haicang_core::decimal::{format_fixed, parse_fixed};
 use haicang_core::dialects::{AliasKind, Dialect};
-use haicang_core::ledger::Condition;
 use haicang_core::product::{DeclarationDraft, ProductDraft};
 
 use super::{Caller, Data, page};
@@ -159,28 +158,14 @@ pub async fn inventory(caller: Caller, state: AppState, body: Value) -> Result<D
         StockFilter { warehouse_codes: warehouses, skus: f.texts(&["skuList", "skus", "sku"]), conditions: Vec::new() };
     let request = page_request(f.int(&["pageNo", "page"])?, f.int(&["pageSize"])?.map(|s| s.min(PAGE_SIZE_MAX)))?;
     let found = state.app.inventory(&caller.customer, &filter, request).await?;
-    // Stock rows are per condition; JF's are per warehouse and SKU.
-    let mut rows: Vec<Value> = Vec::new();
-    for line in &found.items {
-        let r = &line.row;
-        let code = aliases.vendor_warehouse(&r.warehouse_code);
-        let at = rows.iter().position(|v| v["sku"] == r.sku.as_str() && v["warehouseCode"] == code.as_str());
-        let i = at.unwrap_or_else(|| {
-            rows.push(json!({"sku": r.sku, "skuName": r.product_name, "warehouseCode": code, "total": 0,
-                "locked": 0, "available": 0, "nonGood": 0, "inTransit": 0}));
-            rows.len() - 1
-        });
-        let row = &mut rows[i];
-        let add = |row: &mut Value, key: &str, n: i64| row[key] = json!(row[key].as_i64().unwrap_or(0) + n);
-        add(row, "total", r.on_hand);
-        if r.condition == Condition::Good {
-            add(row, "locked", r.reserved);
-            add(row, "available", r.on_hand - r.reserved);
-            add(row, "inTransit", r.inbound_in_transit.unwrap_or(0) + r.transfer_in_transit.unwrap_or(0));
-        } else {
-            add(row, "nonGood", r.on_hand);
-        }
-    }
+    let rows = crate::stock::per_sku(&found.items)
+        .iter()
+        .map(|s| {
+            json!({"sku": s.sku, "skuName": s.name, "warehouseCode": aliases.vendor_warehouse(&s.warehouse_code),
+                "total": s.total(), "locked": s.reserved, "available": s.available(), "nonGood": s.non_good,
+                "inTransit": s.inbound + s.transfer})
+        })
+        .collect();
     Ok(Data(page(rows, found.page, found.page_size, found.total)))
 }
 

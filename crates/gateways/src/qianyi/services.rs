@@ -10,7 +10,6 @@ use haicang_app::transfers::{CreateTransfer, FreightDetail};
 use haicang_app::work_orders::WorkOrderDetail;
 use haicang_app::{AppError, PAGE_SIZE_MAX, PageRequest, Viewer, now_ms, page_request};
 use haicang_core::dialects::Dialect;
-use haicang_core::ledger::Condition;
 use haicang_core::product::ProductType;
 use haicang_core::transfers::{OrderKind, TransferStatus};
 use haicang_core::work_orders::{WorkOrderStatus, WorkType};
@@ -73,76 +72,37 @@ async fn inventory(state: &AppState, call: &Call, v2: bool) -> Served {
     let values = v2 && f.bool(&["fillCostAndGoods"]).unwrap_or(false);
     let found = state.app.inventory(&call.customer, &filter, request).await?;
     let mut rows: Vec<Value> = Vec::new();
-    for line in &found.items {
-        let r = &line.row;
-        if r.product_type == ProductType::Suite && !show_combine {
+    for st in crate::stock::per_sku(&found.items) {
+        if st.product_type == Some(ProductType::Suite) && !show_combine {
             continue;
         }
-        let name = aliases.vendor_warehouse(&r.warehouse_code);
-        let at =
-            rows.iter().position(|v| v["sku"] == r.sku.as_str() && v["warehouseCode"] == r.warehouse_code.as_str());
-        let i = at.unwrap_or_else(|| {
-            let mut row = json!({"sku": r.sku, "warehouse": name, "total": 0, "available": 0, "allocated": 0,
-                "shippingQuantity": 0, "purchaseShippingQuantity": 0, "firstLegShippingQuantity": 0,
-                "transferShippingQuantity": 0, "assemblyShippingQuantity": 0, "returnShippingQuantity": 0,
-                "manualShippingQuantity": 0, "orderAllocated": 0, "firstLegAllocated": 0, "transferAllocated": 0,
-                "assemblyAllocated": 0});
-            if v2 {
-                row["skuName"] = json!(r.product_name);
-                row["warehouseCode"] = json!(r.warehouse_code);
-                row["unavailable"] = json!(0);
-            }
-            row["warehouseCode"] = json!(r.warehouse_code);
-            rows.push(row);
-            rows.len() - 1
-        });
-        let row = &mut rows[i];
-        let add = |row: &mut Value, key: &str, n: i64| row[key] = json!(row[key].as_i64().unwrap_or(0) + n);
-        if r.condition == Condition::Good {
-            let (inbound, transfer, returned) = (
-                r.inbound_in_transit.unwrap_or(0),
-                r.transfer_in_transit.unwrap_or(0),
-                r.return_in_transit.unwrap_or(0),
-            );
-            add(row, "total", r.on_hand);
-            add(row, "available", r.on_hand - r.reserved);
-            add(row, "allocated", r.reserved);
-            add(row, "orderAllocated", r.reserved);
-            add(row, "firstLegShippingQuantity", inbound);
-            add(row, "transferShippingQuantity", transfer);
-            add(row, "returnShippingQuantity", returned);
-            add(row, "shippingQuantity", inbound + transfer + returned);
-        } else if v2 {
-            add(row, "unavailable", r.on_hand);
+        let mut row = json!({"sku": st.sku, "warehouse": aliases.vendor_warehouse(&st.warehouse_code),
+            "warehouseCode": st.warehouse_code, "total": st.good, "available": st.available(),
+            "allocated": st.reserved, "shippingQuantity": st.in_transit(), "purchaseShippingQuantity": 0,
+            "firstLegShippingQuantity": st.inbound, "transferShippingQuantity": st.transfer,
+            "assemblyShippingQuantity": 0, "returnShippingQuantity": st.returned, "manualShippingQuantity": 0,
+            "orderAllocated": st.reserved, "firstLegAllocated": 0, "transferAllocated": 0, "assemblyAllocated": 0});
+        if v2 {
+            row["skuName"] = json!(st.name);
+            row["unavailable"] = json!(st.non_good);
         }
-        if values && let Some(unit) = r.declared_value_micros {
-            let money = |units: i64| (units as f64) * (unit as f64) / 1_000_000.0;
-            let good = r.condition == Condition::Good;
-            let fields: [(&str, i64); 5] = [
-                ("total", r.on_hand),
-                ("available", if good { r.on_hand - r.reserved } else { 0 }),
-                ("unavailable", if good { 0 } else { r.on_hand }),
-                ("allocated", if good { r.reserved } else { 0 }),
-                (
-                    "shipping",
-                    if good {
-                        r.inbound_in_transit.unwrap_or(0)
-                            + r.transfer_in_transit.unwrap_or(0)
-                            + r.return_in_transit.unwrap_or(0)
-                    } else {
-                        0
-                    },
-                ),
+        if values && let Some(unit) = st.unit_value_micros {
+            let money = |units: i64| ((units as f64) * (unit as f64) / 10_000.0).round() / 100.0;
+            let fields = [
+                ("total", st.total()),
+                ("available", st.available()),
+                ("unavailable", st.non_good),
+                ("allocated", st.reserved),
+                ("shipping", st.in_transit()),
             ];
             for (name, units) in fields {
                 for suffix in ["Cost", "Goods"] {
-                    let key = format!("{name}{suffix}");
-                    let before = row[&key].as_f64().unwrap_or(0.0);
-                    row[&key] = json!(((before + money(units)) * 100.0).round() / 100.0);
+                    row[format!("{name}{suffix}")] = json!(money(units));
                 }
             }
-            row["currency"] = json!(r.declared_currency);
+            row["currency"] = json!(st.currency);
         }
+        rows.push(row);
     }
     if !show_empty {
         rows.retain(|r| r["total"].as_i64().unwrap_or(0) != 0 || r["shippingQuantity"].as_i64().unwrap_or(0) != 0);
