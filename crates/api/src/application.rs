@@ -33,6 +33,8 @@ pub struct Settings {
     /// (`haicang_gateways::routes`; the gateways crate builds on this one,
     /// so the binary and the tests hand them in).
     pub dialects: Option<fn() -> axum::Router<crate::AppState>>,
+    /// The web console (`haicang_web::routes`), handed in the same way.
+    pub web: Option<fn() -> axum::Router<crate::AppState>>,
     /// Terminate TLS on the listener (`serve --tls-cert --tls-key`).
     pub tls: Option<crate::tls::TlsConfig>,
 }
@@ -49,6 +51,7 @@ impl Default for Settings {
             require_rate_card: false,
             secret_key: None,
             dialects: None,
+            web: None,
             tls: None,
         }
     }
@@ -100,31 +103,29 @@ impl Application {
                 .await;
             })
         });
-        let billing = self.settings.run_storage_billing.then(|| {
+        // Storage billing, alert sweeps, cleanup: every node offers, one at a
+        // time runs each (a lease in the database).
+        let (jobs_stop, jobs_stopped) = tokio::sync::oneshot::channel::<()>();
+        let jobs = self.settings.run_storage_billing.then(|| {
             let app = self.app.clone();
             tokio::spawn(async move {
-                let actor = haicang_app::audit::Actor::system();
-                loop {
-                    // Yesterday is the last finished day (UTC).
-                    let yesterday = haicang_app::billing::day_of(haicang_app::now_ms() - 86_400_000);
-                    if let Err(e) = app.catch_up_storage(&actor, &yesterday).await {
-                        tracing::error!(error = %e, "storage billing run failed");
-                    }
-                    // Ageing, expiry and no-movement change with the clock.
-                    if let Err(e) = app.sweep_alerts(&actor).await {
-                        tracing::error!(error = %e, "stock alert sweep failed");
-                    }
-                    tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
-                }
+                app.run_jobs(haicang_app::cluster::JobPolicy::for_this_process(), async {
+                    let _ = jobs_stopped.await;
+                })
+                .await;
             })
         });
-        let extra = self.settings.dialects.map(|routes| routes()).unwrap_or_default();
+        let extra = [self.settings.dialects, self.settings.web]
+            .into_iter()
+            .flatten()
+            .fold(axum::Router::new(), |router, routes| router.merge(routes()));
         let served = match self.settings.tls {
             Some(tls) => crate::tls::serve_tls(crate::router_with(self.app, extra), self.listener, tls, shutdown).await,
             None => crate::serve_with(self.app, self.listener, extra, shutdown).await,
         };
-        if let Some(billing) = billing {
-            billing.abort();
+        let _ = jobs_stop.send(());
+        if let Some(jobs) = jobs {
+            let _ = jobs.await;
         }
         let _ = worker_stop.send(());
         if let Some(worker) = worker {

@@ -27,6 +27,8 @@ pub enum ApiError {
     MethodNotAllowed,
     /// Seconds until the app may call again.
     RateLimited(u64),
+    /// `GET /ready`: this node cannot serve now (why).
+    NotReady(String),
     IpNotAllowed(String),
     BadSignature,
     ReplayedNonce,
@@ -713,6 +715,12 @@ pub fn describe_app(e: &AppError) -> Described {
                 format!("库位 {location} 的商品封存在箱中: 散货 {loose}, 需要 {requested}; 请先开箱或整箱移动"),
             )
         }
+        Store(haicang_app::StoreError::Unavailable(_)) => d(
+            10080,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The database is unavailable for a moment (restart or failover): send the request again; an order sent again with the same customerReference is never made twice",
+            "数据库暂时不可用(重启或主备切换中): 请重新发送请求; 以相同的 customerReference 重发的订单不会重复创建",
+        ),
         Store(_) => d(1, StatusCode::INTERNAL_SERVER_ERROR, "server error, please try again later", "服务异常,请重试!"),
     }
 }
@@ -751,6 +759,12 @@ pub fn describe(e: &ApiError) -> Described {
         ApiError::StaleTimestamp => {
             d(10028, UNAUTHORIZED, "Invalid TIMESTAMP: more than 5 minutes off", "时间戳已失效: 偏差超过5分钟")
         }
+        ApiError::NotReady(why) => d(
+            10081,
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("This node is not ready: {why}"),
+            format!("本节点未就绪: {why}"),
+        ),
         ApiError::RateLimited(wait) => d(
             10017,
             StatusCode::TOO_MANY_REQUESTS,
@@ -814,6 +828,7 @@ impl IntoResponse for ApiError {
         let ctx = RequestContext::current();
         if let ApiError::App(a @ AppError::Store(e)) = &self
             && a.sealed().is_none()
+            && !matches!(e, haicang_app::StoreError::Unavailable(_))
         {
             // The cause is logged with the request id, never sent.
             tracing::error!(request_id = %ctx.request_id, error = %e, "request failed");
@@ -827,6 +842,7 @@ impl IntoResponse for ApiError {
         let wait = match self {
             ApiError::RateLimited(wait) => Some(wait),
             ApiError::App(AppError::Throttled { retry_after_s }) => Some(retry_after_s.max(1) as u64),
+            ApiError::App(AppError::Store(haicang_app::StoreError::Unavailable(_))) | ApiError::NotReady(_) => Some(1),
             _ => None,
         };
         if let Some(wait) = wait

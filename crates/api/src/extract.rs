@@ -127,6 +127,13 @@ impl Params {
             .collect()
     }
 
+    /// How many times a key was sent, blank values included: a limit on a
+    /// repeatable filter counts what the client sent, not what was left
+    /// after dropping blanks (`sku=&sku=…` 101 times is over 100).
+    pub fn occurrences(&self, key: &str) -> usize {
+        self.0.iter().filter(|(k, _)| k == key).count()
+    }
+
     /// A key that is present, even with a blank value: a number, a time or
     /// a choice sent blank (`page=`) is malformed, not absent.
     fn given(&self, key: &str) -> Option<String> {
@@ -243,10 +250,15 @@ pub async fn admit(parts: &Parts, state: &AppState, customer: &CustomerPrincipal
             return Err(ApiError::IpNotAllowed(peer.map(|ip| ip.to_string()).unwrap_or_default()));
         }
     }
-    state
-        .limiter
-        .take(app_id, policy.rate_limit_per_minute, std::time::Instant::now())
-        .map_err(|wait| ApiError::RateLimited(wait.as_secs().max(1)))
+    // On PostgreSQL the count lives in the database, shared by every node;
+    // on SQLite (one process) in this process's bucket.
+    match state.app.shared_rate(app_id, policy.rate_limit_per_minute).await? {
+        Some(admitted) => admitted.map_err(|wait_ms| ApiError::RateLimited(((wait_ms + 999) / 1000).max(1) as u64)),
+        None => state
+            .limiter
+            .take(app_id, policy.rate_limit_per_minute, std::time::Instant::now())
+            .map_err(|wait| ApiError::RateLimited(wait.as_secs().max(1))),
+    }
 }
 
 /// The peer's address and the request id, for the trail.

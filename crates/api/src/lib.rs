@@ -11,6 +11,7 @@ pub mod context;
 pub mod envelope;
 pub mod error;
 pub mod extract;
+pub mod form;
 pub mod limit;
 pub mod openapi;
 pub mod routes;
@@ -20,7 +21,7 @@ pub mod tls;
 use std::net::SocketAddr;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::middleware;
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -210,6 +211,24 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response:
     envelope::error_body(axum::http::StatusCode::INTERNAL_SERVER_ERROR, 1, message.into(), &ctx.request_id)
 }
 
+/// Liveness: the process answers. A balancer or supervisor restarts a
+/// node that stops answering; the database is `/ready`'s business.
+async fn health() -> impl IntoResponse {
+    axum::Json(serde_json::json!({"status": "ok"}))
+}
+
+/// Readiness: this node can serve (the database reachable, writable, at
+/// this release's migration); 503 with code 10081 and why when not, so a
+/// balancer sends requests elsewhere.
+async fn ready(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
+    let schema = state.app.readiness().await.map_err(|e| ApiError::NotReady(e.to_string()))?;
+    let engine = match state.app.store().engine() {
+        haicang_app::Engine::Sqlite => "sqlite",
+        haicang_app::Engine::Postgres => "postgres",
+    };
+    Ok(axum::Json(serde_json::json!({"status": "ready", "engine": engine, "schema": schema})))
+}
+
 async fn no_such_route() -> ApiError {
     ApiError::NoSuchRoute
 }
@@ -247,6 +266,8 @@ pub fn router_with(app: App, extra: Router<AppState>) -> Router {
         .merge(routes::outbound::router())
         .merge(routes::webhooks::router())
         .route("/api/v1/openapi.json", get(openapi_json))
+        .route("/health", get(health))
+        .route("/ready", get(ready))
         .fallback(no_such_route)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_BYTES_MAX))

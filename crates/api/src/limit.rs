@@ -1,7 +1,8 @@
-//! Per-app rate limiting: a token bucket per app holding a minute's
-//! allowance, refilled continuously. In memory, per process: several
-//! processes behind a balancer each allow the full rate (noted in
-//! docs/ARCHITECTURE.md).
+//! Per-app rate limiting on SQLite: a token bucket per app holding a
+//! minute's allowance, refilled continuously, in this process's memory (a
+//! SQLite database serves one process). On PostgreSQL, where several nodes
+//! share the database, the count lives there instead
+//! (`haicang_store::cluster`).
 
 use std::collections::HashMap;
 use std::sync::Mutex;

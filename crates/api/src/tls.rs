@@ -56,6 +56,11 @@ impl TlsConfig {
     }
 }
 
+/// Marks a request that came over TLS: the web console's cookies are then
+/// `Secure`.
+#[derive(Debug, Clone, Copy)]
+pub struct OverTls;
+
 /// Serves `router` over TLS on `listener` until `shutdown` resolves
 /// (then stops accepting; connections in flight finish on their own).
 pub async fn serve_tls(
@@ -92,6 +97,7 @@ pub async fn serve_tls(
             let service = router.map_request(move |request: hyper::Request<hyper::body::Incoming>| {
                 let mut request = request.map(axum::body::Body::new);
                 request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
+                request.extensions_mut().insert(OverTls);
                 request
             });
             let served = Builder::new(TokioExecutor::new())

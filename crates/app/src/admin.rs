@@ -48,13 +48,18 @@ fn duplicate_as(name: String) -> impl FnOnce(StoreError) -> AppError {
 
 impl App {
     pub async fn create_customer(&self, code: &str, name: &str) -> Result<i64, AppError> {
+        self.create_customer_by(&Actor::cli(), code, name).await
+    }
+
+    /// The same, by whoever `by` names in the trail (the console's admin).
+    pub async fn create_customer_by(&self, by: &Actor<'_>, code: &str, name: &str) -> Result<i64, AppError> {
         let code = code_field("code", code, 32)?.to_ascii_uppercase();
         let name = if name.trim().is_empty() { code.clone() } else { name.trim().to_owned() };
         let mut tx = self.store.begin_write().await?;
         let id = party::insert_customer(tx.conn(), &code, &name, now_ms())
             .await
             .map_err(duplicate_as(format!("customer {code}")))?;
-        let actor = Actor::cli().for_customer(id);
+        let actor = by.clone().for_customer(id);
         audit::record(tx.conn(), &actor, action::CUSTOMER_CREATE, &code, Outcome::Success, json!({"name": name}))
             .await?;
         tx.commit().await?;
@@ -65,6 +70,16 @@ impl App {
     /// only); otherwise both are random.
     pub async fn create_app(
         &self,
+        customer_code: &str,
+        name: &str,
+        fixed: Option<(&str, &str)>,
+    ) -> Result<AppCredentials, AppError> {
+        self.create_app_by(&Actor::cli(), customer_code, name, fixed).await
+    }
+
+    pub async fn create_app_by(
+        &self,
+        by: &Actor<'_>,
         customer_code: &str,
         name: &str,
         fixed: Option<(&str, &str)>,
@@ -83,7 +98,7 @@ impl App {
             .map_err(duplicate_as(format!("app {app_id}")))?;
         party::set_signing_key(tx.conn(), &app_id, &signing_key(&app_secret)).await?;
         party::set_app_secret_sealed(tx.conn(), &app_id, &self.secret_key.seal(&app_secret)).await?;
-        let actor = Actor::cli().for_customer(customer.customer_id);
+        let actor = by.clone().for_customer(customer.customer_id);
         let detail = json!({"customer": customer.code, "name": name});
         audit::record(tx.conn(), &actor, action::APP_CREATE, &app_id, Outcome::Success, detail).await?;
         tx.commit().await?;
@@ -101,14 +116,27 @@ impl App {
         role: &str,
         warehouses: &[String],
     ) -> Result<i64, AppError> {
+        self.create_staff_by(&Actor::cli(), username, name, password, role, warehouses).await
+    }
+
+    pub async fn create_staff_by(
+        &self,
+        by: &Actor<'_>,
+        username: &str,
+        name: &str,
+        password: &str,
+        role: &str,
+        warehouses: &[String],
+    ) -> Result<i64, AppError> {
         password::check(username, password)?;
-        self.create_staff_unchecked(username, name, password, role, warehouses).await
+        self.create_staff_unchecked(by, username, name, password, role, warehouses).await
     }
 
     /// The demo's `admin` / `admin`, which no policy would let through:
     /// `serve --demo` only, and its banner says so.
     pub(crate) async fn create_staff_unchecked(
         &self,
+        by: &Actor<'_>,
         username: &str,
         name: &str,
         password: &str,
@@ -135,13 +163,22 @@ impl App {
             party::add_staff_warehouse(tx.conn(), id, w.warehouse_id, now).await?;
         }
         let detail = json!({"role": role.as_str(), "warehouses": warehouses});
-        audit::record(tx.conn(), &Actor::cli(), action::STAFF_CREATE, &username, Outcome::Success, detail).await?;
+        audit::record(tx.conn(), by, action::STAFF_CREATE, &username, Outcome::Success, detail).await?;
         tx.commit().await?;
         Ok(id)
     }
 
     /// Lets a customer use a warehouse (its orders, stock and lists there).
     pub async fn grant_warehouse(&self, customer_code: &str, warehouse_code: &str) -> Result<(), AppError> {
+        self.grant_warehouse_by(&Actor::cli(), customer_code, warehouse_code).await
+    }
+
+    pub async fn grant_warehouse_by(
+        &self,
+        by: &Actor<'_>,
+        customer_code: &str,
+        warehouse_code: &str,
+    ) -> Result<(), AppError> {
         let mut tx = self.store.begin_write().await?;
         let customer = party::find_customer(tx.conn(), customer_code.trim())
             .await?
@@ -150,7 +187,7 @@ impl App {
             .await?
             .ok_or_else(|| AppError::WarehouseNotFound(warehouse_code.trim().to_owned()))?;
         party::grant_warehouse(tx.conn(), customer.customer_id, w.warehouse_id, now_ms()).await?;
-        let actor = Actor::cli().for_customer(customer.customer_id);
+        let actor = by.clone().for_customer(customer.customer_id);
         let detail = json!({"warehouse": w.code});
         audit::record(tx.conn(), &actor, action::CUSTOMER_GRANT, &customer.code, Outcome::Success, detail).await?;
         tx.commit().await?;
@@ -270,10 +307,13 @@ pub struct AppPolicy {
 }
 
 impl App {
-    /// An app's policy, read from the database at most every 30 s per app.
+    /// An app's policy, read from the database at most every 2 s per app
+    /// and node: a change made on another node (or by the CLI) holds
+    /// everywhere within 2 s. (On PostgreSQL the rate limit itself is read
+    /// fresh by the shared bucket's statement.)
     pub async fn app_policy(&self, app_id: i64) -> Result<AppPolicy, AppError> {
         if let Some((policy, at)) = self.policies.lock().map_err(|_| AppError::Print("poisoned".into()))?.get(&app_id)
-            && at.elapsed() < std::time::Duration::from_secs(30)
+            && at.elapsed() < std::time::Duration::from_secs(2)
         {
             return Ok(policy.clone());
         }
@@ -363,9 +403,20 @@ impl App {
         audit_action: &str,
         detail: serde_json::Value,
     ) -> Result<party::AppRow, AppError> {
+        self.audit_app_as(tx, &Actor::cli(), client_id, audit_action, detail).await
+    }
+
+    async fn audit_app_as(
+        &self,
+        tx: &mut haicang_store::WriteTx,
+        by: &Actor<'_>,
+        client_id: &str,
+        audit_action: &str,
+        detail: serde_json::Value,
+    ) -> Result<party::AppRow, AppError> {
         let app =
             party::find_app(tx.conn(), client_id).await?.ok_or_else(|| AppError::AppNotFound(client_id.to_owned()))?;
-        let actor = Actor::cli().for_customer(app.customer_id);
+        let actor = by.clone().for_customer(app.customer_id);
         audit::record(tx.conn(), &actor, audit_action, client_id, Outcome::Success, detail).await?;
         Ok(app)
     }
@@ -373,6 +424,10 @@ impl App {
     /// Disables a staff member: their tokens stop working at once (and
     /// stay revoked if the account is enabled again).
     pub async fn disable_staff(&self, username: &str) -> Result<u64, AppError> {
+        self.disable_staff_by(&Actor::cli(), username).await
+    }
+
+    pub async fn disable_staff_by(&self, by: &Actor<'_>, username: &str) -> Result<u64, AppError> {
         let now = now_ms();
         let mut tx = self.store.begin_write().await?;
         let staff_id = party::set_staff_status(tx.conn(), username.trim(), AccountStatus::Disabled, now)
@@ -380,8 +435,7 @@ impl App {
             .ok_or_else(|| AppError::StaffNotFound(username.trim().to_owned()))?;
         let revoked = party::revoke_tokens_of(tx.conn(), TokenHolder::Staff(staff_id), now).await?;
         let detail = json!({"status": {"after": "DISABLED"}, "tokensRevoked": revoked});
-        audit::record(tx.conn(), &Actor::cli(), action::STAFF_DISABLE, username.trim(), Outcome::Success, detail)
-            .await?;
+        audit::record(tx.conn(), by, action::STAFF_DISABLE, username.trim(), Outcome::Success, detail).await?;
         tx.commit().await?;
         Ok(revoked)
     }
@@ -438,13 +492,27 @@ impl App {
     /// once, and tokens issued with it live at most `grace` longer, so the
     /// ERP can switch without a gap. The signing key follows the secret.
     pub async fn rotate_app_secret(&self, client_id: &str, grace: std::time::Duration) -> Result<String, AppError> {
+        self.rotate_app_secret_by(&Actor::cli(), None, client_id, grace).await
+    }
+
+    /// The same by a seller for one of its own apps (`owner`: the
+    /// customer it must belong to; another customer's app is not found).
+    pub async fn rotate_app_secret_by(
+        &self,
+        by: &Actor<'_>,
+        owner: Option<i64>,
+        client_id: &str,
+        grace: std::time::Duration,
+    ) -> Result<String, AppError> {
         let secret = random_token();
         let hash = hash_secret(&secret)?;
         let now = now_ms();
         let grace_ms = i64::try_from(grace.as_millis()).unwrap_or(i64::MAX);
         let mut tx = self.store.begin_write().await?;
-        let app =
-            party::find_app(tx.conn(), client_id).await?.ok_or_else(|| AppError::AppNotFound(client_id.to_owned()))?;
+        let app = party::find_app(tx.conn(), client_id)
+            .await?
+            .filter(|a| owner.is_none_or(|customer_id| a.customer_id == customer_id))
+            .ok_or_else(|| AppError::AppNotFound(client_id.to_owned()))?;
         party::set_app_secret(tx.conn(), app.app_id, &hash, now).await?;
         party::set_signing_key(tx.conn(), client_id, &signing_key(&secret)).await?;
         party::set_app_secret_sealed(tx.conn(), client_id, &self.secret_key.seal(&secret)).await?;
@@ -452,11 +520,28 @@ impl App {
             party::expire_tokens_of(tx.conn(), TokenHolder::App(app.app_id), now.saturating_add(grace_ms)).await?;
         let detail = json!({"graceSeconds": grace.as_secs(), "tokensShortened": cut});
         // (The sealed copy follows the secret: vendor dialects sign with it.)
-        self.audit_app(&mut tx, client_id, action::APP_ROTATE_SECRET, detail).await?;
+        self.audit_app_as(&mut tx, by, client_id, action::APP_ROTATE_SECRET, detail).await?;
         tx.commit().await?;
         if let Ok(mut cache) = self.policies.lock() {
             cache.clear();
         }
         Ok(secret)
+    }
+}
+
+impl App {
+    /// Every staff member, for the admin screen.
+    pub async fn list_staff(&self) -> Result<Vec<party::StaffListRow>, AppError> {
+        Ok(party::list_staff(&mut *self.store.read().await?).await?)
+    }
+
+    /// A customer's apps: `(client id, name, status)`.
+    pub async fn apps_of(&self, customer_id: i64) -> Result<Vec<(String, String, String)>, AppError> {
+        Ok(party::apps_of(&mut *self.store.read().await?, customer_id).await?)
+    }
+
+    /// Every customer with its warehouses and apps, for the admin screen.
+    pub async fn list_customers(&self) -> Result<Vec<party::CustomerListRow>, AppError> {
+        Ok(party::list_customers(&mut *self.store.read().await?).await?)
     }
 }

@@ -48,6 +48,8 @@ pub mod action {
     pub const ALIAS_REMOVE: &str = "alias.remove";
     pub const SELLER_USER_CREATE: &str = "seller_user.create";
     pub const SELLER_USER_GRANT: &str = "seller_user.grant";
+    pub const SELLER_LOGIN: &str = "seller.login";
+    pub const SELLER_PASSWORD: &str = "seller_user.password";
     pub const OAUTH_AUTHORIZE: &str = "oauth.authorize";
     pub const OAUTH_TOKEN: &str = "oauth.token";
     pub const STAFF_CREATE: &str = "staff.create";

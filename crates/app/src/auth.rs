@@ -50,7 +50,9 @@ impl TokenLifetimes {
 }
 
 mod dialect_oauth;
+mod portal;
 pub use dialect_oauth::{DialectSession, OAUTH_KEY_TTL_MS};
+pub use portal::SellerSession;
 
 const ACCESS: &str = "ACCESS";
 const REFRESH: &str = "REFRESH";
@@ -412,6 +414,12 @@ impl App {
 
     /// Resolves a bearer access token to its principal.
     pub async fn authenticate(&self, access_token: &str) -> Result<Principal, AppError> {
+        Ok(self.authenticate_in_family(access_token).await?.0)
+    }
+
+    /// The principal and the token's family (which names, for a portal or
+    /// JF session, the seller user it acts for), from one look-up.
+    async fn authenticate_in_family(&self, access_token: &str) -> Result<(Principal, String), AppError> {
         if access_token.is_empty() {
             return Err(AppError::AccessTokenRequired);
         }
@@ -425,21 +433,22 @@ impl App {
             return Err(AppError::AccessTokenExpired);
         }
         check_holder_active(&row)?;
-        match (row.customer_id, row.customer_code, row.staff_id, row.staff_username, row.staff_role.0) {
-            (Some(customer_id), Some(customer_code), _, _, _) => Ok(Principal::Customer(CustomerPrincipal {
+        let principal = match (row.customer_id, row.customer_code, row.staff_id, row.staff_username, row.staff_role.0) {
+            (Some(customer_id), Some(customer_code), _, _, _) => Principal::Customer(CustomerPrincipal {
                 customer_id,
                 customer_code,
                 app_id: row.app_id,
                 client_id: row.app_client_id,
                 origin: Origin::default(),
-            })),
+            }),
             (None, _, Some(staff_id), Some(username), Some(role)) => {
                 let ids = party::staff_warehouse_ids(&mut *self.store.read().await?, staff_id).await?;
                 let warehouses = WarehouseScope::from_ids(ids);
-                Ok(Principal::Staff(StaffPrincipal { staff_id, username, role, warehouses, origin: Origin::default() }))
+                Principal::Staff(StaffPrincipal { staff_id, username, role, warehouses, origin: Origin::default() })
             }
-            _ => Err(AppError::InvalidAccessToken),
-        }
+            _ => return Err(AppError::InvalidAccessToken),
+        };
+        Ok((principal, row.family))
     }
 }
 

@@ -31,13 +31,40 @@ impl App {
         }
         let specs: Vec<Result<ProductSpec, AppError>> =
             drafts.iter().map(|d| d.validate().map_err(AppError::from)).collect();
-        self.retrying(|| self.create_products_once(customer, &specs)).await
+        self.retrying(|| self.create_products_once(customer, &specs, false)).await
     }
 
+    /// An import of many products (the portal's CSV): all or none. Every
+    /// row is checked; when any is refused nothing is written and the
+    /// answer names each refused row (its index in `drafts`).
+    pub async fn import_products(
+        &self,
+        customer: &CustomerPrincipal,
+        drafts: &[ProductDraft],
+    ) -> Result<Result<usize, Vec<(usize, AppError)>>, AppError> {
+        let specs: Vec<Result<ProductSpec, AppError>> =
+            drafts.iter().map(|d| d.validate().map_err(AppError::from)).collect();
+        let mut imported = 0;
+        let mut refused = Vec::new();
+        // In chunks of one transaction each would break "all or none": the
+        // whole file is one transaction (checked first, written once).
+        let results = self.retrying(|| self.create_products_once(customer, &specs, true)).await?;
+        for (i, r) in results.into_iter().enumerate() {
+            match r {
+                Ok(_) => imported += 1,
+                Err(e) => refused.push((i, e)),
+            }
+        }
+        Ok(if refused.is_empty() { Ok(imported) } else { Err(refused) })
+    }
+
+    /// `all_or_none`: a refused draft rolls back the whole batch (the
+    /// results still say which drafts were refused and why).
     async fn create_products_once(
         &self,
         customer: &CustomerPrincipal,
         specs: &[Result<ProductSpec, AppError>],
+        all_or_none: bool,
     ) -> Result<Vec<Result<ProductDetails, AppError>>, AppError> {
         let now = now_ms();
         let valid: Vec<&ProductSpec> = specs.iter().filter_map(|s| s.as_ref().ok()).collect();
@@ -107,6 +134,10 @@ impl App {
                 _ => Vec::new(),
             };
             results.push(Ok(ProductDetails { row: products::row_from_spec(id, spec, now), components }));
+        }
+        if all_or_none && results.iter().any(Result::is_err) {
+            // Dropped without commit: nothing of the batch is written.
+            return Ok(results);
         }
         tx.commit().await?;
         Ok(results)

@@ -23,6 +23,8 @@ pub const DEMO_JF_CLIENT_SECRET: &str = "4a506ccaf37e400bac4a42d2dc5f600a";
 /// The demo merchant (seller user) a JF ERP authorises as, and its
 /// authorisation token (reusable, demo only).
 pub const DEMO_JF_EMAIL: &str = "demo@haicang.test";
+/// The seller portal's demo sign-in: `DEMO_JF_EMAIL` / this.
+pub const DEMO_SELLER_PASSWORD: &str = "demo";
 pub const DEMO_JF_TOKEN: &str = "haicang-demo-jf-authorization-token";
 pub const DEMO_JF_DOMAIN: &str = "test";
 /// JF's warehouse `YK` and channel `UPS` of the demo, and the SKU of its
@@ -163,8 +165,25 @@ impl App {
             self.grant_warehouse(DEMO_CUSTOMER, warehouse).await?;
         }
         self.create_app(DEMO_CUSTOMER, "demo ERP", Some((DEMO_APP_ID, DEMO_APP_SECRET))).await?;
-        let staff_id = self.create_staff_unchecked(DEMO_STAFF, "Demo Admin", DEMO_STAFF_PASSWORD, "ADMIN", &[]).await?;
-        self.create_staff_unchecked(DEMO_PICKER, "Demo Picker", DEMO_PICKER_PASSWORD, "OPERATOR", &[]).await?;
+        let staff_id = self
+            .create_staff_unchecked(
+                &crate::audit::Actor::cli(),
+                DEMO_STAFF,
+                "Demo Admin",
+                DEMO_STAFF_PASSWORD,
+                "ADMIN",
+                &[],
+            )
+            .await?;
+        self.create_staff_unchecked(
+            &crate::audit::Actor::cli(),
+            DEMO_PICKER,
+            "Demo Picker",
+            DEMO_PICKER_PASSWORD,
+            "OPERATOR",
+            &[],
+        )
+        .await?;
 
         let customer = CustomerPrincipal {
             customer_id,
@@ -347,6 +366,8 @@ impl App {
         self.create_app(DEMO_CUSTOMER, "JF WMS ERP", Some((DEMO_JF_CLIENT_ID, DEMO_JF_CLIENT_SECRET))).await?;
         self.create_seller_user(DEMO_CUSTOMER, DEMO_JF_EMAIL).await?;
         self.issue_seller_grant(DEMO_JF_EMAIL, true, Some(DEMO_JF_TOKEN)).await?;
+        // The portal's demo owner: below the password policy, demo only.
+        self.set_seller_password_unchecked(DEMO_JF_EMAIL, DEMO_SELLER_PASSWORD, "OWNER").await?;
         self.set_alias("JF", "WAREHOUSE", DEMO_JF_WAREHOUSE, "US-LA01").await?;
         self.set_alias("JF", "SHIPPING_SERVICE", DEMO_JF_CHANNEL, "UPS-GND").await?;
         self.create_app(DEMO_CUSTOMER, "Qianyi ERP", Some((DEMO_QIANYI_APP_ID, DEMO_QIANYI_APP_SECRET))).await?;

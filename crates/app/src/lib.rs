@@ -16,6 +16,7 @@ pub mod auth;
 pub mod billing;
 pub mod cartons;
 pub mod catalog;
+pub mod cluster;
 pub mod counts;
 pub mod demo;
 mod error;
@@ -25,6 +26,7 @@ pub mod idempotency;
 pub mod inbound;
 pub mod inventory;
 pub mod outbound;
+pub mod overview;
 pub mod replenishment;
 pub mod returns;
 pub mod secrets;
@@ -39,7 +41,7 @@ use std::time::Duration;
 pub use error::AppError;
 pub use haicang_core::network::NetworkPolicy;
 pub use haicang_core::staff::{StaffRole, WarehouseScope};
-pub use haicang_store::{ListScope, PageRequest, Store};
+pub use haicang_store::{Engine, ListScope, PageRequest, Store, StoreError};
 
 /// Largest page a list may return; the default when none is asked.
 pub const PAGE_SIZE_MAX: i64 = 200;

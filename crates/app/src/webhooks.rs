@@ -464,8 +464,20 @@ impl App {
         };
         let attempt =
             Attempt { http_status: status, latency_ms, response_head: head.as_deref(), error: error.as_deref() };
-        store::finish(&self.store, &c, worker, &attempt, outcome, retry_at, end).await?;
-        Ok(())
+        // Once the receiver has the event, recording so must outlast a
+        // database that is away for a moment (a restart, a failover):
+        // given up, the delivery would be sent again when its claim runs
+        // out. Tried again until the claim is nearly over.
+        let record_until = started + policy.lease.saturating_sub(Duration::from_secs(1));
+        loop {
+            match store::finish(&self.store, &c, worker, &attempt, outcome, retry_at, end).await {
+                Err(e) if e.is_transient() && Instant::now() < record_until => {
+                    tracing::debug!(error = %e, delivery = %c.public_id, "recording a delivery; again");
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+                recorded => return recorded.map_err(AppError::from),
+            }
+        }
     }
 }
 

@@ -47,7 +47,7 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     Ok(())
 }
 
-async fn fresh_store(admin_url: Option<&str>) -> Result<(Store, Option<tempfile::TempDir>)> {
+async fn fresh_store(admin_url: Option<&str>) -> Result<(Store, haicang_store::testing::Scratch)> {
     let (url, dir) = fresh_url_on(admin_url).await?;
     let store = Store::connect(&url, 16).await?;
     store.migrate().await?;
@@ -257,9 +257,55 @@ async fn run_engine(label: &str, admin_url: Option<&str>, args: &BenchArgs) -> R
         ours.as_secs_f64() / floor.as_secs_f64()
     );
 
+    if store.engine() == haicang_store::Engine::Postgres {
+        shared_rate_limit(&store).await?;
+    }
+
     let _ = stop_tx.send(());
     server.await??;
     store.close().await;
+    Ok(())
+}
+
+/// Step 5, the cluster's shared rate limit (PostgreSQL): what one take
+/// from an app's bucket costs with 32 requests of one app at once (all on
+/// one row), beside a `SELECT 1` round trip the same way.
+async fn shared_rate_limit(store: &Store) -> Result<()> {
+    const TASKS: usize = 32;
+    const EACH: usize = 200;
+    let timed = |take: bool| {
+        let store = store.clone();
+        async move {
+            let started = Instant::now();
+            let mut tasks = tokio::task::JoinSet::new();
+            for _ in 0..TASKS {
+                let store = store.clone();
+                tasks.spawn(async move {
+                    for _ in 0..EACH {
+                        if take {
+                            // No app row -1: the limit given holds (every take admitted).
+                            if haicang_store::cluster::take_shared_token(&store, -1, 1_000_000_000).await?.is_err() {
+                                return Err(haicang_store::StoreError::Corrupt("a take refused".into()));
+                            }
+                        } else {
+                            bench_floor::round_trip(&store).await?;
+                        }
+                    }
+                    Ok::<_, haicang_store::StoreError>(())
+                });
+            }
+            while let Some(done) = tasks.join_next().await {
+                done??;
+            }
+            anyhow::Ok((TASKS * EACH) as f64 / started.elapsed().as_secs_f64())
+        }
+    };
+    let floor = timed(false).await?;
+    let ours = timed(true).await?;
+    println!(
+        "shared rate-limit bucket, one app, {TASKS} requests at once: {ours:.0} takes/s; floor {floor:.0} SELECT 1/s; ours/floor = {:.2}",
+        ours / floor
+    );
     Ok(())
 }
 

@@ -15,8 +15,9 @@ use haicang_app::admin::LocationImportRow;
 use haicang_app::demo::{
     DEMO_APP_ID, DEMO_APP_SECRET, DEMO_JF_CLIENT_ID, DEMO_JF_CLIENT_SECRET, DEMO_JF_DOMAIN, DEMO_JF_EMAIL,
     DEMO_JF_TOKEN, DEMO_PICKER, DEMO_PICKER_PASSWORD, DEMO_QIANYI_APP_ID, DEMO_QIANYI_APP_SECRET,
-    DEMO_QIANYI_WAREHOUSE, DEMO_STAFF, DEMO_STAFF_PASSWORD, DEMO_SUOEN_APP_ID, DEMO_SUOEN_APP_SECRET,
-    DEMO_SUOEN_WAREHOUSE, DEMO_WINIT_CLIENT_ID, DEMO_WINIT_CLIENT_SECRET, DEMO_WINIT_TOKEN, DEMO_WINIT_WAREHOUSE,
+    DEMO_QIANYI_WAREHOUSE, DEMO_SELLER_PASSWORD, DEMO_STAFF, DEMO_STAFF_PASSWORD, DEMO_SUOEN_APP_ID,
+    DEMO_SUOEN_APP_SECRET, DEMO_SUOEN_WAREHOUSE, DEMO_WINIT_CLIENT_ID, DEMO_WINIT_CLIENT_SECRET, DEMO_WINIT_TOKEN,
+    DEMO_WINIT_WAREHOUSE,
 };
 use haicang_app::secrets::SecretKey;
 use haicang_app::{App, NetworkPolicy};
@@ -341,6 +342,27 @@ enum CustomerCommand {
         #[arg(long, required = true)]
         warehouse: Vec<String>,
     },
+    /// The customer's people in the seller portal.
+    User {
+        #[command(subcommand)]
+        command: CustomerUserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CustomerUserCommand {
+    /// A portal account (email + password) of `--customer`, OWNER (manages
+    /// users and apps) or STAFF; an existing seller user gets the password.
+    Create {
+        #[arg(long)]
+        customer: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, env = "HAICANG_SELLER_PASSWORD")]
+        password: String,
+        #[arg(long, default_value = "OWNER")]
+        role: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -454,6 +476,7 @@ async fn main() -> Result<()> {
                 run_storage_billing: true,
                 require_rate_card,
                 dialects: Some(haicang_gateways::routes),
+                web: Some(haicang_web::routes),
                 tls,
                 ..Settings::default()
             };
@@ -557,6 +580,9 @@ async fn serve(db: &DbArgs, mut settings: Settings, demo: bool) -> Result<()> {
     let scheme = if settings_tls { "https" } else { "http" };
     println!("haicang listening on {scheme}://{addr}  (OpenAPI: {scheme}://{addr}/api/v1/openapi.json)");
     println!("database: {}", redact(&db.url()?));
+    println!(
+        "staff console: {scheme}://{addr}/console  seller portal: {scheme}://{addr}/portal  API reference: {scheme}://{addr}/api/docs"
+    );
     if demo {
         println!("demo customer DEMO: appId {DEMO_APP_ID} / appSecret {DEMO_APP_SECRET}");
         println!(
@@ -578,6 +604,9 @@ async fn serve(db: &DbArgs, mut settings: Settings, demo: bool) -> Result<()> {
              {DEMO_WINIT_TOKEN}, client_id {DEMO_WINIT_CLIENT_ID} / client_secret {DEMO_WINIT_CLIENT_SECRET}, \
              platform OWNERERP; warehouse {DEMO_WINIT_WAREHOUSE} = US-LA01"
         );
+        // Before the staff line, which is the last: whoever reads the banner
+        // may stop there (and close the pipe) once it has read it.
+        println!("demo seller portal: {DEMO_JF_EMAIL} / {DEMO_SELLER_PASSWORD} (OWNER of DEMO; demo only)");
         println!(
             "demo staff: {DEMO_STAFF} / {DEMO_STAFF_PASSWORD} (ADMIN), {DEMO_PICKER} / {DEMO_PICKER_PASSWORD} \
              (OPERATOR)  (demo only: below the password policy, never for real use)"
@@ -677,6 +706,21 @@ async fn admin(db: &DbArgs, command: AdminCommand) -> Result<()> {
         AdminCommand::Staff { command: StaffCommand::Disable { username } } => {
             let revoked = app.disable_staff(&username).await?;
             println!("staff {username} disabled; {revoked} tokens revoked");
+        }
+        AdminCommand::Customer {
+            command: CustomerCommand::User { command: CustomerUserCommand::Create { customer, email, password, role } },
+        } => {
+            match app.create_seller_user(&customer, &email).await {
+                Ok(_) | Err(haicang_app::AppError::AlreadyExists(_)) => {}
+                Err(e) => return Err(e.into()),
+            }
+            let role = role.trim().to_ascii_uppercase();
+            app.set_seller_password(&email, &password, &role).await?;
+            println!(
+                "portal user {} of {} ({role}) may sign in at /portal",
+                email.trim().to_ascii_lowercase(),
+                customer.to_ascii_uppercase()
+            );
         }
         AdminCommand::Customer { command: CustomerCommand::Grant { customer, warehouse } } => {
             for w in &warehouse {

@@ -326,53 +326,124 @@ fn bench(args: &PlanBenchArgs) -> Result<()> {
         }
     }
 
-    // Batching: orders of 1-5 picks at Pareto-popular locations.
+    // Batching on four demand shapes, carts of 8.
     let layout = &single;
-    let locations: Vec<Pick> = random_picks(&mut rng, layout, 2000);
-    let orders_of = |n: usize, rng: &mut Rng| -> Vec<Vec<Pick>> {
-        (0..n)
-            .map(|_| {
-                let k = 1 + rng.below(5) as usize;
-                // u^3 puts most picks on few locations (about 80/20).
-                (0..k).map(|_| locations[(rng.unit().powi(3) * locations.len() as f64) as usize]).collect()
-            })
-            .collect()
-    };
-    println!("\n== batching, carts of 8, single-block layout");
-    let orders = orders_of(2000, &mut rng);
-    let fcfs = batching::plan(layout, &orders, 8, BatchMethod::Fcfs)?;
-    for method in [BatchMethod::Savings, BatchMethod::Best] {
-        let started = Instant::now();
-        let plan = batching::plan(layout, &orders, 8, method)?;
+    let mut locations: Vec<Pick> = random_picks(&mut rng, layout, 2000);
+    // Nearest the depot first: ABC slotting puts the fast movers there.
+    locations.sort_by(|a, b| layout.depot_distance(*a).total_cmp(&layout.depot_distance(*b)));
+    let shapes: [(&str, Demand); 4] = [
+        ("uniform, 1-5 lines", Demand::Uniform),
+        ("Pareto over random slots (u^3), 1-5 lines", Demand::Pareto),
+        ("ABC slotted (20% of slots by the depot take 80%), 1-5 lines", Demand::Abc),
+        ("ABC slotted, single-line heavy (70% one line)", Demand::AbcSingles),
+    ];
+    println!("\n== batching, carts of 8, single-block layout, 2,000 orders per shape");
+    let mut large_shape = Vec::new();
+    for (name, demand) in shapes {
+        let orders = demand.orders(2000, &locations, &mut rng);
+        let fcfs = batching::plan(layout, &orders, 8, BatchMethod::Fcfs)?;
+        let less = |m: f64| (1.0 - m / fcfs.total_distance_m) * 100.0;
+        println!("  {name}: FCFS {:.0} m", fcfs.total_distance_m);
+        let mut best_seed = f64::INFINITY;
+        for (seed, plan) in batching::seed_plans(layout, &orders, 8)? {
+            best_seed = best_seed.min(plan.total_distance_m);
+            println!(
+                "    {seed:<14} {:>7.0} m  {:5.1}% less than FCFS",
+                plan.total_distance_m,
+                less(plan.total_distance_m)
+            );
+        }
+        let savings = batching::plan(layout, &orders, 8, BatchMethod::Savings)?;
         println!(
-            "  2,000 orders, {method:?}: total {:.0} m vs FCFS {:.0} m = {:.1}% less ({:.2} s)",
-            plan.total_distance_m,
-            fcfs.total_distance_m,
-            (1.0 - plan.total_distance_m / fcfs.total_distance_m) * 100.0,
-            started.elapsed().as_secs_f64()
+            "    {:<14} {:>7.0} m  {:5.1}% less than FCFS",
+            "savings",
+            savings.total_distance_m,
+            less(savings.total_distance_m)
         );
-    }
-    let wave = orders_of(200, &mut rng);
-    let mut times = Vec::new();
-    for _ in 0..10 {
         let started = Instant::now();
-        batching::plan(layout, &wave, 8, BatchMethod::Best)?;
-        times.push(started.elapsed());
+        let best = batching::plan(layout, &orders, 8, BatchMethod::Best)?;
+        let took = started.elapsed();
+        let started = Instant::now();
+        let reference = batching::plan_thorough(layout, &orders, 8)?;
+        let reference_took = started.elapsed();
+        println!(
+            "    {:<14} {:>7.0} m  {:5.1}% less than FCFS, {:+.1}% vs the best seed, {:+.2}% vs the long-run reference ({:.0} m, {:.1} s); {:.2} s",
+            "best",
+            best.total_distance_m,
+            less(best.total_distance_m),
+            (best.total_distance_m / best_seed - 1.0) * 100.0,
+            (best.total_distance_m / reference.total_distance_m - 1.0) * 100.0,
+            reference.total_distance_m,
+            reference_took.as_secs_f64(),
+            took.as_secs_f64()
+        );
+        let wave = demand.orders(200, &locations, &mut rng);
+        let mut times = Vec::new();
+        for _ in 0..10 {
+            let started = Instant::now();
+            batching::plan(layout, &wave, 8, BatchMethod::Best)?;
+            times.push(started.elapsed());
+        }
+        println!(
+            "    200-order wave, best, all batches routed: p50 {:.1} ms",
+            percentile(&mut times, 0.5).as_secs_f64() * 1e3
+        );
+        if matches!(demand, Demand::Abc) {
+            large_shape = demand.orders(args.large_orders, &locations, &mut rng);
+        }
     }
-    println!(
-        "  200-order wave, best, all batches routed: p50 {:.1} ms",
-        percentile(&mut times, 0.5).as_secs_f64() * 1e3
-    );
-    let large = orders_of(args.large_orders, &mut rng);
+    let large = large_shape;
     let started = Instant::now();
     let plan = batching::plan(layout, &large, 8, BatchMethod::Best)?;
     println!(
-        "  {} orders, best: {:.1} s, {} carts",
+        "  {} orders (ABC slotted), best: {:.1} s, {} carts",
         args.large_orders,
         started.elapsed().as_secs_f64(),
         plan.batches.len()
     );
     Ok(())
+}
+
+/// How orders pick from the slots (sorted nearest the depot first).
+#[derive(Debug, Clone, Copy)]
+enum Demand {
+    Uniform,
+    Pareto,
+    Abc,
+    AbcSingles,
+}
+
+impl Demand {
+    fn orders(self, n: usize, slots: &[Pick], rng: &mut Rng) -> Vec<Vec<Pick>> {
+        let fast = slots.len() / 5;
+        (0..n)
+            .map(|_| {
+                let lines = match self {
+                    Demand::AbcSingles if rng.unit() < 0.7 => 1,
+                    Demand::AbcSingles => 2 + rng.below(4) as usize,
+                    _ => 1 + rng.below(5) as usize,
+                };
+                (0..lines)
+                    .map(|_| match self {
+                        Demand::Uniform => slots[rng.below(slots.len() as u64) as usize],
+                        // u^3 puts most picks on few slots (about 80/20),
+                        // wherever they are.
+                        Demand::Pareto => {
+                            let shuffled = (rng.unit().powi(3) * slots.len() as f64) as usize;
+                            slots[(shuffled * 7919) % slots.len()]
+                        }
+                        Demand::Abc | Demand::AbcSingles => {
+                            if rng.unit() < 0.8 {
+                                slots[rng.below(fast as u64) as usize]
+                            } else {
+                                slots[fast + rng.below((slots.len() - fast) as u64) as usize]
+                            }
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
 }
 
 /// The demo building with `occupancy` of its rack locations holding stock,

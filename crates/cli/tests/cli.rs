@@ -220,6 +220,7 @@ async fn serve_demo_prints_where_it_listens_and_answers_the_demo_credentials() {
         "haicang-demo-suoen-secret",
         "haicang-demo-winit-token",
         "ODJKMDU1YZCTYJQ5YY00ZWZLLTK5N2QTOWY4MZI5OGMWNDG2",
+        "demo seller portal: demo@haicang.test / demo",
     ] {
         assert!(text.contains(credential), "{credential} not printed: {text}");
     }

@@ -152,3 +152,11 @@ async fn insert_order_once(store: &Store, ids: &OrderIds, reference: &str, produ
     .await?;
     tx.commit().await
 }
+
+/// One `SELECT 1` round trip on a pooled connection: the floor of any
+/// statement.
+pub async fn round_trip(store: &Store) -> Result<(), StoreError> {
+    let mut conn = store.read().await?;
+    sqlx::query("SELECT 1").execute(&mut *conn).await?;
+    Ok(())
+}

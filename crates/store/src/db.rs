@@ -40,6 +40,17 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
     Database(sqlx::Error),
+    /// The database cannot be reached or will not take writes right now:
+    /// the connection broke, the server is restarting, or it is a standby
+    /// (a failover in progress). The request may be sent again; if the
+    /// connection broke during the commit, whether it committed is unknown,
+    /// which the API's idempotency keys and unique references settle.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// The database holds migrations newer than this release: an older node
+    /// must not write a schema it does not know.
+    #[error("the database schema is at migration {applied}, newer than this release's {known}: upgrade this node")]
+    SchemaAhead { applied: i64, known: i64 },
     /// A stored value the code does not know (a status, a role): a bug or
     /// a newer release's data. Never guessed at.
     #[error("unknown stored value: {0}")]
@@ -60,9 +71,26 @@ impl From<sqlx::Error> for StoreError {
             if db.is_unique_violation() {
                 return StoreError::Duplicate(db.message().to_owned());
             }
+            // PostgreSQL: connection exceptions (class 08), the server
+            // shutting down or starting (57P01-57P03), too many
+            // connections, and a write sent to a standby (25006).
+            if code.starts_with("08") || matches!(code.as_str(), "57P01" | "57P02" | "57P03" | "53300" | "25006") {
+                return StoreError::Unavailable(db.message().to_owned());
+            }
         }
-        if matches!(e, sqlx::Error::PoolTimedOut) {
-            return StoreError::Conflict("connection pool timed out".into());
+        // No connection within the pool's wait: the server refuses
+        // connections (stopped, restarting) or is swamped. Either way the
+        // request may be sent again later; retrying it at once inside only
+        // multiplies the wait.
+        if matches!(
+            e,
+            sqlx::Error::PoolTimedOut
+                | sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed
+        ) {
+            return StoreError::Unavailable(e.to_string());
         }
         StoreError::Database(e)
     }
@@ -71,6 +99,12 @@ impl From<sqlx::Error> for StoreError {
 impl StoreError {
     pub fn is_retryable(&self) -> bool {
         matches!(self, StoreError::Conflict(_))
+    }
+
+    /// A conflict, or a database away for a moment: the same statement may
+    /// succeed a little later.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, StoreError::Conflict(_) | StoreError::Unavailable(_))
     }
 }
 
@@ -132,7 +166,9 @@ impl Store {
         let options = AnyConnectOptions::from_str(&url)?;
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(30))
+            // A database that refuses connections (stopped, failing over)
+            // is answered 503 after this wait, not after half a minute.
+            .acquire_timeout(Duration::from_secs(10))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if engine == Engine::Sqlite {
@@ -161,11 +197,57 @@ impl Store {
         &self.pool
     }
 
-    /// Applies pending migrations; safe to call at every start.
-    pub async fn migrate(&self) -> Result<(), StoreError> {
+    /// The newest migration this release knows.
+    pub fn latest_migration(&self) -> i64 {
+        self.migrator().iter().map(|m| m.version).max().unwrap_or(0)
+    }
+
+    /// The newest migration applied to the database (`None`: none yet).
+    pub async fn applied_migration(&self) -> Result<Option<i64>, StoreError> {
+        let mut conn = self.read().await?;
+        Ok(sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success").fetch_one(&mut *conn).await?)
+    }
+
+    fn migrator(&self) -> &'static sqlx::migrate::Migrator {
         match self.engine {
-            Engine::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
+            Engine::Sqlite => &SQLITE_MIGRATIONS,
+            Engine::Postgres => &POSTGRES_MIGRATIONS,
+        }
+    }
+
+    /// Applies pending migrations; safe to call at every start, and from
+    /// several nodes at once: on PostgreSQL sqlx holds an advisory lock
+    /// while it migrates, so one node migrates and the others wait, then
+    /// find nothing left to do. Refuses a database whose schema is newer
+    /// than this release ([`StoreError::SchemaAhead`]).
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        let known = self.latest_migration();
+        // A fresh database has no migration table yet: nothing applied.
+        let applied = self.applied_migration().await.unwrap_or(None);
+        if let Some(applied) = applied.filter(|a| *a > known) {
+            return Err(StoreError::SchemaAhead { applied, known });
+        }
+        match self.engine {
             Engine::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
+            // SQLite has no lock for sqlx to take: two processes starting on
+            // a fresh file may both run a migration, and the second one's
+            // transaction fails (its table already exists) and rolls back.
+            // Each migration is its own transaction, so trying again skips
+            // what the other applied.
+            Engine::Sqlite => {
+                let mut attempt = 0;
+                loop {
+                    match SQLITE_MIGRATIONS.run(&self.pool).await {
+                        Ok(()) => break,
+                        Err(e) if attempt < 20 => {
+                            attempt += 1;
+                            tracing::debug!(error = %e, attempt, "migration raced another process; again");
+                            tokio::time::sleep(Duration::from_millis(50 + 25 * attempt)).await;
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+            }
         }
         Ok(())
     }

@@ -249,7 +249,7 @@ pub async fn lock_order(
 /// The order a scanned code belongs to: one of its box labels, a
 /// third-party box barcode, or its tracking number.
 pub async fn order_no_by_scan(
-    tx: &mut WriteTx,
+    conn: &mut AnyConnection,
     warehouse_code: Option<&str>,
     code: &str,
 ) -> Result<Option<String>, StoreError> {
@@ -261,7 +261,7 @@ pub async fn order_no_by_scan(
     )
     .bind(warehouse_code)
     .bind(code)
-    .fetch_optional(tx.conn())
+    .fetch_optional(&mut *conn)
     .await?;
     if by_box.is_some() {
         return Ok(by_box);
@@ -276,7 +276,7 @@ pub async fn order_no_by_scan(
     .bind(warehouse_code)
     .bind(code)
     .bind(InboundStatus::Submitted.as_str())
-    .fetch_optional(tx.conn())
+    .fetch_optional(&mut *conn)
     .await?)
 }
 

@@ -462,3 +462,55 @@ pub async fn expire_tokens_of(conn: &mut AnyConnection, holder: TokenHolder, unt
     .await?;
     Ok(done.rows_affected())
 }
+
+/// A staff member as the admin screen lists them: the warehouses they may
+/// work in as codes (empty: every warehouse).
+#[derive(Debug, Clone, FromRow)]
+pub struct StaffListRow {
+    pub username: String,
+    pub name: String,
+    pub role: String,
+    pub status: String,
+    pub warehouses: String,
+}
+
+/// `(username, …)` of every staff member; warehouse codes joined by spaces.
+pub async fn list_staff(conn: &mut AnyConnection) -> Result<Vec<StaffListRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT s.username, s.name, s.role, s.status, \
+         COALESCE((SELECT STRING_AGG(w.code, ' ') FROM staff_warehouse sw JOIN warehouse w ON w.warehouse_id = sw.warehouse_id \
+         WHERE sw.staff_id = s.staff_id), '') AS warehouses FROM staff s ORDER BY s.username",
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+/// A customer with the warehouses granted to it and its apps.
+#[derive(Debug, Clone, FromRow)]
+pub struct CustomerListRow {
+    pub code: String,
+    pub name: String,
+    pub status: String,
+    pub warehouses: String,
+    pub apps: String,
+}
+
+pub async fn list_customers(conn: &mut AnyConnection) -> Result<Vec<CustomerListRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT c.code, c.name, c.status, \
+         COALESCE((SELECT STRING_AGG(w.code, ' ') FROM customer_warehouse cw JOIN warehouse w ON w.warehouse_id = cw.warehouse_id \
+         WHERE cw.customer_id = c.customer_id), '') AS warehouses, \
+         COALESCE((SELECT STRING_AGG(a.client_id || ':' || a.status, ' ') FROM app a WHERE a.customer_id = c.customer_id), '') AS apps \
+         FROM customer c ORDER BY c.code",
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+/// A customer's apps: `(client id, name, status)`, oldest first.
+pub async fn apps_of(conn: &mut AnyConnection, customer_id: i64) -> Result<Vec<(String, String, String)>, StoreError> {
+    Ok(sqlx::query_as("SELECT client_id, name, status FROM app WHERE customer_id = $1 ORDER BY app_id")
+        .bind(customer_id)
+        .fetch_all(conn)
+        .await?)
+}

@@ -13,10 +13,30 @@ pub struct SellerUserRow {
     pub email: String,
     pub status: String,
     pub customer_status: String,
+    /// None: no portal sign-in set.
+    pub password_hash: Option<String>,
+    /// OWNER or STAFF within the customer.
+    pub role: String,
 }
 
 const SELECT_USER: &str = "SELECT u.seller_user_id, u.customer_id, c.code AS customer_code, u.email, u.status, \
-     c.status AS customer_status FROM seller_user u JOIN customer c ON c.customer_id = u.customer_id";
+     c.status AS customer_status, u.password_hash, u.role FROM seller_user u JOIN customer c ON c.customer_id = u.customer_id";
+
+/// Sets a seller user's portal password (argon2 hash) and role.
+pub async fn set_password(
+    conn: &mut AnyConnection,
+    seller_user_id: i64,
+    hash: &str,
+    role: &str,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE seller_user SET password_hash = $1, role = $2 WHERE seller_user_id = $3")
+        .bind(hash)
+        .bind(role)
+        .bind(seller_user_id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
 
 pub async fn insert_user(conn: &mut AnyConnection, customer_id: i64, email: &str, now: i64) -> Result<i64, StoreError> {
     let (id,): (i64,) = sqlx::query_as(
@@ -131,4 +151,12 @@ pub async fn first_user_of(conn: &mut AnyConnection, customer_id: i64) -> Result
     .fetch_optional(conn)
     .await?;
     Ok(row.map(|r| r.0))
+}
+
+/// A customer's seller users: `(email, role, status)`.
+pub async fn users_of(conn: &mut AnyConnection, customer_id: i64) -> Result<Vec<(String, String, String)>, StoreError> {
+    Ok(sqlx::query_as("SELECT email, role, status FROM seller_user WHERE customer_id = $1 ORDER BY email")
+        .bind(customer_id)
+        .fetch_all(conn)
+        .await?)
 }

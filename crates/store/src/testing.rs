@@ -17,7 +17,35 @@ use crate::{Store, StoreError};
 pub struct TestDb {
     pub store: Store,
     pub url: String,
-    _dir: Option<tempfile::TempDir>,
+    _scratch: Scratch,
+}
+
+/// Where a fresh database lives; dropping it removes the database: the
+/// SQLite file's directory, or the PostgreSQL database (dropped with
+/// `WITH (FORCE)` so connections still open do not keep it). Several hundred
+/// tests create databases on one server: kept, they filled the CI machine's
+/// disk until PostgreSQL stopped mid-run.
+pub enum Scratch {
+    Directory(tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let Scratch::Postgres { admin_url, name } = self else { return };
+        let (admin_url, name) = (admin_url.clone(), name.clone());
+        // Drop runs inside tests' runtimes, which cannot block: a thread of
+        // its own with a small runtime does the work and is waited for.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            runtime.block_on(async {
+                let mut admin = sqlx::AnyConnection::connect(&admin_url).await.ok()?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await.ok()?;
+                admin.close().await.ok()
+            })
+        });
+        let _ = dropped.join();
+    }
 }
 
 pub const POSTGRES_ENV: &str = "HAICANG_TEST_POSTGRES_URL";
@@ -31,36 +59,38 @@ fn unique_name() -> String {
 
 /// A fresh URL (the database already created on PostgreSQL) and the
 /// directory that holds it on SQLite.
-pub async fn fresh_url() -> Result<(String, Option<tempfile::TempDir>), StoreError> {
+pub async fn fresh_url() -> Result<(String, Scratch), StoreError> {
     fresh_url_on(std::env::var(POSTGRES_ENV).ok().filter(|u| !u.is_empty()).as_deref()).await
 }
 
 /// Like [`fresh_url`], on the PostgreSQL server of `postgres_admin_url`
 /// when given, else on SQLite.
-pub async fn fresh_url_on(postgres_admin_url: Option<&str>) -> Result<(String, Option<tempfile::TempDir>), StoreError> {
+pub async fn fresh_url_on(postgres_admin_url: Option<&str>) -> Result<(String, Scratch), StoreError> {
     match postgres_admin_url {
         Some(admin_url) => {
             sqlx::any::install_default_drivers();
             let name = unique_name();
             let mut admin = sqlx::AnyConnection::connect(admin_url).await?;
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await?;
+            // FILE_COPY: the template is copied as files, not written
+            // through the WAL a second time.
+            sqlx::query(&format!("CREATE DATABASE {name} STRATEGY FILE_COPY")).execute(&mut admin).await?;
             admin.close().await?;
             let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin_url);
-            Ok((format!("{base}/{name}"), None))
+            Ok((format!("{base}/{name}"), Scratch::Postgres { admin_url: admin_url.to_owned(), name }))
         }
         None => {
             let dir = tempfile::tempdir().map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
             let url = format!("sqlite://{}", dir.path().join("haicang.db").display());
-            Ok((url, Some(dir)))
+            Ok((url, Scratch::Directory(dir)))
         }
     }
 }
 
 pub async fn fresh_store() -> Result<TestDb, StoreError> {
-    let (url, dir) = fresh_url().await?;
+    let (url, scratch) = fresh_url().await?;
     let store = Store::connect(&url, 16).await?;
     store.migrate().await?;
-    Ok(TestDb { store, url, _dir: dir })
+    Ok(TestDb { store, url, _scratch: scratch })
 }
 
 /// Backdates every lot with this code (tests of storage age tiers: lots

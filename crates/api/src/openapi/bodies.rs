@@ -15,7 +15,11 @@ use serde_json::{Value, json};
 use haicang_core::{billing, inbound, ledger, outbound, product};
 
 /// Not blank: the server trims text and treats blank as missing.
-pub const NOT_BLANK: &str = r"\S";
+/// (At least one character the server does not trim away: Rust's `trim`
+/// removes every Unicode White_Space character, so a bare `\S`, ASCII in
+/// some generators, admitted a value of U+3000 that arrives blank:
+/// schemathesis sent one as a refresh token and got "required".)
+pub const NOT_BLANK: &str = r"[^\s\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]";
 
 /// A SKU or barcode: 2–50 of JF's characters, not all spaces.
 pub const CODE_PATTERN: &str = r"^ *[A-Za-z0-9()_.*+#\\/%&-][A-Za-z0-9 ()_.*+#\\/%&-]*$";
@@ -364,6 +368,8 @@ pub fn property_rules() -> Vec<(&'static str, &'static str, Value)> {
         ("WaveInput", "totes", count(1, haicang_app::outbound::TOTES_MAX as i64)),
         ("WaveInput", "orderNos", at_most(haicang_app::outbound::WAVE_ORDERS_MAX)),
         ("WaveInput", "maxOrders", count(0, haicang_app::outbound::WAVE_ORDERS_MAX as i64)),
+        // Lines of a wave: at most its orders' lines (schemathesis sent 8e23).
+        ("WaveInput", "maxLines", count(0, haicang_app::outbound::WAVE_ORDERS_MAX as i64 * outbound::LINES_MAX as i64)),
         ("WaveInput", "createdBefore", json!({"format": "date-time"})),
         ("PickInput", "locationCode", json!({"type": "string", "pattern": LOCATION_PATTERN})),
         ("PickInput", "sku", required_text(product::CODE_CHARS_MAX)),
@@ -624,6 +630,21 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use regex::Regex;
+
+    /// A text the document calls not blank never arrives blank: no
+    /// character Rust's `trim` removes matches the pattern on its own.
+    #[test]
+    fn not_blank_admits_nothing_that_trims_to_empty() {
+        let not_blank = Regex::new(NOT_BLANK).unwrap();
+        let trimmed: Vec<char> = (0..=0x10FFFFu32).filter_map(char::from_u32).filter(|c| c.is_whitespace()).collect();
+        assert!(trimmed.len() >= 25, "{trimmed:?}");
+        for c in &trimmed {
+            assert!(!not_blank.is_match(&c.to_string()), "U+{:04X} passes NOT_BLANK but trims away", *c as u32);
+        }
+        let all: String = trimmed.iter().collect();
+        assert!(!not_blank.is_match(&all));
+        assert!(not_blank.is_match(" a ") && not_blank.is_match("\u{3000}x"));
+    }
 
     /// What the document allows of a code: its pattern and its lengths.
     fn document_allows_code(text: &str) -> bool {

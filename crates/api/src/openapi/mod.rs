@@ -351,9 +351,21 @@ fn constrain_parameters(path: &str, operation: &mut Map<String, Value>) {
             "eventType" => names(haicang_app::webhooks::EVENT_TYPES.iter().copied()),
             // Stock filters split values on commas and take at most 20
             // warehouses and 100 SKUs (10031 beyond).
-            "warehouseCode" if path == "/api/v1/inventory" => json!({"type": "array", "maxItems":
-                crate::routes::inventory::WAREHOUSE_FILTER_MAX, "items": {"type": "string", "pattern": "^[^,]*$"}}),
-            "sku" if path.starts_with("/api/v1/inventory") && parameter["schema"]["type"] == "array" => {
+            "warehouseCode"
+                if parameter["schema"]["type"] == "array"
+                    && (path == "/api/v1/inventory" || path.ends_with("/boxes") || path == "/api/v1/ops/cartons") =>
+            {
+                json!({"type": "array", "maxItems": crate::routes::inventory::WAREHOUSE_FILTER_MAX,
+                    "items": {"type": "string", "pattern": "^[^,]*$"}})
+            }
+            // Carton lists: at most 100 box numbers (50028 beyond).
+            "boxNo" if parameter["schema"]["type"] == "array" => {
+                json!({"type": "array", "maxItems": 100, "items": {"type": "string", "pattern": "^[^,]*$"}})
+            }
+            "sku"
+                if (path.starts_with("/api/v1/inventory") || path == "/api/v1/ops/cartons")
+                    && parameter["schema"]["type"] == "array" =>
+            {
                 json!({"type": "array", "maxItems": crate::routes::inventory::SKU_FILTER_MAX,
                     "items": {"type": "string", "pattern": "^[^,]*$"}})
             }

@@ -80,7 +80,13 @@ fn filter(params: &Params) -> Result<CartonFilter, ApiError> {
         lpns: params.all("boxNo"),
         status,
     };
-    if filter.warehouse_codes.len() > 20 || filter.skus.len() + filter.lpns.len() > 100 {
+    // As documented: at most 20 warehouses, 100 SKUs and 100 box numbers,
+    // counted as sent (blank values too).
+    let sent = |key: &str, kept: usize| kept.max(params.occurrences(key));
+    if sent("warehouseCode", filter.warehouse_codes.len()) > 20
+        || sent("sku", filter.skus.len()) > 100
+        || sent("boxNo", filter.lpns.len()) > 100
+    {
         return Err(haicang_app::AppError::TooManyQueried.into());
     }
     Ok(filter)

@@ -556,7 +556,9 @@ fn inbound_filter(params: &Params) -> Result<InboundFilter, ApiError> {
         params.choice("status", InboundStatus::parse, "unknown inbound status")?.map(|t| t.as_str().to_owned());
     let order_nos = params.all("orderNo");
     let references = params.all("customerReference");
-    if order_nos.len() > 100 || references.len() > 100 {
+    if order_nos.len().max(params.occurrences("orderNo")) > 100
+        || references.len().max(params.occurrences("customerReference")) > 100
+    {
         return Err(AppError::InvalidParam { field: "orderNo", reason: "at most 100 values".into() }.into());
     }
     Ok(InboundFilter {

@@ -35,14 +35,14 @@ pub fn router() -> Router<AppState> {
 
 fn stock_filter(params: &Params) -> Result<StockFilter, ApiError> {
     let skus = params.all("sku");
-    if skus.len() > SKU_FILTER_MAX {
+    if skus.len().max(params.occurrences("sku")) > SKU_FILTER_MAX {
         return Err(AppError::InvalidParam { field: "sku", reason: format!("at most {SKU_FILTER_MAX} SKUs") }.into());
     }
     let condition = params
         .choice("condition", Condition::parse, "GOOD, DEFECTIVE, DAMAGED, RETURNED, REFURBISHED, RECYCLE or REPAIRING")?
         .map(|c| c.as_str().to_owned());
     let warehouse_codes = params.all("warehouseCode");
-    if warehouse_codes.len() > WAREHOUSE_FILTER_MAX {
+    if warehouse_codes.len().max(params.occurrences("warehouseCode")) > WAREHOUSE_FILTER_MAX {
         return Err(AppError::InvalidParam {
             field: "warehouseCode",
             reason: format!("at most {WAREHOUSE_FILTER_MAX} warehouses"),

@@ -495,7 +495,8 @@ fn outbound_filter(params: &Params) -> Result<OutboundFilter, ApiError> {
         created_to: params.time("createdTo")?,
         ..Default::default()
     };
-    if filter.order_nos.len() + filter.references.len() + filter.tracking_nos.len() > 100 {
+    let sent = ["orderNo", "customerReference", "trackingNo"].map(|k| params.occurrences(k)).iter().sum::<usize>();
+    if (filter.order_nos.len() + filter.references.len() + filter.tracking_nos.len()).max(sent) > 100 {
         return Err(AppError::TooManyQueried.into());
     }
     Ok(filter)

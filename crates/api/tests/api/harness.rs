@@ -85,6 +85,32 @@ pub async fn start_configured(configure: impl FnOnce(&mut Settings)) -> Server {
     Server { base: format!("http://{addr}"), http: reqwest::Client::new(), app, _db: db, _stop: stop }
 }
 
+/// A second node serving the same database as a [`Server`]: its own
+/// process state (pool, in-memory limiter), nothing else.
+pub struct Node {
+    pub base: String,
+    _stop: oneshot::Sender<()>,
+}
+
+impl Server {
+    pub async fn another_node(&self) -> Node {
+        let store = haicang_store::Store::connect(&self._db.url, 8).await.expect("the same database");
+        let settings = Settings {
+            listen: "127.0.0.1:0".into(),
+            run_webhook_worker: false,
+            dialects: Some(haicang_gateways::routes),
+            ..Settings::default()
+        };
+        let application = Application::build(store, settings).await.expect("a port");
+        let base = format!("http://{}", application.addr());
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(application.run_until(async {
+            let _ = stopped.await;
+        }));
+        Node { base, _stop: stop }
+    }
+}
+
 pub const PRODUCT: &str = r#"{"sku":"BAR-TEST-1","name":"Bar test product","barcode":"BAR0000001",
     "lengthCm":20,"widthCm":15,"heightCm":10,"weightKg":0.8,
     "declaration":{"nameEn":"Phone case","nameZh":"手机壳","hsCode":"392690",

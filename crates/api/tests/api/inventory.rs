@@ -341,3 +341,27 @@ async fn an_adjustment_out_takes_the_first_lot_to_expire_not_the_first_in() {
         .collect();
     assert_eq!(left, vec![("LATE".to_owned(), 3)], "EARLY (5) leaves first, then 2 of LATE");
 }
+
+/// A limit counts what the client sent: 101 blank SKU filters are over 100
+/// (schemathesis sent exactly that and was answered 200), as are blank
+/// warehouses; 100 are fine.
+#[tokio::test]
+async fn filter_limits_count_blank_values_too() {
+    let s = start().await;
+    let t = s.customer().await;
+    for path in ["/api/v1/inventory/lots", "/api/v1/inventory"] {
+        let over = format!("{path}?{}", vec!["sku="; 101].join("&"));
+        let a = s.get(&over, &t).await;
+        assert_eq!((a.status.as_u16(), a.code()), (400, 10031), "{path}: {}", a.body);
+        let at = format!("{path}?{}", vec!["sku="; 100].join("&"));
+        s.get(&at, &t).await.ok();
+        let warehouses = format!("{path}?{}", vec!["warehouseCode="; 21].join("&"));
+        assert_eq!(s.get(&warehouses, &t).await.status.as_u16(), 400);
+    }
+    // Cartons: 100 SKUs and 100 box numbers each, as documented (the sum
+    // was once capped at 100).
+    let both = format!("/api/v1/inventory/boxes?{}&boxNo=", vec!["sku="; 100].join("&"));
+    s.get(&both, &t).await.ok();
+    let over = format!("/api/v1/inventory/boxes?{}", vec!["boxNo="; 101].join("&"));
+    assert_eq!(s.get(&over, &t).await.status.as_u16(), 400);
+}

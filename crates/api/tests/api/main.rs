@@ -11,6 +11,7 @@ mod auth_hardening;
 mod bad_input;
 mod billing;
 mod cartons;
+mod cluster;
 mod counts;
 mod dialects;
 mod error_codes;

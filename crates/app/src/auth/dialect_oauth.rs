@@ -29,7 +29,7 @@ pub struct DialectSession {
     pub seller_user_id: i64,
 }
 
-fn email_of(email: &str) -> Result<String, AppError> {
+pub(super) fn email_of(email: &str) -> Result<String, AppError> {
     let email = email.trim().to_ascii_lowercase();
     if email.is_empty() {
         return Err(AppError::MissingParam { field: "email" });

@@ -20,7 +20,7 @@ impl App {
             let code = code.trim();
             let order_no = match store::find_order(tx.conn(), code, None).await? {
                 Some(o) => o.order_no,
-                None => store::order_no_by_scan(&mut tx, warehouse_code, code)
+                None => store::order_no_by_scan(tx.conn(), warehouse_code, code)
                     .await?
                     .ok_or_else(|| AppError::InboundNotFound(code.to_owned()))?,
             };
@@ -51,6 +51,28 @@ impl App {
             Ok(Stepped { order_no: order.order_no, status: next })
         })
         .await
+    }
+
+    /// The order a dock scan names (order number, box scan code or
+    /// barcode, or the tracking number of an order not yet arrived),
+    /// without changing it: the console's scan field opens orders too.
+    pub async fn inbound_by_scan(
+        &self,
+        staff: &StaffPrincipal,
+        warehouse_code: Option<&str>,
+        code: &str,
+    ) -> Result<InboundDetail, AppError> {
+        let code = code.trim();
+        let order_no = {
+            let mut conn = self.store.read().await?;
+            match store::find_order(&mut conn, code, None).await? {
+                Some(o) => o.order_no,
+                None => store::order_no_by_scan(&mut conn, warehouse_code, code)
+                    .await?
+                    .ok_or_else(|| AppError::InboundNotFound(code.to_owned()))?,
+            }
+        };
+        self.inbound_detail(Viewer::Staff(staff), &order_no).await
     }
 
     /// Records one counted box: good and defective units enter the

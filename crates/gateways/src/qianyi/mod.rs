@@ -41,7 +41,6 @@
 //!   NOT_FOUND, RATE_LIMITED, BIZ_ERROR (a refused business rule),
 //!   SYSTEM_ERROR.
 
-mod form;
 mod services;
 mod sign;
 
@@ -180,7 +179,7 @@ fn content_type(headers: &HeaderMap) -> String {
 }
 
 async fn verify(state: &AppState, parts: &Parts, body: &[u8]) -> Result<Call, ApiError> {
-    let fields = form::fields(&content_type(&parts.headers), body)?;
+    let fields = haicang_api::form::fields(&content_type(&parts.headers), body)?;
     let field = |name: &'static str| -> Result<&str, ApiError> {
         fields
             .iter()

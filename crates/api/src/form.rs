@@ -1,31 +1,29 @@
-//! A Qianyi request's fields, whatever the body's encoding: multipart
-//! form-data (the document's curl `--form`), urlencoded, or JSON.
+//! A form's fields, whatever the body's encoding: multipart form-data
+//! (Qianyi's curl `--form`, the portal's file uploads), urlencoded, or
+//! JSON — for the dialects and the web pages alike.
 //!
-//! Multipart is read here rather than through a crate: the fields are a
-//! handful of short texts, and the parser below (boundary, part headers,
-//! `name="…"`) is all of it that a form of text fields needs.
+//! Multipart is read here rather than through a crate: the fields are
+//! texts (a CSV file is one), and the parser below (boundary, part
+//! headers, `name="…"`) is all of it that such a form needs. A part that
+//! is not UTF-8 text is refused.
 
-use haicang_api::error::ApiError;
+use crate::error::ApiError;
 
 /// The fields in order; repeated names are kept.
 pub fn fields(content_type: &str, body: &[u8]) -> Result<Vec<(String, String)>, ApiError> {
     let kind = content_type.to_ascii_lowercase();
     if kind.starts_with("multipart/form-data") {
-        let boundary = content_type
-            .split(';')
-            .filter_map(|p| {
-                let p = p.trim();
-                p.get(..9).filter(|k| k.eq_ignore_ascii_case("boundary=")).map(|_| &p[9..])
+        return binary_parts(content_type, body)?
+            .into_iter()
+            .map(|(name, value)| match String::from_utf8(value) {
+                Ok(text) => Ok((name, text)),
+                Err(_) => Err(malformed("a part's value")),
             })
-            .next()
-            .map(|b| b.trim_matches('"'))
-            .filter(|b| !b.is_empty())
-            .ok_or_else(|| malformed("multipart without a boundary"))?;
-        return multipart(boundary, body);
+            .collect();
     }
     let text = std::str::from_utf8(body).map_err(|_| malformed("the body is not UTF-8"))?;
     if kind.starts_with("application/json") {
-        let value: serde_json::Value = haicang_api::extract::parse_json(body)?;
+        let value: serde_json::Value = crate::extract::parse_json(body)?;
         let object = value.as_object().ok_or_else(|| malformed("the body is not a JSON object"))?;
         return Ok(object
             .iter()
@@ -53,7 +51,23 @@ fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     haystack[from..].windows(needle.len()).position(|w| w == needle).map(|i| i + from)
 }
 
-fn multipart(boundary: &str, body: &[u8]) -> Result<Vec<(String, String)>, ApiError> {
+/// A multipart form's parts as bytes (an uploaded spreadsheet is not
+/// text), in order.
+pub fn binary_parts(content_type: &str, body: &[u8]) -> Result<Vec<(String, Vec<u8>)>, ApiError> {
+    let boundary = content_type
+        .split(';')
+        .filter_map(|p| {
+            let p = p.trim();
+            p.get(..9).filter(|k| k.eq_ignore_ascii_case("boundary=")).map(|_| &p[9..])
+        })
+        .next()
+        .map(|b| b.trim_matches('"'))
+        .filter(|b| !b.is_empty())
+        .ok_or_else(|| malformed("multipart without a boundary"))?;
+    multipart_parts(boundary, body)
+}
+
+fn multipart_parts(boundary: &str, body: &[u8]) -> Result<Vec<(String, Vec<u8>)>, ApiError> {
     let delimiter = format!("--{boundary}");
     let delimiter = delimiter.as_bytes();
     let mut fields = Vec::new();
@@ -69,9 +83,8 @@ fn multipart(boundary: &str, body: &[u8]) -> Result<Vec<(String, String)>, ApiEr
         let headers = std::str::from_utf8(&body[headers_start..headers_end]).map_err(|_| malformed("part headers"))?;
         // The value ends before the CRLF that precedes the delimiter.
         let value_end = next.saturating_sub(2).max(headers_end + 4);
-        let value = std::str::from_utf8(&body[headers_end + 4..value_end]).map_err(|_| malformed("a part's value"))?;
         if let Some(name) = part_name(headers) {
-            fields.push((name, value.to_owned()));
+            fields.push((name, body[headers_end + 4..value_end].to_vec()));
         }
         at = next;
     }
