@@ -2,6 +2,7 @@
 //! in one process, with no HTTP, JSON, validation or ledger in between.
 
 use crate::{Arg, Filter, Store, StoreError};
+use haicang_core::ledger::LedgerError;
 
 /// Inserts `count` minimal products for `customer_id`, `batch` per
 /// transaction, with SKUs `FLOOR-000001`….
@@ -51,8 +52,15 @@ pub struct OrderIds {
     pub products: Vec<i64>,
 }
 
-/// Ids of a customer's DEMO-0001.. products, a warehouse and a service.
-pub async fn order_ids(store: &Store, customer: &str, warehouse: &str, service: &str) -> Result<OrderIds, StoreError> {
+/// Ids of a customer's products (in the order of `skus`: the ones the
+/// bench stocked), a warehouse and a service.
+pub async fn order_ids(
+    store: &Store,
+    customer: &str,
+    warehouse: &str,
+    service: &str,
+    skus: &[String],
+) -> Result<OrderIds, StoreError> {
     let mut conn = store.read().await?;
     let (customer_id,): (i64,) =
         sqlx::query_as("SELECT customer_id FROM customer WHERE code = $1").bind(customer).fetch_one(&mut *conn).await?;
@@ -66,16 +74,18 @@ pub async fn order_ids(store: &Store, customer: &str, warehouse: &str, service: 
             .bind(service)
             .fetch_one(&mut *conn)
             .await?;
-    let products: Vec<(i64,)> = sqlx::query_as("SELECT product_id FROM product WHERE customer_id = $1 ORDER BY sku")
-        .bind(customer_id)
-        .fetch_all(&mut *conn)
-        .await?;
-    Ok(OrderIds {
-        customer_id,
-        warehouse_id,
-        shipping_service_id,
-        products: products.into_iter().map(|(p,)| p).collect(),
-    })
+    let found = crate::product::products_by_sku(&mut conn, customer_id, skus).await?;
+    let products = skus
+        .iter()
+        .map(|sku| {
+            found
+                .iter()
+                .find(|p| &p.sku == sku)
+                .map(|p| p.product_id)
+                .ok_or_else(|| StoreError::Corrupt(format!("floor: no product {sku}")))
+        })
+        .collect::<Result<Vec<i64>, _>>()?;
+    Ok(OrderIds { customer_id, warehouse_id, shipping_service_id, products })
 }
 
 /// One order as plain SQL in one transaction: the header, per line a
@@ -118,7 +128,8 @@ async fn insert_order_once(store: &Store, ids: &OrderIds, reference: &str, produ
         .execute(tx.conn())
         .await?;
         if done.rows_affected() != 1 {
-            return Err(StoreError::Conflict("floor: no stock".into()));
+            // Not a conflict: retrying would never end.
+            return Err(LedgerError::InsufficientAvailable { requested: 1, available: 0 }.into());
         }
         let reservation_id: i64 = sqlx::query_scalar(
             "INSERT INTO reservation (customer_id, warehouse_id, product_id, condition, quantity, posted, status, \
@@ -159,4 +170,34 @@ pub async fn round_trip(store: &Store) -> Result<(), StoreError> {
     let mut conn = store.read().await?;
     sqlx::query("SELECT 1").execute(&mut *conn).await?;
     Ok(())
+}
+
+/// The engine's durability settings, for a bench to print beside its
+/// figures: PostgreSQL's `fsync`, `synchronous_commit` and
+/// `full_page_writes`; SQLite's journal mode and `synchronous` level of
+/// the write connection.
+pub async fn durability_settings(store: &Store) -> Result<String, StoreError> {
+    match store.engine() {
+        crate::Engine::Postgres => {
+            let (fsync, commit, pages): (String, String, String) = sqlx::query_as(
+                "SELECT current_setting('fsync'), current_setting('synchronous_commit'), \
+                 current_setting('full_page_writes')",
+            )
+            .fetch_one(store.pool())
+            .await?;
+            Ok(format!("fsync={fsync}, synchronous_commit={commit}, full_page_writes={pages}"))
+        }
+        crate::Engine::Sqlite => {
+            let mut tx = store.begin_write().await?;
+            let (journal,): (String,) = sqlx::query_as("PRAGMA journal_mode").fetch_one(tx.conn()).await?;
+            let (level,): (i64,) = sqlx::query_as("PRAGMA synchronous").fetch_one(tx.conn()).await?;
+            let level = match level {
+                0 => "OFF",
+                1 => "NORMAL",
+                2 => "FULL",
+                _ => "EXTRA",
+            };
+            Ok(format!("journal_mode={journal}, synchronous={level}"))
+        }
+    }
 }

@@ -27,6 +27,7 @@ pub mod sellers;
 pub mod sequence;
 pub mod stock;
 pub mod testing;
+mod wal_flush;
 pub mod warehouse;
 pub mod webhook;
 pub mod work_orders;
@@ -101,6 +102,13 @@ impl Filter {
         self.and(&format!("{column} IN ({marks})"), values.iter().copied().map(Arg::Int))
     }
 
+    /// The placeholders of the last `count` arguments added (for a list a
+    /// query names twice, e.g. in both arms of a UNION).
+    pub(crate) fn last_marks(&self, count: usize) -> String {
+        let first = self.args.len().saturating_sub(count) + 1;
+        (first..=self.args.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
+    }
+
     /// Limits rows to a [`ListScope`], given the columns that hold the
     /// customer and the warehouse.
     pub(crate) fn scope(&mut self, scope: &ListScope, customer_column: &str, warehouse_column: &str) -> &mut Self {
@@ -124,7 +132,11 @@ impl Filter {
     }
 
     /// One page of `SELECT columns FROM from WHERE … ORDER BY order` and the
-    /// total number of matching rows.
+    /// total number of matching rows. The total is counted only when the
+    /// page cannot tell it: the page is read one row long, and a page
+    /// without that extra row that is the first or holds rows is the last,
+    /// so the total is its offset plus its rows (most lists fit in a page;
+    /// a COUNT over a large table is most of such a read's cost).
     pub(crate) async fn page<R>(
         &self,
         conn: &mut sqlx::AnyConnection,
@@ -137,12 +149,23 @@ impl Filter {
         R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
     {
         let where_sql = self.where_sql();
-        let count = format!("SELECT COUNT(*) FROM {from} {where_sql}");
-        let (total,) = self.bind_as(sqlx::query_as::<_, (i64,)>(&count)).fetch_one(&mut *conn).await?;
         let n = self.next_placeholder();
         let sql = format!("SELECT {columns} FROM {from} {where_sql} ORDER BY {order} LIMIT ${n} OFFSET ${}", n + 1);
-        let rows =
-            self.bind_as(sqlx::query_as::<_, R>(&sql)).bind(page.page_size).bind(page.offset()).fetch_all(conn).await?;
+        // One row more than the page: when it is not there, this is the
+        // last page.
+        let mut rows = self
+            .bind_as(sqlx::query_as::<_, R>(&sql))
+            .bind(page.page_size + 1)
+            .bind(page.offset())
+            .fetch_all(&mut *conn)
+            .await?;
+        let seen = rows.len() as i64;
+        if seen <= page.page_size && (seen > 0 || page.offset() == 0) {
+            return Ok((rows, page.offset() + seen));
+        }
+        rows.truncate(page.page_size.max(0) as usize);
+        let count = format!("SELECT COUNT(*) FROM {from} {where_sql}");
+        let (total,) = self.bind_as(sqlx::query_as::<_, (i64,)>(&count)).fetch_one(conn).await?;
         Ok((rows, total))
     }
 

@@ -780,6 +780,7 @@ pub struct InventoryRow {
     #[sqlx(try_from = "String")]
     pub product_type: haicang_core::product::ProductType,
     pub product_id: i64,
+    pub warehouse_id: i64,
 }
 
 /// Every stock query joins `product p`; scoping by `p.customer_id` lets
@@ -800,50 +801,87 @@ fn stock_filter(customer_id: i64, filter: &StockFilter, alias: &str) -> Filter {
     f
 }
 
-/// Announced minus counted on the warehouse's open inbound orders (never
-/// below zero: an over-receipt is not negative transit), of the orders the
-/// origin clause picks: the seller's own (`IS NULL`) or transfers' legs.
-/// Which statuses are "in transit" is core's rule
-/// (`InboundStatus::in_transit`); the list is spliced from those
-/// constants, never from input. (PostgreSQL sums BIGINT into NUMERIC,
-/// which the Any driver cannot read: hence the cast.)
-fn in_transit_sql(origin: &str) -> String {
+/// The in-transit and allocation columns of a page of GOOD stock rows,
+/// read by three grouped queries over the page's products (a correlated
+/// subquery per column and row cost four lookups per row):
+/// - inbound transit: announced minus counted on the warehouse's open
+///   inbound orders (never below zero: an over-receipt is not negative
+///   transit), the seller's own (`origin IS NULL`) and transfers' legs
+///   apart. Which statuses are "in transit" is core's rule
+///   (`InboundStatus::in_transit`), spliced from those constants, never
+///   from input;
+/// - returns announced and not yet at the dock;
+/// - the reserved units a wave has put on bins or a picker already took
+///   (`allocated`; the rest of `reserved` awaits a wave).
+///
+/// (PostgreSQL sums BIGINT into NUMERIC, which the Any driver cannot read:
+/// hence the casts.)
+async fn add_stock_extras(conn: &mut AnyConnection, rows: &mut [InventoryRow]) -> Result<(), StoreError> {
+    let mut products: Vec<i64> = rows.iter().filter(|r| r.condition == Condition::Good).map(|r| r.product_id).collect();
+    products.sort_unstable();
+    products.dedup();
+    if products.is_empty() {
+        return Ok(());
+    }
     let statuses: Vec<String> =
         InboundStatus::ALL.iter().filter(|s| s.in_transit()).map(|s| format!("'{}'", s.as_str())).collect();
     let statuses = statuses.join(", ");
-    format!(
-        "(SELECT CAST(CASE WHEN SUM(t.units) > 0 THEN SUM(t.units) ELSE 0 END AS BIGINT) FROM (\
-         SELECT l.quantity AS units FROM inbound_line l JOIN inbound_order o ON o.inbound_order_id = l.inbound_order_id \
-         WHERE l.product_id = s.product_id AND o.warehouse_id = s.warehouse_id AND o.status IN ({statuses}) \
-         AND o.origin {origin} \
-         UNION ALL SELECT -(r.good + r.defective) AS units FROM inbound_receipt r \
-         JOIN inbound_order o ON o.inbound_order_id = r.inbound_order_id \
-         WHERE r.product_id = s.product_id AND o.warehouse_id = s.warehouse_id AND o.status IN ({statuses}) \
-         AND o.origin {origin}) t)"
-    )
+    let transit = {
+        // Both arms of the UNION name the products: bound twice.
+        let mut f = Filter::default();
+        f.and_in_ints("l.product_id", &products);
+        let lines = f.where_sql();
+        f.and_in_ints("r.product_id", &products);
+        let receipts = format!("WHERE r.product_id IN ({})", f.last_marks(products.len()));
+        let sql = format!(
+            "SELECT t.product_id, t.warehouse_id, t.transfer, CAST(SUM(t.units) AS BIGINT) FROM (\
+             SELECT l.product_id, o.warehouse_id, CASE WHEN o.origin IS NULL THEN 0 ELSE 1 END AS transfer, \
+             l.quantity AS units FROM inbound_line l JOIN inbound_order o ON o.inbound_order_id = l.inbound_order_id \
+             {lines} AND o.status IN ({statuses}) AND (o.origin IS NULL OR o.origin = 'TRANSFER') \
+             UNION ALL SELECT r.product_id, o.warehouse_id, CASE WHEN o.origin IS NULL THEN 0 ELSE 1 END, \
+             -(r.good + r.defective) FROM inbound_receipt r JOIN inbound_order o ON o.inbound_order_id = r.inbound_order_id \
+             {receipts} AND o.status IN ({statuses}) AND (o.origin IS NULL OR o.origin = 'TRANSFER')) t \
+             GROUP BY t.product_id, t.warehouse_id, t.transfer"
+        );
+        f.bind_as(sqlx::query_as::<_, (i64, i64, i64, i64)>(&sql)).fetch_all(&mut *conn).await?
+    };
+    let mut f = Filter::default();
+    f.and_in_ints("rl.product_id", &products);
+    let sql = format!(
+        "SELECT rl.product_id, ro.warehouse_id, CAST(SUM(rl.quantity) AS BIGINT) FROM return_line rl \
+         JOIN return_order ro ON ro.return_order_id = rl.return_order_id {} AND ro.status = 'ANNOUNCED' \
+         GROUP BY rl.product_id, ro.warehouse_id",
+        f.where_sql()
+    );
+    let returns = f.bind_as(sqlx::query_as::<_, (i64, i64, i64)>(&sql)).fetch_all(&mut *conn).await?;
+    let mut f = Filter::default();
+    f.and_in_ints("a.product_id", &products);
+    let sql = format!(
+        "SELECT a.product_id, ao.warehouse_id, \
+         CAST(SUM(CASE WHEN a.status = 'OPEN' THEN a.quantity ELSE a.picked END) AS BIGINT) \
+         FROM allocation a JOIN outbound_order ao ON ao.outbound_order_id = a.outbound_order_id \
+         {} AND a.status <> 'RELEASED' AND ao.status IN ('WAVED', 'PICKING', 'PICKED', 'PACKED') \
+         GROUP BY a.product_id, ao.warehouse_id",
+        f.where_sql()
+    );
+    let allocated = f.bind_as(sqlx::query_as::<_, (i64, i64, i64)>(&sql)).fetch_all(&mut *conn).await?;
+    for row in rows.iter_mut().filter(|r| r.condition == Condition::Good) {
+        let at = |p: i64, w: i64| p == row.product_id && w == row.warehouse_id;
+        let transit = |transfer: i64| {
+            transit
+                .iter()
+                .filter(|(p, w, t, _)| at(*p, *w) && *t == transfer)
+                .map(|(.., units)| *units)
+                .sum::<i64>()
+                .max(0)
+        };
+        row.inbound_in_transit = Some(transit(0));
+        row.transfer_in_transit = Some(transit(1));
+        row.return_in_transit = Some(returns.iter().filter(|(p, w, _)| at(*p, *w)).map(|(.., q)| *q).sum());
+        row.allocated = Some(allocated.iter().filter(|(p, w, _)| at(*p, *w)).map(|(.., q)| *q).sum());
+    }
+    Ok(())
 }
-
-/// The stock row's in-transit and allocation columns (GOOD rows only):
-/// inbound and transfer transit as above, returns announced and not yet
-/// at the dock, and the reserved units a wave has put on bins or a picker
-/// already took (`allocated`; the rest of `reserved` awaits a wave).
-static STOCK_EXTRAS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    let good = |sql: String| format!("CASE WHEN s.condition = 'GOOD' THEN {sql} ELSE NULL END");
-    let returns = "(SELECT CAST(COALESCE(SUM(rl.quantity), 0) AS BIGINT) FROM return_line rl \
-         JOIN return_order ro ON ro.return_order_id = rl.return_order_id \
-         WHERE rl.product_id = s.product_id AND ro.warehouse_id = s.warehouse_id AND ro.status = 'ANNOUNCED')";
-    let allocated = "(SELECT CAST(COALESCE(SUM(CASE WHEN a.status = 'OPEN' THEN a.quantity ELSE a.picked END), 0) \
-         AS BIGINT) FROM allocation a JOIN outbound_order ao ON ao.outbound_order_id = a.outbound_order_id \
-         WHERE a.product_id = s.product_id AND ao.warehouse_id = s.warehouse_id AND a.status <> 'RELEASED' \
-         AND ao.status IN ('WAVED', 'PICKING', 'PICKED', 'PACKED'))";
-    format!(
-        "{} AS inbound_in_transit, {} AS transfer_in_transit, {} AS return_in_transit, {} AS allocated",
-        good(in_transit_sql("IS NULL")),
-        good(in_transit_sql("= 'TRANSFER'")),
-        good(returns.to_owned()),
-        good(allocated.to_owned()),
-    )
-});
 
 pub async fn list_inventory(
     conn: &mut AnyConnection,
@@ -852,20 +890,20 @@ pub async fn list_inventory(
     page: PageRequest,
 ) -> Result<(Vec<InventoryRow>, i64), StoreError> {
     let f = stock_filter(customer_id, filter, "s");
-    let (rows, total) = f
+    let (mut rows, total) = f
         .page(
-            conn,
-            &format!(
-                "w.code AS warehouse_code, p.sku, p.name AS product_name, s.condition, s.on_hand, s.reserved, \
-                 {}, s.updated_at, p.declared_value_micros, p.declared_currency, p.product_type, p.product_id",
-                *STOCK_EXTRAS
-            ),
+            &mut *conn,
+            "w.code AS warehouse_code, p.sku, p.name AS product_name, s.condition, s.on_hand, s.reserved, \
+             NULL AS inbound_in_transit, NULL AS transfer_in_transit, NULL AS return_in_transit, NULL AS allocated, \
+             s.updated_at, p.declared_value_micros, p.declared_currency, p.product_type, p.product_id, \
+             s.warehouse_id",
             "stock_summary s JOIN product p ON p.product_id = s.product_id \
              JOIN warehouse w ON w.warehouse_id = s.warehouse_id",
             "w.code, p.sku, s.condition",
             page,
         )
         .await?;
+    add_stock_extras(conn, &mut rows).await?;
     Ok((rows, total))
 }
 

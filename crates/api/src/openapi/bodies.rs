@@ -455,6 +455,12 @@ pub const REQUIRED: &[(&str, &[&str])] = &[
     ("ProductInput", &["sku", "name"]),
 ];
 
+/// Request schemas that are another's with some of its required fields
+/// optional: (new schema, source, fields). A product's PUT names the SKU
+/// in its path, so its body may leave `sku` out (a differing one is still
+/// refused, 10031) while a create must carry it.
+pub const VARIANTS: &[(&str, &str, &[&str])] = &[("ProductUpdate", "ProductInput", &["sku"])];
+
 /// Rules across the fields of one object, as `if`/`then` (which
 /// generated clients pass over: a `oneOf` here would split the model in
 /// two).
@@ -581,8 +587,20 @@ pub fn constrain(schemas: &mut serde_json::Map<String, Value>) {
             target.extend(rule.clone());
         }
     }
+    for (variant, source, optional) in VARIANTS {
+        let Some(mut schema) = schemas.get(*source).cloned() else { continue };
+        if let Some(required) = schema["required"].as_array_mut() {
+            required.retain(|name| !optional.iter().any(|field| name == field));
+        }
+        for field in *optional {
+            if let Some(property) = schema["properties"].get_mut(*field) {
+                nullable(property);
+            }
+        }
+        schemas.insert(variant.to_string(), schema);
+    }
     for (name, schema) in schemas.iter_mut() {
-        if name.ends_with("Input") || name.ends_with("Request") || name == "WebhookUpdate" {
+        if name.ends_with("Input") || name.ends_with("Update") || name.ends_with("Request") {
             schema["additionalProperties"] = json!(false);
         }
     }
@@ -610,6 +628,18 @@ fn merge(target: &mut Value, rule: &Value) {
                 target[key] = value.clone();
             }
         }
+    }
+}
+
+/// An optional property may be null (the server reads null as absent).
+fn nullable(property: &mut Value) {
+    match property["type"].clone() {
+        Value::String(single) => property["type"] = json!([single, "null"]),
+        Value::Array(mut types) if !types.iter().any(|t| t == "null") => {
+            types.push(json!("null"));
+            property["type"] = Value::Array(types);
+        }
+        _ => {}
     }
 }
 

@@ -260,6 +260,10 @@ fn shape_operation(method: &str, path: &str, operation: &mut Map<String, Value>)
     if method == "post" && path == "/api/v1/products" {
         one_or_many_products(operation);
     }
+    if method == "put" && path == "/api/v1/products/{sku}" {
+        operation["requestBody"]["content"]["application/json"]["schema"] =
+            json!({"$ref": "#/components/schemas/ProductUpdate"});
+    }
     let has_body = operation.contains_key("requestBody");
     let responses = operation.entry("responses").or_insert_with(|| json!({}));
     if let Some(responses) = responses.as_object_mut() {
