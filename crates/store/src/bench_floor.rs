@@ -197,7 +197,15 @@ pub async fn durability_settings(store: &Store) -> Result<String, StoreError> {
                 2 => "FULL",
                 _ => "EXTRA",
             };
-            Ok(format!("journal_mode={journal}, synchronous={level}"))
+            Ok(match store.group_commit_counts() {
+                // The write connection's own level; the commit waits for a
+                // WAL fdatasync either way (see wal_flush).
+                Some(_) => format!(
+                    "journal_mode={journal}, writes synchronous={level} + an fdatasync of the WAL before each \
+                     commit is answered (durable as synchronous=FULL)"
+                ),
+                None => format!("journal_mode={journal}, synchronous={level}"),
+            })
         }
     }
 }
