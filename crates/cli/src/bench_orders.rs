@@ -149,6 +149,7 @@ async fn run_engine(label: &str, admin_url: Option<&str>, args: &BenchOrdersArgs
     for &(grouped, mode) in modes {
         store.set_group_commit(grouped);
         let counts_before = store.group_commit_counts();
+        println!("-- {mode}");
         let (client, base_url, token, skus) = (http.clone(), base.clone(), token.clone(), skus.clone());
         let ours = measure(args, move |n| {
             let (http, base, token, skus) = (client.clone(), base_url.clone(), token.clone(), skus.clone());
@@ -189,7 +190,6 @@ async fn run_engine(label: &str, admin_url: Option<&str>, args: &BenchOrdersArgs
             }
         })
         .await?;
-        println!("-- {mode}");
         if let (Some((c0, s0)), Some((c1, s1))) = (counts_before, store.group_commit_counts()) {
             println!("{} commits in {} WAL syncs (ours and the floor)", c1 - c0, s1 - s0);
         }
