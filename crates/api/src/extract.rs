@@ -233,7 +233,12 @@ async fn principal(parts: &Parts, state: &AppState) -> Result<Principal, ApiErro
     if token.is_empty() {
         return Err(AppError::AccessTokenRequired.into());
     }
-    Ok(match state.app.authenticate(token).await? {
+    let known = parts.extensions.get::<crate::signing::Authenticated>().map(|a| a.0.clone());
+    let principal = match known {
+        Some(principal) => principal,
+        None => state.app.authenticate(token).await?,
+    };
+    Ok(match principal {
         Principal::Customer(c) => Principal::Customer(CustomerPrincipal { origin: origin_of(parts), ..c }),
         Principal::Staff(s) => Principal::Staff(StaffPrincipal { origin: origin_of(parts), ..s }),
     })

@@ -37,6 +37,11 @@ fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
     request.headers().get(name).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty())
 }
 
+/// The principal this request's bearer token named when the signature
+/// check looked it up moments ago (read by the route's extractor).
+#[derive(Clone)]
+pub(crate) struct Authenticated(pub(crate) Principal);
+
 pub async fn verify(State(state): State<AppState>, request: Request, next: Next) -> Response {
     match check(&state, request).await {
         Ok(request) => next.run(request).await,
@@ -50,8 +55,12 @@ async fn check(state: &AppState, request: Request) -> Result<Request, ApiError> 
         .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
         .map(str::to_owned);
     let Some(token) = token else { return Ok(request) };
-    // Unknown tokens are refused by the route's own extractor.
-    let Ok(Principal::Customer(customer)) = state.app.authenticate(&token).await else { return Ok(request) };
+    let mut request = request;
+    // Unknown tokens are refused by the route's own extractor. A known one
+    // is handed on, so the route does not look the same token up again.
+    let Ok(principal) = state.app.authenticate(&token).await else { return Ok(request) };
+    request.extensions_mut().insert(Authenticated(principal.clone()));
+    let Principal::Customer(customer) = principal else { return Ok(request) };
     let Some(app_id) = customer.app_id else { return Ok(request) };
     let policy = state.app.app_policy(app_id).await?;
     if !signed && !policy.signing_required {

@@ -27,13 +27,16 @@ pub(crate) async fn stock_after(
     for (product_id, sku) in products {
         seen.insert(product_id, sku);
     }
-    let mut out = Vec::with_capacity(seen.len());
-    for (product_id, sku) in seen {
-        let s = haicang_store::stock::sku_stock(tx, customer_id, warehouse_id, product_id).await?;
-        out.push(json!({"sku": sku, "total": s.total, "locked": s.reserved,
-                        "available": s.total - s.reserved - s.non_good, "nonGood": s.non_good}));
-    }
-    Ok(out)
+    let ids: Vec<i64> = seen.keys().copied().collect();
+    let stock = haicang_store::stock::skus_stock(tx, customer_id, warehouse_id, &ids).await?;
+    Ok(stock
+        .into_iter()
+        .zip(seen.into_values())
+        .map(|((_, s), sku)| {
+            json!({"sku": sku, "total": s.total, "locked": s.reserved,
+                   "available": s.total - s.reserved - s.non_good, "nonGood": s.non_good})
+        })
+        .collect())
 }
 
 /// Writes `{id, type, occurredAt, customerCode, warehouseCode, data}`

@@ -1204,25 +1204,36 @@ pub struct SkuStock {
     pub non_good: i64,
 }
 
+/// Each product's stock in one warehouse, in one query (products without
+/// stock there read as zeros).
+///
 /// (`customer_id + 0`: a product is one seller's, so the check must not
 /// steer SQLite to the (customer, warehouse) index — a scan of the
 /// seller's whole stock per SKU — instead of the product key.)
-pub async fn sku_stock(
+pub async fn skus_stock(
     tx: &mut WriteTx,
     customer_id: i64,
     warehouse_id: i64,
-    product_id: i64,
-) -> Result<SkuStock, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT CAST(COALESCE(SUM(on_hand), 0) AS BIGINT) AS total, CAST(COALESCE(SUM(reserved), 0) AS BIGINT) AS reserved, \
-         CAST(COALESCE(SUM(CASE WHEN condition <> 'GOOD' THEN on_hand ELSE 0 END), 0) AS BIGINT) AS non_good \
-         FROM stock_summary WHERE product_id = $3 AND warehouse_id = $2 AND customer_id + 0 = $1",
-    )
-    .bind(customer_id)
-    .bind(warehouse_id)
-    .bind(product_id)
-    .fetch_one(tx.conn())
-    .await?)
+    product_ids: &[i64],
+) -> Result<Vec<(i64, SkuStock)>, StoreError> {
+    let mut found = std::collections::BTreeMap::new();
+    for chunk in product_ids.chunks(500) {
+        let mut f = Filter::default();
+        f.and("customer_id + 0 = ?", [Arg::Int(customer_id)]);
+        f.and("warehouse_id = ?", [Arg::Int(warehouse_id)]);
+        f.and_in_ints("product_id", chunk);
+        let sql = format!(
+            "SELECT product_id, CAST(COALESCE(SUM(on_hand), 0) AS BIGINT), CAST(COALESCE(SUM(reserved), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN condition <> 'GOOD' THEN on_hand ELSE 0 END), 0) AS BIGINT) \
+             FROM stock_summary {} GROUP BY product_id",
+            f.where_sql()
+        );
+        let rows: Vec<(i64, i64, i64, i64)> = f.bind_as(sqlx::query_as(&sql)).fetch_all(tx.conn()).await?;
+        for (product_id, total, reserved, non_good) in rows {
+            found.insert(product_id, SkuStock { total, reserved, non_good });
+        }
+    }
+    Ok(product_ids.iter().map(|p| (*p, found.get(p).copied().unwrap_or_default())).collect())
 }
 
 // ---------------------------------------------------------- replenishment
