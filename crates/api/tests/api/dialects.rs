@@ -703,8 +703,11 @@ async fn qianyi_refusals_and_encodings() {
     // urlencoded and multipart, seconds and milliseconds.
     qy.send_form(qy.form("QUERY_SIMPLE_LIST_INVENTORY_V2", &biz, &seconds), false).await.result();
     qy.send_form(qy.form("QUERY_SIMPLE_LIST_INVENTORY_V2", &biz, &now_ms().to_string()), true).await.result();
-    // The same signed form again is a replay.
-    let form = qy.form("QUERY_SIMPLE_LIST_INVENTORY_V2", &biz, &(now_ms() / 1000 - 1).to_string());
+    // The same signed form again is a replay. (A second before the first
+    // call's: `now - 1` taken later could equal it, and a form signed
+    // like the first call's is already a replay.)
+    let earlier = seconds.parse::<i64>().unwrap() - 1;
+    let form = qy.form("QUERY_SIMPLE_LIST_INVENTORY_V2", &biz, &earlier.to_string());
     qy.send_form(form.clone(), true).await.result();
     qy.send_form(form, true).await.error("REPEATED_REQUEST", 10027);
     let wrong = Qianyi { secret: "wrong", ..Qianyi::demo(&server) };
