@@ -172,6 +172,23 @@ impl WriteTx {
     }
 }
 
+/// Whether a connection handed back to its pool may be reused: not when
+/// it is still inside a transaction. sqlx's SQLite `BEGIN` is not
+/// cancel-safe: when a request is cancelled (its client went away) after
+/// the worker thread ran `BEGIN IMMEDIATE` but before the `Transaction`
+/// existed, nobody rolls it back, and the connection would come back
+/// holding the write lock, refusing the next `BEGIN` (sqlx's
+/// `InvalidSavePointStatement`). Closing it rolls the transaction back;
+/// the pool opens a fresh connection.
+fn left_clean(conn: &mut AnyConnection) -> bool {
+    use sqlx::Connection as _;
+    let clean = !conn.is_in_transaction();
+    if !clean {
+        tracing::warn!("a connection came back inside a transaction (a cancelled BEGIN); closing it");
+    }
+    clean
+}
+
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -197,6 +214,7 @@ impl Store {
             // A database that refuses connections (stopped, failing over)
             // is answered 503 after this wait, not after half a minute.
             .acquire_timeout(Duration::from_secs(10))
+            .after_release(|conn, _meta| Box::pin(async move { Ok(left_clean(conn)) }))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if engine == Engine::Sqlite {
@@ -238,6 +256,7 @@ impl Store {
         let writer = AnyPoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(10))
+            .after_release(|conn, _meta| Box::pin(async move { Ok(left_clean(conn)) }))
             .after_connect(|conn, _meta| {
                 Box::pin(async move {
                     // The WAL is synced by the flusher before any writer is
