@@ -224,36 +224,60 @@ pub(crate) async fn charge_event(
     charge(tx, customer, warehouse_id, &cause, compute, now).await
 }
 
+/// What an order will be charged against, read before the order's write
+/// transaction (the card and the policy change rarely; reading them
+/// outside the write lock keeps the lock short).
+#[derive(Debug, Clone)]
+pub(crate) enum CreditTerms {
+    /// No card bills this customer, and none is required.
+    Free,
+    /// The customer may go below zero.
+    Allow,
+    /// Refuse an order its wallet cannot pay.
+    Priced { currency: String, rates: Rates },
+}
+
+pub(crate) async fn credit_terms(
+    conn: &mut haicang_store::Conn,
+    customer: (i64, &str),
+    require_rate_card: bool,
+    now: i64,
+) -> Result<CreditTerms, AppError> {
+    let customer_id = customer.0;
+    let Some((card, version)) = store::card_in_force(conn, customer_id, &day_of(now)).await? else {
+        return if require_rate_card {
+            Err(AppError::NoRateCard(customer.1.to_owned()))
+        } else {
+            Ok(CreditTerms::Free)
+        };
+    };
+    if store::credit_policy(conn, customer_id).await? == CreditPolicy::Allow {
+        return Ok(CreditTerms::Allow);
+    }
+    Ok(CreditTerms::Priced { currency: card.currency, rates: rates_of(&version)? })
+}
+
 /// Before a new outbound order: would the seller's balance plus credit
 /// fall below zero by what the order will cost (its fee, extra units and
 /// lines, label; the weight band is not known yet)? Under the REFUSE
 /// policy that is JF's 10049. A customer no card bills is refused (JF
-/// 10045) when the operator requires a card.
+/// 10045, by [`credit_terms`]) when the operator requires a card. Runs
+/// inside the order's transaction: the wallet is read there.
 pub(crate) async fn check_credit(
     tx: &mut WriteTx,
-    customer: (i64, &str),
+    customer_id: i64,
+    terms: &CreditTerms,
     shape: (i64, i64),
-    require_rate_card: bool,
-    now: i64,
 ) -> Result<(), AppError> {
-    let (customer_id, (units, lines)) = (customer.0, shape);
-    let day = day_of(now);
-    let Some((card, version)) = store::card_in_force(tx.conn(), customer_id, &day).await? else {
-        return if require_rate_card { Err(AppError::NoRateCard(customer.1.to_owned())) } else { Ok(()) };
-    };
-    if store::credit_policy(tx.conn(), customer_id).await? == CreditPolicy::Allow {
-        return Ok(());
-    }
-    let rates = rates_of(&version)?;
-    let cost: i64 = rules::outbound_charges(&rates, rules::Shipment { units, lines, weight_g: None })
-        .iter()
-        .map(|l| l.amount)
-        .sum();
-    let wallet = store::wallets(tx.conn(), customer_id).await?.into_iter().find(|w| w.currency == card.currency);
+    let CreditTerms::Priced { currency, rates } = terms else { return Ok(()) };
+    let (units, lines) = shape;
+    let cost: i64 =
+        rules::outbound_charges(rates, rules::Shipment { units, lines, weight_g: None }).iter().map(|l| l.amount).sum();
+    let wallet = store::wallets(tx.conn(), customer_id).await?.into_iter().find(|w| &w.currency == currency);
     let (balance, credit) = wallet.map_or((0, 0), |w| (w.balance, w.credit_limit));
     if balance.saturating_add(credit).saturating_sub(cost) < 0 {
         return Err(AppError::InsufficientBalance {
-            currency: card.currency,
+            currency: currency.clone(),
             available: balance + credit,
             needed: cost,
         });

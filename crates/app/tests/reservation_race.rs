@@ -18,25 +18,11 @@ async fn sixty_four_racers_never_oversell_the_last_hundred_units() {
     let db = fresh_store().await.unwrap();
     let app = Arc::new(App::new(db.store.clone()));
     assert!(app.seed_demo().await.unwrap());
-    let staff = match app
-        .authenticate(&app.staff_login("admin", "admin", &Default::default()).await.unwrap().access_token)
-        .await
-        .unwrap()
-    {
-        Principal::Staff(s) => s,
-        other => panic!("expected staff, got {other:?}"),
-    };
-    let customer = match app
-        .authenticate(&app.issue_token("demo-app", "demo-secret", &Default::default()).await.unwrap().access_token)
-        .await
-        .unwrap()
-    {
-        Principal::Customer(c) => c,
-        other => panic!("expected customer, got {other:?}"),
-    };
+    let staff = staff_of(&app).await;
+    let customer = customer_of(&app).await;
     let draft = ProductDraft { sku: Some("RACE-1".into()), name: Some("Raced".into()), ..Default::default() };
     app.create_products(&customer, &[draft]).await.unwrap().pop().unwrap().unwrap();
-    stock_up(&app, &staff, 100).await;
+    stock_up(&app, &staff, "RACE-1", 100).await;
 
     // Each racer wants 1 to 4 units: 64 racers want about 160 in all.
     let mut handles = Vec::new();
@@ -73,7 +59,120 @@ async fn sixty_four_racers_never_oversell_the_last_hundred_units() {
     assert!(refused > 0, "160 units were wanted from 100");
 }
 
-async fn stock_up(app: &App, staff: &StaffPrincipal, units: i64) {
+/// Orders of two lines race for two SKUs, half of them listing the SKUs in
+/// the other order (on PostgreSQL their stock rows are still locked in one
+/// order, so nobody deadlocks). An order is taken whole or refused whole:
+/// each SKU's reserved units are exactly what the accepted orders asked
+/// for, and a refused order left no order, line or reservation behind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racing_orders_of_two_lines_are_reserved_whole_or_not_at_all() {
+    let db = fresh_store().await.unwrap();
+    let app = Arc::new(App::new(db.store.clone()));
+    assert!(app.seed_demo().await.unwrap());
+    let staff = staff_of(&app).await;
+    let customer = customer_of(&app).await;
+    for sku in ["DUO-A", "DUO-B"] {
+        let draft = ProductDraft { sku: Some(sku.into()), name: Some(sku.into()), ..Default::default() };
+        app.create_products(&customer, &[draft]).await.unwrap().pop().unwrap().unwrap();
+    }
+    stock_up(&app, &staff, "DUO-A", 60).await;
+    stock_up(&app, &staff, "DUO-B", 40).await;
+
+    let mut handles = Vec::new();
+    for i in 0..48i64 {
+        let (app, customer) = (app.clone(), customer.clone());
+        let (a, b) = (1 + i % 3, 1 + (i + 1) % 2);
+        let mut items = vec![("DUO-A".to_owned(), a), ("DUO-B".to_owned(), b)];
+        if i % 2 == 1 {
+            items.reverse();
+        }
+        let cmd = haicang_app::outbound::CreateOutbound {
+            warehouse_code: "US-LA01".into(),
+            shipping_service_code: "USPS-GA".into(),
+            customer_reference: format!("DUO-{i}"),
+            platform: "SHOPIFY".into(),
+            recipient: haicang_core::outbound::Recipient {
+                name: "Jane Doe".into(),
+                country: "US".into(),
+                state: Some("CA".into()),
+                city: "Los Angeles".into(),
+                address_line1: "100 Main St".into(),
+                postcode: "90012".into(),
+                ..Default::default()
+            },
+            items,
+            ..Default::default()
+        };
+        handles.push(tokio::spawn(async move { ((a, b), app.create_outbound(&customer, &cmd).await) }));
+    }
+    let (mut want_a, mut want_b, mut accepted, mut refused) = (0, 0, 0, 0);
+    for h in handles {
+        match h.await.unwrap() {
+            ((a, b), Ok(created)) => {
+                assert!(created.created);
+                want_a += a;
+                want_b += b;
+                accepted += 1;
+            }
+            (_, Err(AppError::OutboundInsufficient { sku, requested, available })) => {
+                assert!(sku == "DUO-A" || sku == "DUO-B", "{sku}");
+                assert!(available < requested, "refused {requested} of {sku} while {available} were available");
+                refused += 1;
+            }
+            (_, Err(other)) => panic!("an error other than insufficient stock escaped: {other:?}"),
+        }
+    }
+    assert!(refused > 0 && accepted > 0, "{accepted} accepted, {refused} refused");
+    let filter = StockFilter {
+        warehouse_codes: vec!["US-LA01".into()],
+        skus: vec!["DUO-A".into(), "DUO-B".into()],
+        conditions: Vec::new(),
+    };
+    let page = app.inventory(&customer, &filter, haicang_app::page_request(None, None).unwrap()).await.unwrap();
+    let reserved = |sku: &str| page.items.iter().find(|r| r.row.sku == sku).map(|r| r.row.reserved);
+    assert_eq!(reserved("DUO-A"), Some(want_a), "DUO-A holds what the accepted orders asked for");
+    assert_eq!(reserved("DUO-B"), Some(want_b), "DUO-B holds what the accepted orders asked for");
+    // Nothing of a refused order was written: one order, two lines and
+    // two reservations per accepted order, and no more.
+    let mut conn = db.store.read().await.unwrap();
+    let count = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql);
+    let orders = count("SELECT COUNT(*) FROM outbound_order WHERE customer_reference LIKE 'DUO-%'")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    let lines = count(
+        "SELECT COUNT(*) FROM outbound_line l JOIN outbound_order o ON o.outbound_order_id = l.outbound_order_id \
+         WHERE o.customer_reference LIKE 'DUO-%'",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap();
+    let reservations = count(
+        "SELECT COUNT(*) FROM reservation r JOIN product p ON p.product_id = r.product_id WHERE p.sku LIKE 'DUO-%'",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap();
+    assert_eq!((orders, lines, reservations), (accepted, 2 * accepted, 2 * accepted));
+}
+
+async fn staff_of(app: &App) -> StaffPrincipal {
+    let token = app.staff_login("admin", "admin", &Default::default()).await.unwrap().access_token;
+    match app.authenticate(&token).await.unwrap() {
+        Principal::Staff(s) => s,
+        other => panic!("expected staff, got {other:?}"),
+    }
+}
+
+async fn customer_of(app: &App) -> CustomerPrincipal {
+    let token = app.issue_token("demo-app", "demo-secret", &Default::default()).await.unwrap().access_token;
+    match app.authenticate(&token).await.unwrap() {
+        Principal::Customer(c) => c,
+        other => panic!("expected customer, got {other:?}"),
+    }
+}
+
+async fn stock_up(app: &App, staff: &StaffPrincipal, sku: &str, units: i64) {
     app.adjust(
         staff,
         &AdjustmentCommand {
@@ -82,7 +181,7 @@ async fn stock_up(app: &App, staff: &StaffPrincipal, units: i64) {
             reason: "race stock".into(),
             lines: vec![AdjustmentLine {
                 customer_code: None,
-                sku: "RACE-1".into(),
+                sku: sku.into(),
                 location_code: "A-01-01-1".into(),
                 quantity: units,
                 condition: Condition::Good,

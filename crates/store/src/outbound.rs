@@ -120,27 +120,41 @@ pub async fn insert_order(tx: &mut WriteTx, o: &NewOutboundOrder<'_>, now: i64) 
     .await?)
 }
 
-pub async fn insert_line(
-    tx: &mut WriteTx,
-    order_id: i64,
-    line_no: i64,
-    product_id: i64,
-    quantity: i64,
-    kit_sku: Option<&str>,
-    reservation_id: i64,
-) -> Result<i64, StoreError> {
-    Ok(sqlx::query_scalar(
+/// A new order line: number, product, units, the kit it ships for, and
+/// its reservation.
+pub struct NewLine<'a> {
+    pub line_no: i64,
+    pub product_id: i64,
+    pub quantity: i64,
+    pub kit_sku: Option<&'a str>,
+    pub reservation_id: i64,
+}
+
+/// An order's lines in one INSERT; their ids in the given order (ids are
+/// handed out in the order a statement inserts its rows on both engines;
+/// RETURNING promises no order, so they are sorted).
+pub async fn insert_lines(tx: &mut WriteTx, order_id: i64, lines: &[NewLine<'_>]) -> Result<Vec<i64>, StoreError> {
+    if lines.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<String> = (0..lines.len())
+        .map(|i| {
+            let n = 5 * i + 2;
+            format!("($1, ${n}, ${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4)
+        })
+        .collect();
+    let sql = format!(
         "INSERT INTO outbound_line (outbound_order_id, line_no, product_id, quantity, kit_sku, reservation_id) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING outbound_line_id",
-    )
-    .bind(order_id)
-    .bind(line_no)
-    .bind(product_id)
-    .bind(quantity)
-    .bind(kit_sku)
-    .bind(reservation_id)
-    .fetch_one(tx.conn())
-    .await?)
+         VALUES {} RETURNING outbound_line_id",
+        rows.join(", ")
+    );
+    let mut query = sqlx::query_scalar::<_, i64>(&sql).bind(order_id);
+    for l in lines {
+        query = query.bind(l.line_no).bind(l.product_id).bind(l.quantity).bind(l.kit_sku).bind(l.reservation_id);
+    }
+    let mut ids = query.fetch_all(tx.conn()).await?;
+    ids.sort_unstable();
+    Ok(ids)
 }
 
 pub async fn find_by_reference(

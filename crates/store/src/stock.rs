@@ -358,23 +358,167 @@ pub async fn reserve(
     doc: &DocumentRef,
     now: i64,
 ) -> Result<i64, StoreError> {
-    change_summary(tx, item, now, |s| s.reserve(q)).await?;
-    Ok(sqlx::query_scalar(
+    match reserve_lines(tx, &[(item, q, doc)], now).await? {
+        Ok(ids) => ids.first().copied().ok_or_else(|| StoreError::Database(sqlx::Error::RowNotFound)),
+        Err((_, refused)) => Err(refused.into()),
+    }
+}
+
+/// Reserves several lines at once (an order's): the summaries of every
+/// item read (locked on PostgreSQL, in item order, as one-at-a-time
+/// callers lock them) by one statement, changed by one, and the
+/// reservations inserted by one — three statements however many lines,
+/// where a line at a time took three each. The core decides each line in
+/// the given order on the running summary of its item, so two lines of one
+/// item are reserved one after the other exactly as before.
+///
+/// The outer `Result` is the database's; the inner one is the ledger's
+/// answer: the reservation ids in the lines' order, or the first line
+/// (its index) the ledger refused. Nothing is written in that case.
+pub async fn reserve_lines(
+    tx: &mut WriteTx,
+    lines: &[(Item, Quantity, &DocumentRef)],
+    now: i64,
+) -> Result<Result<Vec<i64>, (usize, LedgerError)>, StoreError> {
+    let mut items: Vec<Item> = lines.iter().map(|(item, _, _)| *item).collect();
+    items.sort();
+    items.dedup();
+    let found = summaries_for_update(tx, &items).await?;
+    let mut running: std::collections::BTreeMap<Item, Summary> =
+        items.iter().map(|item| (*item, found.get(item).map(|(_, s)| *s).unwrap_or_default())).collect();
+    for (index, (item, q, _)) in lines.iter().enumerate() {
+        let before = running.get(item).copied().unwrap_or_default();
+        match before.reserve(*q) {
+            Ok(after) => {
+                running.insert(*item, after);
+            }
+            Err(refused) => return Ok(Err((index, refused))),
+        }
+    }
+    let mut changed = Vec::new();
+    for (item, next) in &running {
+        match found.get(item) {
+            Some((id, before)) => changed.push((*id, *before, *next)),
+            // Never reached (nothing can be reserved from no stock), but
+            // kept on the one-row path rather than assumed.
+            None => write_summary(tx, *item, None, *next, now).await?,
+        }
+    }
+    write_summaries(tx, &changed, now).await?;
+    Ok(Ok(insert_reservations(tx, lines, now).await?))
+}
+
+/// The summaries of `items` (sorted), locked on PostgreSQL in that order.
+async fn summaries_for_update(
+    tx: &mut WriteTx,
+    items: &[Item],
+) -> Result<std::collections::BTreeMap<Item, (i64, Summary)>, StoreError> {
+    let mut found = std::collections::BTreeMap::new();
+    if items.is_empty() {
+        return Ok(found);
+    }
+    let wanted: Vec<String> = (0..items.len())
+        .map(|i| {
+            format!("(product_id = ${} AND warehouse_id = ${} AND condition = ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3)
+        })
+        .collect();
+    let sql = format!(
+        "SELECT stock_summary_id, product_id, warehouse_id, condition, on_hand, reserved FROM stock_summary \
+         WHERE {} ORDER BY product_id, warehouse_id, condition{}",
+        wanted.join(" OR "),
+        lock_clause(tx.engine())
+    );
+    let mut query = sqlx::query_as::<_, (i64, i64, i64, String, i64, i64)>(&sql);
+    for item in items {
+        query = query.bind(item.product_id).bind(item.warehouse_id).bind(item.condition.as_str());
+    }
+    for (id, product_id, warehouse_id, condition, on_hand, reserved) in query.fetch_all(tx.conn()).await? {
+        if let Some(item) = items
+            .iter()
+            .find(|i| i.product_id == product_id && i.warehouse_id == warehouse_id && i.condition.as_str() == condition)
+        {
+            found.insert(*item, (id, Summary { on_hand, reserved }));
+        }
+    }
+    Ok(found)
+}
+
+/// Writes `(id, before, after)` summaries with one statement, each a
+/// compare-and-set on the values read.
+async fn write_summaries(tx: &mut WriteTx, changed: &[(i64, Summary, Summary)], now: i64) -> Result<(), StoreError> {
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<String> = (0..changed.len())
+        .map(|i| {
+            let n = 5 * i + 2;
+            format!("(${n}, ${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4)
+        })
+        .collect();
+    // VALUES columns are column1… on both engines.
+    let sql = format!(
+        "UPDATE stock_summary SET on_hand = v.column4, reserved = v.column5, updated_at = $1 \
+         FROM (VALUES {}) AS v WHERE stock_summary.stock_summary_id = v.column1 \
+         AND stock_summary.on_hand = v.column2 AND stock_summary.reserved = v.column3",
+        rows.join(", ")
+    );
+    let mut query = sqlx::query(&sql).bind(now);
+    for (id, before, after) in changed {
+        query = query.bind(*id).bind(before.on_hand).bind(before.reserved).bind(after.on_hand).bind(after.reserved);
+    }
+    let done = query.execute(tx.conn()).await?;
+    if done.rows_affected() != changed.len() as u64 {
+        return Err(StoreError::Conflict("stock summary changed concurrently".into()));
+    }
+    Ok(())
+}
+
+/// One multi-row INSERT; the ids in the lines' order. Both engines hand
+/// out ids in the order a statement inserts its rows, so sorting what
+/// RETURNING gives (whose order neither promises) restores it.
+async fn insert_reservations(
+    tx: &mut WriteTx,
+    lines: &[(Item, Quantity, &DocumentRef)],
+    now: i64,
+) -> Result<Vec<i64>, StoreError> {
+    if lines.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<String> = (0..lines.len())
+        .map(|i| {
+            let n = 8 * i + 2;
+            format!(
+                "(${n}, ${}, ${}, ${}, ${}, 0, 'PENDING', ${}, ${}, ${}, $1, $1)",
+                n + 1,
+                n + 2,
+                n + 3,
+                n + 4,
+                n + 5,
+                n + 6,
+                n + 7
+            )
+        })
+        .collect();
+    let sql = format!(
         "INSERT INTO reservation (customer_id, warehouse_id, product_id, condition, quantity, posted, status, \
-         document_type, document_no, document_line, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, 0, 'PENDING', $6, $7, $8, $9, $9) RETURNING reservation_id",
-    )
-    .bind(item.customer_id)
-    .bind(item.warehouse_id)
-    .bind(item.product_id)
-    .bind(item.condition.as_str())
-    .bind(q.get())
-    .bind(&doc.document_type)
-    .bind(&doc.document_no)
-    .bind(doc.line)
-    .bind(now)
-    .fetch_one(tx.conn())
-    .await?)
+         document_type, document_no, document_line, created_at, updated_at) VALUES {} RETURNING reservation_id",
+        rows.join(", ")
+    );
+    let mut query = sqlx::query_scalar::<_, i64>(&sql).bind(now);
+    for (item, q, doc) in lines {
+        query = query
+            .bind(item.customer_id)
+            .bind(item.warehouse_id)
+            .bind(item.product_id)
+            .bind(item.condition.as_str())
+            .bind(q.get())
+            .bind(doc.document_type.as_str())
+            .bind(doc.document_no.as_str())
+            .bind(doc.line);
+    }
+    let mut ids = query.fetch_all(tx.conn()).await?;
+    ids.sort_unstable();
+    Ok(ids)
 }
 
 #[derive(Debug, Clone, FromRow)]

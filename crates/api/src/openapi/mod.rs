@@ -322,6 +322,13 @@ fn names(values: impl IntoIterator<Item = &'static str>) -> Value {
     json!({"type": "string", "enum": values.into_iter().collect::<Vec<_>>()})
 }
 
+/// What a repeatable filter does with commas. The server has always
+/// split values on commas (`sku=A,B` is `sku=A&sku=B`); the document used to
+/// forbid commas in an item, which the server never enforced — a fuzzer
+/// found the difference. The limit counts values after splitting.
+const COMMA_LIST: &str = "Repeat the parameter, or separate values with commas (`A,B` is two values). \
+     The limit counts the values after splitting; over it is refused (code 10031 on stock, 50028 on carton lists).";
+
 /// The query parameters' ranges and value sets, from the constants and
 /// enums the server checks them against (so the document cannot drift).
 fn constrain_parameters(path: &str, operation: &mut Map<String, Value>) {
@@ -360,18 +367,18 @@ fn constrain_parameters(path: &str, operation: &mut Map<String, Value>) {
                     && (path == "/api/v1/inventory" || path.ends_with("/boxes") || path == "/api/v1/ops/cartons") =>
             {
                 json!({"type": "array", "maxItems": crate::routes::inventory::WAREHOUSE_FILTER_MAX,
-                    "items": {"type": "string", "pattern": "^[^,]*$"}})
+                    "items": {"type": "string"}, "description": COMMA_LIST})
             }
             // Carton lists: at most 100 box numbers (50028 beyond).
             "boxNo" if parameter["schema"]["type"] == "array" => {
-                json!({"type": "array", "maxItems": 100, "items": {"type": "string", "pattern": "^[^,]*$"}})
+                json!({"type": "array", "maxItems": 100, "items": {"type": "string"}, "description": COMMA_LIST})
             }
             "sku"
                 if (path.starts_with("/api/v1/inventory") || path == "/api/v1/ops/cartons")
                     && parameter["schema"]["type"] == "array" =>
             {
                 json!({"type": "array", "maxItems": crate::routes::inventory::SKU_FILTER_MAX,
-                    "items": {"type": "string", "pattern": "^[^,]*$"}})
+                    "items": {"type": "string"}, "description": COMMA_LIST})
             }
             "createdFrom" | "createdTo" | "from" | "to" => json!({"type": "string", "format": "date-time"}),
             "after" => json!({"type": "string", "pattern": r"^\s*(0|\d{1,18}\.\d{1,18})?\s*$"}),

@@ -46,6 +46,10 @@ impl App {
         let day = day_code(now);
         let doc_type = spec.kind.document_type();
         let ahead = sequence::next_value_ahead(&self.store, doc_type.prefix(), &day).await?;
+        // Read before the write lock; an error waits until the reference
+        // is checked, so a replayed request is answered as it was even if
+        // its product has been banned since.
+        let prepared = self.prepare_order(customer, spec, now).await;
         let mut tx = self.store.begin_write().await?;
         if let Some(existing) = store::find_by_reference(&mut tx, customer.customer_id, reference).await? {
             return if (spec.same_request)(&existing.request_hash) {
@@ -54,75 +58,7 @@ impl App {
                 Err(AppError::OutboundReferenceConflict(reference.to_owned()))
             };
         }
-        let w = ordering_warehouse(tx.conn(), customer, spec.warehouse_code).await?;
-        let (service_id, service_status) = match spec.service_code {
-            Some(code) => {
-                let (id, status, _) = warehouse::find_shipping_service(tx.conn(), w.warehouse_id, code)
-                    .await?
-                    .ok_or_else(|| AppError::ShippingServiceUnknown(code.to_owned()))?;
-                (id, status)
-            }
-            // Freight (transfers, B2B) is booked by the warehouse: the
-            // order names the warehouse's first enabled service.
-            None => {
-                let id = warehouse::first_enabled_service(tx.conn(), w.warehouse_id)
-                    .await?
-                    .ok_or_else(|| AppError::ShippingServiceUnknown("(none enabled)".into()))?;
-                (id, Availability::Enabled.as_str().to_owned())
-            }
-        };
-        if service_status != Availability::Enabled.as_str() {
-            return Err(AppError::ShippingServiceDisabled(spec.service_code.unwrap_or_default().to_owned()));
-        }
-        let (recipient, to_warehouse_id) = match spec.recipient {
-            RecipientSpec::Domestic(r) => {
-                r.check(&w.country)?;
-                (serde_json::to_string(r).unwrap_or_default(), None)
-            }
-            RecipientSpec::Abroad(r) => {
-                r.check(&r.country)?;
-                (serde_json::to_string(r).unwrap_or_default(), None)
-            }
-            RecipientSpec::Warehouse(code) => {
-                let to = ordering_warehouse(tx.conn(), customer, code).await?;
-                if to.warehouse_id == w.warehouse_id {
-                    return Err(haicang_core::transfers::TransferError::SameWarehouse.into());
-                }
-                let r = Recipient {
-                    name: format!("haicang {}", to.code),
-                    company: Some(to.name.clone()),
-                    country: to.country.clone(),
-                    address_line1: to.address.clone(),
-                    ..Default::default()
-                };
-                (serde_json::to_string(&r).unwrap_or_default(), Some(to.warehouse_id))
-            }
-        };
-        // Kits ship as their components.
-        let skus: Vec<String> = spec.items.iter().map(|(s, _)| s.trim().to_owned()).collect();
-        let found = products::products_by_sku(tx.conn(), customer.customer_id, &skus).await?;
-        let mut lines: Vec<(ProductRow, i64, Option<String>)> = Vec::new();
-        for (sku, quantity) in spec.items {
-            let p =
-                found.iter().find(|p| p.sku == sku.trim()).ok_or_else(|| AppError::OutboundSkuMissing(sku.clone()))?;
-            if p.status != ProductStatus::Active {
-                return Err(AppError::OutboundSkuBanned(p.sku.clone()));
-            }
-            if p.product_type == ProductType::Suite {
-                let parts = products::components_of(tx.conn(), &[p.product_id]).await?;
-                let part_skus: Vec<String> = parts.iter().map(|c| c.sku.clone()).collect();
-                let part_rows = products::products_by_sku(tx.conn(), customer.customer_id, &part_skus).await?;
-                for c in &parts {
-                    let row = part_rows
-                        .iter()
-                        .find(|r| r.sku == c.sku)
-                        .ok_or_else(|| AppError::OutboundSkuMissing(c.sku.clone()))?;
-                    lines.push((row.clone(), c.quantity * quantity, Some(p.sku.clone())));
-                }
-            } else {
-                lines.push((p.clone(), *quantity, None));
-            }
-        }
+        let Prepared { w, service_id, recipient, to_warehouse_id, mut lines, terms } = prepared?;
         // Whole sealed cartons: each its own line.
         let loose_lines = lines.len();
         let mut carton_of_line: Vec<Option<CartonRow>> = vec![None; loose_lines];
@@ -148,8 +84,7 @@ impl App {
             carton_of_line.push(Some(c));
         }
         let units: i64 = lines.iter().map(|(_, q, _)| *q).sum();
-        let who = (customer.customer_id, customer.customer_code.as_str());
-        crate::billing::check_credit(&mut tx, who, (units, lines.len() as i64), self.require_rate_card, now).await?;
+        crate::billing::check_credit(&mut tx, customer.customer_id, &terms, (units, lines.len() as i64)).await?;
         let seq = match ahead {
             Some(n) => n,
             None => sequence::next_value(tx.conn(), doc_type.prefix(), &day).await?,
@@ -184,12 +119,20 @@ impl App {
             other => AppError::Store(other),
         })?;
         let operator = format!("customer:{}", customer.customer_code);
-        // Reserve in product order: concurrent orders then lock stock rows
-        // in the same order and never deadlock on PostgreSQL.
-        let mut by_product: Vec<usize> = (0..lines.len()).collect();
-        by_product.sort_by_key(|&i| (lines[i].0.product_id, i));
-        for i in by_product {
-            let (p, quantity, kit) = &lines[i];
+        // All lines reserved with three statements (summaries locked in
+        // product order, so concurrent orders never deadlock on
+        // PostgreSQL), then all lines inserted with one.
+        let docs: Vec<DocumentRef> = (0..lines.len())
+            .map(|i| DocumentRef {
+                document_type: doc_type.as_str().to_owned(),
+                document_no: order_no.clone(),
+                line: i as i64 + 1,
+                operator: operator.clone(),
+                reason: None,
+            })
+            .collect();
+        let mut wanted = Vec::with_capacity(lines.len());
+        for ((p, quantity, _), doc) in lines.iter().zip(&docs) {
             let item = Item {
                 customer_id: customer.customer_id,
                 warehouse_id: w.warehouse_id,
@@ -197,31 +140,31 @@ impl App {
                 condition: Condition::Good,
             };
             let q = Quantity::new(*quantity).ok_or(OrderError::Quantity(p.sku.clone()))?;
-            let reference = DocumentRef {
-                document_type: doc_type.as_str().to_owned(),
-                document_no: order_no.clone(),
-                line: i as i64 + 1,
-                operator: operator.clone(),
-                reason: None,
-            };
-            let reservation = stock::reserve(&mut tx, item, q, &reference, now).await.map_err(|e| match e {
-                StoreError::Ledger(LedgerError::InsufficientAvailable { requested, available }) => {
-                    AppError::OutboundInsufficient { sku: p.sku.clone(), requested, available }
-                }
-                other => AppError::Store(other),
-            })?;
-            let line_id = store::insert_line(
-                &mut tx,
-                order_id,
-                i as i64 + 1,
-                p.product_id,
-                *quantity,
-                kit.as_deref(),
-                reservation,
-            )
-            .await?;
-            if let Some(c) = &carton_of_line[i] {
-                store::set_line_carton(&mut tx, line_id, c.carton_id).await?;
+            wanted.push((item, q, doc));
+        }
+        let reservations = match stock::reserve_lines(&mut tx, &wanted, now).await? {
+            Ok(ids) => ids,
+            Err((i, LedgerError::InsufficientAvailable { requested, available })) => {
+                return Err(AppError::OutboundInsufficient { sku: lines[i].0.sku.clone(), requested, available });
+            }
+            Err((_, refused)) => return Err(AppError::Store(refused.into())),
+        };
+        let new_lines: Vec<store::NewLine<'_>> = lines
+            .iter()
+            .zip(&reservations)
+            .enumerate()
+            .map(|(i, ((p, quantity, kit), reservation_id))| store::NewLine {
+                line_no: i as i64 + 1,
+                product_id: p.product_id,
+                quantity: *quantity,
+                kit_sku: kit.as_deref(),
+                reservation_id: *reservation_id,
+            })
+            .collect();
+        let line_ids = store::insert_lines(&mut tx, order_id, &new_lines).await?;
+        for (line_id, carton) in line_ids.iter().zip(&carton_of_line) {
+            if let Some(c) = carton {
+                store::set_line_carton(&mut tx, *line_id, c.carton_id).await?;
                 cartons::set_status(&mut tx, c, CartonStatus::Reserved, Some(order_id), now).await?;
             }
         }
@@ -260,6 +203,92 @@ impl App {
         events::emit(&mut tx, (customer.customer_id, &customer.customer_code), event, &w.code, data, now).await?;
         tx.commit().await?;
         Ok(Created { order_no, status: OutboundStatus::Created, created: true })
+    }
+
+    /// What an order needs that the write transaction does not change:
+    /// its warehouse, shipping service, recipient, products (kits
+    /// expanded) and credit terms, read on a read connection so that the
+    /// single writer's lock is held only for what must be under it.
+    async fn prepare_order(
+        &self,
+        customer: &CustomerPrincipal,
+        spec: &OrderSpec<'_>,
+        now: i64,
+    ) -> Result<Prepared, AppError> {
+        let mut conn = self.store.read().await?;
+        let conn = &mut *conn;
+        let w = ordering_warehouse(&mut *conn, customer, spec.warehouse_code).await?;
+        let (service_id, service_status) = match spec.service_code {
+            Some(code) => {
+                let (id, status, _) = warehouse::find_shipping_service(&mut *conn, w.warehouse_id, code)
+                    .await?
+                    .ok_or_else(|| AppError::ShippingServiceUnknown(code.to_owned()))?;
+                (id, status)
+            }
+            // Freight (transfers, B2B) is booked by the warehouse: the
+            // order names the warehouse's first enabled service.
+            None => {
+                let id = warehouse::first_enabled_service(&mut *conn, w.warehouse_id)
+                    .await?
+                    .ok_or_else(|| AppError::ShippingServiceUnknown("(none enabled)".into()))?;
+                (id, Availability::Enabled.as_str().to_owned())
+            }
+        };
+        if service_status != Availability::Enabled.as_str() {
+            return Err(AppError::ShippingServiceDisabled(spec.service_code.unwrap_or_default().to_owned()));
+        }
+        let (recipient, to_warehouse_id) = match spec.recipient {
+            RecipientSpec::Domestic(r) => {
+                r.check(&w.country)?;
+                (serde_json::to_string(r).unwrap_or_default(), None)
+            }
+            RecipientSpec::Abroad(r) => {
+                r.check(&r.country)?;
+                (serde_json::to_string(r).unwrap_or_default(), None)
+            }
+            RecipientSpec::Warehouse(code) => {
+                let to = ordering_warehouse(&mut *conn, customer, code).await?;
+                if to.warehouse_id == w.warehouse_id {
+                    return Err(haicang_core::transfers::TransferError::SameWarehouse.into());
+                }
+                let r = Recipient {
+                    name: format!("haicang {}", to.code),
+                    company: Some(to.name.clone()),
+                    country: to.country.clone(),
+                    address_line1: to.address.clone(),
+                    ..Default::default()
+                };
+                (serde_json::to_string(&r).unwrap_or_default(), Some(to.warehouse_id))
+            }
+        };
+        // Kits ship as their components.
+        let skus: Vec<String> = spec.items.iter().map(|(s, _)| s.trim().to_owned()).collect();
+        let found = products::products_by_sku(&mut *conn, customer.customer_id, &skus).await?;
+        let mut lines: Vec<(ProductRow, i64, Option<String>)> = Vec::new();
+        for (sku, quantity) in spec.items {
+            let p =
+                found.iter().find(|p| p.sku == sku.trim()).ok_or_else(|| AppError::OutboundSkuMissing(sku.clone()))?;
+            if p.status != ProductStatus::Active {
+                return Err(AppError::OutboundSkuBanned(p.sku.clone()));
+            }
+            if p.product_type == ProductType::Suite {
+                let parts = products::components_of(&mut *conn, &[p.product_id]).await?;
+                let part_skus: Vec<String> = parts.iter().map(|c| c.sku.clone()).collect();
+                let part_rows = products::products_by_sku(&mut *conn, customer.customer_id, &part_skus).await?;
+                for c in &parts {
+                    let row = part_rows
+                        .iter()
+                        .find(|r| r.sku == c.sku)
+                        .ok_or_else(|| AppError::OutboundSkuMissing(c.sku.clone()))?;
+                    lines.push((row.clone(), c.quantity * quantity, Some(p.sku.clone())));
+                }
+            } else {
+                lines.push((p.clone(), *quantity, None));
+            }
+        }
+        let who = (customer.customer_id, customer.customer_code.as_str());
+        let terms = crate::billing::credit_terms(&mut *conn, who, self.require_rate_card, now).await?;
+        Ok(Prepared { w, service_id, recipient, to_warehouse_id, lines, terms })
     }
 
     pub async fn outbound_detail(&self, viewer: Viewer<'_>, order_no: &str) -> Result<OutboundDetail, AppError> {
@@ -479,4 +508,14 @@ impl App {
 fn base64_decode(text: &str) -> Option<Vec<u8>> {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.decode(text.trim()).ok()
+}
+
+/// See [`App::prepare_order`].
+struct Prepared {
+    w: haicang_store::warehouse::WarehouseRow,
+    service_id: i64,
+    recipient: String,
+    to_warehouse_id: Option<i64>,
+    lines: Vec<(ProductRow, i64, Option<String>)>,
+    terms: crate::billing::CreditTerms,
 }
