@@ -179,14 +179,24 @@ impl WriteTx {
 /// existed, nobody rolls it back, and the connection would come back
 /// holding the write lock, refusing the next `BEGIN` (sqlx's
 /// `InvalidSavePointStatement`). Closing it rolls the transaction back;
-/// the pool opens a fresh connection.
-fn left_clean(conn: &mut AnyConnection) -> bool {
+/// the pool opens a fresh one.
+///
+/// A transaction dropped without commit queues its ROLLBACK on the worker
+/// thread, which lowers the depth only when it runs: so a connection that
+/// looks inside a transaction is first pinged (the ping runs after the
+/// queued ROLLBACK) and judged after. The usual case, depth 0, costs
+/// nothing.
+async fn left_clean(conn: &mut AnyConnection) -> Result<bool, sqlx::Error> {
     use sqlx::Connection as _;
+    if !conn.is_in_transaction() {
+        return Ok(true);
+    }
+    conn.ping().await?;
     let clean = !conn.is_in_transaction();
     if !clean {
         tracing::warn!("a connection came back inside a transaction (a cancelled BEGIN); closing it");
     }
-    clean
+    Ok(clean)
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -214,7 +224,7 @@ impl Store {
             // A database that refuses connections (stopped, failing over)
             // is answered 503 after this wait, not after half a minute.
             .acquire_timeout(Duration::from_secs(10))
-            .after_release(|conn, _meta| Box::pin(async move { Ok(left_clean(conn)) }))
+            .after_release(|conn, _meta| Box::pin(left_clean(conn)))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if engine == Engine::Sqlite {
@@ -256,7 +266,7 @@ impl Store {
         let writer = AnyPoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(10))
-            .after_release(|conn, _meta| Box::pin(async move { Ok(left_clean(conn)) }))
+            .after_release(|conn, _meta| Box::pin(left_clean(conn)))
             .after_connect(|conn, _meta| {
                 Box::pin(async move {
                     // The WAL is synced by the flusher before any writer is
