@@ -32,7 +32,7 @@ pub(crate) async fn stock_after(
     Ok(stock
         .into_iter()
         .zip(seen.into_values())
-        .map(|((_, s), sku)| {
+        .map(|(s, sku)| {
             json!({"sku": sku, "total": s.total, "locked": s.reserved,
                    "available": s.total - s.reserved - s.non_good, "nonGood": s.non_good})
         })

@@ -390,6 +390,19 @@ impl Store {
     }
 }
 
+/// The VALUES list of a multi-row statement: `rows` rows of `width`
+/// consecutive placeholders from `$first` (`value_rows(2, 2, 3)` is
+/// `($3, $4), ($5, $6)`), bound row after row.
+pub(crate) fn value_rows(rows: usize, width: usize, first: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let marks: Vec<String> = (0..width).map(|c| format!("${}", first + r * width + c)).collect();
+            format!("({})", marks.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `FOR UPDATE` where the engine has it. SQLite needs none: `BEGIN
 /// IMMEDIATE` already serialises writers.
 pub(crate) fn lock_clause(engine: Engine) -> &'static str {

@@ -137,20 +137,20 @@ pub async fn insert_lines(tx: &mut WriteTx, order_id: i64, lines: &[NewLine<'_>]
     if lines.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<String> = (0..lines.len())
-        .map(|i| {
-            let n = 5 * i + 2;
-            format!("($1, ${n}, ${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4)
-        })
-        .collect();
     let sql = format!(
         "INSERT INTO outbound_line (outbound_order_id, line_no, product_id, quantity, kit_sku, reservation_id) \
          VALUES {} RETURNING outbound_line_id",
-        rows.join(", ")
+        crate::db::value_rows(lines.len(), 6, 1)
     );
-    let mut query = sqlx::query_scalar::<_, i64>(&sql).bind(order_id);
+    let mut query = sqlx::query_scalar::<_, i64>(&sql);
     for l in lines {
-        query = query.bind(l.line_no).bind(l.product_id).bind(l.quantity).bind(l.kit_sku).bind(l.reservation_id);
+        query = query
+            .bind(order_id)
+            .bind(l.line_no)
+            .bind(l.product_id)
+            .bind(l.quantity)
+            .bind(l.kit_sku)
+            .bind(l.reservation_id);
     }
     let mut ids = query.fetch_all(tx.conn()).await?;
     ids.sort_unstable();

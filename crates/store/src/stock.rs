@@ -19,7 +19,7 @@ use haicang_core::ledger::{
 use haicang_core::lots::LotStock;
 use haicang_core::status::SerialStatus;
 
-use crate::db::lock_clause;
+use crate::db::{lock_clause, value_rows};
 use crate::{Arg, Filter, PageRequest, StoreError, WriteTx};
 
 /// Stock of one product in one warehouse and condition.
@@ -384,26 +384,19 @@ pub async fn reserve_lines(
     items.sort();
     items.dedup();
     let found = summaries_for_update(tx, &items).await?;
-    let mut running: std::collections::BTreeMap<Item, Summary> =
-        items.iter().map(|item| (*item, found.get(item).map(|(_, s)| *s).unwrap_or_default())).collect();
+    // An item without a summary has nothing available: the core refuses
+    // its line below, so every item that reaches the writes has a row.
+    let mut running: std::collections::BTreeMap<Item, Summary> = found.iter().map(|(i, (_, s))| (*i, *s)).collect();
     for (index, (item, q, _)) in lines.iter().enumerate() {
-        let before = running.get(item).copied().unwrap_or_default();
-        match before.reserve(*q) {
+        match running.get(item).copied().unwrap_or_default().reserve(*q) {
             Ok(after) => {
                 running.insert(*item, after);
             }
             Err(refused) => return Ok(Err((index, refused))),
         }
     }
-    let mut changed = Vec::new();
-    for (item, next) in &running {
-        match found.get(item) {
-            Some((id, before)) => changed.push((*id, *before, *next)),
-            // Never reached (nothing can be reserved from no stock), but
-            // kept on the one-row path rather than assumed.
-            None => write_summary(tx, *item, None, *next, now).await?,
-        }
-    }
+    let changed: Vec<(i64, Summary, Summary)> =
+        found.iter().map(|(item, (id, before))| (*id, *before, running[item])).collect();
     write_summaries(tx, &changed, now).await?;
     Ok(Ok(insert_reservations(tx, lines, now).await?))
 }
@@ -449,18 +442,12 @@ async fn write_summaries(tx: &mut WriteTx, changed: &[(i64, Summary, Summary)], 
     if changed.is_empty() {
         return Ok(());
     }
-    let rows: Vec<String> = (0..changed.len())
-        .map(|i| {
-            let n = 5 * i + 2;
-            format!("(${n}, ${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4)
-        })
-        .collect();
     // VALUES columns are column1… on both engines.
     let sql = format!(
         "UPDATE stock_summary SET on_hand = v.column4, reserved = v.column5, updated_at = $1 \
          FROM (VALUES {}) AS v WHERE stock_summary.stock_summary_id = v.column1 \
          AND stock_summary.on_hand = v.column2 AND stock_summary.reserved = v.column3",
-        rows.join(", ")
+        value_rows(changed.len(), 5, 2)
     );
     let mut query = sqlx::query(&sql).bind(now);
     for (id, before, after) in changed {
@@ -484,27 +471,12 @@ async fn insert_reservations(
     if lines.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<String> = (0..lines.len())
-        .map(|i| {
-            let n = 8 * i + 2;
-            format!(
-                "(${n}, ${}, ${}, ${}, ${}, 0, 'PENDING', ${}, ${}, ${}, $1, $1)",
-                n + 1,
-                n + 2,
-                n + 3,
-                n + 4,
-                n + 5,
-                n + 6,
-                n + 7
-            )
-        })
-        .collect();
     let sql = format!(
         "INSERT INTO reservation (customer_id, warehouse_id, product_id, condition, quantity, posted, status, \
          document_type, document_no, document_line, created_at, updated_at) VALUES {} RETURNING reservation_id",
-        rows.join(", ")
+        value_rows(lines.len(), 12, 1)
     );
-    let mut query = sqlx::query_scalar::<_, i64>(&sql).bind(now);
+    let mut query = sqlx::query_scalar::<_, i64>(&sql);
     for (item, q, doc) in lines {
         query = query
             .bind(item.customer_id)
@@ -512,9 +484,13 @@ async fn insert_reservations(
             .bind(item.product_id)
             .bind(item.condition.as_str())
             .bind(q.get())
+            .bind(0_i64)
+            .bind(ReservationStatus::Pending.as_str())
             .bind(doc.document_type.as_str())
             .bind(doc.document_no.as_str())
-            .bind(doc.line);
+            .bind(doc.line)
+            .bind(now)
+            .bind(now);
     }
     let mut ids = query.fetch_all(tx.conn()).await?;
     ids.sort_unstable();
@@ -1348,7 +1324,7 @@ pub struct SkuStock {
     pub non_good: i64,
 }
 
-/// Each product's stock in one warehouse, in one query (products without
+/// Each product's stock in one warehouse, in the order given, in one query (products without
 /// stock there read as zeros).
 ///
 /// (`customer_id + 0`: a product is one seller's, so the check must not
@@ -1359,7 +1335,7 @@ pub async fn skus_stock(
     customer_id: i64,
     warehouse_id: i64,
     product_ids: &[i64],
-) -> Result<Vec<(i64, SkuStock)>, StoreError> {
+) -> Result<Vec<SkuStock>, StoreError> {
     let mut found = std::collections::BTreeMap::new();
     for chunk in product_ids.chunks(500) {
         let mut f = Filter::default();
@@ -1377,7 +1353,7 @@ pub async fn skus_stock(
             found.insert(product_id, SkuStock { total, reserved, non_good });
         }
     }
-    Ok(product_ids.iter().map(|p| (*p, found.get(p).copied().unwrap_or_default())).collect())
+    Ok(product_ids.iter().map(|p| found.get(p).copied().unwrap_or_default()).collect())
 }
 
 // ---------------------------------------------------------- replenishment
