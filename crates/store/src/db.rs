@@ -229,10 +229,14 @@ impl Store {
                 Box::pin(async move {
                     if engine == Engine::Sqlite {
                         // Durable (an acknowledged write survives power loss),
-                        // concurrent readers, enforced references.
+                        // concurrent readers, enforced references; pages read
+                        // through a memory map of up to 256 MiB instead of a
+                        // read(2) copy each (~6% of the CPU of a 100-SKU
+                        // stock page at 100k SKUs, by perf).
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                             PRAGMA mmap_size = 268435456;",
                         )
                         .await?;
                     }
@@ -273,7 +277,8 @@ impl Store {
                     // answered (see wal_flush).
                     conn.execute(
                         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                         PRAGMA mmap_size = 268435456;",
                     )
                     .await?;
                     Ok(())

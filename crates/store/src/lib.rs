@@ -98,15 +98,18 @@ impl Filter {
 
     /// `IN (…)` over a list of numbers.
     pub(crate) fn and_in_ints(&mut self, column: &str, values: &[i64]) -> &mut Self {
-        let marks = vec!["?"; values.len()].join(", ");
-        self.and(&format!("{column} IN ({marks})"), values.iter().copied().map(Arg::Int))
+        let marks = self.int_marks(values);
+        self.clauses.push(format!("{column} IN ({marks})"));
+        self
     }
 
-    /// The placeholders of the last `count` arguments added (for a list a
-    /// query names twice, e.g. in both arms of a UNION).
-    pub(crate) fn last_marks(&self, count: usize) -> String {
-        let first = self.args.len().saturating_sub(count) + 1;
-        (first..=self.args.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
+    /// Binds `values` as the next arguments and gives their placeholders,
+    /// for a query that names the list where it likes (e.g. in every arm of
+    /// a UNION: both engines bind `$n` by its number, so once is enough).
+    pub(crate) fn int_marks(&mut self, values: &[i64]) -> String {
+        let first = self.args.len() + 1;
+        self.args.extend(values.iter().copied().map(Arg::Int));
+        (first..first + values.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
     }
 
     /// Limits rows to a [`ListScope`], given the columns that hold the

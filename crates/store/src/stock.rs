@@ -922,8 +922,9 @@ fn stock_filter(customer_id: i64, filter: &StockFilter, alias: &str) -> Filter {
 }
 
 /// The in-transit and allocation columns of a page of GOOD stock rows,
-/// read by three grouped queries over the page's products (a correlated
-/// subquery per column and row cost four lookups per row):
+/// read by one grouped statement over the page's products (a correlated
+/// subquery per column and row cost four lookups per row; a statement per
+/// column, a round trip each), one arm per kind of units:
 /// - inbound transit: announced minus counted on the warehouse's open
 ///   inbound orders (never below zero: an over-receipt is not negative
 ///   transit), the seller's own (`origin IS NULL`) and transfers' legs
@@ -934,9 +935,16 @@ fn stock_filter(customer_id: i64, filter: &StockFilter, alias: &str) -> Filter {
 /// - the reserved units a wave has put on bins or a picker already took
 ///   (`allocated`; the rest of `reserved` awaits a wave).
 ///
-/// (PostgreSQL sums BIGINT into NUMERIC, which the Any driver cannot read:
-/// hence the casts.)
+/// The products are bound once: every arm names the same numbered
+/// placeholders (both engines bind `$n` by its number). PostgreSQL sums
+/// BIGINT into NUMERIC, which the Any driver cannot read: hence the cast.
 async fn add_stock_extras(conn: &mut AnyConnection, rows: &mut [InventoryRow]) -> Result<(), StoreError> {
+    // The arms' kinds: own inbound and transfers' legs in transit,
+    // announced returns, allocated.
+    const INBOUND: i64 = 0;
+    const TRANSFER: i64 = 1;
+    const RETURNS: i64 = 2;
+    const ALLOCATED: i64 = 3;
     let mut products: Vec<i64> = rows.iter().filter(|r| r.condition == Condition::Good).map(|r| r.product_id).collect();
     products.sort_unstable();
     products.dedup();
@@ -946,59 +954,40 @@ async fn add_stock_extras(conn: &mut AnyConnection, rows: &mut [InventoryRow]) -
     let statuses: Vec<String> =
         InboundStatus::ALL.iter().filter(|s| s.in_transit()).map(|s| format!("'{}'", s.as_str())).collect();
     let statuses = statuses.join(", ");
-    let transit = {
-        // Both arms of the UNION name the products: bound twice.
-        let mut f = Filter::default();
-        f.and_in_ints("l.product_id", &products);
-        let lines = f.where_sql();
-        f.and_in_ints("r.product_id", &products);
-        let receipts = format!("WHERE r.product_id IN ({})", f.last_marks(products.len()));
-        let sql = format!(
-            "SELECT t.product_id, t.warehouse_id, t.transfer, CAST(SUM(t.units) AS BIGINT) FROM (\
-             SELECT l.product_id, o.warehouse_id, CASE WHEN o.origin IS NULL THEN 0 ELSE 1 END AS transfer, \
-             l.quantity AS units FROM inbound_line l JOIN inbound_order o ON o.inbound_order_id = l.inbound_order_id \
-             {lines} AND o.status IN ({statuses}) AND (o.origin IS NULL OR o.origin = 'TRANSFER') \
-             UNION ALL SELECT r.product_id, o.warehouse_id, CASE WHEN o.origin IS NULL THEN 0 ELSE 1 END, \
-             -(r.good + r.defective) FROM inbound_receipt r JOIN inbound_order o ON o.inbound_order_id = r.inbound_order_id \
-             {receipts} AND o.status IN ({statuses}) AND (o.origin IS NULL OR o.origin = 'TRANSFER')) t \
-             GROUP BY t.product_id, t.warehouse_id, t.transfer"
-        );
-        f.bind_as(sqlx::query_as::<_, (i64, i64, i64, i64)>(&sql)).fetch_all(&mut *conn).await?
-    };
     let mut f = Filter::default();
-    f.and_in_ints("rl.product_id", &products);
+    let ids = f.int_marks(&products);
+    let open_inbound = format!("o.status IN ({statuses}) AND (o.origin IS NULL OR o.origin = 'TRANSFER')");
+    let leg = format!("CASE WHEN o.origin IS NULL THEN {INBOUND} ELSE {TRANSFER} END");
     let sql = format!(
-        "SELECT rl.product_id, ro.warehouse_id, CAST(SUM(rl.quantity) AS BIGINT) FROM return_line rl \
-         JOIN return_order ro ON ro.return_order_id = rl.return_order_id {} AND ro.status = 'ANNOUNCED' \
-         GROUP BY rl.product_id, ro.warehouse_id",
-        f.where_sql()
-    );
-    let returns = f.bind_as(sqlx::query_as::<_, (i64, i64, i64)>(&sql)).fetch_all(&mut *conn).await?;
-    let mut f = Filter::default();
-    f.and_in_ints("a.product_id", &products);
-    let sql = format!(
-        "SELECT a.product_id, ao.warehouse_id, \
-         CAST(SUM(CASE WHEN a.status = 'OPEN' THEN a.quantity ELSE a.picked END) AS BIGINT) \
+        "SELECT t.kind, t.product_id, t.warehouse_id, CAST(SUM(t.units) AS BIGINT) FROM (\
+         SELECT {leg} AS kind, l.product_id, o.warehouse_id, l.quantity AS units \
+         FROM inbound_line l JOIN inbound_order o ON o.inbound_order_id = l.inbound_order_id \
+         WHERE l.product_id IN ({ids}) AND {open_inbound} \
+         UNION ALL SELECT {leg}, r.product_id, o.warehouse_id, -(r.good + r.defective) \
+         FROM inbound_receipt r JOIN inbound_order o ON o.inbound_order_id = r.inbound_order_id \
+         WHERE r.product_id IN ({ids}) AND {open_inbound} \
+         UNION ALL SELECT {RETURNS}, rl.product_id, ro.warehouse_id, rl.quantity \
+         FROM return_line rl JOIN return_order ro ON ro.return_order_id = rl.return_order_id \
+         WHERE rl.product_id IN ({ids}) AND ro.status = 'ANNOUNCED' \
+         UNION ALL SELECT {ALLOCATED}, a.product_id, ao.warehouse_id, \
+         CASE WHEN a.status = 'OPEN' THEN a.quantity ELSE a.picked END \
          FROM allocation a JOIN outbound_order ao ON ao.outbound_order_id = a.outbound_order_id \
-         {} AND a.status <> 'RELEASED' AND ao.status IN ('WAVED', 'PICKING', 'PICKED', 'PACKED') \
-         GROUP BY a.product_id, ao.warehouse_id",
-        f.where_sql()
+         WHERE a.product_id IN ({ids}) AND a.status <> 'RELEASED' \
+         AND ao.status IN ('WAVED', 'PICKING', 'PICKED', 'PACKED')) t \
+         GROUP BY t.kind, t.product_id, t.warehouse_id"
     );
-    let allocated = f.bind_as(sqlx::query_as::<_, (i64, i64, i64)>(&sql)).fetch_all(&mut *conn).await?;
+    let sums = f.bind_as(sqlx::query_as::<_, (i64, i64, i64, i64)>(&sql)).fetch_all(&mut *conn).await?;
     for row in rows.iter_mut().filter(|r| r.condition == Condition::Good) {
-        let at = |p: i64, w: i64| p == row.product_id && w == row.warehouse_id;
-        let transit = |transfer: i64| {
-            transit
-                .iter()
-                .filter(|(p, w, t, _)| at(*p, *w) && *t == transfer)
+        let units = |kind: i64| {
+            sums.iter()
+                .filter(|(k, p, w, _)| *k == kind && *p == row.product_id && *w == row.warehouse_id)
                 .map(|(.., units)| *units)
                 .sum::<i64>()
-                .max(0)
         };
-        row.inbound_in_transit = Some(transit(0));
-        row.transfer_in_transit = Some(transit(1));
-        row.return_in_transit = Some(returns.iter().filter(|(p, w, _)| at(*p, *w)).map(|(.., q)| *q).sum());
-        row.allocated = Some(allocated.iter().filter(|(p, w, _)| at(*p, *w)).map(|(.., q)| *q).sum());
+        row.inbound_in_transit = Some(units(INBOUND).max(0));
+        row.transfer_in_transit = Some(units(TRANSFER).max(0));
+        row.return_in_transit = Some(units(RETURNS));
+        row.allocated = Some(units(ALLOCATED));
     }
     Ok(())
 }

@@ -16,13 +16,13 @@ use haicang_core::outbound::{
 };
 use haicang_core::product::{ProductStatus, ProductType};
 use haicang_core::routing::batching::{self, BatchMethod};
-use haicang_core::routing::{self, Layout, Method, Pick as RoutePick};
+use haicang_core::routing::{self, Layout, Pick as RoutePick};
 use haicang_core::status::{Availability, SerialStatus};
 use haicang_core::transfers::{CartonStatus, OrderKind};
 use haicang_store::cartons::{self, CartonRow};
 use haicang_store::outbound::{
     self as store, AllocationRow, BatchRow, NewAllocation, NewOutboundOrder, OrderChange, OutboundFilter,
-    OutboundLineRow, OutboundOrderRow, ShipmentEventRow, WaveSelection,
+    OutboundLineRow, OutboundOrderRow, RouteStopRow, ShipmentEventRow, WaveSelection,
 };
 use haicang_store::product::{self as products, ProductRow};
 use haicang_store::stock::{self, DocumentRef, Item, Place};
@@ -331,7 +331,7 @@ async fn locked(tx: &mut WriteTx, order_no: &str, viewer: Viewer<'_>) -> Result<
 type Stop = (usize, usize, usize);
 
 /// A cart's pick list in route order, with a tote per order.
-fn batch_view(batch: BatchRow, allocations: &[AllocationRow]) -> BatchView {
+fn batch_view(batch: BatchRow, allocations: &[RouteStopRow]) -> BatchView {
     let mut totes: Vec<(String, String)> = Vec::new();
     for a in allocations {
         if !totes.iter().any(|(o, _)| *o == a.order_no) {

@@ -9,8 +9,8 @@ impl App {
         let mut conn = self.store.read().await?;
         let batch = store::find_batch(&mut conn, batch_id).await?.ok_or(AppError::BatchNotFound(batch_id))?;
         staff.check_warehouse(batch.warehouse_id, &batch.warehouse_code)?;
-        let allocations = store::allocations_of_batch(&mut conn, batch_id).await?;
-        Ok(batch_view(batch, &allocations))
+        let route = store::route_of_batch(&mut conn, batch_id).await?;
+        Ok(batch_view(batch, &route))
     }
 
     /// A pick scan: units move from the location to the wave's packing

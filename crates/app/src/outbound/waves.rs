@@ -181,7 +181,7 @@ impl App {
         // Planning a big wave takes most of a second of CPU: off the async
         // workers, so other requests keep flowing meanwhile.
         let (planner_layout, totes) = (layout.clone(), cmd.totes);
-        let batches =
+        let planned =
             tokio::task::spawn_blocking(move || batching::plan(&planner_layout, &orders, totes, BatchMethod::Best))
                 .await
                 .map_err(|e| match e.try_into_panic() {
@@ -203,9 +203,11 @@ impl App {
             now,
         )
         .await?;
-        // Route each cart's stops; a stop is (order, line, source).
-        let mut carts: Vec<(Vec<Stop>, routing::Route)> = Vec::with_capacity(batches.batches.len());
-        for batch in &batches.batches {
+        // Each cart's stops, a stop being (order, line, source), in the
+        // order of the picks the planner routed (`picks_of`), so its
+        // sequence indexes them.
+        let mut carts: Vec<(Vec<Stop>, routing::Route)> = Vec::with_capacity(planned.batches.len());
+        for batch in planned.batches {
             let mut stops: Vec<Stop> = Vec::new();
             for &o in &batch.orders {
                 for (l, (_, sources)) in accepted[o].1.iter().enumerate() {
@@ -214,11 +216,14 @@ impl App {
                     }
                 }
             }
-            let points: Vec<RoutePick> =
-                stops.iter().map(|&(o, l, s)| route_pick(&locations[&accepted[o].1[l].1[s].0.location_id])).collect();
-            let r = routing::route(&layout, &points, Method::Optimal)
-                .map_err(|e| AppError::InvalidParam { field: "layout", reason: e.to_string() })?;
-            carts.push((stops, r));
+            if !batch.distance_m.is_finite() {
+                // A cart beyond what one route may hold (`PICKS_MAX`).
+                return Err(AppError::InvalidParam {
+                    field: "layout",
+                    reason: routing::LayoutError::TooManyPicks.to_string(),
+                });
+            }
+            carts.push((stops, routing::Route { sequence: batch.sequence, distance_m: batch.distance_m }));
         }
         let numbered: Vec<(i64, i64)> = carts
             .iter()
@@ -274,7 +279,7 @@ impl App {
         tracing::info!(
             wave = %wave_no,
             orders = accepted.len(),
-            carts = batches.batches.len(),
+            carts = carts.len(),
             allocate_ms = allocated_in.as_millis() as u64,
             plan_ms = (batched_in - allocated_in).as_millis() as u64,
             total_ms = started.elapsed().as_millis() as u64,
@@ -290,16 +295,16 @@ impl App {
         let (wave_no, skipped, order_nos) = created;
         let mut conn = self.store.read().await?;
         let rows = store::batches_of_wave(&mut conn, wave_no).await?;
-        let mut allocations: HashMap<i64, Vec<AllocationRow>> = HashMap::new();
+        let mut stops: HashMap<i64, Vec<RouteStopRow>> = HashMap::new();
         if let Some(batch) = rows.first() {
-            for a in store::allocations_of_wave(&mut conn, batch.wave_id).await? {
-                allocations.entry(a.pick_batch_id).or_default().push(a);
+            for stop in store::route_of_wave(&mut conn, batch.wave_id).await? {
+                stops.entry(stop.pick_batch_id).or_default().push(stop);
             }
         }
         let batches = rows
             .into_iter()
             .map(|batch| {
-                let of_batch = allocations.remove(&batch.pick_batch_id).unwrap_or_default();
+                let of_batch = stops.remove(&batch.pick_batch_id).unwrap_or_default();
                 batch_view(batch, &of_batch)
             })
             .collect();

@@ -15,33 +15,48 @@
 //!   more than any of them: on skewed demand (few locations, most picks) a
 //!   sorted cut can beat savings, which merges greedily pair by pair.
 //!
-//! Every batch is routed by the best router of the layout. Deterministic:
-//! ties are broken by order index.
+//! Beyond 2,000 orders `best` searches less and plans zone by zone, on
+//! every core (see `EFFORT_LARGE` and `zoned`).
+//!
+//! Every batch is routed by the best router of the layout, and its route
+//! returned with it. Deterministic: ties are broken by order index, and
+//! work spread over threads is collected in input order.
 
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, BinaryHeap};
 
-use super::{Layout, LayoutError, Pick, best_distance};
+use super::{Layout, LayoutError, Method, Pick, best_distance, route};
 
 /// Neighbours per order considered for merging and moves.
 const NEIGHBOURS: usize = 24;
-/// How hard the local search tries: passes over all orders, and how many
-/// of each order's nearest orders are tried as swap partners.
+/// How hard the planner tries: how many nearest orders each order is
+/// paired with (savings) and may move towards, passes of the local search
+/// over all orders, and how many of each order's nearest orders are tried
+/// as swap partners.
 #[derive(Debug, Clone, Copy)]
 struct Effort {
+    neighbours: usize,
     passes: usize,
     swap_neighbours: usize,
+    /// Beyond `LARGE_FROM` orders, plan zone by zone (see `zoned`).
+    zoned: bool,
 }
 
 /// What `best` spends: a 200-order wave well under 50 ms, 2,000 orders
 /// well under a second on two cores.
-const EFFORT: Effort = Effort { passes: 3, swap_neighbours: 8 };
+const EFFORT: Effort = Effort { neighbours: NEIGHBOURS, passes: 3, swap_neighbours: 8, zoned: true };
 /// Beyond 2,000 orders (a wave may hold 10,000, released in a request):
-/// one pass, 4 swap partners, so the search stays linear and short.
-const EFFORT_LARGE: Effort = Effort { passes: 1, swap_neighbours: 4 };
+/// half the neighbours, one pass, 2 swap partners. Routing the candidate
+/// pairs and the swaps' full carts is nearly all of the work; on a
+/// two-block building (the demo's) 10,000 orders took ~2.5 s of two
+/// cores with 24 neighbours and 4 partners, and ~1.5 s like this, for
+/// 0.2% more walking (`plan bench` prints both shapes).
+const EFFORT_LARGE: Effort = Effort { neighbours: NEIGHBOURS / 2, passes: 1, swap_neighbours: 2, zoned: true };
 const LARGE_FROM: usize = 2_000;
+/// Orders per zone when a wave beyond `LARGE_FROM` is planned zone by zone.
+const ZONE: usize = 2_500;
 /// The long-run reference of the benchmark: many passes, every neighbour.
-const THOROUGH: Effort = Effort { passes: 50, swap_neighbours: NEIGHBOURS };
+const THOROUGH: Effort = Effort { neighbours: NEIGHBOURS, passes: 50, swap_neighbours: NEIGHBOURS, zoned: false };
 /// Threads the pair routing may use, and the least work worth them.
 const PARALLEL_MAX: usize = 8;
 const PARALLEL_FROM: usize = 256;
@@ -71,6 +86,10 @@ pub struct Batch {
     /// Order indexes, ascending.
     pub orders: Vec<usize>,
     pub distance_m: f64,
+    /// The cart's route: indexes into its picks (the picks of `orders`, in
+    /// that order, each order's in its own order), so that a caller who
+    /// walks the cart need not route it again.
+    pub sequence: Vec<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -111,6 +130,13 @@ pub fn plan_thorough(layout: &Layout, orders: &[Vec<Pick>], capacity: usize) -> 
     plan_with(layout, orders, capacity, BatchMethod::Best, THOROUGH)
 }
 
+/// `best` over the whole wave at once, however large (no zones): what the
+/// benchmark weighs zones against.
+pub fn plan_in_one(layout: &Layout, orders: &[Vec<Pick>], capacity: usize) -> Result<BatchPlan, BatchError> {
+    let effort = if orders.len() > LARGE_FROM { EFFORT_LARGE } else { EFFORT };
+    plan_with(layout, orders, capacity, BatchMethod::Best, Effort { zoned: false, ..effort })
+}
+
 /// The seed heuristics `best` starts from, each as a plan of its own (for
 /// comparison): by centre, by first aisle, by last aisle, seed-and-fill.
 pub fn seed_plans(
@@ -119,7 +145,7 @@ pub fn seed_plans(
     capacity: usize,
 ) -> Result<Vec<(&'static str, BatchPlan)>, BatchError> {
     check(layout, orders, capacity)?;
-    let near = neighbours(layout, orders);
+    let near = neighbours(layout, orders, NEIGHBOURS);
     let names = ["centre sort", "first aisle", "last aisle", "seed and fill"];
     Ok(names
         .into_iter()
@@ -151,31 +177,82 @@ fn plan_with(
     check(layout, orders, capacity)?;
     let groups: Vec<Vec<usize>> = match method {
         BatchMethod::Fcfs => (0..orders.len()).collect::<Vec<_>>().chunks(capacity).map(<[usize]>::to_vec).collect(),
-        BatchMethod::Savings => savings(layout, orders, capacity, &neighbours(layout, orders)),
-        BatchMethod::Best => {
-            let near = neighbours(layout, orders);
-            let mut starts = seeds(layout, orders, capacity, &near);
-            starts.push(savings(layout, orders, capacity, &near));
-            let totals: Vec<f64> = starts.iter().map(|g| total_distance(layout, orders, g)).collect();
-            // The first of the shortest: seeds come first, so ties are stable.
-            let best = (0..starts.len()).fold(0, |b, i| if totals[i] < totals[b] - 1e-9 { i } else { b });
-            let mut groups = starts.swap_remove(best);
-            improve(layout, orders, capacity, &near, &mut groups, effort);
-            groups
+        BatchMethod::Savings => savings(layout, orders, capacity, &neighbours(layout, orders, effort.neighbours)),
+        BatchMethod::Best if orders.len() > LARGE_FROM && effort.zoned => {
+            // Zones keep every cart inside one; the seed plans over the
+            // whole wave do not, and best never walks more than any seed.
+            let mut plans = seeds(layout, orders, capacity, &neighbours(layout, orders, effort.neighbours));
+            plans.push(zoned(layout, orders, capacity, effort));
+            shortest(layout, orders, plans)
         }
+        BatchMethod::Best => best(layout, orders, capacity, effort),
     };
     Ok(finish(layout, orders, groups))
 }
 
+/// The shortest of the seeds and savings, improved by the local search.
+fn best(layout: &Layout, orders: &[Vec<Pick>], capacity: usize, effort: Effort) -> Vec<Vec<usize>> {
+    let near = neighbours(layout, orders, effort.neighbours);
+    let mut starts = seeds(layout, orders, capacity, &near);
+    starts.push(savings(layout, orders, capacity, &near));
+    let mut groups = shortest(layout, orders, starts);
+    improve(layout, orders, capacity, &near, &mut groups, effort);
+    groups
+}
+
+/// The first of the shortest plans (callers put the seeds first, so ties
+/// go to them and plans are stable).
+fn shortest(layout: &Layout, orders: &[Vec<Pick>], mut plans: Vec<Vec<Vec<usize>>>) -> Vec<Vec<usize>> {
+    let totals: Vec<f64> = plans.iter().map(|g| total_distance(layout, orders, g)).collect();
+    let first = (0..plans.len()).fold(0, |b, i| if totals[i] < totals[b] - 1e-9 { i } else { b });
+    plans.swap_remove(first)
+}
+
+/// A big wave planned zone by zone: the orders sorted by the centre of
+/// their picks (aisle, then depth) are cut into zones of about `ZONE`
+/// orders, each planned by `best` on its own thread. Clarke–Wright's merges
+/// and the local search run one step after another, so on one plan they
+/// use one core; zones put every core to work. What it costs: no cart
+/// crosses a zone's border (a zone is thousands of orders of a strip of
+/// aisles, so few carts would) — `plan bench` prints zones beside one plan
+/// over the whole wave.
+fn zoned(layout: &Layout, orders: &[Vec<Pick>], capacity: usize, effort: Effort) -> Vec<Vec<usize>> {
+    let centre = centres(layout, orders);
+    let mut sorted: Vec<usize> = (0..orders.len()).collect();
+    sorted.sort_by(|a, b| by_pair(&centre[*a], &centre[*b]).then(a.cmp(b)));
+    let zones = orders.len().div_ceil(ZONE);
+    // Zones of whole carts, as equal as that allows.
+    let size = orders.len().div_ceil(zones).div_ceil(capacity) * capacity;
+    let parts: Vec<&[usize]> = sorted.chunks(size).collect();
+    let planned = in_parallel_from(&parts, 2, |part| {
+        let mine: Vec<Vec<Pick>> = part.iter().map(|o| orders[*o].clone()).collect();
+        let groups = best(layout, &mine, capacity, effort);
+        groups.into_iter().map(|g| g.into_iter().map(|k| part[k]).collect::<Vec<usize>>()).collect::<Vec<_>>()
+    });
+    planned.into_iter().flatten().collect()
+}
+
 /// Routes every cart of `groups` into a plan.
 fn finish(layout: &Layout, orders: &[Vec<Pick>], groups: Vec<Vec<usize>>) -> BatchPlan {
-    let mut batches: Vec<Batch> = groups
+    let groups: Vec<Vec<usize>> = groups
         .into_iter()
         .filter(|g| !g.is_empty())
         .map(|mut g| {
             g.sort_unstable();
-            Batch { distance_m: cart_distance(layout, orders, &g), orders: g }
+            g
         })
+        .collect();
+    let routes = in_parallel(&groups, |g| {
+        let picks: Vec<Pick> = g.iter().flat_map(|o| orders[*o].iter().copied()).collect();
+        // Every order passed `check`; only a cart beyond `PICKS_MAX` picks
+        // fails, and it is marked unwalkable as in `cart_distance`.
+        route(layout, &picks, Method::Optimal)
+            .unwrap_or_else(|_| super::Route { sequence: (0..picks.len()).collect(), distance_m: f64::INFINITY })
+    });
+    let mut batches: Vec<Batch> = groups
+        .into_iter()
+        .zip(routes)
+        .map(|(orders, r)| Batch { orders, distance_m: r.distance_m, sequence: r.sequence })
         .collect();
     batches.sort_by_key(|b| b.orders[0]);
     let total_distance_m = batches.iter().map(|b| b.distance_m).sum();
@@ -263,8 +340,8 @@ fn seeds(layout: &Layout, orders: &[Vec<Pick>], capacity: usize, near: &[Vec<usi
     vec![by_centre, by_first, by_last, filled]
 }
 
-/// Each order's nearest neighbours by the centre of its picks.
-fn neighbours(layout: &Layout, orders: &[Vec<Pick>]) -> Vec<Vec<usize>> {
+/// Each order's `k` nearest neighbours by the centre of its picks.
+fn neighbours(layout: &Layout, orders: &[Vec<Pick>], k: usize) -> Vec<Vec<usize>> {
     let centre = centres(layout, orders);
     // Candidates from windows of the orders sorted by x and by y, then the
     // nearest of those by plain distance.
@@ -280,8 +357,8 @@ fn neighbours(layout: &Layout, orders: &[Vec<Pick>]) -> Vec<Vec<usize>> {
         position[i].1 = pos;
     }
     let window = |sorted: &[usize], pos: usize| {
-        let lo = pos.saturating_sub(2 * NEIGHBOURS);
-        let hi = (pos + 2 * NEIGHBOURS + 1).min(sorted.len());
+        let lo = pos.saturating_sub(2 * k);
+        let hi = (pos + 2 * k + 1).min(sorted.len());
         sorted[lo..hi].to_vec()
     };
     let indexes: Vec<usize> = (0..orders.len()).collect();
@@ -293,7 +370,7 @@ fn neighbours(layout: &Layout, orders: &[Vec<Pick>]) -> Vec<Vec<usize>> {
         near.dedup();
         let d = |j: usize| apart(centre[i], centre[j]);
         near.sort_by(|a, b| d(*a).total_cmp(&d(*b)).then(a.cmp(b)));
-        near.truncate(NEIGHBOURS);
+        near.truncate(k);
         near
     })
 }
@@ -329,8 +406,13 @@ impl Ord for Saving {
 /// `f` over every item, spread over the machine's cores; the answers come
 /// back in the items' order, so the plan does not depend on the threads.
 fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    in_parallel_from(items, PARALLEL_FROM, f)
+}
+
+/// `in_parallel` for items each worth a thread from `least` items on.
+fn in_parallel_from<T: Sync, R: Send>(items: &[T], least: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, usize::from).min(PARALLEL_MAX);
-    if threads <= 1 || items.len() < PARALLEL_FROM {
+    if threads <= 1 || items.len() < least {
         return items.iter().map(&f).collect();
     }
     let chunk = items.len().div_ceil(threads);
@@ -418,14 +500,15 @@ fn improve(
         let mut improved = false;
         for o in 0..orders.len() {
             let from = cart_of[o];
+            // Neighbours' carts with room; once carts fill up there are
+            // none, and the cart without `o` need not be routed at all.
+            let targets: BTreeSet<usize> =
+                near[o].iter().map(|n| cart_of[*n]).filter(|c| *c != from && carts[*c].len() < capacity).collect();
             let without: Vec<usize> = carts[from].iter().copied().filter(|x| *x != o).collect();
-            let from_cost = if without.is_empty() { 0.0 } else { cart_distance(layout, orders, &without) };
+            let from_cost =
+                if targets.is_empty() || without.is_empty() { 0.0 } else { cart_distance(layout, orders, &without) };
             let mut best: Option<(f64, usize, f64)> = None;
-            let targets: BTreeSet<usize> = near[o].iter().map(|n| cart_of[*n]).filter(|c| *c != from).collect();
             for to in targets {
-                if carts[to].len() >= capacity {
-                    continue;
-                }
                 let mut with = carts[to].clone();
                 with.push(o);
                 let to_cost = cart_distance(layout, orders, &with);
@@ -566,6 +649,63 @@ mod tests {
         }
     }
 
+    /// Every order once, carts within capacity, and each cart's route a
+    /// visiting order of exactly its picks whose walk is its distance.
+    fn assert_whole(layout: &Layout, orders: &[Vec<Pick>], plan: &BatchPlan, capacity: usize) {
+        let mut all: Vec<usize> = plan.batches.iter().flat_map(|b| b.orders.clone()).collect();
+        all.sort_unstable();
+        assert_eq!(all, (0..orders.len()).collect::<Vec<_>>(), "every order once");
+        for b in &plan.batches {
+            assert!(b.orders.len() <= capacity);
+            let picks: Vec<Pick> = b.orders.iter().flat_map(|o| orders[*o].iter().copied()).collect();
+            let mut visited = b.sequence.clone();
+            visited.sort_unstable();
+            assert_eq!(visited, (0..picks.len()).collect::<Vec<_>>(), "cart {:?} visits each pick once", b.orders);
+            let walked = layout.tour_length(&picks, &b.sequence);
+            assert!(
+                (walked - b.distance_m).abs() < 1e-6,
+                "cart {:?}: {walked} m walked, {} m said",
+                b.orders,
+                b.distance_m
+            );
+        }
+    }
+
+    #[test]
+    fn large_waves_planned_in_zones_keep_every_order_and_never_lose_to_a_seed() {
+        // 2,600 orders: beyond LARGE_FROM, two zones.
+        let orders = random_orders(7, 2_600, true);
+        let best = plan(&layout(), &orders, 8, BatchMethod::Best).unwrap();
+        assert_whole(&layout(), &orders, &best, 8);
+        for (name, seed_plan) in seed_plans(&layout(), &orders, 8).unwrap() {
+            assert!(
+                best.total_distance_m <= seed_plan.total_distance_m + 1e-6,
+                "best {} m, {name} {} m",
+                best.total_distance_m,
+                seed_plan.total_distance_m
+            );
+        }
+        let fcfs = plan(&layout(), &orders, 8, BatchMethod::Fcfs).unwrap();
+        assert!(
+            best.total_distance_m < fcfs.total_distance_m * 0.8,
+            "{} vs FCFS {}",
+            best.total_distance_m,
+            fcfs.total_distance_m
+        );
+        assert_eq!(best, plan(&layout(), &orders, 8, BatchMethod::Best).unwrap(), "deterministic");
+    }
+
+    #[test]
+    fn carts_come_with_their_routes_on_two_blocks() {
+        // The demo's shape: a cross aisle halfway along the aisles.
+        let two_blocks = Layout::new(10, 20.0, 3.0, 3, 0.0).unwrap();
+        let orders = random_orders(11, 200, false);
+        for method in [BatchMethod::Fcfs, BatchMethod::Savings, BatchMethod::Best] {
+            let plan = plan(&two_blocks, &orders, 6, method).unwrap();
+            assert_whole(&two_blocks, &orders, &plan, 6);
+        }
+    }
+
     #[test]
     fn swaps_improve_plans_whose_carts_are_all_full() {
         // Two full carts, each holding one order that belongs with the
@@ -573,7 +713,7 @@ mod tests {
         let at = |aisle| vec![Pick { aisle, y_m: 10.0 }];
         let orders = vec![at(1), at(1), at(10), at(10)];
         let mut carts = vec![vec![0, 2], vec![1, 3]];
-        let near = neighbours(&layout(), &orders);
+        let near = neighbours(&layout(), &orders, NEIGHBOURS);
         let before: f64 = total_distance(&layout(), &orders, &carts);
         improve(&layout(), &orders, 2, &near, &mut carts, EFFORT);
         let after = total_distance(&layout(), &orders, &carts);
