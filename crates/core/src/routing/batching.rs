@@ -48,9 +48,10 @@ const EFFORT: Effort = Effort { neighbours: NEIGHBOURS, passes: 3, swap_neighbou
 /// Beyond 2,000 orders (a wave may hold 10,000, released in a request):
 /// half the neighbours, one pass, 2 swap partners. Routing the candidate
 /// pairs and the swaps' full carts is nearly all of the work; on a
-/// two-block building (the demo's) 10,000 orders took ~2.5 s of two
-/// cores with 24 neighbours and 4 partners, and ~1.5 s like this, for
-/// 0.2% more walking (`plan bench` prints both shapes).
+/// two-block building (the demo's), 10,000 3-line orders over 30 slots
+/// planned in zones took 2.4–3.8 s of two cores with 24 neighbours and 4
+/// partners, 1.9 s like this, for 0.2% more walking (measured 2026-12-02
+/// on a slow day; `plan bench` prints its own 10,000-order runs).
 const EFFORT_LARGE: Effort = Effort { neighbours: NEIGHBOURS / 2, passes: 1, swap_neighbours: 2, zoned: true };
 const LARGE_FROM: usize = 2_000;
 /// Orders per zone when a wave beyond `LARGE_FROM` is planned zone by zone.
