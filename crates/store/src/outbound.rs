@@ -756,28 +756,6 @@ pub struct AllocationRow {
     pub serial_managed: i64,
 }
 
-/// A stop of a cart's route as a pick list shows it: the columns of
-/// [`AllocationRow`] a picker reads and no more (a 10,000-order wave
-/// answers 30,000 of them).
-#[derive(Debug, Clone, FromRow)]
-pub struct RouteStopRow {
-    pub pick_batch_id: i64,
-    pub order_no: String,
-    pub sku: String,
-    pub barcode: String,
-    pub location_code: String,
-    pub lot_code: String,
-    pub quantity: i64,
-    pub picked: i64,
-    #[sqlx(try_from = "String")]
-    pub status: AllocationStatus,
-    pub route_seq: i64,
-    pub tote: Option<String>,
-}
-
-const ROUTE_STOP_COLUMNS: &str = "a.pick_batch_id, o.order_no, p.sku, p.barcode, l.code AS location_code, \
-     lot.lot_code, a.quantity, a.picked, a.status, a.route_seq, a.tote";
-
 const ALLOCATION_COLUMNS: &str = "a.allocation_id, a.outbound_order_id, o.order_no, a.outbound_line_id, \
      a.pick_batch_id, a.product_id, p.sku, p.barcode, a.location_id, l.code AS location_code, l.aisle, l.y_mm, \
      a.lot_id, lot.lot_code, a.quantity, a.picked, a.status, a.route_seq, a.tote, p.serial_managed";
@@ -880,25 +858,13 @@ pub async fn batches_of_wave(conn: &mut AnyConnection, wave_no: &str) -> Result<
         .await?)
 }
 
-/// Every allocation of a wave, by cart and route order.
-/// The route of every cart of a wave (a wave's answer).
-pub async fn route_of_wave(conn: &mut AnyConnection, wave_id: i64) -> Result<Vec<RouteStopRow>, StoreError> {
+/// Every allocation of a wave, by cart and route order (a wave's answer).
+pub async fn allocations_of_wave(conn: &mut AnyConnection, wave_id: i64) -> Result<Vec<AllocationRow>, StoreError> {
     Ok(sqlx::query_as(&format!(
-        "SELECT {ROUTE_STOP_COLUMNS} FROM {ALLOCATION_FROM} JOIN pick_batch b ON b.pick_batch_id = a.pick_batch_id \
+        "SELECT {ALLOCATION_COLUMNS} FROM {ALLOCATION_FROM} JOIN pick_batch b ON b.pick_batch_id = a.pick_batch_id \
          WHERE b.wave_id = $1 ORDER BY a.pick_batch_id, a.route_seq, a.allocation_id"
     ))
     .bind(wave_id)
-    .fetch_all(conn)
-    .await?)
-}
-
-/// The route of one cart (its pick list).
-pub async fn route_of_batch(conn: &mut AnyConnection, batch_id: i64) -> Result<Vec<RouteStopRow>, StoreError> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT {ROUTE_STOP_COLUMNS} FROM {ALLOCATION_FROM} WHERE a.pick_batch_id = $1 \
-         ORDER BY a.route_seq, a.allocation_id"
-    ))
-    .bind(batch_id)
     .fetch_all(conn)
     .await?)
 }

@@ -693,3 +693,50 @@ async fn a_cancelled_pick_puts_serial_numbers_back_where_they_were() {
     assert_eq!(serial.ok()["items"][0]["locationCode"], json!(loc));
     assert_eq!(serial.ok()["items"][0]["status"], "IN_STOCK");
 }
+
+/// An allocation names its order, line, cart, product, location and lot;
+/// the database refuses one that names a missing row, a change of what it
+/// names, and the deletion of a row it names, on both engines (foreign keys
+/// on SQLite; on PostgreSQL one set-wise check per INSERT statement,
+/// migration 0027, because per-row checks were most of a big wave's
+/// writes).
+#[tokio::test]
+async fn the_database_keeps_every_allocation_pointing_at_real_rows() {
+    let s = start().await;
+    let seller = s.customer().await;
+    let staff = s.staff().await;
+    let body = order("ERP-REF-1", json!([{"sku": "DEMO-0004", "quantity": 2}]));
+    let no = s.post("/api/v1/outbound-orders", &seller, &body).await.ok()["orderNo"].as_str().unwrap().to_owned();
+    s.post("/api/v1/ops/waves", &staff, &json!({"warehouseCode": "US-LA01", "orderNos": [no]})).await.ok();
+    let columns = "outbound_order_id, outbound_line_id, pick_batch_id, product_id, location_id, lot_id";
+    let copy = |changed: &str, to: &str| {
+        let picked = columns.replace(changed, &format!("{to} AS {changed}"));
+        format!(
+            "INSERT INTO allocation ({columns}, quantity, picked, status, route_seq, created_at, updated_at) \
+             SELECT {picked}, quantity, 0, 'OPEN', route_seq, created_at, updated_at FROM allocation"
+        )
+    };
+    let (product_id, batch_id): (i64, i64) = {
+        let mut conn = s.app.store().read().await.unwrap();
+        sqlx::query_as("SELECT product_id, pick_batch_id FROM allocation").fetch_one(&mut *conn).await.unwrap()
+    };
+    // Each statement in its own transaction, never committed.
+    let store = s.app.store();
+    let run = |sql: String| async move {
+        let mut tx = store.begin_write().await.unwrap();
+        sqlx::query(&sql).execute(tx.conn()).await.map(|done| done.rows_affected()).map_err(|e| e.to_string())
+    };
+    // A copy naming the same rows is accepted: the checks refuse only what
+    // names nothing.
+    assert_eq!(run(copy("lot_id", "lot_id")).await, Ok(1));
+    for column in columns.split(", ") {
+        let refused = run(copy(column, "987654321")).await;
+        assert!(refused.is_err(), "an allocation naming no row by {column} was written");
+        assert!(run(format!("UPDATE allocation SET {column} = 987654321")).await.is_err(), "{column} changed");
+    }
+    assert!(run(format!("DELETE FROM product WHERE product_id = {product_id}")).await.is_err());
+    assert!(run(format!("DELETE FROM pick_batch WHERE pick_batch_id = {batch_id}")).await.is_err());
+    let mut conn = s.app.store().read().await.unwrap();
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM allocation").fetch_one(&mut *conn).await.unwrap();
+    assert_eq!(count, 1, "nothing written");
+}

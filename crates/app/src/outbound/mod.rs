@@ -22,7 +22,7 @@ use haicang_core::transfers::{CartonStatus, OrderKind};
 use haicang_store::cartons::{self, CartonRow};
 use haicang_store::outbound::{
     self as store, AllocationRow, BatchRow, NewAllocation, NewOutboundOrder, OrderChange, OutboundFilter,
-    OutboundLineRow, OutboundOrderRow, RouteStopRow, ShipmentEventRow, WaveSelection,
+    OutboundLineRow, OutboundOrderRow, ShipmentEventRow, WaveSelection,
 };
 use haicang_store::product::{self as products, ProductRow};
 use haicang_store::stock::{self, DocumentRef, Item, Place};
@@ -331,7 +331,7 @@ async fn locked(tx: &mut WriteTx, order_no: &str, viewer: Viewer<'_>) -> Result<
 type Stop = (usize, usize, usize);
 
 /// A cart's pick list in route order, with a tote per order.
-fn batch_view(batch: BatchRow, allocations: &[RouteStopRow]) -> BatchView {
+fn batch_view(batch: BatchRow, allocations: &[AllocationRow]) -> BatchView {
     let mut totes: Vec<(String, String)> = Vec::new();
     for a in allocations {
         if !totes.iter().any(|(o, _)| *o == a.order_no) {

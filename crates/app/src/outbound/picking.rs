@@ -9,7 +9,7 @@ impl App {
         let mut conn = self.store.read().await?;
         let batch = store::find_batch(&mut conn, batch_id).await?.ok_or(AppError::BatchNotFound(batch_id))?;
         staff.check_warehouse(batch.warehouse_id, &batch.warehouse_code)?;
-        let route = store::route_of_batch(&mut conn, batch_id).await?;
+        let route = store::allocations_of_batch(&mut conn, batch_id).await?;
         Ok(batch_view(batch, &route))
     }
 

@@ -188,7 +188,12 @@ impl App {
                     Ok(panic) => std::panic::resume_unwind(panic),
                     Err(e) => AppError::Interrupted(e.to_string()),
                 })?
-                .map_err(|e| AppError::InvalidParam { field: "layout", reason: e.to_string() })?;
+                .map_err(|e| match e {
+                    batching::BatchError::CartTooLarge { .. } => {
+                        AppError::InvalidParam { field: "totes", reason: e.to_string() }
+                    }
+                    _ => AppError::InvalidParam { field: "layout", reason: e.to_string() },
+                })?;
         let batched_in = started.elapsed();
         let day = day_code(now);
         let seq = sequence::next_value(tx.conn(), "WV", &day).await?;
@@ -215,13 +220,6 @@ impl App {
                         stops.push((o, l, s));
                     }
                 }
-            }
-            if !batch.distance_m.is_finite() {
-                // A cart beyond what one route may hold (`PICKS_MAX`).
-                return Err(AppError::InvalidParam {
-                    field: "layout",
-                    reason: routing::LayoutError::TooManyPicks.to_string(),
-                });
             }
             carts.push((stops, routing::Route { sequence: batch.sequence, distance_m: batch.distance_m }));
         }
@@ -295,9 +293,9 @@ impl App {
         let (wave_no, skipped, order_nos) = created;
         let mut conn = self.store.read().await?;
         let rows = store::batches_of_wave(&mut conn, wave_no).await?;
-        let mut stops: HashMap<i64, Vec<RouteStopRow>> = HashMap::new();
+        let mut stops: HashMap<i64, Vec<AllocationRow>> = HashMap::new();
         if let Some(batch) = rows.first() {
-            for stop in store::route_of_wave(&mut conn, batch.wave_id).await? {
+            for stop in store::allocations_of_wave(&mut conn, batch.wave_id).await? {
                 stops.entry(stop.pick_batch_id).or_default().push(stop);
             }
         }

@@ -25,7 +25,7 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, BinaryHeap};
 
-use super::{Layout, LayoutError, Method, Pick, best_distance, route};
+use super::{Layout, LayoutError, PICKS_MAX, Pick, best_distance, best_route};
 
 /// Neighbours per order considered for merging and moves.
 const NEIGHBOURS: usize = 24;
@@ -107,6 +107,11 @@ pub enum BatchError {
     TooManyOrders,
     #[error("order {order}: {source}")]
     Order { order: usize, source: LayoutError },
+    /// Refused before planning rather than found in a cart: the largest
+    /// orders could share a cart, and no route holds more than
+    /// `PICKS_MAX` picks.
+    #[error("carts of {capacity} orders could hold more than {PICKS_MAX} picks: fewer orders per cart")]
+    CartTooLarge { capacity: usize },
 }
 
 /// The walking distance of one cart holding `members`.
@@ -121,8 +126,12 @@ pub fn plan(
     capacity: usize,
     method: BatchMethod,
 ) -> Result<BatchPlan, BatchError> {
-    let effort = if orders.len() > LARGE_FROM { EFFORT_LARGE } else { EFFORT };
-    plan_with(layout, orders, capacity, method, effort)
+    plan_with(layout, orders, capacity, method, effort_for(orders.len()))
+}
+
+/// What the planner spends on a wave of `orders` orders.
+fn effort_for(orders: usize) -> Effort {
+    if orders > LARGE_FROM { EFFORT_LARGE } else { EFFORT }
 }
 
 /// `best` searching far longer (every neighbour as a swap partner, up to 50
@@ -134,8 +143,7 @@ pub fn plan_thorough(layout: &Layout, orders: &[Vec<Pick>], capacity: usize) -> 
 /// `best` over the whole wave at once, however large (no zones): what the
 /// benchmark weighs zones against.
 pub fn plan_in_one(layout: &Layout, orders: &[Vec<Pick>], capacity: usize) -> Result<BatchPlan, BatchError> {
-    let effort = if orders.len() > LARGE_FROM { EFFORT_LARGE } else { EFFORT };
-    plan_with(layout, orders, capacity, BatchMethod::Best, Effort { zoned: false, ..effort })
+    plan_with(layout, orders, capacity, BatchMethod::Best, Effort { zoned: false, ..effort_for(orders.len()) })
 }
 
 /// The seed heuristics `best` starts from, each as a plan of its own (for
@@ -164,6 +172,12 @@ fn check(layout: &Layout, orders: &[Vec<Pick>], capacity: usize) -> Result<(), B
     }
     for (order, picks) in orders.iter().enumerate() {
         layout.check(picks).map_err(|source| BatchError::Order { order, source })?;
+    }
+    // The most picks any cart can hold: its `capacity` largest orders.
+    let mut sizes: Vec<usize> = orders.iter().map(Vec::len).collect();
+    sizes.sort_unstable_by(|a, b| b.cmp(a));
+    if sizes.iter().take(capacity).sum::<usize>() > PICKS_MAX {
+        return Err(BatchError::CartTooLarge { capacity });
     }
     Ok(())
 }
@@ -243,12 +257,10 @@ fn finish(layout: &Layout, orders: &[Vec<Pick>], groups: Vec<Vec<usize>>) -> Bat
             g
         })
         .collect();
+    // `check` passed every order and bounded every cart's picks.
     let routes = in_parallel(&groups, |g| {
         let picks: Vec<Pick> = g.iter().flat_map(|o| orders[*o].iter().copied()).collect();
-        // Every order passed `check`; only a cart beyond `PICKS_MAX` picks
-        // fails, and it is marked unwalkable as in `cart_distance`.
-        route(layout, &picks, Method::Optimal)
-            .unwrap_or_else(|_| super::Route { sequence: (0..picks.len()).collect(), distance_m: f64::INFINITY })
+        best_route(layout, &picks)
     });
     let mut batches: Vec<Batch> = groups
         .into_iter()
@@ -735,5 +747,19 @@ mod tests {
     #[test]
     fn a_cart_of_zero_is_refused() {
         assert_eq!(plan(&layout(), &orders(), 0, BatchMethod::Fcfs), Err(BatchError::NoCapacity));
+    }
+
+    #[test]
+    fn carts_that_could_hold_more_picks_than_a_route_are_refused_before_planning() {
+        // Ten orders of 300 picks: eight in a cart would be 2,400 picks.
+        let big: Vec<Vec<Pick>> = (0..10)
+            .map(|o| (0..300).map(|i| Pick { aisle: 1 + (o + i) % 10, y_m: f64::from(i % 20) }).collect())
+            .collect();
+        for method in [BatchMethod::Fcfs, BatchMethod::Best] {
+            assert_eq!(plan(&layout(), &big, 8, method), Err(BatchError::CartTooLarge { capacity: 8 }));
+        }
+        // Six fit (1,800 picks): every cart is routed through all its picks.
+        let planned = plan(&layout(), &big, 6, BatchMethod::Best).unwrap();
+        assert_whole(&layout(), &big, &planned, 6);
     }
 }

@@ -218,12 +218,17 @@ pub fn best_distance(layout: &Layout, picks: &[Pick]) -> Result<f64, LayoutError
     })
 }
 
+/// The best route the layout allows through picks already checked
+/// against it (batching checks every order once, then routes its carts).
+fn best_route(layout: &Layout, picks: &[Pick]) -> Route {
+    if layout.has_exact_router() { optimal::route(layout, picks) } else { heuristic::route(layout, picks) }
+}
+
 /// Routes `picks` by `method`.
 pub fn route(layout: &Layout, picks: &[Pick], method: Method) -> Result<Route, LayoutError> {
     layout.check(picks)?;
     Ok(match method {
-        Method::Optimal if layout.has_exact_router() => optimal::route(layout, picks),
-        Method::Optimal => heuristic::route(layout, picks),
+        Method::Optimal => best_route(layout, picks),
         Method::SShape => baseline::s_shape(layout, picks),
         Method::LargestGap => baseline::largest_gap(layout, picks),
         Method::Combined => {

@@ -1,0 +1,9 @@
+-- A wave of 10,000 orders writes 30,000 allocations (issue 19). On
+-- PostgreSQL each of an allocation's six foreign keys was checked by a
+-- trigger per row (a query and a row lock on the parent each): measured,
+-- 30,000 rows took 1.1–1.3 s with them against 0.3 s without, in
+-- statements of 100 rows. The same guarantees, set-wise: one check per
+-- INSERT statement over all its rows, references that never change, and
+-- parents that cannot be deleted while referenced (nothing deletes them
+-- today). What is given up: the parent row lock, which only mattered for
+-- a delete racing an insert. SQLite keeps its foreign keys.
