@@ -272,7 +272,7 @@ impl App {
         let mut shipped = BTreeMap::new();
         if order.status == OutboundStatus::Shipped {
             for a in store::allocations_of_order(&mut conn, order.outbound_order_id).await? {
-                *shipped.entry(a.sku).or_default() += a.picked;
+                *shipped.entry(a.stop.sku).or_default() += a.stop.picked;
             }
         }
         let (leg, receipts) = match order.inbound_order_id {
@@ -452,7 +452,7 @@ pub(crate) async fn open_receiving_leg(
 ) -> Result<i64, AppError> {
     let to = order.to_warehouse_id.ok_or_else(|| AppError::OutboundNotFound(order.order_no.clone()))?;
     let boxes = store::boxes_of_order(tx.conn(), order.outbound_order_id).await?;
-    let units: i64 = allocations.iter().map(|a| a.picked).sum();
+    let units: i64 = allocations.iter().map(|a| a.stop.picked).sum();
     let box_count = boxes.iter().map(|b| b.seq).collect::<std::collections::BTreeSet<_>>().len() as i64;
     let reference = format!("TRANSFER:{}", order.order_no);
     // Cartons packed to a plan, and sealed cartons shipped whole, arrive
@@ -487,7 +487,7 @@ pub(crate) async fn open_receiving_leg(
     .await?;
     // A SKU's batch travels when one lot gave all its units.
     let mut lots: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
-    for a in allocations.iter().filter(|a| a.picked > 0) {
+    for a in allocations.iter().filter(|a| a.stop.picked > 0) {
         let l = lots.entry(a.product_id).or_default();
         if !l.contains(&a.lot_id) {
             l.push(a.lot_id);

@@ -732,19 +732,32 @@ pub async fn mark_waved(tx: &mut WriteTx, order_ids: &[i64], wave_id: i64, now: 
 
 #[derive(Debug, Clone, FromRow)]
 pub struct AllocationRow {
+    /// What a pick list shows of it.
+    #[sqlx(flatten)]
+    pub stop: RouteStopRow,
     pub allocation_id: i64,
     pub outbound_order_id: i64,
-    pub order_no: String,
     pub outbound_line_id: i64,
-    pub pick_batch_id: i64,
     pub product_id: i64,
-    pub sku: String,
-    pub barcode: String,
     pub location_id: i64,
-    pub location_code: String,
     pub aisle: i64,
     pub y_mm: i64,
     pub lot_id: i64,
+    /// 1: picks and packs scan a serial number per unit.
+    pub serial_managed: i64,
+}
+
+/// A stop of a cart's route as a pick list shows it: the part of an
+/// [`AllocationRow`] a picker reads and no more. A 10,000-order wave
+/// answers 30,000 of them; read as whole allocations they took 0.1 s more
+/// of a 1.7 s release on SQLite (2026-12-02, alternated runs).
+#[derive(Debug, Clone, FromRow)]
+pub struct RouteStopRow {
+    pub pick_batch_id: i64,
+    pub order_no: String,
+    pub sku: String,
+    pub barcode: String,
+    pub location_code: String,
     pub lot_code: String,
     pub quantity: i64,
     pub picked: i64,
@@ -752,35 +765,64 @@ pub struct AllocationRow {
     pub status: AllocationStatus,
     pub route_seq: i64,
     pub tote: Option<String>,
-    /// 1: picks and packs scan a serial number per unit.
-    pub serial_managed: i64,
 }
+
+const ROUTE_STOP_COLUMNS: &str = "a.pick_batch_id, o.order_no, p.sku, p.barcode, l.code AS location_code, \
+     lot.lot_code, a.quantity, a.picked, a.status, a.route_seq, a.tote";
 
 const ALLOCATION_COLUMNS: &str = "a.allocation_id, a.outbound_order_id, o.order_no, a.outbound_line_id, \
      a.pick_batch_id, a.product_id, p.sku, p.barcode, a.location_id, l.code AS location_code, l.aisle, l.y_mm, \
      a.lot_id, lot.lot_code, a.quantity, a.picked, a.status, a.route_seq, a.tote, p.serial_managed";
-const ALLOCATION_FROM: &str = "allocation a JOIN outbound_order o ON o.outbound_order_id = a.outbound_order_id \
-     JOIN product p ON p.product_id = a.product_id JOIN location l ON l.location_id = a.location_id \
-     JOIN lot ON lot.lot_id = a.lot_id";
 
-pub async fn allocations_of_order(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<AllocationRow>, StoreError> {
+/// Which allocations to read, in route order.
+#[derive(Debug, Clone, Copy)]
+enum AllocationsOf {
+    Order(i64),
+    Batch(i64),
+    Wave(i64),
+}
+
+/// Allocations with their order, product, location and lot, as rows of
+/// `R` whose fields are `columns`.
+async fn allocation_rows<R>(conn: &mut AnyConnection, columns: &str, of: AllocationsOf) -> Result<Vec<R>, StoreError>
+where
+    R: for<'r> FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    let (filter, id) = match of {
+        AllocationsOf::Order(id) => ("WHERE a.outbound_order_id = $1 ORDER BY a.route_seq, a.allocation_id", id),
+        AllocationsOf::Batch(id) => ("WHERE a.pick_batch_id = $1 ORDER BY a.route_seq, a.allocation_id", id),
+        AllocationsOf::Wave(id) => (
+            "JOIN pick_batch b ON b.pick_batch_id = a.pick_batch_id WHERE b.wave_id = $1 \
+             ORDER BY a.pick_batch_id, a.route_seq, a.allocation_id",
+            id,
+        ),
+    };
     Ok(sqlx::query_as(&format!(
-        "SELECT {ALLOCATION_COLUMNS} FROM {ALLOCATION_FROM} WHERE a.outbound_order_id = $1 ORDER BY a.route_seq, \
-         a.allocation_id"
+        "SELECT {columns} FROM allocation a JOIN outbound_order o ON o.outbound_order_id = a.outbound_order_id \
+         JOIN product p ON p.product_id = a.product_id JOIN location l ON l.location_id = a.location_id \
+         JOIN lot ON lot.lot_id = a.lot_id {filter}"
     ))
-    .bind(order_id)
+    .bind(id)
     .fetch_all(conn)
     .await?)
 }
 
+pub async fn allocations_of_order(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<AllocationRow>, StoreError> {
+    allocation_rows(conn, ALLOCATION_COLUMNS, AllocationsOf::Order(order_id)).await
+}
+
 pub async fn allocations_of_batch(conn: &mut AnyConnection, batch_id: i64) -> Result<Vec<AllocationRow>, StoreError> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT {ALLOCATION_COLUMNS} FROM {ALLOCATION_FROM} WHERE a.pick_batch_id = $1 ORDER BY a.route_seq, \
-         a.allocation_id"
-    ))
-    .bind(batch_id)
-    .fetch_all(conn)
-    .await?)
+    allocation_rows(conn, ALLOCATION_COLUMNS, AllocationsOf::Batch(batch_id)).await
+}
+
+/// The route of one cart (its pick list).
+pub async fn route_of_batch(conn: &mut AnyConnection, batch_id: i64) -> Result<Vec<RouteStopRow>, StoreError> {
+    allocation_rows(conn, ROUTE_STOP_COLUMNS, AllocationsOf::Batch(batch_id)).await
+}
+
+/// The route of every cart of a wave, by cart (a wave's answer).
+pub async fn route_of_wave(conn: &mut AnyConnection, wave_id: i64) -> Result<Vec<RouteStopRow>, StoreError> {
+    allocation_rows(conn, ROUTE_STOP_COLUMNS, AllocationsOf::Wave(wave_id)).await
 }
 
 /// Records picked units on an allocation (compare-and-set on what was read).
@@ -801,8 +843,8 @@ pub async fn update_allocation(
     .bind(tote)
     .bind(now)
     .bind(a.allocation_id)
-    .bind(a.picked)
-    .bind(a.status.as_str())
+    .bind(a.stop.picked)
+    .bind(a.stop.status.as_str())
     .execute(tx.conn())
     .await?;
     if done.rows_affected() != 1 {
@@ -858,17 +900,6 @@ pub async fn batches_of_wave(conn: &mut AnyConnection, wave_no: &str) -> Result<
         .await?)
 }
 
-/// Every allocation of a wave, by cart and route order (a wave's answer).
-pub async fn allocations_of_wave(conn: &mut AnyConnection, wave_id: i64) -> Result<Vec<AllocationRow>, StoreError> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT {ALLOCATION_COLUMNS} FROM {ALLOCATION_FROM} JOIN pick_batch b ON b.pick_batch_id = a.pick_batch_id \
-         WHERE b.wave_id = $1 ORDER BY a.pick_batch_id, a.route_seq, a.allocation_id"
-    ))
-    .bind(wave_id)
-    .fetch_all(conn)
-    .await?)
-}
-
 /// A short allocation: what was picked becomes its quantity, status SHORT.
 pub async fn shorten_allocation(
     tx: &mut WriteTx,
@@ -888,8 +919,8 @@ pub async fn shorten_allocation(
     .bind(tote)
     .bind(now)
     .bind(a.allocation_id)
-    .bind(a.picked)
-    .bind(a.status.as_str())
+    .bind(a.stop.picked)
+    .bind(a.stop.status.as_str())
     .execute(tx.conn())
     .await?;
     if done.rows_affected() != 1 {

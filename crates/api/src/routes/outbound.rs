@@ -364,13 +364,13 @@ impl From<OutboundDetail> for OutboundDetailView {
                 .allocations
                 .iter()
                 .map(|a| PickView {
-                    location_code: a.location_code.clone(),
-                    sku: a.sku.clone(),
-                    lot_no: a.lot_code.clone(),
-                    quantity: a.quantity,
-                    picked: a.picked,
-                    status: a.status.to_string(),
-                    tote: a.tote.clone(),
+                    location_code: a.stop.location_code.clone(),
+                    sku: a.stop.sku.clone(),
+                    lot_no: a.stop.lot_code.clone(),
+                    quantity: a.stop.quantity,
+                    picked: a.stop.picked,
+                    status: a.stop.status.to_string(),
+                    tote: a.stop.tote.clone(),
                 })
                 .collect(),
             order: d.order.into(),

@@ -22,7 +22,7 @@ use haicang_core::transfers::{CartonStatus, OrderKind};
 use haicang_store::cartons::{self, CartonRow};
 use haicang_store::outbound::{
     self as store, AllocationRow, BatchRow, NewAllocation, NewOutboundOrder, OrderChange, OutboundFilter,
-    OutboundLineRow, OutboundOrderRow, ShipmentEventRow, WaveSelection,
+    OutboundLineRow, OutboundOrderRow, RouteStopRow, ShipmentEventRow, WaveSelection,
 };
 use haicang_store::product::{self as products, ProductRow};
 use haicang_store::stock::{self, DocumentRef, Item, Place};
@@ -331,7 +331,7 @@ async fn locked(tx: &mut WriteTx, order_no: &str, viewer: Viewer<'_>) -> Result<
 type Stop = (usize, usize, usize);
 
 /// A cart's pick list in route order, with a tote per order.
-fn batch_view(batch: BatchRow, allocations: &[AllocationRow]) -> BatchView {
+fn batch_view(batch: BatchRow, allocations: &[RouteStopRow]) -> BatchView {
     let mut totes: Vec<(String, String)> = Vec::new();
     for a in allocations {
         if !totes.iter().any(|(o, _)| *o == a.order_no) {
@@ -372,14 +372,14 @@ async fn unwind(
         let (packing_id, packing_code) = packing_place(tx, order).await?;
         let packing = Place { location_id: packing_id, code: packing_code };
         for a in &allocations {
-            if let Some(q) = Quantity::new(a.picked) {
+            if let Some(q) = Quantity::new(a.stop.picked) {
                 let item = Item {
                     customer_id: order.customer_id,
                     warehouse_id: order.warehouse_id,
                     product_id: a.product_id,
                     condition: Condition::Good,
                 };
-                let back = Place { location_id: a.location_id, code: a.location_code.clone() };
+                let back = Place { location_id: a.location_id, code: a.stop.location_code.clone() };
                 stock::move_units(
                     tx,
                     item,
@@ -387,25 +387,25 @@ async fn unwind(
                     &back,
                     a.lot_id,
                     q,
-                    &doc(order, a.route_seq, operator.clone(), Some(why)),
+                    &doc(order, a.stop.route_seq, operator.clone(), Some(why)),
                     now,
                 )
                 .await
-                .map_err(|e| AppError::from_store_for_sku(e, &a.sku))?;
+                .map_err(|e| AppError::from_store_for_sku(e, &a.stop.sku))?;
                 if a.serial_managed != 0 {
                     // The serials of this lot go back with their units.
                     let at_bench = stock::serials_of_document(tx, a.product_id, &order.order_no, packing_id).await?;
                     let back_serials: Vec<String> = at_bench
                         .into_iter()
                         .filter(|(_, lot)| *lot == a.lot_id)
-                        .take(a.picked as usize)
+                        .take(a.stop.picked as usize)
                         .map(|(serial, _)| serial)
                         .collect();
                     stock::serials_moved(tx, a.product_id, &back_serials, a.location_id, &order.order_no, now).await?;
                 }
             }
-            if a.status != AllocationStatus::Released {
-                store::update_allocation(tx, a, a.picked, AllocationStatus::Released.as_str(), None, now).await?;
+            if a.stop.status != AllocationStatus::Released {
+                store::update_allocation(tx, a, a.stop.picked, AllocationStatus::Released.as_str(), None, now).await?;
             }
         }
     }

@@ -9,7 +9,7 @@ impl App {
         let mut conn = self.store.read().await?;
         let batch = store::find_batch(&mut conn, batch_id).await?.ok_or(AppError::BatchNotFound(batch_id))?;
         staff.check_warehouse(batch.warehouse_id, &batch.warehouse_code)?;
-        let route = store::allocations_of_batch(&mut conn, batch_id).await?;
+        let route = store::route_of_batch(&mut conn, batch_id).await?;
         Ok(batch_view(batch, &route))
     }
 
@@ -36,15 +36,15 @@ impl App {
             .await?
             .into_iter()
             .filter(|a| {
-                a.status == AllocationStatus::Open
-                    && a.location_code == code
-                    && (a.sku == scanned || a.barcode == scanned)
+                a.stop.status == AllocationStatus::Open
+                    && a.stop.location_code == code
+                    && (a.stop.sku == scanned || a.stop.barcode == scanned)
             })
             .collect();
         if here.is_empty() {
             return Err(AppError::PickMismatch(format!("nothing of {scanned} to pick at {code} in this cart")));
         }
-        let open: i64 = here.iter().map(|a| a.quantity - a.picked).sum();
+        let open: i64 = here.iter().map(|a| a.stop.quantity - a.stop.picked).sum();
         if cmd.quantity > open {
             return Err(AppError::PickMismatch(format!(
                 "{} of {scanned} scanned at {code}, {open} to pick",
@@ -56,8 +56,8 @@ impl App {
         let mut left = cmd.quantity;
         let mut touched: Vec<i64> = Vec::new();
         for a in &here {
-            let order = locked(&mut tx, &a.order_no, Viewer::Staff(staff)).await?;
-            let want = a.quantity - a.picked;
+            let order = locked(&mut tx, &a.stop.order_no, Viewer::Staff(staff)).await?;
+            let want = a.stop.quantity - a.stop.picked;
             let n = want.min(left);
             left -= n;
             if n > 0 {
@@ -68,7 +68,7 @@ impl App {
                     product_id: a.product_id,
                     condition: Condition::Good,
                 };
-                let from = Place { location_id: a.location_id, code: a.location_code.clone() };
+                let from = Place { location_id: a.location_id, code: a.stop.location_code.clone() };
                 let q =
                     Quantity::new(n).ok_or(AppError::InvalidParam { field: "quantity", reason: "too large".into() })?;
                 stock::move_units(
@@ -78,31 +78,31 @@ impl App {
                     &packing,
                     a.lot_id,
                     q,
-                    &doc(&order, a.route_seq, staff.operator(), Some("pick")),
+                    &doc(&order, a.stop.route_seq, staff.operator(), Some("pick")),
                     now,
                 )
                 .await
-                .map_err(|e| AppError::from_store_for_sku(e, &a.sku))?;
+                .map_err(|e| AppError::from_store_for_sku(e, &a.stop.sku))?;
                 if a.serial_managed != 0 {
                     let these = take_serials_of_lot(&mut serials, a, n)?;
                     stock::serials_moved(&mut tx, a.product_id, &these, packing.location_id, &order.order_no, now)
                         .await?;
                 }
             }
-            let status = AllocationStatus::after_pick(a.picked + n, a.quantity, cmd.short);
+            let status = AllocationStatus::after_pick(a.stop.picked + n, a.stop.quantity, cmd.short);
             let tote = cmd.tote.as_deref().map(str::trim).filter(|t| !t.is_empty());
             // A short allocation keeps what was picked as its quantity.
             if status == AllocationStatus::Short {
-                shrink_allocation(&mut tx, a, a.picked + n, tote, now).await?;
+                shrink_allocation(&mut tx, a, a.stop.picked + n, tote, now).await?;
             } else {
-                store::update_allocation(&mut tx, a, a.picked + n, status.as_str(), tote, now).await?;
+                store::update_allocation(&mut tx, a, a.stop.picked + n, status.as_str(), tote, now).await?;
             }
             if status == AllocationStatus::Short {
                 let missing = want - n;
                 crate::counts::open_short_pick_count(
                     &mut tx,
                     batch.warehouse_id,
-                    (a.location_id, &a.location_code),
+                    (a.location_id, &a.stop.location_code),
                     &order.order_no,
                     staff,
                     now,
@@ -120,12 +120,12 @@ impl App {
                 continue;
             }
             touched.retain(|id| *id != a.outbound_order_id);
-            let order = locked(&mut tx, &a.order_no, Viewer::Staff(staff)).await?;
+            let order = locked(&mut tx, &a.stop.order_no, Viewer::Staff(staff)).await?;
             if order.status == OutboundStatus::Exception {
                 continue;
             }
             let all = store::allocations_of_order(tx.conn(), order.outbound_order_id).await?;
-            let progress: Vec<(AllocationStatus, i64)> = all.iter().map(|x| (x.status, x.picked)).collect();
+            let progress: Vec<(AllocationStatus, i64)> = all.iter().map(|x| (x.stop.status, x.stop.picked)).collect();
             let next = match rules::pick_progress(&progress) {
                 Some(action) => step(&order, action)?,
                 None => order.status,
@@ -177,7 +177,7 @@ impl App {
         if got < missing {
             let reason = format!(
                 "short pick: {missing} of {} missing at {} and no other stock in the warehouse",
-                short.sku, short.location_code
+                short.stop.sku, short.stop.location_code
             );
             let change = OrderChange { exception_reason: Some(&reason), ..Default::default() };
             let fresh = locked(tx, &order.order_no, Viewer::Staff(staff)).await?;
@@ -186,13 +186,15 @@ impl App {
             // Pickers skip what is left of it; picked units wait at the
             // bench until the order is cancelled (and put back).
             for a in store::allocations_of_order(tx.conn(), order.outbound_order_id).await? {
-                if a.status == AllocationStatus::Open {
-                    store::update_allocation(tx, &a, a.picked, AllocationStatus::Released.as_str(), None, now).await?;
+                if a.stop.status == AllocationStatus::Open {
+                    store::update_allocation(tx, &a, a.stop.picked, AllocationStatus::Released.as_str(), None, now)
+                        .await?;
                 }
             }
             return Ok(());
         }
-        let last = store::allocations_of_batch(tx.conn(), batch.pick_batch_id).await?.iter().map(|a| a.route_seq).max();
+        let last =
+            store::allocations_of_batch(tx.conn(), batch.pick_batch_id).await?.iter().map(|a| a.stop.route_seq).max();
         let rows: Vec<NewAllocation> = picks
             .iter()
             .enumerate()
@@ -216,7 +218,7 @@ impl App {
             .map(|l| (l.location_id, l))
             .collect();
         let mut stops = store::allocations_of_batch(tx.conn(), batch.pick_batch_id).await?;
-        stops.sort_by_key(|a| a.route_seq);
+        stops.sort_by_key(|a| a.stop.route_seq);
         let picks: Vec<RoutePick> =
             stops.iter().filter_map(|a| locations.get(&a.location_id)).map(route_pick).collect();
         let layout = layout_of(locations.values())?;
@@ -262,10 +264,11 @@ async fn picked_serials(
         return if serials.is_empty() {
             Ok(Vec::new())
         } else {
-            Err(AppError::PickMismatch(format!("{} is not serial-managed: scan no serial numbers", a.sku)))
+            Err(AppError::PickMismatch(format!("{} is not serial-managed: scan no serial numbers", a.stop.sku)))
         };
     }
-    rules::check_unit_serials(&a.sku, cmd.quantity, &serials).map_err(|e| AppError::PickMismatch(e.to_string()))?;
+    rules::check_unit_serials(&a.stop.sku, cmd.quantity, &serials)
+        .map_err(|e| AppError::PickMismatch(e.to_string()))?;
     let states = stock::serial_states(tx, a.product_id, &serials).await?;
     let mut out = Vec::with_capacity(serials.len());
     for serial in &serials {
@@ -278,7 +281,7 @@ async fn picked_serials(
             _ => {
                 return Err(AppError::PickMismatch(format!(
                     "serial number {serial} of {} is not in stock at {}",
-                    a.sku, a.location_code
+                    a.stop.sku, a.stop.location_code
                 )));
             }
         }
@@ -293,7 +296,7 @@ fn take_serials_of_lot(pool: &mut Vec<(String, i64)>, a: &AllocationRow, n: i64)
         let Some(i) = pool.iter().position(|(_, lot)| *lot == a.lot_id) else {
             return Err(AppError::PickMismatch(format!(
                 "{n} serial numbers of {} lot {} are to be picked at {}",
-                a.sku, a.lot_code, a.location_code
+                a.stop.sku, a.stop.lot_code, a.stop.location_code
             )));
         };
         taken.push(pool.remove(i).0);

@@ -18,12 +18,12 @@ impl App {
             let next = step(&order, OutboundAction::Pack)?;
             let allocations = store::allocations_of_order(tx.conn(), order.outbound_order_id).await?;
             let mut picked: BTreeMap<String, i64> = BTreeMap::new();
-            for a in allocations.iter().filter(|a| a.picked > 0) {
-                *picked.entry(a.sku.clone()).or_default() += a.picked;
+            for a in allocations.iter().filter(|a| a.stop.picked > 0) {
+                *picked.entry(a.stop.sku.clone()).or_default() += a.stop.picked;
             }
             // Scans may be barcodes: read them as SKUs.
             let sku_of = |code: &String| {
-                allocations.iter().find(|a| a.barcode == *code).map(|a| a.sku.clone()).unwrap_or(code.clone())
+                allocations.iter().find(|a| a.stop.barcode == *code).map(|a| a.stop.sku.clone()).unwrap_or(code.clone())
             };
             // Freight (transfers, B2B) is packed into cartons; parcels into
             // one parcel. Freight packed parcel-style (items and measures)
@@ -85,15 +85,15 @@ impl App {
             rules::check_pack(&picked, &scanned)?;
             let mut picked_serials: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
             let serial_lines: Vec<&AllocationRow> =
-                allocations.iter().filter(|a| a.serial_managed != 0 && a.picked > 0).collect();
+                allocations.iter().filter(|a| a.serial_managed != 0 && a.stop.picked > 0).collect();
             if !serial_lines.is_empty() {
                 let (bench, _) = packing_place(&mut tx, &order).await?;
                 for a in serial_lines {
-                    if picked_serials.contains_key(&a.sku) {
+                    if picked_serials.contains_key(&a.stop.sku) {
                         continue;
                     }
                     let at_bench = stock::serials_of_document(&mut tx, a.product_id, &order.order_no, bench).await?;
-                    picked_serials.insert(a.sku.clone(), at_bench.into_iter().map(|(serial, _)| serial).collect());
+                    picked_serials.insert(a.stop.sku.clone(), at_bench.into_iter().map(|(serial, _)| serial).collect());
                 }
             }
             let scanned_serials: BTreeMap<String, Vec<String>> = cmd
@@ -135,7 +135,7 @@ impl App {
                 weight_g = packed.iter().map(|b| b.weight_g).fold(0i64, i64::saturating_add);
                 (length_mm, width_mm, height_mm) = (first.length_mm, first.width_mm, first.height_mm);
             }
-            let product_of = |sku: &str| allocations.iter().find(|a| a.sku == sku).map(|a| a.product_id);
+            let product_of = |sku: &str| allocations.iter().find(|a| a.stop.sku == sku).map(|a| a.product_id);
             for (i, (b, items)) in staff_boxes.iter().zip(&cartons).enumerate() {
                 let seq = (sealed.len() + i) as i64 + 1;
                 let measures = store::NewOutboundBox {
@@ -209,9 +209,9 @@ impl App {
             for line in &lines {
                 let picks: Vec<stock::Pick> = allocations
                     .iter()
-                    .filter(|a| a.outbound_line_id == line.outbound_line_id && a.picked > 0)
+                    .filter(|a| a.outbound_line_id == line.outbound_line_id && a.stop.picked > 0)
                     .filter_map(|a| {
-                        Quantity::new(a.picked).map(|q| stock::Pick {
+                        Quantity::new(a.stop.picked).map(|q| stock::Pick {
                             place: Place { location_id: packing_id, code: packing_code.clone() },
                             lot_id: a.lot_id,
                             quantity: q,
@@ -273,7 +273,7 @@ impl App {
                     "available": total - locked_units, "nonGood": non_good, "totalChange": -shipped}));
             }
             // What the shipment is billed by, too: units, lines, weight.
-            let shipped_units: i64 = allocations.iter().map(|a| a.picked).sum();
+            let shipped_units: i64 = allocations.iter().map(|a| a.stop.picked).sum();
             let mut data = json!({"orderNo": order.order_no, "erpNo": order.customer_reference, "status": "Shipped",
                               "trackingNo": tracking, "carrier": carrier, "skuList": sku_list,
                               "units": shipped_units, "lines": lines.len(), "weightG": order.weight_g,

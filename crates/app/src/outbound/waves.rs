@@ -293,9 +293,9 @@ impl App {
         let (wave_no, skipped, order_nos) = created;
         let mut conn = self.store.read().await?;
         let rows = store::batches_of_wave(&mut conn, wave_no).await?;
-        let mut stops: HashMap<i64, Vec<AllocationRow>> = HashMap::new();
+        let mut stops: HashMap<i64, Vec<RouteStopRow>> = HashMap::new();
         if let Some(batch) = rows.first() {
-            for stop in store::allocations_of_wave(&mut conn, batch.wave_id).await? {
+            for stop in store::route_of_wave(&mut conn, batch.wave_id).await? {
                 stops.entry(stop.pick_batch_id).or_default().push(stop);
             }
         }

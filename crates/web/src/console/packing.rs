@@ -67,9 +67,9 @@ fn to_pack(d: &OutboundDetail) -> (BTreeMap<String, i64>, BTreeMap<String, Strin
     let mut units = BTreeMap::new();
     let mut barcodes = BTreeMap::new();
     for a in &d.allocations {
-        *units.entry(a.sku.clone()).or_insert(0) += a.picked;
-        barcodes.insert(a.barcode.clone(), a.sku.clone());
-        barcodes.insert(a.sku.clone(), a.sku.clone());
+        *units.entry(a.stop.sku.clone()).or_insert(0) += a.stop.picked;
+        barcodes.insert(a.stop.barcode.clone(), a.stop.sku.clone());
+        barcodes.insert(a.stop.sku.clone(), a.stop.sku.clone());
     }
     units.retain(|_, n| *n > 0);
     (units, barcodes)
