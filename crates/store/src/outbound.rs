@@ -767,12 +767,23 @@ pub struct RouteStopRow {
     pub tote: Option<String>,
 }
 
-const ROUTE_STOP_COLUMNS: &str = "a.pick_batch_id, o.order_no, p.sku, p.barcode, l.code AS location_code, \
-     lot.lot_code, a.quantity, a.picked, a.status, a.route_seq, a.tote";
+/// The columns of [`RouteStopRow`], as a literal so that
+/// [`ALLOCATION_COLUMNS`] can add to it (`concat!` takes only literals).
+macro_rules! route_stop_columns {
+    () => {
+        "a.pick_batch_id, o.order_no, p.sku, p.barcode, l.code AS location_code, lot.lot_code, a.quantity, \
+         a.picked, a.status, a.route_seq, a.tote"
+    };
+}
 
-const ALLOCATION_COLUMNS: &str = "a.allocation_id, a.outbound_order_id, o.order_no, a.outbound_line_id, \
-     a.pick_batch_id, a.product_id, p.sku, p.barcode, a.location_id, l.code AS location_code, l.aisle, l.y_mm, \
-     a.lot_id, lot.lot_code, a.quantity, a.picked, a.status, a.route_seq, a.tote, p.serial_managed";
+const ROUTE_STOP_COLUMNS: &str = route_stop_columns!();
+
+/// An [`AllocationRow`]'s columns: its route stop's and the rest.
+const ALLOCATION_COLUMNS: &str = concat!(
+    route_stop_columns!(),
+    ", a.allocation_id, a.outbound_order_id, a.outbound_line_id, a.product_id, a.location_id, l.aisle, l.y_mm, \
+     a.lot_id, p.serial_managed"
+);
 
 /// Which allocations to read, in route order.
 #[derive(Debug, Clone, Copy)]
