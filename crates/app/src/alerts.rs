@@ -166,6 +166,7 @@ pub(crate) async fn on_event(
     customer: (i64, &str),
     data: &serde_json::Value,
     now: i64,
+    rules: crate::events::AlertRules<'_>,
 ) -> Result<(), AppError> {
     let mut skus: Vec<String> = Vec::new();
     for key in ["stock", "skuList"] {
@@ -178,7 +179,14 @@ pub(crate) async fn on_event(
     }
     skus.sort();
     skus.dedup();
-    let rules = store::rules(tx.conn(), customer.0).await?;
+    let read;
+    let rules = match rules {
+        crate::events::AlertRules::Known(rules) => rules,
+        crate::events::AlertRules::ReadInside => {
+            read = store::rules(tx.conn(), customer.0).await?;
+            &read[..]
+        }
+    };
     if !rules.iter().any(|r| r.alert_type == AlertType::LowAvailable) {
         return Ok(());
     }
@@ -187,7 +195,7 @@ pub(crate) async fn on_event(
     if ids.is_empty() {
         return Ok(());
     }
-    judge(tx, customer, &rules, &[AlertType::LowAvailable], Some(&ids), now).await?;
+    judge(tx, customer, rules, &[AlertType::LowAvailable], Some(&ids), now).await?;
     Ok(())
 }
 

@@ -50,11 +50,35 @@ pub(crate) async fn emit(
     data: Value,
     now: i64,
 ) -> Result<String, AppError> {
+    emit_judged(tx, customer, event_type, warehouse_code, data, now, AlertRules::ReadInside).await
+}
+
+/// The seller's alert rules an event is judged by: read inside the
+/// event's transaction, or already read before it began.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum AlertRules<'a> {
+    ReadInside,
+    /// Read before the write transaction, for a busy command (order
+    /// creation) whose write lock should hold only what must be under it:
+    /// a rule saved in between is as if saved a moment after the order.
+    Known(&'a [haicang_store::alerts::RuleRow]),
+}
+
+/// [`emit`], with the alert rules given.
+pub(crate) async fn emit_judged(
+    tx: &mut WriteTx,
+    customer: (i64, &str),
+    event_type: &str,
+    warehouse_code: &str,
+    data: Value,
+    now: i64,
+    rules: AlertRules<'_>,
+) -> Result<String, AppError> {
     let (id, data) = write(tx, customer, event_type, warehouse_code, data, now).await?;
     // Billable work is charged in its own transaction, from its event.
     crate::billing::charge_event(tx, &id, customer, event_type, warehouse_code, &data, now).await?;
     // Stock it reports is judged against the seller's LOW_AVAILABLE rules.
-    crate::alerts::on_event(tx, customer, &data, now).await?;
+    crate::alerts::on_event(tx, customer, &data, now, rules).await?;
     Ok(id)
 }
 

@@ -11,18 +11,11 @@ use haicang_app::{App, AppError, CustomerPrincipal, Principal, StaffPrincipal};
 use haicang_core::ledger::Condition;
 use haicang_core::product::ProductDraft;
 use haicang_store::stock::StockFilter;
-use haicang_store::testing::fresh_store;
+use haicang_store::testing::{TestDb, fresh_store};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sixty_four_racers_never_oversell_the_last_hundred_units() {
-    let db = fresh_store().await.unwrap();
-    let app = Arc::new(App::new(db.store.clone()));
-    assert!(app.seed_demo().await.unwrap());
-    let staff = staff_of(&app).await;
-    let customer = customer_of(&app).await;
-    let draft = ProductDraft { sku: Some("RACE-1".into()), name: Some("Raced".into()), ..Default::default() };
-    app.create_products(&customer, &[draft]).await.unwrap().pop().unwrap().unwrap();
-    stock_up(&app, &staff, "RACE-1", 100).await;
+    let (_db, app, customer) = demo_with(&[("RACE-1", 100)]).await;
 
     // Each racer wants 1 to 4 units: 64 racers want about 160 in all.
     let mut handles = Vec::new();
@@ -66,17 +59,7 @@ async fn sixty_four_racers_never_oversell_the_last_hundred_units() {
 /// for, and a refused order left no order, line or reservation behind.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn racing_orders_of_two_lines_are_reserved_whole_or_not_at_all() {
-    let db = fresh_store().await.unwrap();
-    let app = Arc::new(App::new(db.store.clone()));
-    assert!(app.seed_demo().await.unwrap());
-    let staff = staff_of(&app).await;
-    let customer = customer_of(&app).await;
-    for sku in ["DUO-A", "DUO-B"] {
-        let draft = ProductDraft { sku: Some(sku.into()), name: Some(sku.into()), ..Default::default() };
-        app.create_products(&customer, &[draft]).await.unwrap().pop().unwrap().unwrap();
-    }
-    stock_up(&app, &staff, "DUO-A", 60).await;
-    stock_up(&app, &staff, "DUO-B", 40).await;
+    let (db, app, customer) = demo_with(&[("DUO-A", 60), ("DUO-B", 40)]).await;
 
     let mut handles = Vec::new();
     for i in 0..48i64 {
@@ -86,23 +69,7 @@ async fn racing_orders_of_two_lines_are_reserved_whole_or_not_at_all() {
         if i % 2 == 1 {
             items.reverse();
         }
-        let cmd = haicang_app::outbound::CreateOutbound {
-            warehouse_code: "US-LA01".into(),
-            shipping_service_code: "USPS-GA".into(),
-            customer_reference: format!("DUO-{i}"),
-            platform: "SHOPIFY".into(),
-            recipient: haicang_core::outbound::Recipient {
-                name: "Jane Doe".into(),
-                country: "US".into(),
-                state: Some("CA".into()),
-                city: "Los Angeles".into(),
-                address_line1: "100 Main St".into(),
-                postcode: "90012".into(),
-                ..Default::default()
-            },
-            items,
-            ..Default::default()
-        };
+        let cmd = order(&format!("DUO-{i}"), items);
         handles.push(tokio::spawn(async move { ((a, b), app.create_outbound(&customer, &cmd).await) }));
     }
     let (mut want_a, mut want_b, mut accepted, mut refused) = (0, 0, 0, 0);
@@ -154,6 +121,71 @@ async fn racing_orders_of_two_lines_are_reserved_whole_or_not_at_all() {
     .await
     .unwrap();
     assert_eq!((orders, lines, reservations), (accepted, 2 * accepted, 2 * accepted));
+}
+
+/// An ERP that times out sends the same order again while the first is
+/// still being written. The reference is looked up before the write
+/// transaction, so sixteen copies sent at once all miss it: the unique key
+/// lets one in, the others are retried and find it. One order, created
+/// once; every copy answered with its number; its units reserved once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_same_order_sent_sixteen_times_at_once_is_created_once() {
+    let (_db, app, customer) = demo_with(&[("AGAIN-1", 50)]).await;
+    let cmd = order("AGAIN-ERP-1", vec![("AGAIN-1".to_owned(), 3)]);
+    let mut handles = Vec::new();
+    for _ in 0..16 {
+        let (app, customer, cmd) = (app.clone(), customer.clone(), cmd.clone());
+        handles.push(tokio::spawn(async move { app.create_outbound(&customer, &cmd).await }));
+    }
+    let mut numbers = std::collections::BTreeSet::new();
+    let mut created = 0;
+    for h in handles {
+        let answer = h.await.unwrap().unwrap_or_else(|e| panic!("a copy was refused: {e:?}"));
+        created += usize::from(answer.created);
+        numbers.insert(answer.order_no);
+    }
+    assert_eq!((created, numbers.len()), (1, 1), "created once, one number for every copy: {numbers:?}");
+    let filter =
+        StockFilter { warehouse_codes: vec!["US-LA01".into()], skus: vec!["AGAIN-1".into()], conditions: Vec::new() };
+    let page = app.inventory(&customer, &filter, haicang_app::page_request(None, None).unwrap()).await.unwrap();
+    assert_eq!((page.items[0].row.on_hand, page.items[0].row.reserved), (50, 3), "its units reserved once");
+}
+
+/// A demo database with these products of the demo seller, each stocked
+/// with its units: the database (kept alive), the app and the seller.
+async fn demo_with(products: &[(&str, i64)]) -> (TestDb, Arc<App>, CustomerPrincipal) {
+    let db = fresh_store().await.unwrap();
+    let app = Arc::new(App::new(db.store.clone()));
+    assert!(app.seed_demo().await.unwrap());
+    let staff = staff_of(&app).await;
+    let customer = customer_of(&app).await;
+    for (sku, units) in products {
+        let draft = ProductDraft { sku: Some((*sku).into()), name: Some((*sku).into()), ..Default::default() };
+        app.create_products(&customer, &[draft]).await.unwrap().pop().unwrap().unwrap();
+        stock_up(&app, &staff, sku, *units).await;
+    }
+    (db, app, customer)
+}
+
+/// A parcel order from LA with these (SKU, units) lines.
+fn order(reference: &str, items: Vec<(String, i64)>) -> haicang_app::outbound::CreateOutbound {
+    haicang_app::outbound::CreateOutbound {
+        warehouse_code: "US-LA01".into(),
+        shipping_service_code: "USPS-GA".into(),
+        customer_reference: reference.into(),
+        platform: "SHOPIFY".into(),
+        recipient: haicang_core::outbound::Recipient {
+            name: "Jane Doe".into(),
+            country: "US".into(),
+            state: Some("CA".into()),
+            city: "Los Angeles".into(),
+            address_line1: "100 Main St".into(),
+            postcode: "90012".into(),
+            ..Default::default()
+        },
+        items,
+        ..Default::default()
+    }
 }
 
 async fn staff_of(app: &App) -> StaffPrincipal {

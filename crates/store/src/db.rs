@@ -172,6 +172,20 @@ impl WriteTx {
     }
 }
 
+/// Whether the pool pings a connection each time it hands it out. On
+/// PostgreSQL yes: a server that restarted or failed over leaves idle
+/// connections broken, and the ping swaps them for fresh ones before a
+/// request meets them. A SQLite connection is a file handle in this
+/// process that cannot go stale, and its ping is a round trip to the
+/// connection's worker thread like any statement: for the single writer
+/// one more hop inside the write lock, on every write (bench-orders: 14
+/// hops under the lock per order before, see ARCHITECTURE "Storage
+/// engines"). A worker that died answers the next statement with an
+/// error either way.
+fn tests_before_acquire(engine: Engine) -> bool {
+    engine == Engine::Postgres
+}
+
 /// Whether a connection handed back to its pool may be reused: not when
 /// it is still inside a transaction. sqlx's SQLite `BEGIN` is not
 /// cancel-safe: when a request is cancelled (its client went away) after
@@ -224,6 +238,7 @@ impl Store {
             // A database that refuses connections (stopped, failing over)
             // is answered 503 after this wait, not after half a minute.
             .acquire_timeout(Duration::from_secs(10))
+            .test_before_acquire(tests_before_acquire(engine))
             .after_release(|conn, _meta| Box::pin(left_clean(conn)))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
@@ -270,6 +285,7 @@ impl Store {
         let writer = AnyPoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(10))
+            .test_before_acquire(tests_before_acquire(Engine::Sqlite))
             .after_release(|conn, _meta| Box::pin(left_clean(conn)))
             .after_connect(|conn, _meta| {
                 Box::pin(async move {

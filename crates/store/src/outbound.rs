@@ -157,8 +157,11 @@ pub async fn insert_lines(tx: &mut WriteTx, order_id: i64, lines: &[NewLine<'_>]
     Ok(ids)
 }
 
+/// A seller's order by its reference. Read before the write transaction
+/// that would insert one: a concurrent insert of the same reference is
+/// refused by the unique key and the use case retried, which then finds it.
 pub async fn find_by_reference(
-    tx: &mut WriteTx,
+    conn: &mut AnyConnection,
     customer_id: i64,
     reference: &str,
 ) -> Result<Option<OutboundOrderRow>, StoreError> {
@@ -167,7 +170,7 @@ pub async fn find_by_reference(
     ))
     .bind(customer_id)
     .bind(reference)
-    .fetch_optional(tx.conn())
+    .fetch_optional(conn)
     .await?)
 }
 

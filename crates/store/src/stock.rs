@@ -380,6 +380,53 @@ pub async fn reserve_lines(
     lines: &[(Item, Quantity, &DocumentRef)],
     now: i64,
 ) -> Result<Result<Vec<i64>, (usize, LedgerError)>, StoreError> {
+    if let Err(refused) = take_units(tx, lines, now).await? {
+        return Ok(Err(refused));
+    }
+    Ok(Ok(insert_reservations(tx, lines, now).await?))
+}
+
+/// What [`reserve_lines_after`] gives back: the transaction, the
+/// reservation ids in the lines' order, and what `before_locking` made.
+pub type ReservedAfter<T> = (WriteTx, Vec<i64>, T);
+
+/// [`reserve_lines`] for a busy command on PostgreSQL (order creation):
+/// the reservation rows are inserted first, then `before_locking` writes
+/// what refers to them (the order's lines), and only then are the
+/// summaries locked and taken from. On PostgreSQL the summary rows are
+/// the contended ones (every order of a popular SKU locks its row until
+/// it commits), so everything that can be written before them shortens
+/// the time each order holds them: two fewer round trips under the lock.
+/// On SQLite the whole transaction holds the write lock and the order
+/// changes nothing.
+///
+/// Refused, the rows written before the lock exist in the transaction:
+/// so it is taken by value and dropped (rolled back) on refusal, and only
+/// given back when the reservation stands.
+pub async fn reserve_lines_after<T>(
+    mut tx: WriteTx,
+    lines: &[(Item, Quantity, &DocumentRef)],
+    now: i64,
+    before_locking: impl AsyncFnOnce(&mut WriteTx, &[i64]) -> Result<T, StoreError>,
+) -> Result<Result<ReservedAfter<T>, (usize, LedgerError)>, StoreError> {
+    let ids = insert_reservations(&mut tx, lines, now).await?;
+    let made = before_locking(&mut tx, &ids).await?;
+    if let Err(refused) = take_units(&mut tx, lines, now).await? {
+        return Ok(Err(refused));
+    }
+    Ok(Ok((tx, ids, made)))
+}
+
+/// Takes the lines' units from their summaries: every item's summary read
+/// (locked on PostgreSQL, in item order) by one statement, the core
+/// deciding each line on the running summary of its item, and all of them
+/// written by one compare-and-set. Nothing is written when a line is
+/// refused.
+async fn take_units(
+    tx: &mut WriteTx,
+    lines: &[(Item, Quantity, &DocumentRef)],
+    now: i64,
+) -> Result<Result<(), (usize, LedgerError)>, StoreError> {
     let mut items: Vec<Item> = lines.iter().map(|(item, _, _)| *item).collect();
     items.sort();
     items.dedup();
@@ -398,7 +445,7 @@ pub async fn reserve_lines(
     let changed: Vec<(i64, Summary, Summary)> =
         found.iter().map(|(item, (id, before))| (*id, *before, running[item])).collect();
     write_summaries(tx, &changed, now).await?;
-    Ok(Ok(insert_reservations(tx, lines, now).await?))
+    Ok(Ok(()))
 }
 
 /// The summaries of `items` (sorted), locked on PostgreSQL in that order.

@@ -45,20 +45,24 @@ impl App {
         let reference = spec.reference;
         let day = day_code(now);
         let doc_type = spec.kind.document_type();
+        // Everything the order reads but does not change is read here, on
+        // a read connection, before the write lock. The reference first: a
+        // replayed request is answered as it was even if its product has
+        // been banned since. A same reference committed after this read is
+        // refused by the unique key below, and the retry finds it here.
+        let Prepared { w, service_id, recipient, to_warehouse_id, mut lines, terms, alert_rules } = {
+            let mut conn = self.store.read().await?;
+            if let Some(existing) = store::find_by_reference(&mut conn, customer.customer_id, reference).await? {
+                return if (spec.same_request)(&existing.request_hash) {
+                    Ok(Created { order_no: existing.order_no, status: existing.status, created: false })
+                } else {
+                    Err(AppError::OutboundReferenceConflict(reference.to_owned()))
+                };
+            }
+            self.prepare_order(&mut conn, customer, spec, now).await?
+        };
         let ahead = sequence::next_value_ahead(&self.store, doc_type.prefix(), &day).await?;
-        // Read before the write lock; an error waits until the reference
-        // is checked, so a replayed request is answered as it was even if
-        // its product has been banned since.
-        let prepared = self.prepare_order(customer, spec, now).await;
         let mut tx = self.store.begin_write().await?;
-        if let Some(existing) = store::find_by_reference(&mut tx, customer.customer_id, reference).await? {
-            return if (spec.same_request)(&existing.request_hash) {
-                Ok(Created { order_no: existing.order_no, status: existing.status, created: false })
-            } else {
-                Err(AppError::OutboundReferenceConflict(reference.to_owned()))
-            };
-        }
-        let Prepared { w, service_id, recipient, to_warehouse_id, mut lines, terms } = prepared?;
         // Whole sealed cartons: each its own line.
         let loose_lines = lines.len();
         let mut carton_of_line: Vec<Option<CartonRow>> = vec![None; loose_lines];
@@ -84,7 +88,7 @@ impl App {
             carton_of_line.push(Some(c));
         }
         let units: i64 = lines.iter().map(|(_, q, _)| *q).sum();
-        crate::billing::check_credit(&mut tx, customer.customer_id, &terms, (units, lines.len() as i64)).await?;
+        crate::billing::check_credit(&terms, (units, lines.len() as i64))?;
         let seq = match ahead {
             Some(n) => n,
             None => sequence::next_value(tx.conn(), doc_type.prefix(), &day).await?,
@@ -142,26 +146,30 @@ impl App {
             let q = Quantity::new(*quantity).ok_or(OrderError::Quantity(p.sku.clone()))?;
             wanted.push((item, q, doc));
         }
-        let reservations = match stock::reserve_lines(&mut tx, &wanted, now).await? {
-            Ok(ids) => ids,
+        // The reservations and the lines that name them are written before
+        // the stock rows are locked (see `reserve_lines_after`).
+        let write_lines = async |tx: &mut WriteTx, reservations: &[i64]| {
+            let new_lines: Vec<store::NewLine<'_>> = lines
+                .iter()
+                .zip(reservations)
+                .enumerate()
+                .map(|(i, ((p, quantity, kit), reservation_id))| store::NewLine {
+                    line_no: i as i64 + 1,
+                    product_id: p.product_id,
+                    quantity: *quantity,
+                    kit_sku: kit.as_deref(),
+                    reservation_id: *reservation_id,
+                })
+                .collect();
+            store::insert_lines(tx, order_id, &new_lines).await
+        };
+        let (mut tx, _, line_ids) = match stock::reserve_lines_after(tx, &wanted, now, write_lines).await? {
+            Ok(reserved) => reserved,
             Err((i, LedgerError::InsufficientAvailable { requested, available })) => {
                 return Err(AppError::OutboundInsufficient { sku: lines[i].0.sku.clone(), requested, available });
             }
             Err((_, refused)) => return Err(AppError::Store(refused.into())),
         };
-        let new_lines: Vec<store::NewLine<'_>> = lines
-            .iter()
-            .zip(&reservations)
-            .enumerate()
-            .map(|(i, ((p, quantity, kit), reservation_id))| store::NewLine {
-                line_no: i as i64 + 1,
-                product_id: p.product_id,
-                quantity: *quantity,
-                kit_sku: kit.as_deref(),
-                reservation_id: *reservation_id,
-            })
-            .collect();
-        let line_ids = store::insert_lines(&mut tx, order_id, &new_lines).await?;
         for (line_id, carton) in line_ids.iter().zip(&carton_of_line) {
             if let Some(c) = carton {
                 store::set_line_carton(&mut tx, *line_id, c.carton_id).await?;
@@ -200,7 +208,8 @@ impl App {
             "stock": stock,
         });
         let event = event_of(spec.kind, ORDER_CREATED);
-        events::emit(&mut tx, (customer.customer_id, &customer.customer_code), event, &w.code, data, now).await?;
+        let who = (customer.customer_id, customer.customer_code.as_str());
+        events::emit_judged(&mut tx, who, event, &w.code, data, now, events::AlertRules::Known(&alert_rules)).await?;
         tx.commit().await?;
         Ok(Created { order_no, status: OutboundStatus::Created, created: true })
     }
@@ -211,12 +220,11 @@ impl App {
     /// single writer's lock is held only for what must be under it.
     async fn prepare_order(
         &self,
+        conn: &mut haicang_store::Conn,
         customer: &CustomerPrincipal,
         spec: &OrderSpec<'_>,
         now: i64,
     ) -> Result<Prepared, AppError> {
-        let mut conn = self.store.read().await?;
-        let conn = &mut *conn;
         let w = ordering_warehouse(&mut *conn, customer, spec.warehouse_code).await?;
         let (service_id, service_status) = match spec.service_code {
             Some(code) => {
@@ -288,7 +296,8 @@ impl App {
         }
         let who = (customer.customer_id, customer.customer_code.as_str());
         let terms = crate::billing::credit_terms(&mut *conn, who, self.require_rate_card, now).await?;
-        Ok(Prepared { w, service_id, recipient, to_warehouse_id, lines, terms })
+        let alert_rules = haicang_store::alerts::rules(&mut *conn, customer.customer_id).await?;
+        Ok(Prepared { w, service_id, recipient, to_warehouse_id, lines, terms, alert_rules })
     }
 
     pub async fn outbound_detail(&self, viewer: Viewer<'_>, order_no: &str) -> Result<OutboundDetail, AppError> {
@@ -518,4 +527,6 @@ struct Prepared {
     to_warehouse_id: Option<i64>,
     lines: Vec<(ProductRow, i64, Option<String>)>,
     terms: crate::billing::CreditTerms,
+    /// The seller's alert rules, which the order's event is judged by.
+    alert_rules: Vec<haicang_store::alerts::RuleRow>,
 }
