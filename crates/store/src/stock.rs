@@ -358,70 +358,50 @@ pub async fn reserve(
     doc: &DocumentRef,
     now: i64,
 ) -> Result<i64, StoreError> {
-    match reserve_lines(tx, &[(item, q, doc)], now).await? {
-        Ok(ids) => ids.first().copied().ok_or_else(|| StoreError::Database(sqlx::Error::RowNotFound)),
-        Err((_, refused)) => Err(refused.into()),
+    let line = [(item, q, doc)];
+    if let Err((_, refused)) = take_units(tx, &line, now).await? {
+        return Err(refused.into());
     }
+    let ids = insert_reservations(tx, &line, now).await?;
+    ids.first().copied().ok_or_else(|| StoreError::Database(sqlx::Error::RowNotFound))
 }
 
-/// Reserves several lines at once (an order's): the summaries of every
-/// item read (locked on PostgreSQL, in item order, as one-at-a-time
-/// callers lock them) by one statement, changed by one, and the
-/// reservations inserted by one — three statements however many lines,
-/// where a line at a time took three each. The core decides each line in
-/// the given order on the running summary of its item, so two lines of one
-/// item are reserved one after the other exactly as before.
+/// Reserves an order's lines, for a busy command (order creation): the
+/// reservation rows are inserted first (one statement), then
+/// `before_locking` writes what refers to them (the order's lines; it is
+/// given the reservation ids in the lines' order), and only then are the
+/// summaries locked and taken from ([`take_units`]: one read, one write,
+/// however many lines). On PostgreSQL the summary rows are the contended
+/// ones (every order of a popular SKU locks its row until it commits), so
+/// everything written before them shortens the time each order holds
+/// them. On SQLite the whole transaction holds the write lock and the
+/// order changes nothing.
 ///
 /// The outer `Result` is the database's; the inner one is the ledger's
-/// answer: the reservation ids in the lines' order, or the first line
-/// (its index) the ledger refused. Nothing is written in that case.
-pub async fn reserve_lines(
-    tx: &mut WriteTx,
-    lines: &[(Item, Quantity, &DocumentRef)],
-    now: i64,
-) -> Result<Result<Vec<i64>, (usize, LedgerError)>, StoreError> {
-    if let Err(refused) = take_units(tx, lines, now).await? {
-        return Ok(Err(refused));
-    }
-    Ok(Ok(insert_reservations(tx, lines, now).await?))
-}
-
-/// What [`reserve_lines_after`] gives back: the transaction, the
-/// reservation ids in the lines' order, and what `before_locking` made.
-pub type ReservedAfter<T> = (WriteTx, Vec<i64>, T);
-
-/// [`reserve_lines`] for a busy command on PostgreSQL (order creation):
-/// the reservation rows are inserted first, then `before_locking` writes
-/// what refers to them (the order's lines), and only then are the
-/// summaries locked and taken from. On PostgreSQL the summary rows are
-/// the contended ones (every order of a popular SKU locks its row until
-/// it commits), so everything that can be written before them shortens
-/// the time each order holds them: two fewer round trips under the lock.
-/// On SQLite the whole transaction holds the write lock and the order
-/// changes nothing.
-///
-/// Refused, the rows written before the lock exist in the transaction:
-/// so it is taken by value and dropped (rolled back) on refusal, and only
-/// given back when the reservation stands.
+/// answer: the transaction and what `before_locking` made, or the first
+/// line (its index) the ledger refused. Refused, the rows written before
+/// the lock exist in the transaction: so it is taken by value and dropped
+/// (rolled back) then, and only given back when the reservation stands.
 pub async fn reserve_lines_after<T>(
     mut tx: WriteTx,
     lines: &[(Item, Quantity, &DocumentRef)],
     now: i64,
     before_locking: impl AsyncFnOnce(&mut WriteTx, &[i64]) -> Result<T, StoreError>,
-) -> Result<Result<ReservedAfter<T>, (usize, LedgerError)>, StoreError> {
+) -> Result<Result<(WriteTx, T), (usize, LedgerError)>, StoreError> {
     let ids = insert_reservations(&mut tx, lines, now).await?;
     let made = before_locking(&mut tx, &ids).await?;
     if let Err(refused) = take_units(&mut tx, lines, now).await? {
         return Ok(Err(refused));
     }
-    Ok(Ok((tx, ids, made)))
+    Ok(Ok((tx, made)))
 }
 
 /// Takes the lines' units from their summaries: every item's summary read
-/// (locked on PostgreSQL, in item order) by one statement, the core
-/// deciding each line on the running summary of its item, and all of them
-/// written by one compare-and-set. Nothing is written when a line is
-/// refused.
+/// (locked on PostgreSQL, in item order, as one-at-a-time callers lock
+/// them) by one statement, the core deciding each line in the given order
+/// on the running summary of its item (two lines of one item are reserved
+/// one after the other), and all of them written by one compare-and-set.
+/// Nothing is written when a line is refused.
 async fn take_units(
     tx: &mut WriteTx,
     lines: &[(Item, Quantity, &DocumentRef)],

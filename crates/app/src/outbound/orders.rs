@@ -163,7 +163,7 @@ impl App {
                 .collect();
             store::insert_lines(tx, order_id, &new_lines).await
         };
-        let (mut tx, _, line_ids) = match stock::reserve_lines_after(tx, &wanted, now, write_lines).await? {
+        let (mut tx, line_ids) = match stock::reserve_lines_after(tx, &wanted, now, write_lines).await? {
             Ok(reserved) => reserved,
             Err((i, LedgerError::InsufficientAvailable { requested, available })) => {
                 return Err(AppError::OutboundInsufficient { sku: lines[i].0.sku.clone(), requested, available });
