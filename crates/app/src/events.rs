@@ -29,14 +29,13 @@ pub(crate) async fn stock_after(
     }
     let ids: Vec<i64> = seen.keys().copied().collect();
     let stock = haicang_store::stock::skus_stock(tx, customer_id, warehouse_id, &ids).await?;
-    Ok(stock
-        .into_iter()
-        .zip(seen.into_values())
-        .map(|(s, sku)| {
-            json!({"sku": sku, "total": s.total, "locked": s.reserved,
-                   "available": s.total - s.reserved - s.non_good, "nonGood": s.non_good})
-        })
-        .collect())
+    Ok(stock.iter().zip(seen.values()).map(|(s, sku)| stock_json(sku, s)).collect())
+}
+
+/// One SKU's entry of [`stock_after`].
+pub(crate) fn stock_json(sku: &str, s: &haicang_store::stock::SkuStock) -> Value {
+    json!({"sku": sku, "total": s.total, "locked": s.reserved,
+           "available": s.total - s.reserved - s.non_good, "nonGood": s.non_good})
 }
 
 /// Writes `{id, type, occurredAt, customerCode, warehouseCode, data}`

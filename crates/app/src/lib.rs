@@ -151,6 +151,8 @@ pub struct App {
     /// Seals app secrets at rest (`secrets`). `new` makes a throwaway key
     /// (tests, benchmarks); the server and the CLI pass the real one.
     secret_key: std::sync::Arc<secrets::SecretKey>,
+    /// The order writer (order creation in batches), started on first use.
+    orders: std::sync::Arc<std::sync::OnceLock<outbound::OrderQueue>>,
 }
 
 /// Draws a printed document on the blocking pool: a few thousand labels
@@ -175,6 +177,7 @@ impl App {
             webhook_client: Default::default(),
             require_rate_card: false,
             secret_key: std::sync::Arc::new(secrets::SecretKey::generate()),
+            orders: Default::default(),
         }
     }
 
@@ -201,6 +204,17 @@ impl App {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The order writer, started on first use (inside the runtime).
+    pub(crate) fn order_queue(&self) -> &outbound::OrderQueue {
+        self.orders.get_or_init(|| outbound::OrderQueue::start(self.store.clone()))
+    }
+
+    /// Orders handed to the order writer and not yet answered (tests that
+    /// hold the write lock wait for theirs to queue; diagnostics).
+    pub fn orders_waiting(&self) -> usize {
+        self.orders.get().map_or(0, |q| q.waiting())
     }
 
     /// Runs `attempt` again while it fails with a write conflict, with a

@@ -151,6 +151,73 @@ async fn the_same_order_sent_sixteen_times_at_once_is_created_once() {
     assert_eq!((page.items[0].row.on_hand, page.items[0].row.reserved), (50, 3), "its units reserved once");
 }
 
+/// Orders that queue while the write lock is held are written together:
+/// on SQLite by one commit (PostgreSQL's first order may go alone, the
+/// rest together). Ten units, eight orders of two: five are created, three
+/// refused for stock, and a refused order leaves nothing behind while the
+/// others of its batch commit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn orders_queued_together_are_written_together_and_a_refused_one_is_left_out_alone() {
+    let (_db, app, customer) = demo_with(&[("BATCH-1", 10)]).await;
+    let store = app.store().clone();
+    let commits_before = store.group_commit_counts();
+    // Every stock row held: the write lock on SQLite, the rows' locks on
+    // PostgreSQL.
+    let mut hold = store.begin_write().await.unwrap();
+    sqlx::query("UPDATE stock_summary SET updated_at = updated_at").execute(hold.conn()).await.unwrap();
+    let references: Vec<String> = (0..8).map(|i| format!("BATCH-ERP-{i}")).collect();
+    let mut handles = Vec::new();
+    for reference in &references {
+        let (app, customer) = (app.clone(), customer.clone());
+        let cmd = order(reference, vec![("BATCH-1".to_owned(), 2)]);
+        handles.push(tokio::spawn(async move { app.create_outbound(&customer, &cmd).await }));
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while app.orders_waiting() < 8 {
+        assert!(std::time::Instant::now() < deadline, "only {} orders queued", app.orders_waiting());
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    drop(hold);
+    let (mut created, mut refused) = (std::collections::BTreeSet::new(), 0);
+    for h in handles {
+        match h.await.unwrap() {
+            Ok(answer) => {
+                assert!(answer.created);
+                created.insert(answer.order_no);
+            }
+            Err(AppError::OutboundInsufficient { sku, requested, available }) => {
+                assert_eq!((sku.as_str(), requested, available), ("BATCH-1", 2, 0));
+                refused += 1;
+            }
+            Err(other) => panic!("neither created nor refused for stock: {other:?}"),
+        }
+    }
+    assert_eq!((created.len(), refused), (5, 3), "five orders of two units fit ten: {created:?}");
+    if let (Some((before, _)), Some((after, _))) = (commits_before, store.group_commit_counts()) {
+        assert_eq!(after - before, 1, "the eight queued orders were written by one commit");
+    }
+    let filter = haicang_store::outbound::OutboundFilter { references: references.clone(), ..Default::default() };
+    let page = app
+        .list_outbound(
+            haicang_app::Viewer::Customer(&customer),
+            &filter,
+            haicang_app::page_request(None, None).unwrap(),
+        )
+        .await
+        .unwrap();
+    let listed: std::collections::BTreeSet<String> = page.items.iter().map(|o| o.order_no.clone()).collect();
+    assert_eq!(listed, created, "the created orders exist, the refused ones do not");
+    for order_no in &created {
+        let detail = app.outbound_detail(haicang_app::Viewer::Customer(&customer), order_no).await.unwrap();
+        let units: Vec<i64> = detail.lines.iter().map(|l| l.quantity).collect();
+        assert_eq!(units, vec![2], "{order_no} has its one line of two units");
+    }
+    let filter =
+        StockFilter { warehouse_codes: vec!["US-LA01".into()], skus: vec!["BATCH-1".into()], conditions: Vec::new() };
+    let page = app.inventory(&customer, &filter, haicang_app::page_request(None, None).unwrap()).await.unwrap();
+    assert_eq!((page.items[0].row.on_hand, page.items[0].row.reserved), (10, 10), "the five orders' units reserved");
+}
+
 /// A demo database with these products of the demo seller, each stocked
 /// with its units: the database (kept alive), the app and the seller.
 async fn demo_with(products: &[(&str, i64)]) -> (TestDb, Arc<App>, CustomerPrincipal) {

@@ -32,7 +32,7 @@ pub mod warehouse;
 pub mod webhook;
 pub mod work_orders;
 
-pub use db::{Engine, Store, StoreError, WriteTx};
+pub use db::{Durable, Engine, Store, StoreError, WriteTx};
 /// A connection or a transaction's connection, as the store functions take it.
 pub type Conn = sqlx::AnyConnection;
 

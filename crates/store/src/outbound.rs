@@ -91,33 +91,53 @@ pub struct NewOutboundOrder<'a> {
 }
 
 pub async fn insert_order(tx: &mut WriteTx, o: &NewOutboundOrder<'_>, now: i64) -> Result<i64, StoreError> {
-    Ok(sqlx::query_scalar(
+    let ids = insert_orders(tx, std::slice::from_ref(o), now).await?;
+    ids.first().copied().ok_or(StoreError::Database(sqlx::Error::RowNotFound))
+}
+
+/// Several orders in one INSERT (order creation in batches); their ids in
+/// the given order (matched by number: RETURNING promises no order).
+pub async fn insert_orders(
+    tx: &mut WriteTx,
+    orders: &[NewOutboundOrder<'_>],
+    now: i64,
+) -> Result<Vec<i64>, StoreError> {
+    if orders.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
         "INSERT INTO outbound_order (order_no, customer_id, warehouse_id, shipping_service_id, customer_reference, \
          request_hash, platform, platform_order_no, recipient, note, seller_label, tracking_no, status, created_at, \
          updated_at, order_kind, to_warehouse_id, shipment_id, destination_platform) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17, $18) \
-         RETURNING outbound_order_id",
-    )
-    .bind(o.order_no)
-    .bind(o.customer_id)
-    .bind(o.warehouse_id)
-    .bind(o.shipping_service_id)
-    .bind(o.customer_reference)
-    .bind(o.request_hash)
-    .bind(o.platform)
-    .bind(o.platform_order_no)
-    .bind(o.recipient)
-    .bind(o.note)
-    .bind(o.seller_label)
-    .bind(o.tracking_no)
-    .bind(o.status)
-    .bind(now)
-    .bind(o.kind.as_str())
-    .bind(o.to_warehouse_id)
-    .bind(o.shipment_id)
-    .bind(o.destination_platform)
-    .fetch_one(tx.conn())
-    .await?)
+         VALUES {} RETURNING outbound_order_id, order_no",
+        crate::db::value_rows(orders.len(), 19, 1)
+    );
+    let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
+    for o in orders {
+        query = query
+            .bind(o.order_no)
+            .bind(o.customer_id)
+            .bind(o.warehouse_id)
+            .bind(o.shipping_service_id)
+            .bind(o.customer_reference)
+            .bind(o.request_hash)
+            .bind(o.platform)
+            .bind(o.platform_order_no)
+            .bind(o.recipient)
+            .bind(o.note)
+            .bind(o.seller_label)
+            .bind(o.tracking_no)
+            .bind(o.status)
+            .bind(now)
+            .bind(now)
+            .bind(o.kind.as_str())
+            .bind(o.to_warehouse_id)
+            .bind(o.shipment_id)
+            .bind(o.destination_platform);
+    }
+    let ids: std::collections::HashMap<String, i64> =
+        query.fetch_all(tx.conn()).await?.into_iter().map(|(id, no)| (no, id)).collect();
+    orders.iter().map(|o| ids.get(o.order_no).copied().ok_or(StoreError::Database(sqlx::Error::RowNotFound))).collect()
 }
 
 /// A new order line: number, product, units, the kit it ships for, and
@@ -130,10 +150,17 @@ pub struct NewLine<'a> {
     pub reservation_id: i64,
 }
 
-/// An order's lines in one INSERT; their ids in the given order (ids are
-/// handed out in the order a statement inserts its rows on both engines;
-/// RETURNING promises no order, so they are sorted).
+/// An order's lines in one INSERT; their ids in the given order.
 pub async fn insert_lines(tx: &mut WriteTx, order_id: i64, lines: &[NewLine<'_>]) -> Result<Vec<i64>, StoreError> {
+    let rows: Vec<(i64, &NewLine<'_>)> = lines.iter().map(|l| (order_id, l)).collect();
+    insert_lines_of_orders(tx, &rows).await
+}
+
+/// Lines of several orders, `(order id, line)`, in one INSERT; their ids
+/// in the given order (ids are handed out in the order a statement inserts
+/// its rows on both engines; RETURNING promises no order, so they are
+/// sorted).
+pub async fn insert_lines_of_orders(tx: &mut WriteTx, lines: &[(i64, &NewLine<'_>)]) -> Result<Vec<i64>, StoreError> {
     if lines.is_empty() {
         return Ok(Vec::new());
     }
@@ -143,9 +170,9 @@ pub async fn insert_lines(tx: &mut WriteTx, order_id: i64, lines: &[NewLine<'_>]
         crate::db::value_rows(lines.len(), 6, 1)
     );
     let mut query = sqlx::query_scalar::<_, i64>(&sql);
-    for l in lines {
+    for (order_id, l) in lines {
         query = query
-            .bind(order_id)
+            .bind(*order_id)
             .bind(l.line_no)
             .bind(l.product_id)
             .bind(l.quantity)

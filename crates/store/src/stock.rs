@@ -407,25 +407,51 @@ async fn take_units(
     lines: &[(Item, Quantity, &DocumentRef)],
     now: i64,
 ) -> Result<Result<(), (usize, LedgerError)>, StoreError> {
-    let mut items: Vec<Item> = lines.iter().map(|(item, _, _)| *item).collect();
+    let wanted: Vec<(Item, Quantity)> = lines.iter().map(|(item, q, _)| (*item, *q)).collect();
+    let mut answers = take_units_of_orders(tx, &[&wanted], now).await?;
+    Ok(answers.pop().unwrap_or(Ok(())))
+}
+
+/// [`take_units`] for several orders at once (order creation in batches):
+/// one read of every summary they name, the core deciding the orders one
+/// after the other on the running summaries — each order whole or not at
+/// all, a refused one leaving the summaries as the order before it left
+/// them — and one write of every summary that changed. Per order, in the
+/// given order: taken, or the first line (its index) refused.
+pub async fn take_units_of_orders(
+    tx: &mut WriteTx,
+    orders: &[&[(Item, Quantity)]],
+    now: i64,
+) -> Result<Vec<Result<(), (usize, LedgerError)>>, StoreError> {
+    let mut items: Vec<Item> = orders.iter().flat_map(|lines| lines.iter().map(|(item, _)| *item)).collect();
     items.sort();
     items.dedup();
     let found = summaries_for_update(tx, &items).await?;
     // An item without a summary has nothing available: the core refuses
     // its line below, so every item that reaches the writes has a row.
     let mut running: std::collections::BTreeMap<Item, Summary> = found.iter().map(|(i, (_, s))| (*i, *s)).collect();
-    for (index, (item, q, _)) in lines.iter().enumerate() {
-        match running.get(item).copied().unwrap_or_default().reserve(*q) {
-            Ok(after) => {
-                running.insert(*item, after);
-            }
-            Err(refused) => return Ok(Err((index, refused))),
-        }
-    }
-    let changed: Vec<(i64, Summary, Summary)> =
-        found.iter().map(|(item, (id, before))| (*id, *before, running[item])).collect();
+    let answers: Vec<_> = orders.iter().map(|lines| reserve_whole(&mut running, lines)).collect();
+    let changed: Vec<(i64, Summary, Summary)> = found
+        .iter()
+        .filter(|(item, (_, before))| running[*item] != *before)
+        .map(|(item, (id, before))| (*id, *before, running[item]))
+        .collect();
     write_summaries(tx, &changed, now).await?;
-    Ok(Ok(()))
+    Ok(answers)
+}
+
+/// One order's lines taken from the running summaries, all or none.
+fn reserve_whole(
+    running: &mut std::collections::BTreeMap<Item, Summary>,
+    lines: &[(Item, Quantity)],
+) -> Result<(), (usize, LedgerError)> {
+    let mut after: std::collections::BTreeMap<Item, Summary> = std::collections::BTreeMap::new();
+    for (index, (item, q)) in lines.iter().enumerate() {
+        let current = after.get(item).or_else(|| running.get(item)).copied().unwrap_or_default();
+        after.insert(*item, current.reserve(*q).map_err(|refused| (index, refused))?);
+    }
+    running.extend(after);
+    Ok(())
 }
 
 /// The summaries of `items` (sorted), locked on PostgreSQL in that order.
@@ -490,7 +516,7 @@ async fn write_summaries(tx: &mut WriteTx, changed: &[(i64, Summary, Summary)], 
 /// One multi-row INSERT; the ids in the lines' order. Both engines hand
 /// out ids in the order a statement inserts its rows, so sorting what
 /// RETURNING gives (whose order neither promises) restores it.
-async fn insert_reservations(
+pub async fn insert_reservations(
     tx: &mut WriteTx,
     lines: &[(Item, Quantity, &DocumentRef)],
     now: i64,

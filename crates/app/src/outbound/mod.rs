@@ -36,10 +36,13 @@ use crate::{
     App, AppError, Created, CustomerPrincipal, Page, PageRequest, StaffPrincipal, Viewer, day_code, idempotency, now_ms,
 };
 
+mod batch;
 mod orders;
 mod picking;
 mod shipping;
 mod waves;
+
+pub(crate) use batch::OrderQueue;
 
 pub const ORDER_CREATED: &str = "order.created";
 pub const ORDER_CANCELLED: &str = "order.cancelled";

@@ -61,6 +61,34 @@ impl App {
             }
             self.prepare_order(&mut conn, customer, spec, now).await?
         };
+        // The usual order (no whole cartons, no carton plan) is written
+        // with others, in batches (see `batch`).
+        if spec.cartons.is_empty() && spec.carton_plan.is_empty() {
+            let units: i64 = lines.iter().map(|(_, q, _)| *q).sum();
+            crate::billing::check_credit(&terms, (units, lines.len() as i64))?;
+            let order = batch::ReadyOrder {
+                customer_id: customer.customer_id,
+                customer_code: customer.customer_code.clone(),
+                warehouse_id: w.warehouse_id,
+                warehouse_code: w.code,
+                service_id,
+                kind: spec.kind,
+                reference: reference.to_owned(),
+                hash: spec.hash.to_owned(),
+                platform: spec.platform,
+                platform_order_no: spec.platform_order_no.clone(),
+                recipient,
+                note: spec.note.clone(),
+                label: spec.label.clone(),
+                tracking_no: spec.tracking_no.clone(),
+                to_warehouse_id,
+                shipment_id: spec.shipment.as_ref().map(|m| m.shipment_id.clone()),
+                destination_platform: spec.shipment.as_ref().map(|m| m.platform.as_str().to_owned()),
+                lines,
+                alert_rules,
+            };
+            return self.order_queue().submit(order).await;
+        }
         let ahead = sequence::next_value_ahead(&self.store, doc_type.prefix(), &day).await?;
         let mut tx = self.store.begin_write().await?;
         // Whole sealed cartons: each its own line.
@@ -199,14 +227,7 @@ impl App {
             lines.iter().map(|(p, _, _)| (p.product_id, p.sku.clone())),
         )
         .await?;
-        let data = json!({
-            "orderNo": order_no,
-            "erpNo": reference,
-            "kind": spec.kind.as_str(),
-            "status": OutboundStatus::Created.as_str(),
-            "skuList": lines.iter().map(|(p, q, kit)| json!({"sku": p.sku, "quantity": q, "kitSku": kit})).collect::<Vec<_>>(),
-            "stock": stock,
-        });
+        let data = created_event_data(&order_no, reference, spec.kind, &lines, serde_json::Value::Array(stock));
         let event = event_of(spec.kind, ORDER_CREATED);
         let who = (customer.customer_id, customer.customer_code.as_str());
         events::emit_judged(&mut tx, who, event, &w.code, data, now, events::AlertRules::Known(&alert_rules)).await?;
@@ -520,6 +541,24 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
 }
 
 /// See [`App::prepare_order`].
+/// The data of an order's `order.created` event.
+pub(super) fn created_event_data(
+    order_no: &str,
+    reference: &str,
+    kind: OrderKind,
+    lines: &[(ProductRow, i64, Option<String>)],
+    stock: serde_json::Value,
+) -> serde_json::Value {
+    json!({
+        "orderNo": order_no,
+        "erpNo": reference,
+        "kind": kind.as_str(),
+        "status": OutboundStatus::Created.as_str(),
+        "skuList": lines.iter().map(|(p, q, kit)| json!({"sku": p.sku, "quantity": q, "kitSku": kit})).collect::<Vec<_>>(),
+        "stock": stock,
+    })
+}
+
 struct Prepared {
     w: haicang_store::warehouse::WarehouseRow,
     service_id: i64,
