@@ -252,12 +252,11 @@ pub(crate) async fn credit_terms(
             Ok(CreditTerms::Free)
         };
     };
-    if store::credit_policy(conn, customer_id).await? == CreditPolicy::Allow {
+    let (policy, funds) = store::credit_and_funds(conn, customer_id, &card.currency).await?;
+    if policy == CreditPolicy::Allow {
         return Ok(CreditTerms::Allow);
     }
-    let wallet = store::wallets(conn, customer_id).await?.into_iter().find(|w| w.currency == card.currency);
-    let funds = wallet.map_or(0, |w| w.balance.saturating_add(w.credit_limit));
-    Ok(CreditTerms::Priced { currency: card.currency, rates: rates_of(&version)?, funds })
+    Ok(CreditTerms::Priced { currency: card.currency, rates: rates_of(&version)?, funds: funds.unwrap_or(0) })
 }
 
 /// Before a new outbound order: would the seller's balance plus credit

@@ -73,12 +73,73 @@ pub(crate) async fn emit_judged(
     now: i64,
     rules: AlertRules<'_>,
 ) -> Result<String, AppError> {
-    let (id, data) = write(tx, customer, event_type, warehouse_code, data, now).await?;
-    // Billable work is charged in its own transaction, from its event.
-    crate::billing::charge_event(tx, &id, customer, event_type, warehouse_code, &data, now).await?;
-    // Stock it reports is judged against the seller's LOW_AVAILABLE rules.
-    crate::alerts::on_event(tx, customer, &data, now, rules).await?;
-    Ok(id)
+    let event = Event { customer, event_type, warehouse_code, data, rules };
+    Ok(emit_all(tx, vec![event], now).await?.pop().unwrap_or_default())
+}
+
+/// An event to emit: the seller, its type, warehouse, data, and the rules
+/// it is judged by.
+pub(crate) struct Event<'a> {
+    pub customer: (i64, &'a str),
+    pub event_type: &'a str,
+    pub warehouse_code: &'a str,
+    pub data: Value,
+    pub rules: AlertRules<'a>,
+}
+
+/// Emits events written by one statement (a batch of orders), then
+/// charges and judges each as [`emit`] does; their ids.
+pub(crate) async fn emit_all(tx: &mut WriteTx, events: Vec<Event<'_>>, now: i64) -> Result<Vec<String>, AppError> {
+    let envelopes: Vec<Envelope> =
+        events.iter().map(|e| envelope(e.customer, e.event_type, e.warehouse_code, &e.data, now)).collect();
+    let rows: Vec<outbox::NewEvent<'_>> = envelopes
+        .iter()
+        .zip(&events)
+        .map(|(env, e)| outbox::NewEvent {
+            event_id: &env.id,
+            customer_id: e.customer.0,
+            event_type: e.event_type,
+            payload: &env.payload,
+            document_no: env.document_no.as_deref(),
+        })
+        .collect();
+    outbox::insert_many(tx, &rows, now).await?;
+    let mut ids = Vec::with_capacity(events.len());
+    for (env, e) in envelopes.into_iter().zip(events) {
+        // Billable work is charged in its own transaction, from its event.
+        crate::billing::charge_event(tx, &env.id, e.customer, e.event_type, e.warehouse_code, &e.data, now).await?;
+        // Stock it reports is judged against the seller's LOW_AVAILABLE rules.
+        crate::alerts::on_event(tx, e.customer, &e.data, now, e.rules).await?;
+        ids.push(env.id);
+    }
+    Ok(ids)
+}
+
+/// An event as the outbox keeps it.
+struct Envelope {
+    id: String,
+    payload: String,
+    document_no: Option<String>,
+}
+
+/// `{id, type, occurredAt, customerCode, warehouseCode, data}`, a new id,
+/// and the document its deliveries keep the order of.
+fn envelope(customer: (i64, &str), event_type: &str, warehouse_code: &str, data: &Value, now: i64) -> Envelope {
+    let id = format!("evt_{}", &random_token()[..32]);
+    let occurred_at = chrono::DateTime::from_timestamp_millis(now)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    // Deliveries of one document keep their order.
+    let document_no = ["orderNo", "documentNo"].iter().find_map(|k| data[k].as_str()).map(str::to_owned);
+    let payload = json!({
+        "id": id,
+        "type": event_type,
+        "occurredAt": occurred_at,
+        "customerCode": customer.1,
+        "warehouseCode": warehouse_code,
+        "data": data,
+    });
+    Envelope { id, payload: payload.to_string(), document_no }
 }
 
 /// Writes the event only (events billing itself raises); its id and data.
@@ -90,22 +151,9 @@ pub(crate) async fn write(
     data: Value,
     now: i64,
 ) -> Result<(String, Value), AppError> {
-    let id = format!("evt_{}", &random_token()[..32]);
-    let occurred_at = chrono::DateTime::from_timestamp_millis(now)
-        .unwrap_or_default()
-        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    let payload = json!({
-        "id": id,
-        "type": event_type,
-        "occurredAt": occurred_at,
-        "customerCode": customer.1,
-        "warehouseCode": warehouse_code,
-        "data": data,
-    });
-    // Deliveries of one document keep their order.
-    let document_no = ["orderNo", "documentNo"].iter().find_map(|k| payload["data"][k].as_str()).map(str::to_owned);
-    outbox::insert(tx, &id, customer.0, event_type, &payload.to_string(), document_no.as_deref(), now).await?;
-    Ok((id, payload["data"].clone()))
+    let env = envelope(customer, event_type, warehouse_code, &data, now);
+    outbox::insert(tx, &env.id, customer.0, event_type, &env.payload, env.document_no.as_deref(), now).await?;
+    Ok((env.id, data))
 }
 
 impl App {

@@ -13,16 +13,22 @@ use crate::{App, AppError, CustomerPrincipal, Page, PageRequest, StaffPrincipal,
 /// 10069.
 pub(crate) async fn warehouse_for(conn: &mut Conn, viewer: Viewer<'_>, code: &str) -> Result<WarehouseRow, AppError> {
     let code = code.trim();
-    let w = warehouse::find_warehouse(conn, code).await?.ok_or_else(|| AppError::WarehouseNotFound(code.to_owned()))?;
+    let unknown = || AppError::WarehouseNotFound(code.to_owned());
     match viewer {
         Viewer::Customer(c) => {
-            if !party::customer_warehouse_ids(conn, c.customer_id).await?.contains(&w.warehouse_id) {
+            let (w, granted) =
+                warehouse::find_warehouse_granted(conn, code, c.customer_id).await?.ok_or_else(unknown)?;
+            if !granted {
                 return Err(AppError::WarehouseNotGranted(w.code));
             }
+            Ok(w)
         }
-        Viewer::Staff(s) => s.check_warehouse(w.warehouse_id, &w.code)?,
+        Viewer::Staff(s) => {
+            let w = warehouse::find_warehouse(conn, code).await?.ok_or_else(unknown)?;
+            s.check_warehouse(w.warehouse_id, &w.code)?;
+            Ok(w)
+        }
     }
-    Ok(w)
 }
 
 /// The same, for new work: a disabled warehouse is as unknown (10051).

@@ -122,24 +122,35 @@ pub async fn card_in_force(
     customer_id: i64,
     day: &str,
 ) -> Result<Option<(CardRow, VersionRow)>, StoreError> {
-    let card: Option<CardRow> = sqlx::query_as(&format!(
-        "SELECT {CARD_COLUMNS} FROM rate_card WHERE rate_card_id = \
-         COALESCE((SELECT rate_card_id FROM customer WHERE customer_id = $1), \
-                  (SELECT rate_card_id FROM rate_card WHERE is_default = 1))"
-    ))
+    // One read (every order reads it): the customer's card, else the
+    // default, joined to its version in force on `day`.
+    type Row = (i64, String, String, String, i64, i64, i64, i64, String, String, String, i64);
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT c.rate_card_id, c.code, c.name, c.currency, c.is_default, c.created_at, \
+         v.rate_card_version_id, v.version, v.effective_from, v.rates, v.created_by, v.created_at \
+         FROM rate_card c JOIN rate_card_version v ON v.rate_card_id = c.rate_card_id \
+         WHERE c.rate_card_id = COALESCE((SELECT rate_card_id FROM customer WHERE customer_id = $1), \
+                                         (SELECT rate_card_id FROM rate_card WHERE is_default = 1)) \
+         AND v.effective_from <= $2 ORDER BY v.effective_from DESC, v.version DESC LIMIT 1",
+    )
     .bind(customer_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(card) = card else { return Ok(None) };
-    let version: Option<VersionRow> = sqlx::query_as(&format!(
-        "SELECT {VERSION_COLUMNS} FROM rate_card_version WHERE rate_card_id = $1 AND effective_from <= $2 \
-         ORDER BY effective_from DESC, version DESC LIMIT 1"
-    ))
-    .bind(card.rate_card_id)
     .bind(day)
     .fetch_optional(conn)
     .await?;
-    Ok(version.map(|v| (card, v)))
+    Ok(row.map(|(rate_card_id, code, name, currency, is_default, created_at, id, version, from, rates, by, at)| {
+        (
+            CardRow { rate_card_id, code, name, currency, is_default, created_at },
+            VersionRow {
+                rate_card_version_id: id,
+                rate_card_id,
+                version,
+                effective_from: from,
+                rates,
+                created_by: by,
+                created_at: at,
+            },
+        )
+    }))
 }
 
 pub async fn credit_policy(conn: &mut AnyConnection, customer_id: i64) -> Result<CreditPolicy, StoreError> {
@@ -148,6 +159,25 @@ pub async fn credit_policy(conn: &mut AnyConnection, customer_id: i64) -> Result
         .fetch_one(conn)
         .await?;
     Ok(CreditPolicy::parse(&text).unwrap_or(CreditPolicy::Refuse))
+}
+
+/// The customer's credit policy and the funds (balance + credit limit,
+/// `None` without a wallet) of its wallet in `currency`, in one read.
+pub async fn credit_and_funds(
+    conn: &mut AnyConnection,
+    customer_id: i64,
+    currency: &str,
+) -> Result<(CreditPolicy, Option<i64>), StoreError> {
+    let (text, balance, limit): (String, Option<i64>, Option<i64>) = sqlx::query_as(
+        "SELECT c.credit_policy, w.balance, w.credit_limit FROM customer c \
+         LEFT JOIN wallet w ON w.customer_id = c.customer_id AND w.currency = $2 WHERE c.customer_id = $1",
+    )
+    .bind(customer_id)
+    .bind(currency)
+    .fetch_one(conn)
+    .await?;
+    let funds = balance.zip(limit).map(|(b, l)| b.saturating_add(l));
+    Ok((CreditPolicy::parse(&text).unwrap_or(CreditPolicy::Refuse), funds))
 }
 
 pub async fn set_credit_policy(tx: &mut WriteTx, customer_id: i64, policy: CreditPolicy) -> Result<(), StoreError> {

@@ -44,20 +44,42 @@ pub async fn insert(
     document_no: Option<&str>,
     now: i64,
 ) -> Result<(), StoreError> {
+    insert_many(tx, &[NewEvent { event_id, customer_id, event_type, payload, document_no }], now).await
+}
+
+/// An event to write: its id, seller, type, payload and document.
+pub struct NewEvent<'a> {
+    pub event_id: &'a str,
+    pub customer_id: i64,
+    pub event_type: &'a str,
+    pub payload: &'a str,
+    pub document_no: Option<&'a str>,
+}
+
+/// Writes events with one INSERT (a batch of orders), in the given order
+/// (ids are handed out in the order a statement inserts its rows).
+pub async fn insert_many(tx: &mut WriteTx, events: &[NewEvent<'_>], now: i64) -> Result<(), StoreError> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let txid = txid_expr(tx.engine());
+    let rows: Vec<String> = (0..events.len())
+        .map(|i| {
+            let n = 6 * i;
+            format!("(${}, ${}, ${}, ${}, ${}, ${}, {txid})", n + 1, n + 2, n + 3, n + 4, n + 5, n + 6)
+        })
+        .collect();
     let sql = format!(
         "INSERT INTO outbox_event (event_id, customer_id, event_type, payload, document_no, created_at, txid) \
-         VALUES ($1, $2, $3, $4, $5, $6, {})",
-        txid_expr(tx.engine())
+         VALUES {}",
+        rows.join(", ")
     );
-    sqlx::query(&sql)
-        .bind(event_id)
-        .bind(customer_id)
-        .bind(event_type)
-        .bind(payload)
-        .bind(document_no)
-        .bind(now)
-        .execute(tx.conn())
-        .await?;
+    let mut query = sqlx::query(&sql);
+    for e in events {
+        query =
+            query.bind(e.event_id).bind(e.customer_id).bind(e.event_type).bind(e.payload).bind(e.document_no).bind(now);
+    }
+    query.execute(tx.conn()).await?;
     Ok(())
 }
 

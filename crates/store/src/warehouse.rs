@@ -100,8 +100,13 @@ pub async fn insert_warehouse(conn: &mut AnyConnection, w: NewWarehouse<'_>, now
     .await?)
 }
 
-const WAREHOUSE_COLUMNS: &str =
-    "warehouse_id, code, name, country, timezone, address, status, accepting_orders FROM warehouse";
+/// A warehouse row's columns (a macro: literals concatenate at compile time).
+macro_rules! warehouse_fields {
+    () => {
+        "warehouse_id, code, name, country, timezone, address, status, accepting_orders"
+    };
+}
+const WAREHOUSE_COLUMNS: &str = concat!(warehouse_fields!(), " FROM warehouse");
 
 pub async fn list_warehouses(conn: &mut AnyConnection) -> Result<Vec<WarehouseRow>, StoreError> {
     Ok(sqlx::query_as(&format!("SELECT {WAREHOUSE_COLUMNS} ORDER BY code")).fetch_all(conn).await?)
@@ -109,6 +114,33 @@ pub async fn list_warehouses(conn: &mut AnyConnection) -> Result<Vec<WarehouseRo
 
 pub async fn find_warehouse(conn: &mut AnyConnection, code: &str) -> Result<Option<WarehouseRow>, StoreError> {
     Ok(sqlx::query_as(&format!("SELECT {WAREHOUSE_COLUMNS} WHERE code = $1")).bind(code).fetch_optional(conn).await?)
+}
+
+/// The warehouse of this code and whether it is granted to the customer,
+/// in one read (a seller's every order needs both).
+pub async fn find_warehouse_granted(
+    conn: &mut AnyConnection,
+    code: &str,
+    customer_id: i64,
+) -> Result<Option<(WarehouseRow, bool)>, StoreError> {
+    #[derive(FromRow)]
+    struct Granted {
+        #[sqlx(flatten)]
+        warehouse: WarehouseRow,
+        granted: i64,
+    }
+    let row: Option<Granted> = sqlx::query_as(concat!(
+        "SELECT ",
+        warehouse_fields!(),
+        ", CAST(CASE WHEN EXISTS (SELECT 1 FROM customer_warehouse cw WHERE cw.customer_id = $2 \
+         AND cw.warehouse_id = warehouse.warehouse_id) THEN 1 ELSE 0 END AS BIGINT) AS granted \
+         FROM warehouse WHERE code = $1"
+    ))
+    .bind(code)
+    .bind(customer_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| (r.warehouse, r.granted == 1)))
 }
 
 pub async fn insert_shipping_service(

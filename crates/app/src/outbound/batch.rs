@@ -318,17 +318,21 @@ async fn write_batch(mut tx: WriteTx, orders: &[ReadyOrder]) -> Result<(Durable,
     let line_refs: Vec<(i64, &store::NewLine<'_>)> = new_lines.iter().map(|(id, l)| (*id, l)).collect();
     store::insert_lines_of_orders(&mut tx, &line_refs).await?;
     let stock = stock_after_each(&mut tx, orders, &accepted).await?;
+    let mut created = Vec::with_capacity(accepted.len());
     for ((i, order_id), stock) in accepted.iter().zip(&order_ids).zip(stock) {
         let o = &orders[*i];
         if o.label.is_some() {
             store::add_event(&mut tx, *order_id, "LABEL_CREATED", "Seller label received", None, now, now).await?;
         }
-        let data = super::orders::created_event_data(&numbers[i], &o.reference, o.kind, &o.lines, stock);
-        let who = (o.customer_id, o.customer_code.as_str());
-        let event = event_of(o.kind, ORDER_CREATED);
-        let rules = events::AlertRules::Known(&o.alert_rules);
-        events::emit_judged(&mut tx, who, event, &o.warehouse_code, data, now, rules).await?;
+        created.push(events::Event {
+            customer: (o.customer_id, o.customer_code.as_str()),
+            event_type: event_of(o.kind, ORDER_CREATED),
+            warehouse_code: &o.warehouse_code,
+            data: super::orders::created_event_data(&numbers[i], &o.reference, o.kind, &o.lines, stock),
+            rules: events::AlertRules::Known(&o.alert_rules),
+        });
     }
+    events::emit_all(&mut tx, created, now).await?;
     let durable = tx.commit_durable_later().await?;
     for i in accepted {
         answers[i] =
