@@ -174,10 +174,12 @@ async fn run_engine(label: &str, admin_url: Option<&str>, args: &BenchOrdersArgs
             }
         })
         .await?;
+        let counts_ours = store.group_commit_counts();
         // Before the floor's orders exist (they are not fit to ship).
         if args.wave && grouped {
             release_wave(&http, &base, args.orders).await?;
         }
+        let counts_floor = store.group_commit_counts();
         // The floor: the same rows by plain SQL in the same database.
         let (store2, ids2) = (store.clone(), ids.clone());
         let floor = measure(args, move |n| {
@@ -190,8 +192,11 @@ async fn run_engine(label: &str, admin_url: Option<&str>, args: &BenchOrdersArgs
             }
         })
         .await?;
-        if let (Some((c0, s0)), Some((c1, s1))) = (counts_before, store.group_commit_counts()) {
-            println!("{} commits in {} WAL syncs (ours and the floor)", c1 - c0, s1 - s0);
+        let counts = [counts_before, counts_ours, counts_floor, store.group_commit_counts()];
+        if let [Some((c0, s0)), Some((c1, s1)), Some((cf, sf)), Some((c2, s2))] = counts {
+            // Ours writes orders in batches: fewer commits than orders.
+            println!("ours: {} orders in {} commits, {} WAL syncs", args.orders, c1 - c0, s1 - s0);
+            println!("floor: {} orders in {} commits, {} WAL syncs", args.orders, c2 - cf, s2 - sf);
         }
         println!("order creation over HTTP: {ours}");
         println!("floor (plain SQL, 1 tx/order): {floor}");
