@@ -444,9 +444,16 @@ impl Store {
 /// consecutive placeholders from `$first` (`value_rows(2, 2, 3)` is
 /// `($3, $4), ($5, $6)`), bound row after row.
 pub(crate) fn value_rows(rows: usize, width: usize, first: usize) -> String {
+    value_rows_then(rows, width, first, None)
+}
+
+/// [`value_rows`], each row ending with the same SQL expression
+/// (`value_rows_then(1, 2, 1, Some("0"))` is `($1, $2, 0)`).
+pub(crate) fn value_rows_then(rows: usize, width: usize, first: usize, last: Option<&str>) -> String {
     (0..rows)
         .map(|r| {
-            let marks: Vec<String> = (0..width).map(|c| format!("${}", first + r * width + c)).collect();
+            let mut marks: Vec<String> = (0..width).map(|c| format!("${}", first + r * width + c)).collect();
+            marks.extend(last.map(str::to_owned));
             format!("({})", marks.join(", "))
         })
         .collect::<Vec<_>>()

@@ -62,17 +62,10 @@ pub async fn insert_many(tx: &mut WriteTx, events: &[NewEvent<'_>], now: i64) ->
     if events.is_empty() {
         return Ok(());
     }
-    let txid = txid_expr(tx.engine());
-    let rows: Vec<String> = (0..events.len())
-        .map(|i| {
-            let n = 6 * i;
-            format!("(${}, ${}, ${}, ${}, ${}, ${}, {txid})", n + 1, n + 2, n + 3, n + 4, n + 5, n + 6)
-        })
-        .collect();
     let sql = format!(
         "INSERT INTO outbox_event (event_id, customer_id, event_type, payload, document_no, created_at, txid) \
          VALUES {}",
-        rows.join(", ")
+        crate::db::value_rows_then(events.len(), 6, 1, Some(txid_expr(tx.engine())))
     );
     let mut query = sqlx::query(&sql);
     for e in events {

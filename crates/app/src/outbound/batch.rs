@@ -116,10 +116,7 @@ async fn run(store: Store, mut queue: mpsc::UnboundedReceiver<Queued>, waiting: 
         }
         let (orders, answers): (Vec<ReadyOrder>, Vec<oneshot::Sender<Answer>>) =
             batch.into_iter().map(|q| (q.order, q.answer)).unzip();
-        let written = match tx {
-            Ok(tx) => write_batch(tx, &orders).await,
-            Err(e) => Err(e.into()),
-        };
+        let written = write_batch(tx, &orders).await;
         match written {
             Ok((durable, results)) => {
                 let waiting = waiting.clone();
@@ -135,11 +132,7 @@ async fn run(store: Store, mut queue: mpsc::UnboundedReceiver<Queued>, waiting: 
             // fails alone.
             Err(_) => {
                 for (order, answer) in orders.into_iter().zip(answers) {
-                    let alone = match store.begin_write().await {
-                        Ok(tx) => write_batch(tx, std::slice::from_ref(&order)).await,
-                        Err(e) => Err(e.into()),
-                    };
-                    match alone {
+                    match write_batch(store.begin_write().await, std::slice::from_ref(&order)).await {
                         Ok((durable, mut result)) => {
                             let result = result.pop().unwrap_or_else(|| Err(stopped()));
                             answer_when_durable(durable, vec![(answer, result)], waiting.clone()).await;
@@ -180,10 +173,14 @@ fn answer_all(answers: Vec<(oneshot::Sender<Answer>, Answer)>, waiting: &AtomicU
     }
 }
 
-/// Writes the batch in `tx` and commits: per order, in the given order,
-/// its answer. An `Err` is the database's, for the whole batch (nothing
-/// of it was written).
-async fn write_batch(mut tx: WriteTx, orders: &[ReadyOrder]) -> Result<(Durable, Vec<Answer>), AppError> {
+/// Writes the batch in `tx` (as begun, or not) and commits: per order, in
+/// the given order, its answer. An `Err` is the database's, for the whole
+/// batch (nothing of it was written).
+async fn write_batch(
+    tx: Result<WriteTx, StoreError>,
+    orders: &[ReadyOrder],
+) -> Result<(Durable, Vec<Answer>), AppError> {
+    let mut tx = tx?;
     let now = now_ms();
     let day = day_code(now);
     let mut answers: Vec<Option<Answer>> = orders.iter().map(|_| None).collect();
@@ -293,27 +290,26 @@ async fn write_batch(mut tx: WriteTx, orders: &[ReadyOrder]) -> Result<(Durable,
         .zip(&docs)
         .map(|((item, q), d)| (item, q, d))
         .collect();
-    // One id per row, in the rows' order.
+    // One id per row, in the rows' order: the lines in the same order.
     let reservation_ids = stock::insert_reservations(&mut tx, &reserved, now).await?;
-    if reservation_ids.len() != reserved.len() {
+    let new_lines: Vec<(i64, store::NewLine<'_>)> = accepted
+        .iter()
+        .zip(&order_ids)
+        .flat_map(|(i, order_id)| orders[*i].lines.iter().enumerate().map(move |(n, line)| (*order_id, n, line)))
+        .zip(reservation_ids)
+        .map(|((order_id, n, (p, quantity, kit)), reservation_id)| {
+            let line = store::NewLine {
+                line_no: n as i64 + 1,
+                product_id: p.product_id,
+                quantity: *quantity,
+                kit_sku: kit.as_deref(),
+                reservation_id,
+            };
+            (order_id, line)
+        })
+        .collect();
+    if new_lines.len() != reserved.len() {
         return Err(AppError::Store(StoreError::Conflict("reservations not written whole".into())));
-    }
-    let mut reservation_ids = reservation_ids.into_iter();
-    let mut new_lines: Vec<(i64, store::NewLine<'_>)> = Vec::with_capacity(reserved.len());
-    for (i, order_id) in accepted.iter().zip(&order_ids) {
-        for (n, (p, quantity, kit)) in orders[*i].lines.iter().enumerate() {
-            let reservation_id = reservation_ids.next().unwrap_or_default();
-            new_lines.push((
-                *order_id,
-                store::NewLine {
-                    line_no: n as i64 + 1,
-                    product_id: p.product_id,
-                    quantity: *quantity,
-                    kit_sku: kit.as_deref(),
-                    reservation_id,
-                },
-            ));
-        }
     }
     let line_refs: Vec<(i64, &store::NewLine<'_>)> = new_lines.iter().map(|(id, l)| (*id, l)).collect();
     store::insert_lines_of_orders(&mut tx, &line_refs).await?;

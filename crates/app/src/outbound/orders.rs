@@ -540,7 +540,6 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
     base64::engine::general_purpose::STANDARD.decode(text.trim()).ok()
 }
 
-/// See [`App::prepare_order`].
 /// The data of an order's `order.created` event.
 pub(super) fn created_event_data(
     order_no: &str,
@@ -559,6 +558,7 @@ pub(super) fn created_event_data(
     })
 }
 
+/// See [`App::prepare_order`].
 struct Prepared {
     w: haicang_store::warehouse::WarehouseRow,
     service_id: i64,
